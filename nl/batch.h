@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pipelined requests: many requests in one sendmsg, each with its own
+ * sequence number, so a thousand deletes are a couple of round trips and
+ * not a thousand. Only the last request of each flush asks for an ack;
+ * the kernel answers every failing one with an error anyway, which is
+ * matched back to the request (by its index in the batch) for the caller.
+ *
+ *   nl_batch_init(&b, sock, buf, sizeof(buf), on_err, arg);
+ *   for each entry:
+ *       nl_batch_begin(&b, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE,
+ *                      0, family, 512);
+ *       ...nl_attr_put*(&b.msg, ...)...
+ *       nl_batch_end(&b);
+ *   nl_batch_flush(&b);
+ *
+ * One socket, one batch at a time: do not send other requests on the
+ * socket between begin and flush.
+ */
+#ifndef RAWCT_NL_BATCH_H
+#define RAWCT_NL_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nl/msg.h"
+#include "nl/reply.h"
+
+struct nl_sock;
+
+/* A request failed: @index counts requests from the batch's start. */
+typedef void (*nl_batch_err_cb)(uint32_t index, const struct nl_ack *ack,
+				void *arg);
+
+struct nl_batch {
+	struct nl_sock *sock;
+	struct nl_msg msg;		/* requests not yet sent */
+	uint32_t seq0;			/* sequence number of the first */
+	uint32_t n;			/* requests in msg */
+	uint32_t base;			/* index of the first in msg */
+	uint32_t failed;		/* requests the kernel refused */
+	nl_batch_err_cb on_err;
+	void *arg;
+};
+
+/* Sets up @b over the caller's buffer @buf (@cap bytes, at most what the
+ * socket's send buffer takes: 64 KiB is safe). */
+void nl_batch_init(struct nl_batch *b, struct nl_sock *s, void *buf,
+		   size_t cap, nl_batch_err_cb on_err, void *arg);
+
+/*
+ * nl_batch_begin - open the next request as an nfnetlink message.
+ * If fewer than @room bytes are left, flushes first. Returns 0, or a
+ * flush error, or -EMSGSIZE if @room exceeds the whole buffer.
+ */
+int nl_batch_begin(struct nl_batch *b, uint8_t subsys, uint8_t cmd,
+		   uint16_t flags, uint8_t family, size_t room);
+
+/* Closes the request opened by nl_batch_begin(). */
+void nl_batch_end(struct nl_batch *b);
+
+/* Drops the request opened by nl_batch_begin() (e.g. it did not fit). */
+void nl_batch_cancel(struct nl_batch *b);
+
+/*
+ * nl_batch_flush - send the pending requests and wait for their answers.
+ * Calls on_err for each refused one. Returns 0 (even if requests failed:
+ * see b->failed), or -errno if the exchange itself failed (-ENOBUFS:
+ * answers were lost, so failures may be under-counted).
+ */
+int nl_batch_flush(struct nl_batch *b);
+
+/* Requests added so far (sent or pending). */
+uint32_t nl_batch_count(const struct nl_batch *b);
+
+#endif

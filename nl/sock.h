@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A NETLINK_NETFILTER socket: opened in the caller's or a named network
+ * namespace, bound, with its port id, a per-request sequence counter and a
+ * receive buffer of its own. Sending and receiving are plain datagrams
+ * here; nl/reply.h walks what comes back.
+ */
+#ifndef RAWCT_NL_SOCK_H
+#define RAWCT_NL_SOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct nl_sock;
+
+/* Size of the receive buffer each socket owns: the kernel never sends a
+ * datagram above 32 KiB to a reader that offers this much. */
+#define NL_SOCK_RXBUF	(64 * 1024)
+
+/*
+ * nl_sock_open - open and bind a NETLINK_NETFILTER socket.
+ * @netns: path of a network namespace (/run/netns/NAME, /proc/PID/ns/net)
+ *         to open the socket in, or NULL for the caller's.
+ * Turns on NETLINK_EXT_ACK and NETLINK_CAP_ACK where the kernel has them.
+ * Returns 0 and *@out, or -errno (-ENOENT for a missing namespace, -EPERM
+ * without CAP_SYS_ADMIN to enter it). Free with nl_sock_close().
+ */
+int nl_sock_open(struct nl_sock **out, const char *netns);
+
+/* Closes and frees; accepts NULL. */
+void nl_sock_close(struct nl_sock *s);
+
+int nl_sock_fd(const struct nl_sock *s);
+uint32_t nl_sock_portid(const struct nl_sock *s);
+
+/* The next request sequence number: a counter from a random start that
+ * never yields 0, so replies to two requests are never confused. */
+uint32_t nl_sock_seq_next(struct nl_sock *s);
+
+/* Reserves @count consecutive sequence numbers; returns the first. */
+uint32_t nl_sock_seq_reserve(struct nl_sock *s, uint32_t count);
+
+/*
+ * nl_sock_set_rcvbuf - size the kernel receive buffer.
+ * Tries SO_RCVBUFFORCE (needs CAP_NET_ADMIN, ignores rmem_max), then
+ * SO_RCVBUF; reads back what the kernel set (it doubles the request) into
+ * *@actual if not NULL. Returns 0 or -errno.
+ */
+int nl_sock_set_rcvbuf(struct nl_sock *s, size_t bytes, size_t *actual);
+
+/* Reads the kernel's receive buffer size. Returns 0 or -errno. */
+int nl_sock_get_rcvbuf(const struct nl_sock *s, size_t *bytes);
+
+/* Sets a SOL_NETLINK boolean option (NETLINK_NO_ENOBUFS,
+ * NETLINK_BROADCAST_ERROR, NETLINK_EXT_ACK, NETLINK_CAP_ACK...). */
+int nl_sock_set_opt(struct nl_sock *s, int opt, int on);
+
+/* Joins / leaves multicast group @group (NFNLGRP_*). 0 or -errno. */
+int nl_sock_join(struct nl_sock *s, unsigned int group);
+int nl_sock_leave(struct nl_sock *s, unsigned int group);
+
+/* Sends @len bytes (one or more messages) to the kernel in one sendmsg.
+ * Returns 0, or -errno (-EMSGSIZE if the kernel took less). */
+int nl_sock_send(struct nl_sock *s, const void *buf, size_t len);
+
+/*
+ * nl_sock_recv - receive one datagram into the socket's own buffer.
+ * *@data points at it (valid until the next receive). Returns its length,
+ * -ENOBUFS when the kernel dropped messages for lack of buffer space,
+ * -EMSGSIZE when the datagram was truncated (MSG_TRUNC), -EPROTO when it
+ * came from a sender other than the kernel, -EAGAIN on a non-blocking
+ * socket with nothing queued, -EINTR if a signal interrupted it, or
+ * another -errno.
+ */
+ssize_t nl_sock_recv(struct nl_sock *s, const void **data);
+
+/* Makes receives (non-)blocking. Returns 0 or -errno. */
+int nl_sock_set_nonblock(struct nl_sock *s, int on);
+
+#endif
