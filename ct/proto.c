@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The protocol table. State names follow the kernel's enums
+ * (tcp_conntrack, sctp_conntrack, ct_dccp_states) in value order.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ct/entry.h"
+#include "ct/proto.h"
+
+#ifndef IPPROTO_UDPLITE
+#define IPPROTO_UDPLITE 136
+#endif
+#ifndef IPPROTO_DCCP
+#define IPPROTO_DCCP 33
+#endif
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+#ifndef IPPROTO_GRE
+#define IPPROTO_GRE 47
+#endif
+
+static const char *const tcp_states[] = {
+	"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
+	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2",
+};
+
+static const char *const sctp_states[] = {
+	"NONE", "CLOSED", "COOKIE_WAIT", "COOKIE_ECHOED", "ESTABLISHED",
+	"SHUTDOWN_SENT", "SHUTDOWN_RECD", "SHUTDOWN_ACK_SENT",
+	"HEARTBEAT_SENT", "HEARTBEAT_ACKED",
+};
+
+static const char *const dccp_states[] = {
+	"NONE", "REQUEST", "RESPOND", "PARTOPEN", "OPEN", "CLOSEREQ",
+	"CLOSING", "TIMEWAIT", "IGNORE", "INVALID",
+};
+
+#define NSTATES(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
+
+static const struct ct_proto protos[] = {
+	{ "tcp", IPPROTO_TCP, CT_L4_PORTS, CT_TCP, tcp_states,
+	  NSTATES(tcp_states) },
+	{ "udp", IPPROTO_UDP, CT_L4_PORTS, 0, NULL, 0 },
+	{ "udplite", IPPROTO_UDPLITE, CT_L4_PORTS, 0, NULL, 0 },
+	{ "sctp", IPPROTO_SCTP, CT_L4_PORTS, CT_SCTP, sctp_states,
+	  NSTATES(sctp_states) },
+	{ "dccp", IPPROTO_DCCP, CT_L4_PORTS, CT_DCCP, dccp_states,
+	  NSTATES(dccp_states) },
+	{ "icmp", IPPROTO_ICMP, CT_L4_ICMP, 0, NULL, 0 },
+	{ "icmpv6", IPPROTO_ICMPV6, CT_L4_ICMPV6, 0, NULL, 0 },
+	{ "gre", IPPROTO_GRE, CT_L4_GRE, 0, NULL, 0 },
+};
+
+static const struct ct_proto unknown = { "unknown", 0, CT_L4_NONE, 0,
+					 NULL, 0 };
+
+const struct ct_proto *ct_proto_by_num(uint8_t num)
+{
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (protos[i].num == num)
+			return &protos[i];
+	return &unknown;
+}
+
+const struct ct_proto *ct_proto_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (!strcasecmp(protos[i].name, name))
+			return &protos[i];
+	return NULL;
+}
+
+const char *ct_proto_state_name(const struct ct_proto *p, unsigned int state)
+{
+	if (!p->states || state >= p->nstates)
+		return NULL;
+	return p->states[state];
+}
+
+int ct_proto_state_parse(const struct ct_proto *p, const char *name)
+{
+	if (!p->states)
+		return -EINVAL;
+	for (unsigned int i = 0; i < p->nstates; i++)
+		if (!strcmp(p->states[i], name))
+			return (int)i;
+	if (p->info == CT_TCP && !strcmp(name, "LISTEN"))
+		return 9;
+	return -EINVAL;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Layer-4 protocol descriptors: one row per protocol conntrack knows
+ * (tcp, udp, udplite, sctp, dccp, icmp, icmpv6, gre) and a row for every
+ * other number ("unknown"). Decoding, encoding, filtering, printing and the
+ * command line all ask this table what a protocol's tuple and state look
+ * like, so no module carries its own switch over protocol numbers.
+ */
+#ifndef RAWCT_CT_PROTO_H
+#define RAWCT_CT_PROTO_H
+
+#include <stdint.h>
+
+/* What the l4 part of a tuple holds. */
+enum ct_l4_kind {
+	CT_L4_NONE,	/* nothing beyond the protocol number */
+	CT_L4_PORTS,	/* source and destination port */
+	CT_L4_ICMP,	/* type, code, id (CTA_PROTO_ICMP_*) */
+	CT_L4_ICMPV6,	/* type, code, id (CTA_PROTO_ICMPV6_*) */
+	CT_L4_GRE,	/* source and destination key (in the port slots) */
+};
+
+struct ct_proto {
+	const char *name;		/* "tcp", ..., "unknown" */
+	uint8_t num;			/* IPPROTO_*, 0 for the unknown row */
+	uint8_t kind;			/* enum ct_l4_kind */
+	uint64_t info;			/* CT_TCP, CT_SCTP, CT_DCCP or 0 */
+	const char *const *states;	/* state names by value, or NULL */
+	uint8_t nstates;
+};
+
+/* The descriptor of protocol @num: never NULL (the "unknown" row, whose
+ * num field is 0, for numbers without one). */
+const struct ct_proto *ct_proto_by_num(uint8_t num);
+
+/* The descriptor named @name (case-insensitive), or NULL. "unknown" is
+ * not a name that matches. */
+const struct ct_proto *ct_proto_by_name(const char *name);
+
+/* Name of @state, or NULL when out of range or the protocol is stateless. */
+const char *ct_proto_state_name(const struct ct_proto *p, unsigned int state);
+
+/* Value of state @name (exact case, as upstream; TCP also takes LISTEN),
+ * or -EINVAL. */
+int ct_proto_state_parse(const struct ct_proto *p, const char *name);
+
+#endif
