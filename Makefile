@@ -6,6 +6,8 @@ CC = cc
 CLANG = clang
 MUSLCC = musl-gcc
 AFLCC = afl-clang-fast
+LLVM_PROFDATA = llvm-profdata
+LLVM_COV = llvm-cov
 AR = ar
 CFLAGS = -O2 -g
 LDFLAGS =
@@ -15,7 +17,7 @@ SBINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
 DESTDIR =
 CHECK_LIBS = -lcheck -lsubunit -lrt -lm -pthread
-# seconds per harness in fuzz-smoke, and for `make fuzz HARNESS=x SECONDS=n`
+# seconds per harness in fuzz-smoke, and for `make fuzz-run HARNESS=x SECONDS=n`
 SMOKE_SECONDS = 30
 HARNESS = attr
 SECONDS = 600
@@ -32,22 +34,38 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # ---- sources ------------------------------------------------------------
 NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c
-CT_SRCS =
+CT_SRCS = ct/proto.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
+	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
+	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
+	ct/bpf.c ct/bpf_vm.c ct/event.c
 SYNC_SRCS =
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
-CONNTRACK_SRCS = cmd/conntrack.c
+# the command-line parser: no kernel, no I/O, also built into the tests
+CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_addr.c cmd/ct_args_proto.c \
+	cmd/ct_args_filter.c cmd/ct_getopt.c
+CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
+	cmd/ct_load.c cmd/ct_usage.c $(CT_ARGS_SRCS)
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
 PROGS = conntrack
 
 UNIT_SRCS = tests/unit/check_main.c tests/unit/check_attr.c \
-	tests/unit/check_msg.c tests/unit/check_reply.c
+	tests/unit/check_msg.c tests/unit/check_reply.c \
+	tests/unit/check_format.c tests/unit/check_labels.c \
+	tests/unit/check_ct_codec.c \
+	tests/unit/check_ct_args.c tests/unit/check_filter.c \
+	tests/unit/check_expect.c tests/unit/check_bpf.c $(CT_ARGS_SRCS)
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
+CTTOOL_SRCS = tests/netns/cttool.c
+EXPTOOL_SRCS = tests/netns/exptool.c
+EVTOOL_SRCS = tests/netns/evtool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply
 FUZZ_DRIVER = fuzz/driver.c
+# what `make coverage` reports on
+COV_SRCS = nl/attr.c nl/reply.c nl/msg.c
 
 MANPAGES = man/conntrack.8
 
@@ -72,7 +90,47 @@ nl/msg.o: nl/msg.c nl/msg.h $(NL_UAPI)
 nl/sock.o: nl/sock.c nl/sock.h $(NL_UAPI)
 nl/reply.o: nl/reply.c nl/reply.h nl/attr.h nl/msg.h nl/sock.h $(NL_UAPI)
 nl/batch.o: nl/batch.c nl/batch.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
-cmd/conntrack.o: cmd/conntrack.c nl/sock.h nl/msg.h nl/reply.h nl/attr.h $(NL_UAPI)
+CT_ARGS_H = cmd/ct_args.h cmd/ct_args_int.h cmd/ct_getopt.h ct/entry.h \
+	ct/filter.h
+cmd/conntrack.o: cmd/conntrack.c cmd/ct_args.h cmd/ct_load.h cmd/ct_run.h \
+	ct/entry.h ct/filter.h
+cmd/ct_run.o: cmd/ct_run.c cmd/ct_run.h cmd/ct_usage.h $(CT_ARGS_H) \
+	ct/batch.h ct/format.h ct/labels.h ct/stats.h ct/table.h nl/sock.h
+cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
+	ct/format.h ct/table.h nl/sock.h
+cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_run.h $(CT_ARGS_H)
+cmd/ct_usage.o: cmd/ct_usage.c cmd/ct_usage.h
+cmd/ct_args.o: cmd/ct_args.c $(CT_ARGS_H) ct/labels.h $(NL_UAPI)
+cmd/ct_args_addr.o: cmd/ct_args_addr.c $(CT_ARGS_H) $(NL_UAPI)
+cmd/ct_args_proto.o: cmd/ct_args_proto.c $(CT_ARGS_H) ct/proto.h $(NL_UAPI)
+cmd/ct_args_filter.o: cmd/ct_args_filter.c $(CT_ARGS_H) ct/proto.h
+cmd/ct_getopt.o: cmd/ct_getopt.c cmd/ct_getopt.h
+ct/filter.o: ct/filter.c ct/filter.h ct/entry.h ct/proto.h ct/table.h \
+	$(NL_UAPI)
+ct/format.o: ct/format.c ct/format.h ct/entry.h ct/labels.h ct/proto.h \
+	ct/stats.h nl/reply.h $(NL_UAPI)
+ct/labels.o: ct/labels.c ct/labels.h
+ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
+ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h $(NL_UAPI)
+ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
+ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
+	ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h nl/msg.h \
+	nl/reply.h nl/sock.h $(NL_UAPI)
+ct/stats.o: ct/stats.c ct/stats.h nl/attr.h nl/msg.h nl/reply.h nl/sock.h \
+	$(NL_UAPI)
+ct/batch.o: ct/batch.c ct/batch.h ct/encode.h ct/entry.h nl/batch.h \
+	nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
+ct/expect_codec.o: ct/expect_codec.c ct/expect_codec.h ct/expect.h \
+	ct/entry.h ct/decode.h ct/encode.h nl/attr.h nl/msg.h $(NL_UAPI)
+ct/expect_table.o: ct/expect_table.c ct/expect_table.h ct/expect_codec.h \
+	ct/expect.h ct/entry.h ct/encode.h ct/stats.h nl/attr.h nl/msg.h \
+	nl/reply.h nl/sock.h $(NL_UAPI)
+ct/bpf.o: ct/bpf.c ct/bpf.h ct/entry.h ct/filter.h ct/proto.h $(NL_UAPI)
+ct/bpf_vm.o: ct/bpf_vm.c ct/bpf.h $(NL_UAPI)
+ct/event.o: ct/event.c ct/event.h ct/bpf.h ct/decode.h ct/entry.h \
+	nl/attr.h nl/sock.h $(NL_UAPI)
+ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/expect.h \
+	ct/entry.h ct/format.h ct/labels.h ct/stats.h ct/proto.h
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -100,25 +158,76 @@ check-asan: build/asan/check_all
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		build/asan/check_all
 
-build/netns/nlprobe: $(NETNS_TOOL_SRCS) $(LIB_SRCS)
+# nlprobe: the netns tests' probe, talking to ctnetlink only through nl/
+build/netns/nlprobe: $(NETNS_TOOL_SRCS) $(LIB_SRCS) nl/attr.h nl/batch.h \
+		nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(NETNS_TOOL_SRCS) $(LIB_SRCS)
 
-check-netns: all build/netns/nlprobe
+# cttool: the ct/table.h operations against the kernel (t_ct_table.sh)
+build/netns/cttool: $(CTTOOL_SRCS) $(LIB_SRCS) ct/table.h ct/batch.h \
+		ct/stats.h ct/decode.h ct/encode.h ct/entry.h ct/proto.h \
+		nl/attr.h nl/batch.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CTTOOL_SRCS) $(LIB_SRCS)
+
+# real-kernel cases in scratch namespaces (root; SKIP lines otherwise)
+# exptool: the ct/expect_table.h operations against a real ftp-helper
+# expectation (t_expect.sh)
+build/netns/exptool: $(EXPTOOL_SRCS) $(LIB_SRCS) ct/expect_table.h \
+		ct/expect_format.h ct/expect_codec.h ct/expect.h ct/entry.h \
+		ct/format.h ct/stats.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EXPTOOL_SRCS) $(LIB_SRCS)
+
+# evtool: ct/event.h and the BPF pre-filter against real events
+# (t_event.sh); parses its filter with the conntrack command-line parser
+build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) $(LIB_SRCS) ct/event.h \
+		ct/bpf.h ct/filter.h ct/format.h ct/decode.h ct/entry.h \
+		$(CT_ARGS_H) nl/sock.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EVTOOL_SRCS) $(CT_ARGS_SRCS) \
+		$(LIB_SRCS)
+
+check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
+		build/netns/evtool
 	tests/netns/run.sh
 
-check-compat: all
+# ours against /usr/sbin/conntrack (Debian's 1.4.7), scenario by scenario
+check-compat: all build/netns/nlprobe
 	tests/compat/run.sh
 
+# ct/format against the reference's -L output for the same entries (root)
+build/compat/fmtdump: tests/compat/fmtdump.c $(LIB_SRCS) ct/format.h \
+		ct/labels.h ct/table.h
+	mkdir -p build/compat
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/compat/fmtdump.c $(LIB_SRCS)
+
+check-format-diff: build/compat/fmtdump
+	FMTDUMP=build/compat/fmtdump tests/compat/format_diff.sh
+.PHONY: check-format-diff
+
+# build, then create and list flows in a scratch namespace (root)
+demo: all build/netns/nlprobe
+	tests/demo.sh
+.PHONY: demo
+
 # ---- fuzzing ------------------------------------------------------------
-# fuzz: libFuzzer builds (clang, ASan+UBSan); fuzz-replay: the same
-# harnesses with a plain driver (gcc) run over their corpora; fuzz-afl:
-# AFL++ persistent-mode builds; fuzz-smoke: every harness briefly plus a
-# full corpus replay; `make fuzz-run HARNESS=attr SECONDS=600` one campaign.
+# fuzz: libFuzzer builds (clang, ASan+UBSan) in build/fuzz; fuzz-replay:
+# the same harnesses with the plain driver (gcc, -Werror) run over their
+# corpora, no clang needed; fuzz-afl: AFL++ persistent-mode builds in
+# build/afl; fuzz-smoke: every harness for SMOKE_SECONDS plus a corpus
+# replay under ASan+UBSan; `make fuzz-run HARNESS=attr SECONDS=600` one
+# campaign; fuzz-seeds: recapture seeds from the kernel (root, netns);
+# coverage: source-based line coverage of nl/ over the corpora.
+# See fuzz/README.md.
+FUZZ_CFLAGS = $(WARN) $(BASE_CPPFLAGS) $(SAN)
+# corpus growth of fuzz-run (and fuzz-smoke), also read by coverage
+FUZZ_WORK = build/fuzz/work
 fuzz:
 	mkdir -p build/fuzz
 	for h in $(HARNESSES); do \
-		$(CLANG) $(WARN) $(BASE_CPPFLAGS) $(SAN) -fsanitize=fuzzer \
+		$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 			-o build/fuzz/$$h fuzz/$$h.c $(LIB_SRCS) || exit 1; \
 	done
 
@@ -128,6 +237,7 @@ fuzz-replay:
 		$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g \
 			-o build/replay/$$h fuzz/$$h.c $(FUZZ_DRIVER) \
 			$(LIB_SRCS) || exit 1; \
+		printf '%s: ' $$h; \
 		build/replay/$$h fuzz/corpus/$$h || exit 1; \
 	done
 
@@ -139,23 +249,44 @@ fuzz-afl:
 	done
 
 fuzz-smoke: fuzz
-	for h in $(HARNESSES); do \
-		mkdir -p build/fuzz/work/$$h; \
-		build/fuzz/$$h -max_total_time=$(SMOKE_SECONDS) \
-			-print_final_stats=1 -dict=fuzz/$$h.dict \
-			build/fuzz/work/$$h fuzz/corpus/$$h 2>&1 | \
-			grep -E '^(stat::number_of_executed_units|#[0-9]+.*DONE|==[0-9]+==ERROR)' ; \
-		test $${PIPESTATUS:-0} = 0 || true; \
-		build/fuzz/$$h -runs=0 fuzz/corpus/$$h build/fuzz/work/$$h \
-			>/dev/null 2>build/fuzz/work/$$h.log || \
-			{ cat build/fuzz/work/$$h.log; exit 1; }; \
-	done
+	fuzz/smoke.sh $(SMOKE_SECONDS) $(HARNESSES)
 
 fuzz-run: fuzz
-	mkdir -p build/fuzz/work/$(HARNESS)
+	mkdir -p $(FUZZ_WORK)/$(HARNESS) build/fuzz/crash
 	build/fuzz/$(HARNESS) -max_total_time=$(SECONDS) -print_final_stats=1 \
-		-dict=fuzz/$(HARNESS).dict build/fuzz/work/$(HARNESS) \
-		fuzz/corpus/$(HARNESS)
+		-dict=fuzz/$(HARNESS).dict \
+		-artifact_prefix=build/fuzz/crash/$(HARNESS)- \
+		$(FUZZ_WORK)/$(HARNESS) fuzz/corpus/$(HARNESS)
+
+build/fuzz-seeds/capture: fuzz/capture.c $(LIB_SRCS)
+	mkdir -p build/fuzz-seeds
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ fuzz/capture.c $(LIB_SRCS)
+
+fuzz-seeds: build/fuzz-seeds/capture
+	fuzz/capture.sh
+
+coverage:
+	mkdir -p build/cov
+	rm -f build/cov/*.profraw
+	for h in $(HARNESSES); do \
+		$(CLANG) $(WARN) $(BASE_CPPFLAGS) -O0 -g \
+			-fprofile-instr-generate -fcoverage-mapping \
+			-o build/cov/$$h fuzz/$$h.c $(FUZZ_DRIVER) \
+			$(LIB_SRCS) || exit 1; \
+		dirs=fuzz/corpus/$$h; \
+		if test -d $(FUZZ_WORK)/$$h; then \
+			dirs="$$dirs $(FUZZ_WORK)/$$h"; fi; \
+		LLVM_PROFILE_FILE=build/cov/$$h.profraw \
+			build/cov/$$h $$dirs || exit 1; \
+	done
+	$(LLVM_PROFDATA) merge -sparse -o build/cov/fuzz.profdata \
+		build/cov/*.profraw
+	objs=; for h in $(HARNESSES); do \
+		if test -z "$$objs"; then objs=build/cov/$$h; \
+		else objs="$$objs -object build/cov/$$h"; fi; \
+	done; \
+	$(LLVM_COV) report -instr-profile=build/cov/fuzz.profdata $$objs \
+		$(COV_SRCS)
 
 # ---- other builds -------------------------------------------------------
 static:
@@ -180,4 +311,4 @@ clean:
 	rm -rf build
 
 .PHONY: all test check check-asan check-netns check-compat fuzz fuzz-replay \
-	fuzz-afl fuzz-smoke fuzz-run static install uninstall clean
+	fuzz-afl fuzz-smoke fuzz-run fuzz-seeds coverage static install uninstall clean

@@ -1,87 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * conntrack(8): the command-line front end. This first cut answers -V, -h
- * and -C (the table's entry count from ctnetlink's global statistics);
- * the conntrack-table issue grows it into the full drop-in.
+ * conntrack(8): parse the command line (cmd/ct_args), print its warnings
+ * or error, run it (cmd/ct_run, cmd/ct_modify) or a -R batch file
+ * (cmd/ct_load). The exit status is upstream's: 0, 1 for failures, 2 for
+ * command-line problems.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "nl/attr.h"
-#include "nl/msg.h"
-#include "nl/reply.h"
-#include "nl/sock.h"
-
-#define VERSION "1.4.8"
-#define PROGNAME "conntrack"
-
-static const struct nl_attr_policy stats_policy[CTA_STATS_GLOBAL_MAX + 1] = {
-	[CTA_STATS_GLOBAL_ENTRIES] = { .kind = NL_ATTR_U32 },
-	[CTA_STATS_GLOBAL_MAX_ENTRIES] = { .kind = NL_ATTR_U32 },
-};
-
-static int count_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	const struct nlattr *tb[CTA_STATS_GLOBAL_MAX + 1];
-	size_t hdr = NLMSG_HDRLEN + sizeof(struct nfgenmsg);
-	struct nlmsghdr h;
-	int rc;
-
-	memcpy(&h, nlh, sizeof(h));
-	if (h.nlmsg_len < hdr)
-		return -EBADMSG;
-	rc = nl_attr_parse((const unsigned char *)nlh + hdr, h.nlmsg_len - hdr,
-			   stats_policy, CTA_STATS_GLOBAL_MAX, tb, 0, NULL);
-	if (rc < 0)
-		return rc;
-	if (!tb[CTA_STATS_GLOBAL_ENTRIES])
-		return -EBADMSG;
-	*(unsigned long *)arg = nl_attr_get_be32(tb[CTA_STATS_GLOBAL_ENTRIES]);
-	return 0;
-}
-
-static int do_count(void)
-{
-	unsigned char buf[256];
-	struct nl_sock *s = NULL;
-	struct nl_msg m;
-	unsigned long n = 0;
-	int rc;
-
-	rc = nl_sock_open(&s, NULL);
-	if (rc < 0) {
-		fprintf(stderr, "%s v%s (conntrack-tools): Can't open handler\n",
-			PROGNAME, VERSION);
-		return 1;
-	}
-	nl_msg_init(&m, buf, sizeof(buf));
-	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK,
-			       IPCTNL_MSG_CT_GET_STATS, 0,
-			       nl_sock_seq_next(s), AF_UNSPEC);
-	if (rc == 0)
-		rc = nl_query(s, &m, count_cb, &n, NULL);
-	nl_sock_close(s);
-	if (rc < 0) {
-		fprintf(stderr, "%s v%s (conntrack-tools): Operation failed: %s\n",
-			PROGNAME, VERSION, strerror(-rc));
-		return 1;
-	}
-	printf("%lu\n", n);
-	return 0;
-}
+#include "cmd/ct_args.h"
+#include "cmd/ct_load.h"
+#include "cmd/ct_run.h"
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-V") ||
-			  !strcmp(argv[1], "--version"))) {
-		printf("%s v%s (conntrack-tools)\n", PROGNAME, VERSION);
-		return 0;
+	struct ct_ctx c = { .prog = argv[0], .kfilter = -1 };
+	struct ct_args_env env = { ct_ctx_labelmap, &c };
+	static struct ct_args a;
+	struct ct_args_err err;
+	int rc;
+
+	if (argc > 2 && (!strcmp(argv[1], "-R") ||
+			 !strcmp(argv[1], "--load-file"))) {
+		rc = ct_load_file(&c, argv[0], argv[2]);
+	} else if (ct_args_parse(argc, argv, &env, &a, &err) < 0) {
+		rc = ct_report(&a, &err);
+	} else {
+		rc = ct_run(&c, &a);
 	}
-	if (argc >= 2 && (!strcmp(argv[1], "-C") ||
-			  !strcmp(argv[1], "--count")))
-		return do_count();
-	printf("Command line interface for the connection tracking system. "
-	       "Version %s\n", VERSION);
-	return 0;
+	fflush(stdout);
+	ct_ctx_close(&c);
+	return rc;
 }

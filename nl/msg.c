@@ -94,10 +94,24 @@ void nl_msg_end(struct nl_msg *m)
 
 void nl_msg_cancel(struct nl_msg *m)
 {
+	size_t off = 0;
+	uint32_t mlen;
+
 	if (!m->open)
 		return;
 	m->len = m->cur;
 	m->open = 0;
+	/* The message before, if any, is the last one again: nl_msg_hdr()
+	 * must not point at the bytes just dropped (nl_batch_flush() sets
+	 * NLM_F_ACK through it). */
+	m->cur = 0;
+	while (off + NLMSG_HDRLEN <= m->len) {
+		m->cur = off;
+		memcpy(&mlen, m->buf + off, sizeof(mlen));
+		if (mlen < NLMSG_HDRLEN)
+			break;
+		off += NLMSG_ALIGN((size_t)mlen);
+	}
 }
 
 int nl_attr_put(struct nl_msg *m, uint16_t type, const void *data,

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Running a parsed conntrack command against the kernel: one function per
+ * command in a table (ct_run dispatches), the summaries and the upstream
+ * error texts. Only this and the other cmd/ files print.
+ */
+#ifndef RAWCT_CMD_CT_RUN_H
+#define RAWCT_CMD_CT_RUN_H
+
+#include <stddef.h>
+
+#include "cmd/ct_args.h"
+
+struct nl_sock;
+struct ct_labelmap;
+
+/* What survives between commands of one process (-R runs many). */
+struct ct_ctx {
+	const char *prog;		/* argv[0], for -h */
+	struct nl_sock *sock;		/* dumps and single requests */
+	struct nl_sock *mod;		/* pipelined per-entry requests */
+	struct ct_labelmap *labels;
+	int labels_tried;
+	int load_file;			/* -R: no summaries, 0 matches ok */
+	signed char kfilter;		/* CT_KFILTER_* probe result */
+};
+
+/* "conntrack v1.4.8 (conntrack-tools): <msg>" on stderr. */
+void ct_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints a parse error (and the "Try" line for status 2); returns the
+ * exit status. */
+int ct_report(const struct ct_args *a, const struct ct_args_err *err);
+
+/* The label map callback of struct ct_args_env (ctx: struct ct_ctx). */
+const struct ct_labelmap *ct_ctx_labelmap(void *ctx, char *notice,
+					  size_t len);
+
+/* Runs @a; returns the exit status. */
+int ct_run(struct ct_ctx *c, const struct ct_args *a);
+
+/* Closes the sockets and frees the map. */
+void ct_ctx_close(struct ct_ctx *c);
+
+/* upstream's err2str() for command @cmd and positive errno @err. */
+const char *ct_err2str(int err, unsigned int cmd);
+
+#endif

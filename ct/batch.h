@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pipelined conntrack requests for -D, -U, -I/-A and -R: many deletes,
+ * updates or creates in one sendmsg on top of nl/batch.h, failures
+ * matched back to the index of the queued entry, ENOENT on a delete or
+ * update (the entry vanished meanwhile) counted apart from real errors.
+ * Included by ct/table.h.
+ */
+#ifndef RAWCT_CT_BATCH_H
+#define RAWCT_CT_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ct/entry.h"
+#include "nl/batch.h"
+#include "nl/reply.h"
+
+struct nl_sock;
+
+#define CT_BATCH_BUF	(64 * 1024)	/* suggested batch buffer size */
+#define CT_BATCH_RCVBUF	(4 * 1024 * 1024) /* receive buffer for errors */
+
+/* A queued request failed. @index counts the requests queued on this
+ * batch from 0, in queue order; @ack has the error and ext-ack text. */
+typedef void (*ct_batch_err_cb)(uint32_t index, const struct nl_ack *ack,
+				void *arg);
+
+struct ct_batch {
+	struct nl_batch nb;
+	uint32_t done;		/* requests sent and answered so far */
+	uint32_t vanished;	/* ENOENT on a delete or update: the entry
+				 * went away meanwhile, not an error */
+	uint32_t failed;	/* other errors (each reported to on_err) */
+	ct_batch_err_cb on_err;
+	void *arg;
+};
+
+/*
+ * ct_batch_init - set up @b on socket @s over the caller's buffer @buf
+ * (@cap bytes, CT_BATCH_BUF suggested, 4-byte aligned). Also raises the
+ * socket's receive buffer to CT_BATCH_RCVBUF (best effort) so that a
+ * batch full of failures does not overflow it and lose errors. The
+ * socket must not be used for other requests until ct_batch_flush().
+ */
+void ct_batch_init(struct ct_batch *b, struct nl_sock *s, void *buf,
+		   size_t cap, ct_batch_err_cb on_err, void *arg);
+
+/*
+ * Queue one request; a full buffer is flushed first (errors of earlier
+ * requests are reported then). ct_batch_delete: IPCTNL_MSG_CT_DELETE of
+ * ct_entry_put_key(@e). ct_batch_create: IPCTNL_MSG_CT_NEW of
+ * ct_entry_put_new(@e) with @flags as ct_table_create (0 = update).
+ * Return 0, -EMSGSIZE if the request does not fit even an empty buffer,
+ * -EINVAL for an entry that cannot be encoded, or a flush error.
+ */
+int ct_batch_delete(struct ct_batch *b, const struct ct_entry *e);
+int ct_batch_create(struct ct_batch *b, const struct ct_entry *e,
+		    uint16_t flags);
+
+/* Requests queued so far (the index the next one gets). */
+uint32_t ct_batch_count(const struct ct_batch *b);
+
+/*
+ * ct_batch_flush - send what is queued and wait for every answer.
+ * Returns 0 (refused requests are counted in b->failed and b->vanished,
+ * not returned) or -errno when the exchange itself failed (-ENOBUFS:
+ * answers were lost, so failures may be under-counted).
+ */
+int ct_batch_flush(struct ct_batch *b);
+
+#endif

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The conntrack table operations. Each builds one request in a stack
+ * buffer, runs it through nl_query() and decodes the answers in place.
+ * Dumps hand every entry to the caller's callback as it arrives; the
+ * kernel-side filter is an optimisation checked again in userspace, so
+ * results are exact on kernels that ignore or mis-apply parts of it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ct/decode.h"
+#include "ct/encode.h"
+#include "ct/proto.h"
+#include "ct/table.h"
+#include "nl/attr.h"
+#include "nl/msg.h"
+#include "nl/sock.h"
+
+#define REQ_BUF 1024	/* one request: tuples and filters fit easily */
+
+/* ---- userspace filter ------------------------------------------------ */
+
+static size_t addr_len(uint8_t l3)
+{
+	return l3 == AF_INET ? 4 : l3 == AF_INET6 ? 16 : 0;
+}
+
+/* The zone id the kernel compares (nf_ct_zone_equal_any): CTA_ZONE, or
+ * the directional one when the zone applies to one direction only. */
+static uint16_t entry_zone(const struct ct_entry *e)
+{
+	if (e->set & CT_ZONE)
+		return e->zone;
+	if ((e->set & CT_ORIG) && (e->orig.set & CT_TUPLE_ZONE))
+		return e->orig.zone;
+	if ((e->set & CT_REPLY) && (e->reply.set & CT_TUPLE_ZONE))
+		return e->reply.zone;
+	return 0;
+}
+
+static int tuple_match(const struct ct_tuple *f, const struct ct_tuple *t,
+		       const struct ct_entry *e)
+{
+	uint16_t need = f->set & ~t->set & ~CT_TUPLE_ZONE;
+	size_t alen = addr_len(f->l3);
+	uint16_t zone;
+
+	if (need)
+		return 0;	/* the entry lacks a field we select on */
+	if ((f->set & (CT_TUPLE_SRC | CT_TUPLE_DST)) &&
+	    (f->l3 != t->l3 || !alen))
+		return 0;
+	if ((f->set & CT_TUPLE_SRC) && memcmp(&f->src, &t->src, alen))
+		return 0;
+	if ((f->set & CT_TUPLE_DST) && memcmp(&f->dst, &t->dst, alen))
+		return 0;
+	if ((f->set & CT_TUPLE_PROTO) && f->l4 != t->l4)
+		return 0;
+	if ((f->set & CT_TUPLE_SPORT) && f->sport != t->sport)
+		return 0;
+	if ((f->set & CT_TUPLE_DPORT) && f->dport != t->dport)
+		return 0;
+	if ((f->set & CT_TUPLE_ICMP_TYPE) && f->icmp_type != t->icmp_type)
+		return 0;
+	if ((f->set & CT_TUPLE_ICMP_CODE) && f->icmp_code != t->icmp_code)
+		return 0;
+	if ((f->set & CT_TUPLE_ICMP_ID) && f->icmp_id != t->icmp_id)
+		return 0;
+	if (f->set & CT_TUPLE_ZONE) {
+		zone = (t->set & CT_TUPLE_ZONE) ? t->zone :
+		       (e->set & CT_ZONE) ? e->zone : 0;
+		if (zone != f->zone)
+			return 0;
+	}
+	return 1;
+}
+
+int ct_kfilter_match(const struct ct_kfilter *f, const struct ct_entry *e)
+{
+	if (!f)
+		return 1;
+	if (f->family && e->family != f->family)
+		return 0;
+	if ((f->set & CT_KF_MARK) && (e->mark & f->mark_mask) != f->mark)
+		return 0;
+	if ((f->set & CT_KF_STATUS) &&
+	    (e->status & f->status_mask) != f->status)
+		return 0;
+	if ((f->set & CT_KF_ZONE) && entry_zone(e) != f->zone)
+		return 0;
+	if (f->orig.set && !((e->set & CT_ORIG) &&
+			     tuple_match(&f->orig, &e->orig, e)))
+		return 0;
+	if (f->reply.set && !((e->set & CT_REPLY) &&
+			      tuple_match(&f->reply, &e->reply, e)))
+		return 0;
+	return 1;
+}
+
+/* ---- kernel filter --------------------------------------------------- */
+
+/*
+ * The part of a filter tuple the kernel compares correctly, as
+ * CTA_FILTER flags, and the tuple reduced to it. Left out: IPv6
+ * addresses (ctnetlink_filter_match_tuple has compared them inverted),
+ * ports of protocols other than tcp and udp (not compared), the
+ * directional zone (conflicts with CTA_ZONE and ignores direction).
+ */
+static uint32_t kernel_tuple(const struct ct_tuple *f, uint8_t family,
+			     struct ct_tuple *out)
+{
+	const struct ct_proto *p = ct_proto_by_num(f->l4);
+	uint32_t flags = 0;
+	uint16_t keep = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (family == AF_INET && f->l3 == AF_INET) {
+		keep |= f->set & (CT_TUPLE_SRC | CT_TUPLE_DST);
+		if (f->set & CT_TUPLE_SRC)
+			flags |= CTA_FILTER_FLAG_CTA_IP_SRC;
+		if (f->set & CT_TUPLE_DST)
+			flags |= CTA_FILTER_FLAG_CTA_IP_DST;
+	}
+	if (f->set & CT_TUPLE_PROTO) {
+		keep |= CT_TUPLE_PROTO;
+		flags |= CTA_FILTER_FLAG_CTA_PROTO_NUM;
+		/* kernel switch: ports of IPPROTO_TCP and IPPROTO_UDP only */
+		if (f->l4 == IPPROTO_TCP || f->l4 == IPPROTO_UDP) {
+			keep |= f->set & (CT_TUPLE_SPORT | CT_TUPLE_DPORT);
+			if (f->set & CT_TUPLE_SPORT)
+				flags |= CTA_FILTER_FLAG_CTA_PROTO_SRC_PORT;
+			if (f->set & CT_TUPLE_DPORT)
+				flags |= CTA_FILTER_FLAG_CTA_PROTO_DST_PORT;
+		} else if (p->kind == CT_L4_ICMP || p->kind == CT_L4_ICMPV6) {
+			int v6 = p->kind == CT_L4_ICMPV6;
+
+			keep |= f->set & (CT_TUPLE_ICMP_TYPE |
+					  CT_TUPLE_ICMP_CODE | CT_TUPLE_ICMP_ID);
+			if (f->set & CT_TUPLE_ICMP_TYPE)
+				flags |= v6 ? CTA_FILTER_FLAG_CTA_PROTO_ICMPV6_TYPE
+					    : CTA_FILTER_FLAG_CTA_PROTO_ICMP_TYPE;
+			if (f->set & CT_TUPLE_ICMP_CODE)
+				flags |= v6 ? CTA_FILTER_FLAG_CTA_PROTO_ICMPV6_CODE
+					    : CTA_FILTER_FLAG_CTA_PROTO_ICMP_CODE;
+			if (f->set & CT_TUPLE_ICMP_ID)
+				flags |= v6 ? CTA_FILTER_FLAG_CTA_PROTO_ICMPV6_ID
+					    : CTA_FILTER_FLAG_CTA_PROTO_ICMP_ID;
+		}
+	}
+	*out = *f;
+	out->set = keep;
+	return flags;
+}
+
+/* CTA_FILTER and the tuples it refers to. Tuple filters need a family:
+ * the kernel parses the addresses by it (EOPNOTSUPP without). */
+static int put_tuple_filter(struct nl_msg *m, const struct ct_kfilter *f,
+			    int *used)
+{
+	struct ct_tuple ot, rt;
+	uint32_t of = 0, rf = 0;
+	size_t tok;
+	int rc;
+
+	if (f->family != AF_INET && f->family != AF_INET6)
+		return 0;
+	if (f->orig.set)
+		of = kernel_tuple(&f->orig, f->family, &ot);
+	if (f->reply.set)
+		rf = kernel_tuple(&f->reply, f->family, &rt);
+	if (!of && !rf)
+		return 0;
+	if (of && (rc = ct_tuple_put(m, CTA_TUPLE_ORIG, &ot)) < 0)
+		return rc;
+	if (rf && (rc = ct_tuple_put(m, CTA_TUPLE_REPLY, &rt)) < 0)
+		return rc;
+	rc = nl_attr_nest_begin(m, CTA_FILTER, &tok);
+	if (rc == 0 && of)	/* NLA_U32: host order */
+		rc = nl_attr_put_u32(m, CTA_FILTER_ORIG_FLAGS, of);
+	if (rc == 0 && rf)
+		rc = nl_attr_put_u32(m, CTA_FILTER_REPLY_FLAGS, rf);
+	if (rc == 0)
+		rc = nl_attr_nest_end(m, tok);
+	if (rc == 0)
+		*used = 1;
+	return rc;
+}
+
+/* Mark, status and zone, as both dumps and flushes take them. */
+static int put_scalar_filter(struct nl_msg *m, const struct ct_kfilter *f,
+			     int *used)
+{
+	int rc = 0;
+
+	if (f->set & CT_KF_MARK) {
+		rc = nl_attr_put_be32(m, CTA_MARK, f->mark);
+		if (rc == 0)
+			rc = nl_attr_put_be32(m, CTA_MARK_MASK, f->mark_mask);
+		*used = 1;
+	}
+	/* a zero status mask is refused (EINVAL): userspace only */
+	if (rc == 0 && (f->set & CT_KF_STATUS) && f->status_mask) {
+		rc = nl_attr_put_be32(m, CTA_STATUS, f->status);
+		if (rc == 0)
+			rc = nl_attr_put_be32(m, CTA_STATUS_MASK,
+					      f->status_mask);
+		*used = 1;
+	}
+	if (rc == 0 && (f->set & CT_KF_ZONE)) {
+		rc = nl_attr_put_be16(m, CTA_ZONE, f->zone);
+		*used = 1;
+	}
+	return rc;
+}
+
+/* ---- results into struct nl_ack -------------------------------------- */
+
+/* A decode failure, told like an extended ack. */
+static void ack_decode(struct nl_ack *ack, int error,
+		       const struct nl_attr_err *ae)
+{
+	if (!ack)
+		return;
+	memset(ack, 0, sizeof(*ack));
+	ack->error = error;
+	ack->ext_off = NL_EXT_OFF_NONE;
+	snprintf(ack->ext_msg, sizeof(ack->ext_msg),
+		 "%s (attribute %u at offset %u)",
+		 ae->msg ? ae->msg : "malformed", ae->type, ae->offset);
+}
+
+static void ack_clear(struct nl_ack *ack)
+{
+	if (ack) {
+		memset(ack, 0, sizeof(*ack));
+		ack->ext_off = NL_EXT_OFF_NONE;
+	}
+}
+
+/* ---- dumps ----------------------------------------------------------- */
+
+struct dump_ctx {
+	struct ct_dump *d;
+	int restart;		/* DUMP_INTR before any callback */
+	int err;		/* first decode failure */
+	struct nl_attr_err ae;
+};
+
+static int dump_data(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dump_ctx *c = arg;
+	struct ct_dump *d = c->d;
+	struct ct_entry e;
+	struct nlmsghdr h;
+	int rc;
+
+	memcpy(&h, nlh, sizeof(h));
+	if ((h.nlmsg_flags & NLM_F_DUMP_INTR) && d->matched == 0 &&
+	    d->retries)
+		c->restart = 1;
+	if (c->restart)
+		return 0;	/* drain; the dump starts over */
+	rc = ct_entry_decode(nlh, &e, &c->ae);
+	if (rc < 0) {
+		c->err = rc;
+		return rc;
+	}
+	d->seen++;
+	if (!ct_kfilter_match(d->filter, &e))
+		return 0;
+	d->matched++;
+	return d->cb ? d->cb(&e, nlh, d->arg) : 0;
+}
+
+static const uint8_t list_cmd[] = {
+	[CT_LIST_CONNTRACK] = IPCTNL_MSG_CT_GET,
+	[CT_LIST_DYING] = IPCTNL_MSG_CT_GET_DYING,
+	[CT_LIST_UNCONFIRMED] = IPCTNL_MSG_CT_GET_UNCONFIRMED,
+};
+
+static int dump_request(struct nl_msg *m, struct nl_sock *s,
+			const struct ct_dump *d, int *used)
+{
+	const struct ct_kfilter *f = d->filter;
+	uint8_t cmd = list_cmd[d->list];
+	int rc;
+
+	*used = 0;
+	if (d->list == CT_LIST_CONNTRACK && d->zero)
+		cmd = IPCTNL_MSG_CT_GET_CTRZERO;
+	rc = nl_msg_begin_nfnl(m, NFNL_SUBSYS_CTNETLINK, cmd, NLM_F_DUMP,
+			       nl_sock_seq_next(s), f ? f->family : 0);
+	if (rc < 0 || !f)
+		return rc;
+	if (f->family)
+		*used = 1;
+	/* the dying and unconfirmed lists filter by family only */
+	if (d->list != CT_LIST_CONNTRACK)
+		return 0;
+	rc = put_scalar_filter(m, f, used);
+	if (rc == 0 && d->kfilter == CT_KFILTER_YES)
+		rc = put_tuple_filter(m, f, used);
+	return rc;
+}
+
+int ct_table_dump(struct nl_sock *s, struct ct_dump *d, struct nl_ack *ack)
+{
+	_Alignas(4) unsigned char buf[REQ_BUF];
+	struct dump_ctx c = { .d = d };
+	unsigned int tries = 0;
+	struct nl_msg m;
+	int rc;
+
+	ack_clear(ack);
+	if (d->list > CT_LIST_UNCONFIRMED)
+		return -EINVAL;
+	if (d->kfilter == CT_KFILTER_UNKNOWN && d->filter &&
+	    (d->filter->orig.set || d->filter->reply.set) &&
+	    d->list == CT_LIST_CONNTRACK) {
+		rc = ct_table_probe_filter(s);
+		if (rc < 0)
+			return rc;
+		d->kfilter = (int8_t)rc;
+	}
+	for (;;) {
+		nl_msg_init(&m, buf, sizeof(buf));
+		rc = dump_request(&m, s, d, &d->kernel_filtered);
+		if (rc < 0)
+			return rc;
+		nl_msg_end(&m);
+		d->seen = d->matched = 0;
+		c.restart = 0;
+		rc = nl_query(s, &m, dump_data, &c, ack);
+		if (c.restart && rc == -EINTR && tries++ < d->retries)
+			continue;
+		break;
+	}
+	if (c.err && rc == c.err)
+		ack_decode(ack, -rc, &c.ae);
+	return rc;
+}
+
+static int drain_data(const struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	(void)arg;
+	return 0;
+}
+
+int ct_table_probe_filter(struct nl_sock *s)
+{
+	_Alignas(4) unsigned char buf[256];
+	struct nl_msg m;
+	size_t tok;
+	int rc;
+
+	nl_msg_init(&m, buf, sizeof(buf));
+	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET,
+			       NLM_F_DUMP, nl_sock_seq_next(s), AF_INET);
+	if (rc == 0)
+		rc = nl_attr_put_be32(&m, CTA_MARK, UINT32_MAX);
+	if (rc == 0)
+		rc = nl_attr_put_be32(&m, CTA_MARK_MASK, UINT32_MAX);
+	if (rc == 0)
+		rc = nl_attr_nest_begin(&m, CTA_FILTER, &tok);
+	if (rc == 0)
+		rc = nl_attr_put_u32(&m, CTA_FILTER_ORIG_FLAGS,
+				     CTA_FILTER_FLAG_CTA_PROTO_NUM);
+	if (rc == 0)
+		rc = nl_attr_nest_end(&m, tok);
+	if (rc < 0)
+		return rc;
+	nl_msg_end(&m);
+	rc = nl_query(s, &m, drain_data, NULL, NULL);
+	if (rc == -EINVAL)
+		return CT_KFILTER_YES;	/* CTA_FILTER parsed: no tuple */
+	if (rc == 0 || rc == -EINTR)
+		return CT_KFILTER_NO;	/* ignored: a plain mark dump */
+	return rc;
+}
+
+/* ---- single requests ------------------------------------------------- */
+
+struct get_ctx {
+	ct_entry_cb cb;
+	void *arg;
+	int err;
+	struct nl_attr_err ae;
+};
+
+static int get_data(const struct nlmsghdr *nlh, void *arg)
+{
+	struct get_ctx *g = arg;
+	struct ct_entry e;
+	int rc;
+
+	rc = ct_entry_decode(nlh, &e, &g->ae);
+	if (rc < 0)
+		return g->err = rc;
+	return g->cb ? g->cb(&e, nlh, g->arg) : 0;
+}
+
+int ct_table_get(struct nl_sock *s, const struct ct_entry *key,
+		 ct_entry_cb cb, void *arg, struct nl_ack *ack)
+{
+	_Alignas(4) unsigned char buf[REQ_BUF];
+	struct get_ctx g = { .cb = cb, .arg = arg };
+	struct nl_msg m;
+	int rc;
+
+	ack_clear(ack);
+	nl_msg_init(&m, buf, sizeof(buf));
+	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET,
+			       0, nl_sock_seq_next(s), key->family);
+	if (rc == 0)
+		rc = ct_entry_put_key(&m, key);
+	if (rc < 0)
+		return rc;
+	nl_msg_end(&m);
+	rc = nl_query(s, &m, get_data, &g, ack);
+	if (g.err && rc == g.err)
+		ack_decode(ack, -rc, &g.ae);
+	return rc;
+}
+
+/* One acknowledged request carrying @e's key or its new-entry attrs. */
+static int simple_request(struct nl_sock *s, uint8_t cmd, uint16_t flags,
+			  const struct ct_entry *e, struct nl_ack *ack)
+{
+	_Alignas(4) unsigned char buf[REQ_BUF];
+	struct nl_msg m;
+	int rc;
+
+	ack_clear(ack);
+	nl_msg_init(&m, buf, sizeof(buf));
+	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK, cmd,
+			       flags | NLM_F_ACK, nl_sock_seq_next(s),
+			       e->family);
+	if (rc == 0)
+		rc = cmd == IPCTNL_MSG_CT_NEW ? ct_entry_put_new(&m, e) :
+						ct_entry_put_key(&m, e);
+	if (rc < 0)
+		return rc;
+	nl_msg_end(&m);
+	return nl_query(s, &m, drain_data, NULL, ack);
+}
+
+int ct_table_create(struct nl_sock *s, const struct ct_entry *e,
+		    uint16_t flags, struct nl_ack *ack)
+{
+	return simple_request(s, IPCTNL_MSG_CT_NEW, flags, e, ack);
+}
+
+int ct_table_delete(struct nl_sock *s, const struct ct_entry *e,
+		    struct nl_ack *ack)
+{
+	return simple_request(s, IPCTNL_MSG_CT_DELETE, 0, e, ack);
+}
+
+int ct_table_flush(struct nl_sock *s, const struct ct_kfilter *f,
+		   struct nl_ack *ack)
+{
+	_Alignas(4) unsigned char buf[256];
+	struct nfgenmsg g;
+	struct nl_msg m;
+	int used = 0, rc;
+
+	ack_clear(ack);
+	if (f && (f->orig.set || f->reply.set))
+		return -EOPNOTSUPP;
+	nl_msg_init(&m, buf, sizeof(buf));
+	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE,
+			       NLM_F_ACK, nl_sock_seq_next(s),
+			       f ? f->family : 0);
+	if (rc < 0)
+		return rc;
+	if (f && f->family) {
+		/* version 1: the kernel honours nfgen_family (else it
+		 * flushes every family, as old conntrack -F expected) */
+		memcpy(&g, m.buf + m.cur + NLMSG_HDRLEN, sizeof(g));
+		g.version = 1;
+		memcpy(m.buf + m.cur + NLMSG_HDRLEN, &g, sizeof(g));
+	}
+	if (f && (f->set & CT_KF_STATUS) && !f->status_mask)
+		return -EINVAL;
+	if (f && (rc = put_scalar_filter(&m, f, &used)) < 0)
+		return rc;
+	nl_msg_end(&m);
+	return nl_query(s, &m, drain_data, NULL, ack);
+}

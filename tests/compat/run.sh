@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Runs every tests/compat/s_*.sh scenario file: each scenario runs one
+# command line with our ./conntrack and with the reference
+# /usr/sbin/conntrack (override with REF=...) in two fresh namespaces and
+# compares exit code, stdout and stderr after normalisation. Prints one
+# PASS/FAIL/SKIP line per scenario (a diff after each FAIL) and, last,
+# "N passed, N failed[, N skipped]"; exits 1 if any failed.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+t_run_files "$here"/s_*.sh

@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+#
+# Helpers for the real-kernel tests, sourced by every tests/netns/t_*.sh.
+# A case is a shell function run in a subshell by t_case: it makes its own
+# network namespaces with ns_new (named rawct-<random>, deleted by the
+# subshell's EXIT trap whatever happens), runs commands in them with
+# ns_exec, and ends by returning (PASS), calling t_fail "why" or t_skip
+# "why". Each case prints one line: `PASS name`, `FAIL name: why` or
+# `SKIP name: why`. Run alone, a t_*.sh file ends with t_done's summary;
+# under run.sh (RAWCT_RESULTS set) the results go to that file instead and
+# run.sh prints the totals. Nothing here touches the caller's namespace:
+# every conntrack operation happens inside a namespace made here.
+
+RAWCT_TOP=${RAWCT_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+NLPROBE=${NLPROBE:-$RAWCT_TOP/build/netns/nlprobe}
+CONNTRACK=${CONNTRACK:-$RAWCT_TOP/conntrack}
+
+T_PASSED=0
+T_FAILED=0
+T_SKIPPED=0
+
+# A random lowercase hex string of $1 characters (default 8).
+rand_hex() {
+	od -An -N8 -tx1 /dev/urandom | tr -d ' \n' | cut -c1-"${1:-8}"
+}
+
+# Why this machine cannot run namespace tests, or nothing if it can.
+t_cannot_run() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "needs root (network namespaces, ctnetlink writes)"
+	elif ! command -v ip >/dev/null 2>&1; then
+		echo "no 'ip' command (install iproute2)"
+	elif ! ip netns list >/dev/null 2>&1; then
+		echo "'ip netns' does not work here"
+	fi
+}
+
+# ---- inside a case (a subshell) ----------------------------------------
+
+T_NAMESPACES=""
+
+ns_cleanup() {
+	local ns
+	for ns in $T_NAMESPACES; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	T_NAMESPACES=""
+}
+
+# ns_new VAR: creates a namespace, stores its name in VAR. The name starts
+# with "rawct-" so a leftover is recognisable; the case's EXIT trap
+# deletes it.
+ns_new() {
+	local _nn_name
+	_nn_name="rawct-$(rand_hex 10)"
+	if ! ip netns add "$_nn_name" 2>"$T_TMP/ns_err"; then
+		t_skip "cannot create a network namespace: $(cat "$T_TMP/ns_err")"
+	fi
+	T_NAMESPACES="$T_NAMESPACES $_nn_name"
+	ip -n "$_nn_name" link set lo up 2>/dev/null
+	printf -v "$1" '%s' "$_nn_name"
+}
+
+# ns_exec NS CMD...: runs CMD inside namespace NS.
+ns_exec() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# ns_require_ctnetlink NS: skips the case loudly unless ctnetlink answers
+# in NS (module missing, or netlink refused).
+ns_require_ctnetlink() {
+	if ! ns_exec "$1" "$NLPROBE" stats >"$T_TMP/ct_out" 2>&1; then
+		t_skip "ctnetlink unavailable: $(tr '\n' ' ' <"$T_TMP/ct_out")"
+	fi
+}
+
+# t_fail WHY / t_skip WHY: end the case with that verdict.
+t_fail() {
+	printf '%s\n' "$*" >"$T_TMP/why"
+	exit 1
+}
+
+t_skip() {
+	printf '%s\n' "$*" >"$T_TMP/why"
+	exit 77
+}
+
+# t_run VAR CMD...: runs CMD, stores its stdout in VAR; fails the case
+# (with CMD's stderr) if CMD exits nonzero. Its locals are prefixed so
+# they never shadow the caller's VAR.
+t_run() {
+	local _tr_var=$1 _tr_out _tr_rc
+	shift
+	_tr_out=$("$@" 2>"$T_TMP/run_err")
+	_tr_rc=$?
+	if [ "$_tr_rc" != 0 ]; then
+		t_fail "'$*' exited $_tr_rc: $(tr '\n' ' ' <"$T_TMP/run_err")"
+	fi
+	printf -v "$_tr_var" '%s' "$_tr_out"
+}
+
+# t_eq WHAT GOT WANT: fails the case unless GOT = WANT.
+t_eq() {
+	[ "$2" = "$3" ] || t_fail "$1: got '$2', want '$3'"
+}
+
+# ---- running cases -------------------------------------------------------
+
+t_record() {
+	local verdict=$1 name=$2 why=$3 line
+	case $verdict in
+	PASS) line="PASS $name"; T_PASSED=$((T_PASSED + 1)) ;;
+	FAIL) line="FAIL $name: $why"; T_FAILED=$((T_FAILED + 1)) ;;
+	SKIP) line="SKIP $name: $why"; T_SKIPPED=$((T_SKIPPED + 1)) ;;
+	esac
+	echo "$line"
+	if [ -n "${RAWCT_RESULTS:-}" ]; then
+		echo "$line" >>"$RAWCT_RESULTS"
+	fi
+}
+
+# t_prereq: what every case of this suite needs beyond t_cannot_run;
+# prints "SKIP why" or "FAIL why", or nothing. Suites may redefine it.
+t_prereq() {
+	[ -x "$NLPROBE" ] || echo "FAIL $NLPROBE missing (make build/netns/nlprobe)"
+}
+
+# t_case NAME FUNC: runs FUNC in a subshell with its own scratch
+# directory ($T_TMP) and namespace cleanup, and records the verdict. A
+# case may leave details (a diff) in $T_TMP/detail: printed after a FAIL.
+t_case() {
+	local name=$1 func=$2 rc why tmp reason
+	reason=$(t_cannot_run)
+	if [ -n "$reason" ]; then
+		t_record SKIP "$name" "$reason"
+		return
+	fi
+	reason=$(t_prereq)
+	if [ -n "$reason" ]; then
+		t_record "${reason%% *}" "$name" "${reason#* }"
+		return
+	fi
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/rawct-test.XXXXXX") || {
+		t_record FAIL "$name" "mktemp failed"
+		return
+	}
+	(
+		T_TMP=$tmp
+		trap ns_cleanup EXIT
+		trap 'exit 130' INT TERM
+		"$func" >"$T_TMP/log" 2>&1
+	)
+	rc=$?
+	why=$(cat "$tmp/why" 2>/dev/null)
+	case $rc in
+	0) t_record PASS "$name" ;;
+	77) t_record SKIP "$name" "$why" ;;
+	*)
+		t_record FAIL "$name" "${why:-exited $rc: $(tail -n 3 "$tmp/log" | tr '\n' ' ')}"
+		if [ -s "$tmp/detail" ]; then
+			sed 's/^/    /' "$tmp/detail"
+		fi
+		;;
+	esac
+	rm -rf "$tmp"
+}
+
+# t_run_files FILE...: the body of a run.sh: runs each case file, then
+# prints the totals as the last line, "N passed, N failed[, N skipped]".
+# Returns 1 if any case failed.
+t_run_files() {
+	local results t rc before passed failed skipped
+	results=$(mktemp "${TMPDIR:-/tmp}/rawct-results.XXXXXX") || return 1
+	# shellcheck disable=SC2064
+	trap "rm -f '$results'" EXIT
+	trap 'exit 130' INT TERM
+	for t in "$@"; do
+		[ -e "$t" ] || continue
+		before=$(wc -l <"$results")
+		RAWCT_RESULTS=$results bash "$t"
+		rc=$?
+		# a file that died before recording anything still counts
+		if [ "$rc" != 0 ] && [ "$(wc -l <"$results")" = "$before" ]; then
+			echo "FAIL $(basename "$t" .sh): exited $rc without a verdict" |
+				tee -a "$results"
+		fi
+	done
+	passed=$(grep -c '^PASS ' "$results")
+	failed=$(grep -c '^FAIL ' "$results")
+	skipped=$(grep -c '^SKIP ' "$results")
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" = 0 ]
+}
+
+# t_done: the summary of a t_*.sh run on its own; exit status 1 if any
+# case failed. Under run.sh it only sets the status.
+t_done() {
+	if [ -z "${RAWCT_RESULTS:-}" ]; then
+		if [ "$T_SKIPPED" -gt 0 ]; then
+			echo "$T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
+		else
+			echo "$T_PASSED passed, $T_FAILED failed"
+		fi
+	fi
+	[ "$T_FAILED" = 0 ]
+}

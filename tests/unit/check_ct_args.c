@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The conntrack command-line parser: table-driven rows of argv and the
+ * expected command and fields, or the exact upstream error and exit code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <check.h>
+
+#include "cmd/ct_args.h"
+#include "tests/unit/suites.h"
+
+#define MAXW 24
+
+struct row {
+	const char *line;	/* words separated by single blanks */
+	int status;		/* 0 ok, else exit code */
+	const char *msg;	/* error text, or the expected first warning */
+	int cmd;
+};
+
+static int split(char *buf, char **argv)
+{
+	int argc = 0;
+
+	argv[argc++] = "conntrack";
+	for (char *t = strtok(buf, " "); t && argc < MAXW; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	return argc;
+}
+
+static const struct row rows[] = {
+	{ "", 0, NULL, CT_CMD_NONE },
+	{ "-L", 0, NULL, CT_CMD_LIST },
+	{ "conntrack -L foo-is-table", 2, "unknown type `foo-is-table'", 0 },
+	{ "conntrack -L", 0, NULL, CT_CMD_LIST },
+	{ "-L e", 0, NULL, CT_CMD_EXP_LIST },
+	{ "-L dying", 0, NULL, CT_CMD_LIST },
+	{ "-D dying", 2, "Can't do that command with tables `dying' and "
+	  "`unconfirmed'", 0 },
+	{ "-U expect", 2, "Can't do --update on expectations", 0 },
+	{ "-L -D", 2, "Invalid commands combination", 0 },
+	{ "-L --foo", 2, "unknown option `--foo'", 0 },
+	{ "-L -o", 2, "option `-o' requires an argument", 0 },
+	{ "-L --src", 2, "option `--src' requires an argument", 0 },
+	{ "-L --s 1.1.1.1", 2, "unknown option `--s'", 0 },
+	{ "-L --zero=1", 2, "unknown option `--zero=1'", 0 },
+	{ "-L -p 256", 2, "`256' unsupported protocol", 0 },
+	{ "-L -p foo20", 2, "`foo20' unsupported protocol", 0 },
+	{ "-L --sport 1", 2, "unknown option `--sport'", 0 },
+	{ "-L -p tcp --sport 1", 0, NULL, CT_CMD_LIST },
+	{ "-L -p tcp -p udp --sp 1", 2, "unknown option `--sp'", 0 },
+	{ "-L -s 1.2.3.4.5", 2, "Invalid IP address `1.2.3.4.5'", 0 },
+	{ "-L -s 1.1.1.1 -d ::1", 2, "mismatched address family", 0 },
+	{ "-L -s 1.1.1.1/33", 2, "Invalid netmask", 0 },
+	{ "-L -r 1.1.1.1/8", 2, "CIDR notation unavailable for `--reply-src'",
+	  0 },
+	{ "-L -n 1.1.1.1:", 2, "No port specified after `:'", 0 },
+	{ "-L -n 1.1.1.1:99999", 2, "Invalid port `99999'", 0 },
+	{ "-L -n []:1", 2, "No IPv6 address specified", 0 },
+	{ "-L -n [::1", 2, "No closing ']' around IPv6 address", 0 },
+	{ "-L -j -n", 2, "cannot specify `--src-nat' or `--dst-nat' with "
+	  "`--any-nat'", 0 },
+	{ "-L -u FOO", 2, "Bad parameter `FOO'", 0 },
+	{ "-L -u S", 0, "WARNING: ignoring SRC_NAT, use --src-nat instead",
+	  CT_CMD_LIST },
+	{ "-L -o xml,foo,bar", 2, "Bad parameter `foo,bar'", 0 },
+	{ "-L -o save,xml", 1, "cannot combine save output with any other "
+	  "output type, use -o save only", 0 },
+	{ "-L -o json,xml", 1, "cannot combine json output with xml or save "
+	  "output", 0 },
+	{ "-L -m foo", 1, "unexpected value 'foo' with -m option", 0 },
+	{ "-L -w 65536", 1, "unexpected value '65536' with -w option", 0 },
+	{ "-L --orig-zone x", 1, "unexpected value 'x' with -( option", 0 },
+	{ "-L -f ipv4x", 0, NULL, CT_CMD_LIST },
+	{ "-L -f ipv7", 2, "`ipv7' unsupported protocol", 0 },
+	{ "-s 1.1.1.1", 2, "Illegal option `--src' with this command", 0 },
+	{ "-I -p tcp", 2, "You need to supply the `--timeout' option for this "
+	  "command", 0 },
+	{ "-I -p tcp -t 1", 2, "you have to specify `--src' and `--dst'", 0 },
+	{ "-I -p tcp -t 1 -r 1.1.1.1", 2, "you have to specify `--reply-src' "
+	  "and `--reply-dst'", 0 },
+	{ "-I -p tcp -t 1 -s 1.1.1.1 -d 2.2.2.2", 2, "You need to supply the "
+	  "`--state' option for this command", 0 },
+	{ "-I -p tcp -t 1 -s 1.1.1.1 -d 2.2.2.2 --state ESTABLISHED", 2,
+	  "you have to specify `--sport' and `--dport'", 0 },
+	{ "-I -p udp -t 1 -s 1.1.1.1 -d 2.2.2.2 --reply-port-src 1", 2,
+	  "you have to specify `--reply-src-port' and `--reply-dst-port'", 0 },
+	{ "-I -p tcp -t 1 -s 1.1.1.1 -d 2.2.2.2 --state ESTABLISHED "
+	  "--sport 1 --dport 2", 0, NULL, CT_CMD_CREATE },
+	{ "-A -p icmp -t 1 -s 1.1.1.1 -d 2.2.2.2", 2, "You need to supply the "
+	  "`--icmp-type' option for this command", 0 },
+	{ "-L -p tcp --state FOO", 2, "unknown TCP state `FOO'", 0 },
+	{ "-L -p sctp --state HEARTBEAT_SENT", 2, "unknown SCTP state "
+	  "`HEARTBEAT_SENT'", 0 },
+	{ "-L -p dccp --state X", 2, "Unknown DCCP state `X'", 0 },
+	{ "-L -p tcp --sport 70000", 1, "unexpected value '70000' with "
+	  "--sport option", 0 },
+	{ "-L -z -p tcp", 2, "Can't use -z with filtering parameters", 0 },
+	{ "-L --mask-src 255.0.0.0", 2, "Can't use --mask-src without --src",
+	  0 },
+	{ "-L -l foo", 2, "unknown label 'foo'", 0 },
+	{ "-I --label-add a --label-del b", 1, "cannot use --label-add and "
+	  "--label-del at the same time", 0 },
+	{ "-U -w 1", 2, "Illegal option `--zone' with this command", 0 },
+	{ "-C -s 1.1.1.1", 2, "Illegal option `--src' with this command", 0 },
+	{ "-h -p tcp", 0, NULL, CT_CMD_HELP },
+	{ "-L -a 1", 0, "WARNING: ignoring -a, deprecated option.",
+	  CT_CMD_LIST },
+	{ "-L -xL", 2, "unknown option `-L'", 0 },
+	{ "-L -R x", 2, "unknown option `-R'", 0 },
+};
+
+START_TEST(test_rows)
+{
+	const struct row *r = &rows[_i];
+	struct ct_args *a = malloc(sizeof(*a));
+	struct ct_args_err err;
+	char buf[512], *argv[MAXW + 1];
+	int argc, rc;
+
+	snprintf(buf, sizeof(buf), "%s", r->line);
+	argc = split(buf, argv);
+	rc = ct_args_parse(argc, argv, NULL, a, &err);
+	if (r->status) {
+		ck_assert_msg(rc < 0, "%s: parsed", r->line);
+		ck_assert_int_eq(err.status, r->status);
+		ck_assert_str_eq(err.msg, r->msg);
+	} else {
+		ck_assert_msg(rc == 0, "%s: %s", r->line, err.msg);
+		ck_assert_int_eq((int)a->cmd, r->cmd);
+		if (r->msg) {
+			ck_assert_uint_ge(a->nwarn, 1);
+			ck_assert_str_eq(a->warn[0], r->msg);
+		}
+	}
+	free(a);
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	char line[] = "-L -s 10.0.0.0/8 -p tcp --dport 80 -m 1/3 "
+		      "-u ASSURED,!SEEN_REPLY -w 4";
+	struct ct_args *a = malloc(sizeof(*a));
+	struct ct_args_err err;
+	char *argv[MAXW + 1];
+	int argc = split(line, argv);
+
+	ck_assert_int_eq(ct_args_parse(argc, argv, NULL, a, &err), 0);
+	ck_assert_int_eq(a->family, AF_INET);
+	ck_assert(a->filter.set & CT_F_NET_SRC);
+	ck_assert(!(a->filter.tmpl.orig.set & CT_TUPLE_SRC));
+	ck_assert(a->filter.tmpl.orig.set & CT_TUPLE_DPORT);
+	ck_assert_int_eq(a->filter.tmpl.orig.dport, 80);
+	ck_assert_uint_eq(a->filter.mark_value, 1);
+	ck_assert_uint_eq(a->filter.mark_mask, 3);
+	ck_assert_uint_eq(a->filter.status, 4);
+	ck_assert_uint_eq(a->filter.status_mask, 6);
+	ck_assert_uint_eq(a->filter.tmpl.zone, 4);
+	free(a);
+}
+END_TEST
+
+START_TEST(test_permutation)
+{
+	/* stray words are ignored, the table word follows the command */
+	char line[] = "foo -L expect bar";
+	struct ct_args a;
+	struct ct_args_err err;
+	char *argv[MAXW + 1];
+	int argc = split(line, argv);
+
+	ck_assert_int_eq(ct_args_parse(argc, argv, NULL, &a, &err), 0);
+	ck_assert_int_eq((int)a.cmd, CT_CMD_EXP_LIST);
+	ck_assert_str_eq(argv[1], "foo");	/* caller's argv untouched */
+}
+END_TEST
+
+START_TEST(test_complete)
+{
+	char line[] = "-I -p udp -t 5 -s 1.1.1.1 -d 2.2.2.2 --sport 1 "
+		      "--dport 2 -m 9";
+	struct ct_args a;
+	struct ct_args_err err;
+	struct ct_entry e;
+	char *argv[MAXW + 1];
+	int argc = split(line, argv);
+
+	ck_assert_int_eq(ct_args_parse(argc, argv, NULL, &a, &err), 0);
+	ct_args_complete(&a, &e);
+	ck_assert(e.set & CT_REPLY);
+	ck_assert_int_eq(e.reply.sport, 2);
+	ck_assert_int_eq(e.reply.dport, 1);
+	ck_assert(!memcmp(&e.reply.src, &e.orig.dst, 4));
+	ck_assert_uint_eq(e.mark, 9);
+	ck_assert_uint_eq(e.timeout, 5);
+}
+END_TEST
+
+Suite *ct_args_suite(void)
+{
+	Suite *s = suite_create("ct_args");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, test_rows, 0, sizeof(rows) / sizeof(rows[0]));
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_permutation);
+	tcase_add_test(tc, test_complete);
+	suite_add_tcase(s, tc);
+	return s;
+}

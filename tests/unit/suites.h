@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The Check suites of the unit tests, one per module, each defined in
+ * tests/unit/check_<module>.c. A new suite is declared here and added to
+ * the table in check_main.c, which runs them all.
+ */
+#ifndef RAWCT_TESTS_UNIT_SUITES_H
+#define RAWCT_TESTS_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *attr_suite(void);
+Suite *msg_suite(void);
+Suite *reply_suite(void);
+Suite *format_suite(void);
+Suite *labels_suite(void);
+Suite *ct_codec_suite(void);
+Suite *expect_suite(void);
+Suite *bpf_suite(void);
+Suite *ct_args_suite(void);
+Suite *filter_suite(void);
+
+#endif
