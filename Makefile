@@ -111,7 +111,7 @@ ct/format.o: ct/format.c ct/format.h ct/entry.h ct/labels.h ct/proto.h \
 	ct/stats.h nl/reply.h $(NL_UAPI)
 ct/labels.o: ct/labels.c ct/labels.h
 ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
-ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h $(NL_UAPI)
+ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/reply.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
 ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
 	ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h nl/msg.h \
@@ -121,7 +121,7 @@ ct/stats.o: ct/stats.c ct/stats.h nl/attr.h nl/msg.h nl/reply.h nl/sock.h \
 ct/batch.o: ct/batch.c ct/batch.h ct/encode.h ct/entry.h nl/batch.h \
 	nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 ct/expect_codec.o: ct/expect_codec.c ct/expect_codec.h ct/expect.h \
-	ct/entry.h ct/decode.h ct/encode.h nl/attr.h nl/msg.h $(NL_UAPI)
+	ct/entry.h ct/decode.h ct/encode.h nl/attr.h nl/msg.h nl/reply.h $(NL_UAPI)
 ct/expect_table.o: ct/expect_table.c ct/expect_table.h ct/expect_codec.h \
 	ct/expect.h ct/entry.h ct/encode.h ct/stats.h nl/attr.h nl/msg.h \
 	nl/reply.h nl/sock.h $(NL_UAPI)

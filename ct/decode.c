@@ -21,6 +21,7 @@
 
 #include "ct/decode.h"
 #include "ct/proto.h"
+#include "nl/reply.h"
 
 #define BIN(n) { .kind = NL_ATTR_BINARY, .min_len = (n), .max_len = (n) }
 #define U8 { .kind = NL_ATTR_U8 }
@@ -742,27 +743,19 @@ int ct_entry_decode_attrs(const void *data, size_t len, uint8_t family,
 int ct_entry_decode(const struct nlmsghdr *nlh, struct ct_entry *e,
 		    struct nl_attr_err *err)
 {
-	const size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
-	const unsigned char *p = (const unsigned char *)nlh;
-	struct nlmsghdr h;
-	struct nfgenmsg g;
-	uint8_t cmd;
+	const void *data;
+	size_t len;
+	uint8_t cmd, family;
+	int rc;
 
-	memcpy(&h, nlh, sizeof(h));
-	if (h.nlmsg_len < hdr) {
+	rc = nl_nfnl_payload(nlh, NFNL_SUBSYS_CTNETLINK, &cmd, &family, &data, &len);
+	if (rc == 0 && cmd != IPCTNL_MSG_CT_NEW && cmd != IPCTNL_MSG_CT_DELETE)
+		rc = -EPROTO;
+	if (rc < 0) {
 		if (err)
-			*err = (struct nl_attr_err){ .msg = "short message" };
-		return -EBADMSG;
+			*err = (struct nl_attr_err){ .msg = rc == -EBADMSG ?
+				"short message" : "not a conntrack message" };
+		return rc;
 	}
-	cmd = NFNL_MSG_TYPE(h.nlmsg_type);
-	if (NFNL_SUBSYS_ID(h.nlmsg_type) != NFNL_SUBSYS_CTNETLINK ||
-	    (cmd != IPCTNL_MSG_CT_NEW && cmd != IPCTNL_MSG_CT_DELETE)) {
-		if (err)
-			*err = (struct nl_attr_err){
-				.msg = "not a conntrack message" };
-		return -EPROTO;
-	}
-	memcpy(&g, p + NLMSG_HDRLEN, sizeof(g));
-	return ct_entry_decode_attrs(p + hdr, h.nlmsg_len - hdr,
-				     g.nfgen_family, e, err);
+	return ct_entry_decode_attrs(data, len, family, e, err);
 }

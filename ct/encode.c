@@ -14,16 +14,6 @@
 #include "ct/proto.h"
 
 /* Undo everything put into the open message since it was @len long. */
-static void rollback(struct nl_msg *m, size_t len)
-{
-	uint32_t mlen;
-
-	if (m->len <= len)
-		return;
-	m->len = len;
-	mlen = (uint32_t)(len - m->cur);
-	memcpy(m->buf + m->cur, &mlen, sizeof(mlen));
-}
 
 static size_t addr_len(uint8_t l3)
 {
@@ -122,7 +112,7 @@ int ct_tuple_put(struct nl_msg *m, uint16_t type, const struct ct_tuple *t)
 	if (rc == 0)
 		rc = nl_attr_nest_end(m, tok);
 	if (rc < 0)
-		rollback(m, start);
+		nl_msg_trim(m, start);
 	return rc;
 }
 
@@ -142,7 +132,7 @@ int ct_entry_put_key(struct nl_msg *m, const struct ct_entry *e)
 	if (rc == 0 && (e->set & CT_ID))
 		rc = nl_attr_put_be32(m, CTA_ID, e->id);
 	if (rc < 0)
-		rollback(m, start);
+		nl_msg_trim(m, start);
 	return rc;
 }
 
@@ -387,6 +377,6 @@ int ct_entry_put_new(struct nl_msg *m, const struct ct_entry *e)
 	if (rc == 0 && (e->set & CT_SYNPROXY))
 		rc = put_synproxy(m, e);
 	if (rc < 0)
-		rollback(m, start);
+		nl_msg_trim(m, start);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include "ct/decode.h"
 #include "ct/encode.h"
 #include "ct/expect_codec.h"
+#include "nl/reply.h"
 
 #define U16 { .kind = NL_ATTR_U16 }
 #define U32 { .kind = NL_ATTR_U32 }
@@ -172,44 +173,26 @@ int ct_expect_decode_attrs(const void *data, size_t len, uint8_t family,
 int ct_expect_decode(const struct nlmsghdr *nlh, struct ct_expect *x,
 		     struct nl_attr_err *err)
 {
-	const size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
-	const unsigned char *p = (const unsigned char *)nlh;
-	struct nlmsghdr h;
-	struct nfgenmsg g;
-	uint8_t cmd;
+	const void *data;
+	size_t len;
+	uint8_t cmd, family;
+	int rc;
 
-	memcpy(&h, nlh, sizeof(h));
-	if (h.nlmsg_len < hdr) {
+	rc = nl_nfnl_payload(nlh, NFNL_SUBSYS_CTNETLINK_EXP, &cmd, &family, &data, &len);
+	if (rc == 0 && cmd != IPCTNL_MSG_EXP_NEW && cmd != IPCTNL_MSG_EXP_DELETE)
+		rc = -EPROTO;
+	if (rc < 0) {
 		if (err)
-			*err = (struct nl_attr_err){ .msg = "short message" };
-		return -EBADMSG;
+			*err = (struct nl_attr_err){ .msg = rc == -EBADMSG ?
+				"short message" : "not an expectation message" };
+		return rc;
 	}
-	cmd = NFNL_MSG_TYPE(h.nlmsg_type);
-	if (NFNL_SUBSYS_ID(h.nlmsg_type) != NFNL_SUBSYS_CTNETLINK_EXP ||
-	    (cmd != IPCTNL_MSG_EXP_NEW && cmd != IPCTNL_MSG_EXP_DELETE)) {
-		if (err)
-			*err = (struct nl_attr_err){
-				.msg = "not an expectation message" };
-		return -EPROTO;
-	}
-	memcpy(&g, p + NLMSG_HDRLEN, sizeof(g));
-	return ct_expect_decode_attrs(p + hdr, h.nlmsg_len - hdr,
-				      g.nfgen_family, x, err);
+	return ct_expect_decode_attrs(data, len, family, x, err);
 }
 
 /* ---- encoding --------------------------------------------------------- */
 
 /* Undo everything put into the open message since it was @len long. */
-static void rollback(struct nl_msg *m, size_t len)
-{
-	uint32_t mlen;
-
-	if (m->len <= len)
-		return;
-	m->len = len;
-	mlen = (uint32_t)(len - m->cur);
-	memcpy(m->buf + m->cur, &mlen, sizeof(mlen));
-}
 
 int ct_expect_put_key(struct nl_msg *m, const struct ct_expect *x)
 {
@@ -227,7 +210,7 @@ int ct_expect_put_key(struct nl_msg *m, const struct ct_expect *x)
 	if (rc == 0 && (x->set & CT_EXP_ID))
 		rc = nl_attr_put_be32(m, CTA_EXPECT_ID, x->id);
 	if (rc < 0)
-		rollback(m, start);
+		nl_msg_trim(m, start);
 	return rc;
 }
 
@@ -281,6 +264,6 @@ int ct_expect_put_new(struct nl_msg *m, const struct ct_expect *x)
 	if (rc == 0 && (x->set & CT_EXP_FN))
 		rc = put_str(m, CTA_EXPECT_FN, x->fn, 0);
 	if (rc < 0)
-		rollback(m, start);
+		nl_msg_trim(m, start);
 	return rc;
 }

@@ -214,13 +214,18 @@ int nl_attr_nest_end(struct nl_msg *m, size_t tok)
 	return 0;
 }
 
-void nl_attr_nest_cancel(struct nl_msg *m, size_t tok)
+void nl_msg_trim(struct nl_msg *m, size_t len)
 {
 	uint32_t mlen;
 
-	if (!m->open || tok < m->cur || tok > m->len)
+	if (!m->open || len < m->cur || len >= m->len)
 		return;
-	m->len = tok;
+	m->len = len;
 	mlen = (uint32_t)(m->len - m->cur);
 	memcpy(m->buf + m->cur, &mlen, sizeof(mlen));
+}
+
+void nl_attr_nest_cancel(struct nl_msg *m, size_t tok)
+{
+	nl_msg_trim(m, tok);
 }

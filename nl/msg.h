@@ -46,6 +46,10 @@ void nl_msg_end(struct nl_msg *m);
 /* Removes the open message entirely. */
 void nl_msg_cancel(struct nl_msg *m);
 
+/* Cuts the open message back to @len bytes of the buffer (a value of
+ * m->len taken earlier), undoing the puts since; no-op if not shorter. */
+void nl_msg_trim(struct nl_msg *m, size_t len);
+
 /* The open (or last closed) message's header, NULL if none. */
 struct nlmsghdr *nl_msg_hdr(const struct nl_msg *m);
 

@@ -156,6 +156,27 @@ int nl_reply_parse(struct nl_reply *r, const void *buf, size_t len)
 	return 0;
 }
 
+int nl_nfnl_payload(const struct nlmsghdr *nlh, uint8_t subsys, uint8_t *cmd,
+		    uint8_t *family, const void **data, size_t *len)
+{
+	const size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
+	const unsigned char *p = (const unsigned char *)nlh;
+	struct nlmsghdr h;
+	struct nfgenmsg g;
+
+	memcpy(&h, nlh, sizeof(h));
+	if (h.nlmsg_len < hdr)
+		return -EBADMSG;
+	if (NFNL_SUBSYS_ID(h.nlmsg_type) != subsys)
+		return -EPROTO;
+	memcpy(&g, p + NLMSG_HDRLEN, sizeof(g));
+	*cmd = NFNL_MSG_TYPE(h.nlmsg_type);
+	*family = g.nfgen_family;
+	*data = p + hdr;
+	*len = h.nlmsg_len - hdr;
+	return 0;
+}
+
 /* ---- request / response ------------------------------------------------ */
 
 struct query {

@@ -68,6 +68,16 @@ int nl_reply_parse(struct nl_reply *r, const void *buf, size_t len);
 int nl_reply_ack_decode(const struct nlmsghdr *nlh, struct nl_ack *ack);
 
 /*
+ * nl_nfnl_payload - the attribute stream of nfnetlink message @nlh.
+ * Checks that nlmsg_len covers the nfgenmsg and that the message belongs
+ * to @subsys; returns its command in *@cmd, the nfgen_family in *@family,
+ * and the attributes after the nfgenmsg in *@data / *@len (borrowed).
+ * Returns 0, -EBADMSG (too short) or -EPROTO (another subsystem).
+ */
+int nl_nfnl_payload(const struct nlmsghdr *nlh, uint8_t subsys, uint8_t *cmd,
+		    uint8_t *family, const void **data, size_t *len);
+
+/*
  * nl_query - send the request(s) built in @req and collect the replies.
  * @req's messages must use consecutive sequence numbers from the first's.
  * Ends when every request has been answered: a dump by NLMSG_DONE, a
