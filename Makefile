@@ -50,7 +50,7 @@ CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
 PROGS = conntrack
 
-UNIT_SRCS = tests/unit/check_main.c tests/unit/check_attr.c \
+UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c \
 	tests/unit/check_msg.c tests/unit/check_reply.c \
 	tests/unit/check_format.c tests/unit/check_labels.c \
 	tests/unit/check_ct_codec.c \
@@ -62,7 +62,7 @@ EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
-HARNESSES = attr reply
+HARNESSES = attr reply bpf
 FUZZ_DRIVER = fuzz/driver.c
 # what `make coverage` reports on
 COV_SRCS = nl/attr.c nl/reply.c nl/msg.c
@@ -98,7 +98,8 @@ cmd/ct_run.o: cmd/ct_run.c cmd/ct_run.h cmd/ct_usage.h $(CT_ARGS_H) \
 	ct/batch.h ct/format.h ct/labels.h ct/stats.h ct/table.h nl/sock.h
 cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
 	ct/format.h ct/table.h nl/sock.h
-cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_run.h $(CT_ARGS_H)
+cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_run.h $(CT_ARGS_H) \
+	ct/batch.h ct/entry.h nl/batch.h nl/reply.h nl/sock.h
 cmd/ct_usage.o: cmd/ct_usage.c cmd/ct_usage.h
 cmd/ct_args.o: cmd/ct_args.c $(CT_ARGS_H) ct/labels.h $(NL_UAPI)
 cmd/ct_args_addr.o: cmd/ct_args_addr.c $(CT_ARGS_H) $(NL_UAPI)
@@ -118,8 +119,8 @@ ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
 	nl/reply.h nl/sock.h $(NL_UAPI)
 ct/stats.o: ct/stats.c ct/stats.h nl/attr.h nl/msg.h nl/reply.h nl/sock.h \
 	$(NL_UAPI)
-ct/batch.o: ct/batch.c ct/batch.h ct/encode.h ct/entry.h nl/batch.h \
-	nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
+ct/batch.o: ct/batch.c ct/batch.h ct/decode.h ct/encode.h ct/entry.h \
+	nl/batch.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 ct/expect_codec.o: ct/expect_codec.c ct/expect_codec.h ct/expect.h \
 	ct/entry.h ct/decode.h ct/encode.h nl/attr.h nl/msg.h nl/reply.h $(NL_UAPI)
 ct/expect_table.o: ct/expect_table.c ct/expect_table.h ct/expect_codec.h \
@@ -141,12 +142,12 @@ test: all check check-asan check-netns check-compat fuzz-replay
 		$(MAKE) fuzz-smoke SMOKE_SECONDS=$(SMOKE_SECONDS); \
 	else echo "SKIP: fuzz-smoke needs $(CLANG)"; fi
 
-build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) tests/unit/suites.h
+build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) tests/unit/suites.h tests/unit/fixture.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
-build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) tests/unit/suites.h
+build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) tests/unit/suites.h tests/unit/fixture.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)

@@ -16,6 +16,7 @@
 #include <check.h>
 
 #include "nl/attr.h"
+#include "tests/unit/fixture.h"
 #include "tests/unit/suites.h"
 
 /* ---- policies ------------------------------------------------------------ */
@@ -58,41 +59,16 @@ static const struct nl_attr_policy deep_pol[2] = {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes @hex (spaces ignored) into a malloc'd buffer of exactly the
- * decoded size (at least 1 byte allocated); *@len gets the size. */
 static unsigned char *from_hex(const char *hex, size_t *len)
 {
 	unsigned char *out = malloc(strlen(hex) / 2 + 1);
-	size_t n = 0;
-	int hi = -1;
+	size_t n, digits = 0;
 
 	ck_assert_ptr_nonnull(out);
-	for (; *hex; hex++) {
-		int v;
-
-		if (*hex == ' ')
-			continue;
-		v = hexval(*hex);
-		ck_assert_msg(v >= 0, "bad hex digit '%c'", *hex);
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[n++] = (unsigned char)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	ck_assert_msg(hi < 0, "odd number of hex digits");
+	for (const char *p = hex; *p; p++)
+		digits += *p != ' ';
+	n = fixture_unhex(hex, out, strlen(hex) / 2 + 1);
+	ck_assert_msg(n * 2 == digits, "bad hex in fixture row");
 	*len = n;
 	/* shrink to the exact size so that ASan sees any over-read */
 	return realloc(out, n ? n : 1);

@@ -24,6 +24,7 @@
 #include "ct/table.h"
 #include "nl/msg.h"
 #include "nl/reply.h"
+#include "tests/unit/fixture.h"
 #include "tests/unit/suites.h"
 
 /* ---- the real dump ------------------------------------------------------ */
@@ -49,53 +50,11 @@ static int fx_data(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static size_t unhex(const char *s, unsigned char *out)
-{
-	size_t n = 0;
-	unsigned int b;
-
-	while (s[0] && s[1] && sscanf(s, "%2x", &b) == 1) {
-		out[n++] = (unsigned char)b;
-		s += 2;
-	}
-	return n;
-}
-
-/* Loads and decodes the fixture once per process (borrowed strings stay
- * valid: the datagrams are kept). */
 static void load_fixture(void)
 {
-	static char line[65536 * 2 + 4];
-	const char *top = getenv("RAWCT_TOP");
-	char path[512];
-	unsigned int nd = 0;
-	FILE *f;
-
 	if (nfx)
 		return;
-	snprintf(path, sizeof(path), "%s%s%s", top ? top : "",
-		 top ? "/" : "", FIXTURE);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s (run from the top or set "
-		      "RAWCT_TOP)", path);
-	while (fgets(line, sizeof(line), f)) {
-		struct nl_reply r = { .on_data = fx_data, .nseq = 1 };
-		struct nlmsghdr h;
-		size_t n;
-
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		ck_assert_uint_lt(nd, MAX_DGRAMS);
-		dgram[nd] = malloc(strlen(line) / 2 + 1);
-		ck_assert_ptr_nonnull(dgram[nd]);
-		n = unhex(line, dgram[nd]);
-		memcpy(&h, dgram[nd], sizeof(h));
-		r.portid = h.nlmsg_pid;
-		r.seq = h.nlmsg_seq;
-		ck_assert_int_eq(nl_reply_parse(&r, dgram[nd], n), 0);
-		nd++;
-	}
-	fclose(f);
+	fixture_replay(FIXTURE, fx_data, NULL, dgram, MAX_DGRAMS);
 	ck_assert_uint_ge(nfx, 12);
 }
 
@@ -708,7 +667,7 @@ static struct nlmsghdr *mkmsg(uint16_t type, const char *attrs,
 	ck_assert_ptr_nonnull(p);
 	memcpy(p, &h, sizeof(h));
 	p[NLMSG_HDRLEN] = AF_INET;
-	ck_assert_uint_eq(unhex(attrs, p + NLMSG_HDRLEN + 4), alen);
+	ck_assert_uint_eq(fixture_unhex(attrs, p + NLMSG_HDRLEN + 4, alen), alen);
 	*len = n;
 	return (struct nlmsghdr *)(void *)p;
 }

@@ -25,15 +25,14 @@
 #include "ct/expect_format.h"
 #include "nl/msg.h"
 #include "nl/reply.h"
+#include "tests/unit/fixture.h"
 #include "tests/unit/suites.h"
 
 /* ---- the real dumps ----------------------------------------------------- */
 
-#define MAX_DGRAMS 8
 #define MAX_EXP 8
 #define FIXTURE "tests/data/exp_dump.hex"
 
-static unsigned char *dgram[MAX_DGRAMS];
 static struct ct_expect fx[MAX_EXP];
 static unsigned int nfx;
 
@@ -50,51 +49,11 @@ static int fx_data(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static size_t unhex(const char *s, unsigned char *out)
-{
-	size_t n = 0;
-	unsigned int b;
-
-	while (s[0] && s[1] && sscanf(s, "%2x", &b) == 1) {
-		out[n++] = (unsigned char)b;
-		s += 2;
-	}
-	return n;
-}
-
 static void load_fixture(void)
 {
-	static char line[8192];
-	const char *top = getenv("RAWCT_TOP");
-	char path[512];
-	unsigned int nd = 0;
-	FILE *f;
-
 	if (nfx)
 		return;
-	snprintf(path, sizeof(path), "%s%s%s", top ? top : "",
-		 top ? "/" : "", FIXTURE);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s (run from the top or set "
-		      "RAWCT_TOP)", path);
-	while (fgets(line, sizeof(line), f)) {
-		struct nl_reply r = { .on_data = fx_data, .nseq = 1 };
-		struct nlmsghdr h;
-		size_t n;
-
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		ck_assert_uint_lt(nd, MAX_DGRAMS);
-		dgram[nd] = malloc(strlen(line) / 2 + 1);
-		ck_assert_ptr_nonnull(dgram[nd]);
-		n = unhex(line, dgram[nd]);
-		memcpy(&h, dgram[nd], sizeof(h));
-		r.portid = h.nlmsg_pid;
-		r.seq = h.nlmsg_seq;
-		ck_assert_int_eq(nl_reply_parse(&r, dgram[nd], n), 0);
-		nd++;
-	}
-	fclose(f);
+	fixture_replay(FIXTURE, fx_data, NULL, NULL, 0);
 	ck_assert_uint_eq(nfx, 2);
 }
 

@@ -18,6 +18,7 @@
 #include "nl/attr.h"
 #include "nl/msg.h"
 #include "nl/reply.h"
+#include "tests/unit/fixture.h"
 #include "tests/unit/suites.h"
 
 #define FILL 0xaa	/* what buffers hold before anything is written */
@@ -38,32 +39,15 @@ static struct nlattr attr_at(const unsigned char *p)
 	return a;
 }
 
+/* Decodes @hex, which must be nothing but hex pairs and blanks. */
 static size_t unhex(const char *hex, unsigned char *out, size_t cap)
 {
-	size_t n = 0;
-	int hi = -1;
+	size_t digits = 0;
 
-	for (; *hex; hex++) {
-		int v;
-
-		if (*hex == ' ')
-			continue;
-		if (*hex >= '0' && *hex <= '9')
-			v = *hex - '0';
-		else if (*hex >= 'a' && *hex <= 'f')
-			v = *hex - 'a' + 10;
-		else
-			ck_abort_msg("bad hex digit '%c'", *hex);
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		ck_assert_uint_lt(n, cap);
-		out[n++] = (unsigned char)(hi << 4 | v);
-		hi = -1;
-	}
-	ck_assert_int_lt(hi, 0);
-	return n;
+	for (const char *p = hex; *p; p++)
+		digits += *p != ' ';
+	ck_assert_uint_eq(fixture_unhex(hex, out, cap) * 2, digits);
+	return digits / 2;
 }
 
 /* nlmsg_len of the open message equals what has been appended. */

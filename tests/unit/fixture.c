@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Hex fixture loading shared by the unit suites (see fixture.h).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/unit/fixture.h"
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t fixture_unhex(const char *s, unsigned char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		if (n == cap || hexval(s[0]) < 0 || hexval(s[1]) < 0)
+			return n;
+		out[n++] = (unsigned char)(hexval(s[0]) << 4 | hexval(s[1]));
+		s += 2;
+	}
+}
+
+unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
+			    unsigned char **keep, unsigned int max)
+{
+	static char line[65536 * 2 + 4];
+	const char *top = getenv("RAWCT_TOP");
+	unsigned int nd = 0;
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s%s", top ? top : "",
+		 top ? "/" : "", rel);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s (run from the top or set "
+		      "RAWCT_TOP)", path);
+	while (fgets(line, sizeof(line), f)) {
+		struct nl_reply r = { .on_data = on_data, .arg = arg,
+				      .nseq = 1 };
+		struct nlmsghdr h;
+		unsigned char *d;
+		size_t n, cap = strlen(line) / 2 + 1;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		/* uint32_t storage keeps the datagram 4-byte aligned */
+		d = malloc((cap + 3) / 4 * 4);
+		ck_assert_ptr_nonnull(d);
+		n = fixture_unhex(line, d, cap);
+		ck_assert_uint_ge(n, sizeof(h));
+		memcpy(&h, d, sizeof(h));
+		r.portid = h.nlmsg_pid;
+		r.seq = h.nlmsg_seq;
+		ck_assert_int_eq(nl_reply_parse(&r, d, n), 0);
+		if (keep && nd < max)
+			keep[nd] = d;
+		nd++;	/* d is kept: decoded strings point into it */
+	}
+	fclose(f);
+	return nd;
+}

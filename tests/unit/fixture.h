@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Hex fixtures for the unit tests: files under tests/data/ holding one
+ * captured netlink datagram per line as hex, '#' lines being comments
+ * that say how the capture was made. Paths are relative to the top of the
+ * tree (the tests run from there, or RAWCT_TOP names it).
+ */
+#ifndef RAWCT_TESTS_FIXTURE_H
+#define RAWCT_TESTS_FIXTURE_H
+
+#include <stddef.h>
+
+#include "nl/reply.h"
+
+/* Decodes the hex digits of @s into @out (at most @cap bytes), skipping
+ * blanks between byte pairs and stopping at the first non-hex pair.
+ * Returns the number of bytes written. */
+size_t fixture_unhex(const char *s, unsigned char *out, size_t cap);
+
+/*
+ * fixture_replay - walks every datagram of fixture file @rel with
+ * nl_reply_parse(), its port id and sequence taken from the datagram's
+ * first header, calling @on_data for each data message. The datagrams are
+ * kept in memory for the life of the process (decoded entries borrow
+ * strings from them); the first @max are also stored in @keep (may be
+ * NULL). Fails the running Check test on any error. Returns the number of
+ * datagrams.
+ */
+unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
+			    unsigned char **keep, unsigned int max);
+
+#endif
