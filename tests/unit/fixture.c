@@ -34,6 +34,11 @@ size_t fixture_unhex(const char *s, unsigned char *out, size_t cap)
 	}
 }
 
+/* Every datagram loaded stays reachable here for the life of the
+ * process: decoded entries borrow strings from them. */
+static unsigned char *loaded[256];
+static unsigned int nloaded;
+
 unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 			    unsigned char **keep, unsigned int max)
 {
@@ -66,6 +71,8 @@ unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 		r.portid = h.nlmsg_pid;
 		r.seq = h.nlmsg_seq;
 		ck_assert_int_eq(nl_reply_parse(&r, d, n), 0);
+		ck_assert_uint_lt(nloaded, sizeof(loaded) / sizeof(loaded[0]));
+		loaded[nloaded++] = d;
 		if (keep && nd < max)
 			keep[nd] = d;
 		nd++;	/* d is kept: decoded strings point into it */
