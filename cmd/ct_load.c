@@ -3,20 +3,48 @@
  * conntrack -R: two passes over the file so memory stays constant however
  * long it is. The first parses every line (nothing runs if one is bad:
  * the error names the line); the second re-reads the file and runs the
- * lines in order, stopping at the first kernel error. Standard input is
- * spooled to an unlinked temporary file so it can be read twice. Lines
- * are tokenized like upstream (iptables' add_param_to_argv: blanks split,
- * "..." quotes with \ escapes, 255 words, 1023 bytes a word); leading
- * blanks are skipped, empty and # lines ignored.
+ * lines in order. Standard input is spooled to an unlinked temporary file
+ * so it can be read twice. Lines are tokenized like upstream (iptables'
+ * add_param_to_argv: blanks split, "..." quotes with \ escapes, 255
+ * words, 1023 bytes a word); leading blanks are skipped, empty and #
+ * lines ignored.
+ *
+ * -I and -A lines are pipelined: their creates accumulate in one batch
+ * (64 KiB, a few hundred lines) that goes out in one sendmsg when full,
+ * and before any -D, -U or -F line (those read or change the table, so
+ * everything before them must have happened). Like upstream, the run
+ * stops at the first line the kernel refuses, reported as "line N:
+ * Operation failed: <upstream text>", exit 1, and earlier lines stay
+ * applied. Unlike upstream, the lines after it that were sent in the
+ * same batch have been run by the kernel too (netlink has no way to
+ * abort the rest of a sendmsg for ctnetlink): a second message names
+ * them and says how many of them were applied. Nothing after that batch
+ * runs.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/ct_load.h"
+#include "ct/batch.h"
+#include "nl/sock.h"
 
 #define MAX_ARGC	255
 #define MAX_PARAM	1024
+#define LOAD_RING	4096	/* requests in flight, more than a batch
+				 * buffer can hold */
+
+/* The pipelined creates of the run pass. */
+struct load {
+	struct ct_ctx *c;
+	struct ct_batch b;
+	struct { unsigned int line; unsigned int cmd; } ring[LOAD_RING];
+	uint32_t first;		/* index of the first refused request */
+	int error;		/* its errno, 0 = none yet */
+	uint32_t failed;	/* refused requests in all */
+	unsigned char buf[CT_BATCH_BUF];
+};
 
 struct line_argv {
 	int argc;
@@ -115,17 +143,136 @@ static const char *unsupported(unsigned int cmd)
 	return "unknown";
 }
 
+static void load_err(uint32_t index, const struct nl_ack *ack, void *arg)
+{
+	struct load *l = arg;
+
+	l->failed++;
+	if (!l->error || index < l->first) {
+		l->first = index;
+		l->error = ack->error;
+	}
+}
+
+/* After a batch went out: report its first refused request, and what
+ * else of that batch the kernel ran. Returns the exit status. */
+static int load_report(struct load *l)
+{
+	uint32_t last = ct_batch_sent(&l->b) - 1, later;
+	unsigned int line = l->ring[l->first % LOAD_RING].line;
+
+	l->c->lineno = line;
+	ct_fail_msg(l->c, ct_err2str(l->error,
+				     l->ring[l->first % LOAD_RING].cmd));
+	if (last > l->first) {
+		later = last - l->first;
+		ct_msg("lines %u-%u were sent in the same batch and run: "
+		       "%u applied, %u refused",
+		       l->ring[(l->first + 1) % LOAD_RING].line,
+		       l->ring[last % LOAD_RING].line,
+		       later - (l->failed - 1), l->failed - 1);
+	}
+	return CT_EXIT_OTHER;
+}
+
+static int load_flush(struct load *l)
+{
+	int rc = ct_batch_flush(&l->b);
+
+	if (l->error)
+		return load_report(l);
+	if (rc < 0) {
+		ct_msg("Operation failed: %s", strerror(-rc));
+		return CT_EXIT_OTHER;
+	}
+	return 0;
+}
+
+/* Queues the create of line @lineno. Returns the exit status. */
+static int load_create(struct load *l, const struct ct_args *a,
+		       unsigned int lineno)
+{
+	struct ct_entry e;
+	uint16_t flags = NLM_F_CREATE;
+	uint32_t idx = ct_batch_count(&l->b);
+	int rc;
+
+	for (unsigned int i = 0; i < a->nwarn; i++)
+		fprintf(stderr, "%s\n", a->warn[i]);
+	if (idx - ct_batch_sent(&l->b) >= LOAD_RING - 1) {
+		rc = load_flush(l);
+		if (rc)
+			return rc;
+	}
+	ct_args_complete(a, &e);
+	if (a->cmd == CT_CMD_CREATE)
+		flags |= NLM_F_EXCL;
+	l->ring[idx % LOAD_RING].line = lineno;
+	l->ring[idx % LOAD_RING].cmd = a->cmd;
+	rc = ct_batch_create(&l->b, &e, flags);
+	if (l->error)			/* a flush on the way found one */
+		return load_report(l);
+	if (rc < 0) {
+		l->c->lineno = lineno;
+		ct_fail_msg(l->c, ct_err2str(-rc, a->cmd));
+		return CT_EXIT_OTHER;
+	}
+	return 0;
+}
+
+/* Runs line @lineno. Returns the exit status. */
+static int load_line(struct load *l, const struct ct_args *a,
+		     unsigned int lineno)
+{
+	int rc;
+
+	if (a->cmd == CT_CMD_CREATE || a->cmd == CT_CMD_ADD)
+		return load_create(l, a, lineno);
+	/* -D, -U, -F see the table: what came before must be done */
+	rc = load_flush(l);
+	if (rc)
+		return rc;
+	l->c->lineno = lineno;
+	rc = ct_run(l->c, a);
+	l->c->lineno = 0;
+	return rc;
+}
+
+static struct load *load_new(struct ct_ctx *c)
+{
+	struct load *l;
+
+	if (!c->mod && nl_sock_open(&c->mod, NULL) < 0) {
+		ct_msg("Can't open handler");
+		return NULL;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		ct_msg("OOM");
+		return NULL;
+	}
+	l->c = c;
+	ct_batch_init(&l->b, c->mod, l->buf, sizeof(l->buf), load_err, l);
+	return l;
+}
+
+/* One pass over @f: parse every line, and with @run execute them. */
 static int pass(struct ct_ctx *c, FILE *f, const char *prog, int run)
 {
 	struct ct_args_env env = { ct_ctx_labelmap, c };
 	struct line_argv *l = malloc(sizeof(*l));
 	struct ct_args *a = malloc(sizeof(*a));
+	struct load *ld = NULL;
 	char buf[10240];
 	unsigned int lineno = 0;
 	int rc = 0;
 
 	if (!l || !a) {
 		ct_msg("OOM");
+		rc = CT_EXIT_OTHER;
+		goto out;
+	}
+	if (run && !(ld = load_new(c))) {
 		rc = CT_EXIT_OTHER;
 		goto out;
 	}
@@ -161,12 +308,13 @@ static int pass(struct ct_ctx *c, FILE *f, const char *prog, int run)
 			rc = CT_EXIT_PARAM;
 			break;
 		}
-		if (run && (rc = ct_run(c, a)) != 0) {
-			ct_msg("(line %u)", lineno);
+		if (run && (rc = load_line(ld, a, lineno)) != 0)
 			break;
-		}
 	}
+	if (run && !rc)
+		rc = load_flush(ld);
 out:
+	free(ld);
 	free(l);
 	free(a);
 	return rc;
@@ -188,7 +336,14 @@ int ct_load_file(struct ct_ctx *c, const char *prog, const char *path)
 			return CT_EXIT_PARAM;
 		}
 		while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
-			fwrite(buf, 1, n, f);
+			if (fwrite(buf, 1, n, f) != n)
+				break;
+		if (ferror(stdin) || ferror(f) || fflush(f) != 0) {
+			ct_msg("Failed to open file %s for reading",
+			       "/dev/stdin");
+			fclose(f);
+			return CT_EXIT_PARAM;
+		}
 	} else {
 		f = fopen(path, "r");
 		if (!f) {

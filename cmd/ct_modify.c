@@ -1,11 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * conntrack -D and -U: stream a dump through the filter and pipeline one
- * delete or update per matching entry on a second socket, CT_PIPE
- * requests per round trip. Lines of the affected entries are kept until
- * their batch is answered, so refused ones are not printed; memory does
- * not grow with the table. A -D whose filter names one entry (complete
- * tuple and zone) gets it directly instead of dumping.
+ * conntrack -D and -U: stream a dump (kernel-filtered where the kernel
+ * can) through the userspace filter and pipeline the per-entry requests
+ * on a second socket, CT_PIPE entries per round trip; memory does not
+ * grow with the table.
+ *
+ * -D queues one delete per entry and keeps the entry's line until its
+ * batch is answered: deleted entries are printed, refused or vanished
+ * (ENOENT) ones are not. -U queues the update and, right behind it, a GET
+ * of the same entry (the kernel runs them in order), and prints the GET's
+ * answer as upstream does: the entry as the kernel now has it (status
+ * bits it refused, labels it ignored, the new timeout), not our guess.
+ * Entries the update would not change are skipped (upstream's nfct_cmp).
+ *
+ * A -D whose filter names one entry (complete tuple and zone) skips the
+ * dump: GET and DELETE go out in one batch when the key is the whole
+ * filter, else the GET's answer is filtered before the delete. Without a
+ * zone upstream matches the tuple in every zone, so that is a dump.
+ * The kernel's filtered flush (mark/status/zone) is not used for -D: it
+ * does not say which entries it removed, and -D prints each of them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,30 +32,50 @@
 #include "ct/table.h"
 #include "nl/sock.h"
 
-#define CT_PIPE		64
+#define CT_PIPE		128
 #define CT_LINE		1024
 
 int ct_modify(struct ct_ctx *c, const struct ct_args *a);
 
+/*
+ * Slot k of the pending window holds the requests base + k * per ...
+ * base + k * per + per - 1: -D one delete (per 1), -U the update then a
+ * GET, a -D by key the GET then the delete (per 2).
+ */
 struct modify {
 	const struct ct_args *a;
 	struct ct_ctx *c;
 	struct ct_batch b;
-	uint32_t base;			/* batch index of lines[0] */
-	uint32_t n;			/* lines pending */
+	uint32_t base;			/* batch index of slot 0 */
+	uint32_t n;			/* slots pending */
+	uint32_t per;			/* requests per slot */
 	unsigned long counter;
 	int err;			/* first hard error, -errno */
-	char lines[CT_PIPE][CT_LINE];
-	uint8_t bad[CT_PIPE];
+	char lines[CT_PIPE][CT_LINE];	/* -D: printed once deleted */
+	uint8_t skip[CT_PIPE];		/* refused or vanished */
 	unsigned char buf[CT_BATCH_BUF];
 };
+
+/* The slot of request @index, or -1 if outside the window. */
+static int slot_of(const struct modify *m, uint32_t index, uint32_t *part)
+{
+	uint32_t k;
+
+	if (index < m->base)
+		return -1;
+	k = (index - m->base) / m->per;
+	*part = (index - m->base) % m->per;
+	return k < CT_PIPE ? (int)k : -1;
+}
 
 static void on_err(uint32_t index, const struct nl_ack *ack, void *arg)
 {
 	struct modify *m = arg;
+	uint32_t part = 0;
+	int k = slot_of(m, index, &part);
 
-	if (index >= m->base && index - m->base < CT_PIPE)
-		m->bad[index - m->base] = 1;
+	if (k >= 0)
+		m->skip[k] = 1;
 	/* -U of an entry without label extension: ENOSPC is skipped */
 	if (ack->error == ENOSPC && m->a->cmd == CT_CMD_UPDATE &&
 	    (m->a->options & (CT_OPT_ADD_LABEL | CT_OPT_DEL_LABEL)))
@@ -51,25 +84,14 @@ static void on_err(uint32_t index, const struct nl_ack *ack, void *arg)
 		m->err = -ack->error;
 }
 
-static int flush(struct modify *m)
+static void on_vanish(uint32_t index, void *arg)
 {
-	uint32_t vanished = m->b.vanished;
-	int rc = ct_batch_flush(&m->b);
+	struct modify *m = arg;
+	uint32_t part;
+	int k = slot_of(m, index, &part);
 
-	if (rc < 0 && !m->err)
-		m->err = rc;
-	for (uint32_t i = 0; i < m->n; i++) {
-		if (m->bad[i])
-			continue;
-		if (m->lines[i][0])
-			printf("%s\n", m->lines[i]);
-		m->counter++;
-	}
-	m->counter -= m->b.vanished - vanished;
-	m->base += m->n;
-	m->n = 0;
-	memset(m->bad, 0, sizeof(m->bad));
-	return m->err;
+	if (k >= 0)
+		m->skip[k] = 1;
 }
 
 static void line(struct modify *m, const struct ct_entry *e, char *buf)
@@ -99,6 +121,75 @@ static void line(struct modify *m, const struct ct_entry *e, char *buf)
 	}
 	if (r < 0 && r != -ENOSPC)
 		buf[0] = '\0';
+}
+
+/* A GET answer counts the reference the GET itself holds; -D prints
+ * entries as upstream's dump shows them, without it. */
+static void unget(struct ct_entry *e)
+{
+	if ((e->set & CT_USE) && e->use > 1)
+		e->use--;
+}
+
+/* A GET was answered: -U prints it unless its update failed; a -D by
+ * key keeps its line for when the delete is answered. */
+static void on_entry(uint32_t index, const struct ct_entry *e,
+		     const struct nlmsghdr *nlh, void *arg)
+{
+	struct modify *m = arg;
+	uint32_t part;
+	int k = slot_of(m, index, &part);
+
+	if (k < 0 || m->skip[k])
+		return;
+	if (m->a->cmd == CT_CMD_DELETE) {
+		struct ct_entry d = *e;
+
+		unget(&d);
+		line(m, &d, m->lines[k]);
+		return;
+	}
+	line(m, e, m->lines[k]);
+	if (m->lines[k][0])
+		printf("%s\n", m->lines[k]);
+	m->counter++;
+}
+
+static int flush(struct modify *m)
+{
+	int rc = ct_batch_flush(&m->b);
+
+	if (rc < 0 && !m->err)
+		m->err = rc;
+	for (uint32_t i = 0; i < m->n && m->a->cmd == CT_CMD_DELETE; i++) {
+		if (m->skip[i])
+			continue;
+		if (m->lines[i][0])
+			printf("%s\n", m->lines[i]);
+		m->counter++;
+	}
+	m->base += m->n * m->per;
+	m->n = 0;
+	memset(m->skip, 0, sizeof(m->skip));
+	return m->err;
+}
+
+/*
+ * CTA_LABELS_MASK of a label update, sized like the kernel's bitmask. The
+ * kernel computes new = (old & ~mask) ^ labels (nf_connlabels_replace),
+ * so the mask must cover every bit that is set before or after: old |
+ * new. Only the requested bits then change.
+ */
+static void label_mask(struct ct_entry *u, const struct ct_entry *e,
+		       uint8_t len)
+{
+	uint8_t olen = (e->set & CT_LABELS) ? e->labels_len : 0;
+
+	for (int i = 0; i < len && i < CT_LABELS_BYTES; i++)
+		u->labels_mask[i] = u->labels[i] |
+				    (i < olen ? e->labels[i] : 0);
+	u->labels_mask_len = len;
+	u->set |= CT_LABELS_MASK;
 }
 
 /* The update of @e: its orig tuple and the template's new values. 0 when
@@ -157,18 +248,13 @@ static int updated(const struct ct_args *a, const struct ct_entry *e,
 				len = (uint8_t)((a->label_add_max / 32 + 1) * 4);
 			for (int i = 0; i < len && i < CT_LABELS_BYTES; i++)
 				u->labels[i] |= a->label_add[i];
-			/* mask sized like the kernel's: bits 0 in both keep */
-			memcpy(u->labels_mask, a->label_add, len);
-			u->labels_mask_len = len;
-			u->set |= CT_LABELS_MASK;
+			label_mask(u, e, len);
 		} else if (a->label_add_max < 0) {
 			len = 0;		/* --label-del: all */
 		} else {
 			for (int i = 0; i < len; i++)
 				u->labels[i] &= (uint8_t)~a->label_add[i];
-			memcpy(u->labels_mask, a->label_add, len);
-			u->labels_mask_len = len;
-			u->set |= CT_LABELS_MASK;
+			label_mask(u, e, len);
 		}
 		u->labels_len = len;
 		u->set |= CT_LABELS;
@@ -185,35 +271,21 @@ static int entry_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
 	struct ct_entry u;
 	int rc;
 
+	if (m->err)
+		return m->err;
 	if (!ct_filter_match(&m->a->filter, e))
 		return 0;
 	if (m->a->cmd == CT_CMD_DELETE) {
-		struct ct_entry k = *e;
-
-		k.family = e->orig.l3 ? e->orig.l3 : e->family;
-		rc = ct_batch_delete(&m->b, &k);
+		u = *e;
+		u.family = e->orig.l3 ? e->orig.l3 : e->family;
 		line(m, e, m->lines[m->n]);
+		rc = ct_batch_delete(&m->b, &u);
 	} else {
 		if (!updated(m->a, e, &u))
 			return 0;
 		rc = ct_batch_create(&m->b, &u, 0);
-		/* printed as the entry will be: the dump's copy with the
-		 * new values (upstream re-reads it with a GET) */
-		{
-			struct ct_entry p = *e;
-
-			p.set |= u.set & (CT_MARK | CT_STATUS | CT_TIMEOUT |
-					  CT_LABELS);
-			p.mark = u.mark;
-			p.status = u.status;
-			if (u.set & CT_TIMEOUT)
-				p.timeout = u.timeout;
-			if (u.set & CT_LABELS) {
-				memcpy(p.labels, u.labels, sizeof(p.labels));
-				p.labels_len = u.labels_len;
-			}
-			line(m, &p, m->lines[m->n]);
-		}
+		if (rc == 0)
+			rc = ct_batch_get(&m->b, &u);
 	}
 	if (rc < 0)
 		return rc;
@@ -222,13 +294,51 @@ static int entry_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
 	return 0;
 }
 
+static int get_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
+		  void *arg)
+{
+	struct ct_entry d = *e;
+
+	unget(&d);
+	return entry_cb(&d, nlh, arg);
+}
+
+/* The filter is exactly "this tuple in this zone": nothing to check on
+ * the entry beyond what the kernel's lookup already matched. */
+static int key_only(const struct ct_filter *f)
+{
+	const struct ct_tuple *t;
+	uint64_t tuples = f->tmpl.set & (CT_ORIG | CT_REPLY);
+
+	if (f->set & ~(uint32_t)(CT_F_CMP | CT_F_FAMILY))
+		return 0;
+	if (f->tmpl.set & ~(CT_ORIG | CT_REPLY | CT_ZONE))
+		return 0;
+	if (tuples != CT_ORIG && tuples != CT_REPLY)
+		return 0;
+	t = tuples == CT_ORIG ? &f->tmpl.orig : &f->tmpl.reply;
+	if (t->set & CT_TUPLE_ZONE)
+		return 0;
+	return !(f->set & CT_F_FAMILY) || f->family == t->l3;
+}
+
 static int by_key(struct modify *m)
 {
 	struct ct_entry key = m->a->filter.tmpl;
+	int rc;
 
 	key.family = (uint8_t)m->a->family;
 	key.set &= CT_ORIG | CT_REPLY | CT_ZONE;
-	return ct_table_get(m->c->sock, &key, entry_cb, m, NULL);
+	if (!key_only(&m->a->filter))
+		return ct_table_get(m->c->sock, &key, get_cb, m, NULL);
+	/* one round trip: GET (for the line) and DELETE in one batch */
+	m->per = 2;
+	rc = ct_batch_get(&m->b, &key);
+	if (rc == 0)
+		rc = ct_batch_delete(&m->b, &key);
+	if (rc == 0)
+		m->n = 1;
+	return rc;
 }
 
 int ct_modify(struct ct_ctx *c, const struct ct_args *a)
@@ -250,14 +360,19 @@ int ct_modify(struct ct_ctx *c, const struct ct_args *a)
 	}
 	m->a = a;
 	m->c = c;
+	m->per = a->cmd == CT_CMD_UPDATE ? 2 : 1;
 	ct_batch_init(&m->b, c->mod, m->buf, sizeof(m->buf), on_err, m);
+	m->b.on_vanish = on_vanish;
+	m->b.on_entry = on_entry;
 	if (a->cmd == CT_CMD_DELETE && ct_filter_is_key(&a->filter)) {
 		rc = by_key(m);
 		if (rc == -ENOENT)
 			rc = 0;
 	} else {
-		ct_filter_kernel(&a->filter, &kf, a->cmd == CT_CMD_DELETE);
-		d.filter = &kf;
+		/* -U too: the filter runs again on every entry, so the
+		 * kernel's part only saves copying (upstream sends none) */
+		ct_filter_kernel(&a->filter, &kf, true);
+		d.filter = c->no_kfilter ? NULL : &kf;
 		d.kfilter = c->kfilter;
 		d.retries = 3;
 		d.cb = entry_cb;
@@ -273,11 +388,11 @@ int ct_modify(struct ct_ctx *c, const struct ct_args *a)
 	}
 	fflush(stdout);
 	if (rc == -EINTR) {
-		ct_msg("Operation failed: dump interrupted, the table changed "
-		       "while it was read");
+		ct_fail_msg(c, "dump interrupted, the table changed while it "
+			    "was read");
 		rc = CT_EXIT_OTHER;
 	} else if (rc < 0) {
-		ct_msg("Operation failed: %s", ct_err2str(-rc, a->cmd));
+		ct_fail_msg(c, ct_err2str(-rc, a->cmd));
 		rc = CT_EXIT_OTHER;
 	} else if (!c->load_file) {
 		ct_msg("%lu flow entries have been %s.", m->counter,

@@ -91,9 +91,17 @@ const char *ct_err2str(int err, unsigned int cmd)
 	return strerror(err);
 }
 
-static int fail(const struct ct_args *a, int rc)
+void ct_fail_msg(const struct ct_ctx *c, const char *text)
 {
-	ct_msg("Operation failed: %s", ct_err2str(-rc, a->cmd));
+	if (c->lineno)
+		ct_msg("line %u: Operation failed: %s", c->lineno, text);
+	else
+		ct_msg("Operation failed: %s", text);
+}
+
+static int fail(const struct ct_ctx *c, const struct ct_args *a, int rc)
+{
+	ct_fail_msg(c, ct_err2str(-rc, a->cmd));
 	return CT_EXIT_OTHER;
 }
 
@@ -199,7 +207,7 @@ static int do_list(struct ct_ctx *c, const struct ct_args *a)
 		 a->table == CT_TABLE_UNCONFIRMED ? CT_LIST_UNCONFIRMED :
 		 CT_LIST_CONNTRACK;
 	d.zero = !!(a->options & CT_OPT_ZERO);
-	d.filter = &kf;
+	d.filter = c->no_kfilter ? NULL : &kf;
 	d.kfilter = c->kfilter;
 	d.retries = 3;
 	d.cb = list_cb;
@@ -213,12 +221,12 @@ static int do_list(struct ct_ctx *c, const struct ct_args *a)
 		printf("%s\n", ct_format_xml_footer(CT_XML_CONNTRACK));
 	fflush(stdout);
 	if (rc == -EINTR) {
-		ct_msg("Operation failed: dump interrupted, the table changed "
-		       "while it was read");
+		ct_fail_msg(c, "dump interrupted, the table changed while it "
+			    "was read");
 		return CT_EXIT_OTHER;
 	}
 	if (rc < 0)
-		return fail(a, rc);
+		return fail(c, a, rc);
 	return summary(c, "shown", pr.counter, 1);
 }
 
@@ -245,7 +253,7 @@ static int do_get(struct ct_ctx *c, const struct ct_args *a)
 	key.family = (uint8_t)a->family;
 	rc = ct_table_get(c->sock, &key, get_cb, &pr, NULL);
 	if (rc < 0)
-		return fail(a, rc);
+		return fail(c, a, rc);
 	return summary(c, "shown", pr.counter, 0);
 }
 
@@ -264,7 +272,7 @@ static int do_create(struct ct_ctx *c, const struct ct_args *a)
 		flags |= NLM_F_EXCL;
 	rc = ct_table_create(c->sock, &e, flags, NULL);
 	if (rc < 0)
-		return fail(a, rc);
+		return fail(c, a, rc);
 	return summary(c, a->cmd == CT_CMD_CREATE ? "created" : "added", 1, 0);
 }
 
@@ -281,7 +289,7 @@ static int do_flush(struct ct_ctx *c, const struct ct_args *a)
 	rc = ct_table_flush(c->sock, a->family ? &kf : NULL, NULL);
 	/* upstream announces success before looking at the result */
 	if (rc < 0)
-		return fail(a, rc);
+		return fail(c, a, rc);
 	ct_msg("connection tracking table has been emptied.");
 	return 0;
 }
@@ -297,7 +305,7 @@ static int do_count(struct ct_ctx *c, const struct ct_args *a)
 		return CT_EXIT_OTHER;
 	rc = ct_table_count(c->sock, &n, NULL, NULL);
 	if (rc < 0)
-		return fail(a, rc);
+		return fail(c, a, rc);
 	printf("%u\n", n);
 	return 0;
 }
@@ -380,6 +388,9 @@ static int (*const commands[CT_CMD_MAX + 1])(struct ct_ctx *,
 
 int ct_run(struct ct_ctx *c, const struct ct_args *a)
 {
+	/* test hook: dump unfiltered, filter in userspace only, so tests
+	 * can compare both paths (documented in conntrack.8) */
+	c->no_kfilter = getenv("RAWCT_NO_KFILTER") != NULL;
 	for (unsigned int i = 0; i < a->nwarn; i++)
 		fprintf(stderr, "%s\n", a->warn[i]);
 	if (a->cmd > CT_CMD_NONE || !commands[a->cmd])

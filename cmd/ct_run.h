@@ -22,11 +22,17 @@ struct ct_ctx {
 	struct ct_labelmap *labels;
 	int labels_tried;
 	int load_file;			/* -R: no summaries, 0 matches ok */
+	unsigned int lineno;		/* -R: line being run, for errors */
+	int no_kfilter;			/* RAWCT_NO_KFILTER set: no kernel
+					 * dump filter (test hook) */
 	signed char kfilter;		/* CT_KFILTER_* probe result */
 };
 
 /* "conntrack v1.4.8 (conntrack-tools): <msg>" on stderr. */
 void ct_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "Operation failed: <text>", prefixed "line N: " while -R runs line N. */
+void ct_fail_msg(const struct ct_ctx *c, const char *text);
 
 /* Prints a parse error (and the "Try" line for status 2); returns the
  * exit status. */

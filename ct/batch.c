@@ -3,14 +3,15 @@
  * Conntrack batches over nl_batch. The kernel answers only failures (and
  * the ack of each flush's last request); a failure is classified by the
  * request it answers, found by sequence number in the still-unsent
- * buffer: ENOENT to a delete, or to a NEW without NLM_F_CREATE (an
+ * buffer: ENOENT to a delete, a GET, or a NEW without NLM_F_CREATE (an
  * update), means the entry is already gone, which -D and -U count but do
- * not treat as an error.
+ * not treat as an error. GET answers are decoded here and passed on.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "ct/batch.h"
+#include "ct/decode.h"
 #include "ct/encode.h"
 #include "nl/sock.h"
 #include "nl/uapi.h"
@@ -46,10 +47,12 @@ static void batch_err(uint32_t index, const struct nl_ack *ack, void *arg)
 	if (ack->error == ENOENT &&
 	    find_request(&b->nb.msg, ack->seq, &h)) {
 		cmd = NFNL_MSG_TYPE(h.nlmsg_type);
-		if (cmd == IPCTNL_MSG_CT_DELETE ||
+		if (cmd == IPCTNL_MSG_CT_DELETE || cmd == IPCTNL_MSG_CT_GET ||
 		    (cmd == IPCTNL_MSG_CT_NEW &&
 		     !(h.nlmsg_flags & NLM_F_CREATE))) {
 			b->vanished++;
+			if (b->on_vanish)
+				b->on_vanish(index, b->arg);
 			return;
 		}
 	}
@@ -58,11 +61,32 @@ static void batch_err(uint32_t index, const struct nl_ack *ack, void *arg)
 		b->on_err(index, ack, b->arg);
 }
 
+static void batch_data(uint32_t index, const struct nlmsghdr *nlh, void *arg)
+{
+	struct ct_batch *b = arg;
+	struct nl_attr_err ae;
+	struct ct_entry e;
+	struct nl_ack ack;
+
+	if (ct_entry_decode(nlh, &e, &ae) < 0) {
+		memset(&ack, 0, sizeof(ack));
+		ack.error = EBADMSG;
+		ack.ext_off = NL_EXT_OFF_NONE;
+		b->failed++;
+		if (b->on_err)
+			b->on_err(index, &ack, b->arg);
+		return;
+	}
+	if (b->on_entry)
+		b->on_entry(index, &e, nlh, b->arg);
+}
+
 void ct_batch_init(struct ct_batch *b, struct nl_sock *s, void *buf,
 		   size_t cap, ct_batch_err_cb on_err, void *arg)
 {
 	memset(b, 0, sizeof(*b));
 	nl_batch_init(&b->nb, s, buf, cap, batch_err, b);
+	b->nb.on_data = batch_data;
 	b->on_err = on_err;
 	b->arg = arg;
 	/* best effort: without it a batch of failures may overrun */
@@ -74,12 +98,14 @@ uint32_t ct_batch_count(const struct ct_batch *b)
 	return nl_batch_count(&b->nb);
 }
 
+uint32_t ct_batch_sent(const struct ct_batch *b)
+{
+	return b->nb.base;
+}
+
 int ct_batch_flush(struct ct_batch *b)
 {
-	int rc = nl_batch_flush(&b->nb);
-
-	b->done = nl_batch_count(&b->nb);
-	return rc;
+	return nl_batch_flush(&b->nb);
 }
 
 /* Queue one request; if it does not fit what is left, flush and retry
@@ -119,4 +145,9 @@ int ct_batch_create(struct ct_batch *b, const struct ct_entry *e,
 		    uint16_t flags)
 {
 	return queue(b, IPCTNL_MSG_CT_NEW, flags, e, ROOM_NEW);
+}
+
+int ct_batch_get(struct ct_batch *b, const struct ct_entry *e)
+{
+	return queue(b, IPCTNL_MSG_CT_GET, 0, e, ROOM_DELETE);
 }

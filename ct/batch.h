@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Pipelined conntrack requests for -D, -U, -I/-A and -R: many deletes,
- * updates or creates in one sendmsg on top of nl/batch.h, failures
- * matched back to the index of the queued entry, ENOENT on a delete or
- * update (the entry vanished meanwhile) counted apart from real errors.
+ * updates, creates or GETs in one sendmsg on top of nl/batch.h, failures
+ * matched back to the index of the queued request, ENOENT on a delete,
+ * update or GET (the entry vanished meanwhile) counted and reported
+ * apart from real errors, and the answer of a GET decoded and handed to
+ * the caller by index (so -U can print each entry as the kernel has it
+ * after its update, without one round trip per entry).
  * Included by ct/table.h.
  */
 #ifndef RAWCT_CT_BATCH_H
@@ -25,14 +28,23 @@ struct nl_sock;
  * batch from 0, in queue order; @ack has the error and ext-ack text. */
 typedef void (*ct_batch_err_cb)(uint32_t index, const struct nl_ack *ack,
 				void *arg);
+/* The delete, update or GET queued as @index met ENOENT: vanished. */
+typedef void (*ct_batch_vanish_cb)(uint32_t index, void *arg);
+/* The GET queued as @index was answered with @e (borrowed from the
+ * receive buffer, valid during the call; @nlh is the raw message). */
+typedef void (*ct_batch_entry_cb)(uint32_t index, const struct ct_entry *e,
+				  const struct nlmsghdr *nlh, void *arg);
 
 struct ct_batch {
 	struct nl_batch nb;
-	uint32_t done;		/* requests sent and answered so far */
 	uint32_t vanished;	/* ENOENT on a delete or update: the entry
 				 * went away meanwhile, not an error */
-	uint32_t failed;	/* other errors (each reported to on_err) */
+	uint32_t failed;	/* other errors (each reported to on_err;
+				 * an undecodable GET answer counts here,
+				 * reported as EBADMSG) */
 	ct_batch_err_cb on_err;
+	ct_batch_vanish_cb on_vanish;	/* optional, set after init */
+	ct_batch_entry_cb on_entry;	/* optional, set after init */
 	void *arg;
 };
 
@@ -58,8 +70,21 @@ int ct_batch_delete(struct ct_batch *b, const struct ct_entry *e);
 int ct_batch_create(struct ct_batch *b, const struct ct_entry *e,
 		    uint16_t flags);
 
+/*
+ * ct_batch_get - queue IPCTNL_MSG_CT_GET of ct_entry_put_key(@e). Its
+ * answer goes to b->on_entry during a flush, in queue order with the
+ * errors of the other requests; the kernel runs the requests in order,
+ * so a GET queued after an update sees the updated entry. Returns as
+ * ct_batch_delete.
+ */
+int ct_batch_get(struct ct_batch *b, const struct ct_entry *e);
+
 /* Requests queued so far (the index the next one gets). */
 uint32_t ct_batch_count(const struct ct_batch *b);
+
+/* Requests sent and answered so far, by ct_batch_flush() or by a full
+ * buffer flushed while queueing; the others are still in the buffer. */
+uint32_t ct_batch_sent(const struct ct_batch *b);
 
 /*
  * ct_batch_flush - send what is queued and wait for every answer.

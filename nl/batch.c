@@ -84,9 +84,15 @@ static int flush_ack(const struct nl_ack *ack, int done, void *arg)
 
 static int flush_data(const struct nlmsghdr *nlh, void *arg)
 {
-	(void)nlh;
-	(void)arg;
-	return 0;	/* echoes are not asked for; ignore any */
+	struct flush_ctx *f = arg;
+	struct nl_batch *b = f->b;
+	struct nlmsghdr h;
+
+	if (!b->on_data)
+		return 0;	/* no GETs queued: ignore any echo */
+	memcpy(&h, nlh, sizeof(h));
+	b->on_data(b->base + (h.nlmsg_seq - b->seq0), nlh, b->arg);
+	return 0;
 }
 
 int nl_batch_flush(struct nl_batch *b)

@@ -31,6 +31,9 @@ struct nl_sock;
 /* A request failed: @index counts requests from the batch's start. */
 typedef void (*nl_batch_err_cb)(uint32_t index, const struct nl_ack *ack,
 				void *arg);
+/* A request (a GET) was answered with data: @index as above. */
+typedef void (*nl_batch_data_cb)(uint32_t index, const struct nlmsghdr *nlh,
+				 void *arg);
 
 struct nl_batch {
 	struct nl_sock *sock;
@@ -40,6 +43,8 @@ struct nl_batch {
 	uint32_t base;			/* index of the first in msg */
 	uint32_t failed;		/* requests the kernel refused */
 	nl_batch_err_cb on_err;
+	nl_batch_data_cb on_data;	/* NULL (after init): data ignored;
+					 * set it to pipeline GETs */
 	void *arg;
 };
 

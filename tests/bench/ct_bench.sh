@@ -68,14 +68,17 @@ gen() {
 
 # measure TAG CMD...: runs CMD in the namespace, stdout discarded; appends
 # "TAG seconds maxrss_kb rc" to $work/samples.
+# Wall time comes from bash's microsecond clock around the run (time(1)
+# only has 10 ms resolution); peak RSS from time(1).
 measure() {
-	local tag=$1 t rc
+	local tag=$1 t0 t1 rc
 	shift
-	/usr/bin/time -f '%e %M' -o "$work/time" \
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%M' -o "$work/time" \
 		ip netns exec "$ns" "$@" >/dev/null 2>"$work/stderr"
 	rc=$?
-	t=$(tail -n 1 "$work/time")
-	echo "$tag $t $rc" >>"$work/samples"
+	t1=$EPOCHREALTIME
+	echo "$tag $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }') $(tail -n 1 "$work/time") $rc" >>"$work/samples"
 }
 
 # fill FILE: loads the table with our -R (fast), reports if it failed.
@@ -98,7 +101,7 @@ report() {
 	rb=$(awk -v t="$2" '$1 == t { print $3 }' "$work/samples" | median)
 	awk -v l="$3" -v a="$a" -v b="$b" -v ra="$ra" -v rb="$rb" 'BEGIN {
 		r = (b > 0) ? sprintf("%.2fx", a / b) : "n/a";
-		printf "%-34s %9.3fs %9.3fs %7s %9d KiB %9d KiB\n", l, a, b, r, ra, rb
+		printf "%-34s %9.4fs %9.4fs %7s %9d KiB %9d KiB\n", l, a, b, r, ra, rb
 	}' | tee -a "$work/report"
 }
 
