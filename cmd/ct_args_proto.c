@@ -5,6 +5,7 @@
  * option matrix and final check of each, and the -h -p text. Numbers are
  * checked strictly (see ct_args.h); everything else is upstream's.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -374,7 +375,11 @@ int ct_args_proto_opt(struct ct_parse *p, int op_index, const char *arg)
 		break;
 	case XO_OVTAG:
 	case XO_RVTAG:
-		a->tmpl.sctp.vtag[o->op == XO_RVTAG] = (uint32_t)v;
+		/* upstream sets htonl(atoi()) and libnetfilter_conntrack
+		 * converts again: the kernel gets the tag byte-swapped, and
+		 * -o save swaps it back; do the same so entries round-trip
+		 * between the two tools */
+		a->tmpl.sctp.vtag[o->op == XO_RVTAG] = htonl((uint32_t)v);
 		a->tmpl.set |= CT_SCTP_VTAGS;
 		break;
 	case XO_ICMP_TYPE:

@@ -815,6 +815,14 @@ static const char *const save_prefix[] = {
 	[CT_FMT_EV_DESTROY] = "-D ",
 };
 
+/* Whether two addresses of family @l3 (AF_INET or AF_INET6) are equal. */
+static bool addr_eq(uint8_t l3, const union ct_addr *a, const union ct_addr *b)
+{
+	if (l3 == AF_INET6)
+		return memcmp(a->v6, b->v6, sizeof(a->v6)) == 0;
+	return a->v4 == b->v4;
+}
+
 int ct_format_save(char *buf, size_t len, const struct ct_entry *e,
 		   const struct ct_fmt_opts *o)
 {
@@ -847,11 +855,13 @@ int ct_format_save(char *buf, size_t len, const struct ct_entry *e,
 	if (rt->set & CT_TUPLE_ZONE)
 		out_kv(&w, "--reply-zone ", rt->zone);
 
-	/* nfct_getobjopt(NFCT_GOPT_IS_DNAT/SNAT): IPv4 only */
-	dnat = ot->l3 == AF_INET && has_status(e, IPS_DST_NAT_DONE) &&
-	       rt->src.v4 != ot->dst.v4;
-	snat = ot->l3 == AF_INET && has_status(e, IPS_SRC_NAT_DONE) &&
-	       rt->dst.v4 != ot->src.v4;
+	/* nfct_getobjopt(NFCT_GOPT_IS_DNAT/SNAT), which compares IPv6
+	 * addresses too (libnetfilter_conntrack 1.0.9 prints -g/-n for a
+	 * NATed IPv6 flow) */
+	dnat = has_status(e, IPS_DST_NAT_DONE) &&
+	       !addr_eq(ot->l3, &rt->src, &ot->dst);
+	snat = has_status(e, IPS_SRC_NAT_DONE) &&
+	       !addr_eq(ot->l3, &rt->dst, &ot->src);
 	save_addr(&w, "-s ", l3, ot, CT_TUPLE_SRC, &ot->src);
 	save_addr(&w, "-d ", l3, ot, CT_TUPLE_DST, &ot->dst);
 	save_addr(&w, dnat ? "-g " : "-r ", l3, rt, CT_TUPLE_SRC, &rt->src);

@@ -3,6 +3,7 @@
  * The conntrack command-line parser: table-driven rows of argv and the
  * expected command and fields, or the exact upstream error and exit code.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,24 @@ START_TEST(test_values)
 }
 END_TEST
 
+/* SCTP vtags reach the kernel byte-swapped, as upstream sends them */
+START_TEST(test_sctp_vtag)
+{
+	char line[] = "-I -p sctp -t 5 -s 1.1.1.1 -d 2.2.2.2 --sport 1 "
+		      "--dport 2 --state ESTABLISHED --orig-vtag 7 "
+		      "--reply-vtag 256";
+	struct ct_args *a = malloc(sizeof(*a));
+	struct ct_args_err err;
+	char *argv[MAXW + 1];
+	int argc = split(line, argv);
+
+	ck_assert_int_eq(ct_args_parse(argc, argv, NULL, a, &err), 0);
+	ck_assert(a->tmpl.set & CT_SCTP_VTAGS);
+	ck_assert_uint_eq(a->tmpl.sctp.vtag[CT_DIR_ORIG], htonl(7));
+	free(a);
+}
+END_TEST
+
 START_TEST(test_permutation)
 {
 	/* stray words are ignored, the table word follows the command */
@@ -209,6 +228,7 @@ Suite *ct_args_suite(void)
 
 	tcase_add_loop_test(tc, test_rows, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_sctp_vtag);
 	tcase_add_test(tc, test_permutation);
 	tcase_add_test(tc, test_complete);
 	suite_add_tcase(s, tc);

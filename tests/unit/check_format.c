@@ -156,6 +156,18 @@ static struct ct_entry e_dnat(void)
 	return e;
 }
 
+/* IPv6 DNAT: upstream's save format says -g for IPv6 too (observed) */
+static struct ct_entry e_dnat6(void)
+{
+	struct ct_entry e = entry(AF_INET6, IPPROTO_UDP, "2001:db8:1::9",
+				  "2001:db8:2::9", 53, 53, 30, IPS_CONFIRMED |
+				  IPS_DST_NAT | IPS_DST_NAT_DONE);
+
+	tuple(&e.reply, AF_INET6, IPPROTO_UDP, "2001:db8:3::1",
+	      "2001:db8:1::9", 5353, 53);
+	return e;
+}
+
 static struct ct_entry e_snat(void)
 {
 	struct ct_entry e = entry(AF_INET, IPPROTO_TCP, "5.5.5.6", "6.6.6.6",
@@ -413,6 +425,8 @@ static const struct fcase cases[] = {
 	  "-A -t 45 -u SEEN_REPLY,ASSURED -w 3 -s 1.1.1.1 -d 2.2.2.2 -r 2.2.2.2 -q 1.1.1.1 -p tcp --sport 10 --dport 20 --reply-port-src 20 --reply-port-dst 10 --state ESTABLISHED -m 7" },
 	{ "save-dnat", e_dnat_save, F_SAVE, 0, CT_FMT_EV_NEW, 0,
 	  "-A -t 36 -u UNSET -s 5.5.5.5 -d 6.6.6.6 -g 7.7.7.7 -q 5.5.5.5 -p tcp --sport 10 --dport 20 --reply-port-src 80 --reply-port-dst 10 --state SYN_SENT" },
+	{ "save-dnat6", e_dnat6, F_SAVE, 0, CT_FMT_EV_NEW, 0,
+	  "-A -t 30 -u UNSET -s 2001:db8:1::9 -d 2001:db8:2::9 -g 2001:db8:3::1 -q 2001:db8:1::9 -p udp --sport 53 --dport 53 --reply-port-src 5353 --reply-port-dst 53" },
 	{ "save-snat", e_snat, F_SAVE, 0, CT_FMT_EV_NEW, 0,
 	  "-A -t 36 -u ASSURED -s 5.5.5.6 -d 6.6.6.6 -r 6.6.6.6 -n 8.8.8.8 -p tcp --sport 10 --dport 20 --reply-port-src 20 --reply-port-dst 10 --state TIME_WAIT" },
 	{ "save-sctp", e_sctp, F_SAVE, 0, CT_FMT_EV_NEW, 0,
