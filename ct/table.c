@@ -247,6 +247,7 @@ static void ack_clear(struct nl_ack *ack)
 
 struct dump_ctx {
 	struct ct_dump *d;
+	uint64_t pass_matched;	/* d->matched when this pass began */
 	int restart;		/* DUMP_INTR before any callback */
 	int err;		/* first decode failure */
 	struct nl_attr_err ae;
@@ -261,7 +262,8 @@ static int dump_data(const struct nlmsghdr *nlh, void *arg)
 	int rc;
 
 	memcpy(&h, nlh, sizeof(h));
-	if ((h.nlmsg_flags & NLM_F_DUMP_INTR) && d->matched == 0 &&
+	if ((h.nlmsg_flags & NLM_F_DUMP_INTR) &&
+	    d->matched == c->pass_matched &&
 	    d->retries)
 		c->restart = 1;
 	if (c->restart)
@@ -285,9 +287,9 @@ static const uint8_t list_cmd[] = {
 };
 
 static int dump_request(struct nl_msg *m, struct nl_sock *s,
-			const struct ct_dump *d, int *used)
+			const struct ct_dump *d, const struct ct_kfilter *f,
+			int *used)
 {
-	const struct ct_kfilter *f = d->filter;
 	uint8_t cmd = list_cmd[d->list];
 	int rc;
 
@@ -309,12 +311,59 @@ static int dump_request(struct nl_msg *m, struct nl_sock *s,
 	return rc;
 }
 
-int ct_table_dump(struct nl_sock *s, struct ct_dump *d, struct nl_ack *ack)
+/* One dump request with kernel filter @kf; on NLM_F_DUMP_INTR before any
+ * entry of this pass reached the callback, the pass starts over. */
+static int dump_pass(struct nl_sock *s, struct ct_dump *d,
+		     const struct ct_kfilter *kf, struct dump_ctx *c,
+		     struct nl_ack *ack)
 {
 	_Alignas(4) unsigned char buf[REQ_BUF];
-	struct dump_ctx c = { .d = d };
+	uint64_t seen = d->seen, matched = d->matched;
 	unsigned int tries = 0;
 	struct nl_msg m;
+	int rc, used;
+
+	for (;;) {
+		nl_msg_init(&m, buf, sizeof(buf));
+		rc = dump_request(&m, s, d, kf, &used);
+		if (rc < 0)
+			return rc;
+		nl_msg_end(&m);
+		d->kernel_filtered |= used;
+		d->seen = seen;
+		d->matched = matched;
+		c->restart = 0;
+		c->pass_matched = matched;
+		rc = nl_query(s, &m, dump_data, c, ack);
+		if (c->restart && rc == -EINTR && tries++ < d->retries)
+			continue;
+		return rc;
+	}
+}
+
+/*
+ * The kernel takes CTA_FILTER tuples only with a family (EOPNOTSUPP for
+ * AF_UNSPEC). When a filter names no family but has tuple parts the
+ * kernel could apply, two filtered dumps (IPv4, then IPv6) cost two walks
+ * of the hash table but spare filling and copying every entry that does
+ * not match; entries then come IPv4 first.
+ */
+static int wants_split(const struct ct_dump *d)
+{
+	const struct ct_kfilter *f = d->filter;
+	struct ct_tuple t;
+
+	if (!f || f->family != AF_UNSPEC || d->list != CT_LIST_CONNTRACK ||
+	    d->kfilter != CT_KFILTER_YES)
+		return 0;
+	return (f->orig.set && kernel_tuple(&f->orig, AF_INET, &t)) ||
+	       (f->reply.set && kernel_tuple(&f->reply, AF_INET, &t));
+}
+
+int ct_table_dump(struct nl_sock *s, struct ct_dump *d, struct nl_ack *ack)
+{
+	struct dump_ctx c = { .d = d };
+	struct ct_kfilter v;
 	int rc;
 
 	ack_clear(ack);
@@ -328,18 +377,18 @@ int ct_table_dump(struct nl_sock *s, struct ct_dump *d, struct nl_ack *ack)
 			return rc;
 		d->kfilter = (int8_t)rc;
 	}
-	for (;;) {
-		nl_msg_init(&m, buf, sizeof(buf));
-		rc = dump_request(&m, s, d, &d->kernel_filtered);
-		if (rc < 0)
-			return rc;
-		nl_msg_end(&m);
-		d->seen = d->matched = 0;
-		c.restart = 0;
-		rc = nl_query(s, &m, dump_data, &c, ack);
-		if (c.restart && rc == -EINTR && tries++ < d->retries)
-			continue;
-		break;
+	d->seen = d->matched = 0;
+	d->kernel_filtered = 0;
+	if (wants_split(d)) {
+		v = *d->filter;
+		v.family = AF_INET;
+		rc = dump_pass(s, d, &v, &c, ack);
+		if (rc == 0) {
+			v.family = AF_INET6;
+			rc = dump_pass(s, d, &v, &c, ack);
+		}
+	} else {
+		rc = dump_pass(s, d, d->filter, &c, ack);
 	}
 	if (c.err && rc == c.err)
 		ack_decode(ack, -rc, &c.ae);
