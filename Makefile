@@ -46,7 +46,8 @@ LIB_OBJS = $(LIB_SRCS:.c=.o)
 CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_addr.c cmd/ct_args_proto.c \
 	cmd/ct_args_filter.c cmd/ct_getopt.c
 CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
-	cmd/ct_load.c cmd/ct_usage.c $(CT_ARGS_SRCS)
+	cmd/ct_load.c cmd/ct_lex.c cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c \
+	$(CT_ARGS_SRCS)
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
 PROGS = conntrack
 
@@ -62,10 +63,15 @@ EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
-HARNESSES = attr reply bpf
+HARNESSES = attr reply bpf ct_decode ct_args ct_load labels
 FUZZ_DRIVER = fuzz/driver.c
+# linked into every harness: the printing checks, the command-line parser
+# and the -R tokenizer
+FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS)
 # what `make coverage` reports on
-COV_SRCS = nl/attr.c nl/reply.c nl/msg.c
+COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c \
+	ct/format.c ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
+	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c
 
 MANPAGES = man/conntrack.8
 
@@ -94,11 +100,19 @@ CT_ARGS_H = cmd/ct_args.h cmd/ct_args_int.h cmd/ct_getopt.h ct/entry.h \
 	ct/filter.h
 cmd/conntrack.o: cmd/conntrack.c cmd/ct_args.h cmd/ct_load.h cmd/ct_run.h \
 	ct/entry.h ct/filter.h
-cmd/ct_run.o: cmd/ct_run.c cmd/ct_run.h cmd/ct_usage.h $(CT_ARGS_H) \
-	ct/batch.h ct/format.h ct/labels.h ct/stats.h ct/table.h nl/sock.h
+cmd/ct_run.o: cmd/ct_run.c cmd/ct_run.h cmd/ct_usage.h cmd/ct_event.h \
+	cmd/ct_expect.h $(CT_ARGS_H) ct/batch.h ct/expect.h ct/format.h \
+	ct/labels.h ct/stats.h ct/table.h nl/sock.h
+cmd/ct_expect.o: cmd/ct_expect.c cmd/ct_expect.h cmd/ct_run.h $(CT_ARGS_H) \
+	ct/expect.h ct/expect_format.h ct/expect_table.h ct/format.h \
+	ct/labels.h ct/stats.h nl/reply.h nl/sock.h $(NL_UAPI)
+cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
+	$(CT_ARGS_H) ct/bpf.h ct/event.h ct/expect.h ct/expect_codec.h \
+	ct/format.h ct/labels.h ct/stats.h nl/attr.h nl/msg.h $(NL_UAPI)
 cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
 	ct/format.h ct/table.h nl/sock.h
-cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_run.h $(CT_ARGS_H) \
+cmd/ct_lex.o: cmd/ct_lex.c cmd/ct_lex.h
+cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H) \
 	ct/batch.h ct/entry.h nl/batch.h nl/reply.h nl/sock.h
 cmd/ct_usage.o: cmd/ct_usage.c cmd/ct_usage.h
 cmd/ct_args.o: cmd/ct_args.c $(CT_ARGS_H) ct/labels.h $(NL_UAPI)
@@ -137,10 +151,25 @@ ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/expect.h \
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
 # network-namespace tests, the differential tests, fuzz corpus replay and
 # (with clang) a short fuzzing smoke run.
-test: all check check-asan check-netns check-compat fuzz-replay
+test: all check check-asan check-builds check-netns check-compat fuzz-replay
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 		$(MAKE) fuzz-smoke SMOKE_SECONDS=$(SMOKE_SECONDS); \
 	else echo "SKIP: fuzz-smoke needs $(CLANG)"; fi
+
+# The other compilers and libcs we promise: clang with our warnings as
+# errors, and a static musl binary that must run (-V) and link nothing.
+check-builds:
+	mkdir -p build/clang
+	@if command -v $(CLANG) >/dev/null 2>&1; then \
+		$(CLANG) $(XCFLAGS) $(HARDEN_LD) -o build/clang/conntrack \
+			$(CONNTRACK_SRCS) $(LIB_SRCS) || exit 1; \
+		build/clang/conntrack -V; \
+	else echo "SKIP: clang build: no $(CLANG)"; fi
+	@if command -v $(MUSLCC) >/dev/null 2>&1; then \
+		$(MAKE) static && build/static/conntrack -V && \
+		{ ! ldd build/static/conntrack >/dev/null 2>&1 || \
+		  ldd build/static/conntrack 2>&1 | grep -q 'not a dynamic'; }; \
+	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) tests/unit/suites.h tests/unit/fixture.h
 	mkdir -p build/unit
@@ -220,7 +249,7 @@ demo: all build/netns/nlprobe
 # build/afl; fuzz-smoke: every harness for SMOKE_SECONDS plus a corpus
 # replay under ASan+UBSan; `make fuzz-run HARNESS=attr SECONDS=600` one
 # campaign; fuzz-seeds: recapture seeds from the kernel (root, netns);
-# coverage: source-based line coverage of nl/ over the corpora.
+# coverage: source-based line coverage of COV_SRCS over the corpora.
 # See fuzz/README.md.
 FUZZ_CFLAGS = $(WARN) $(BASE_CPPFLAGS) $(SAN)
 # corpus growth of fuzz-run (and fuzz-smoke), also read by coverage
@@ -229,7 +258,8 @@ fuzz:
 	mkdir -p build/fuzz
 	for h in $(HARNESSES); do \
 		$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
-			-o build/fuzz/$$h fuzz/$$h.c $(LIB_SRCS) || exit 1; \
+			-o build/fuzz/$$h fuzz/$$h.c $(FUZZ_SRCS) \
+			$(LIB_SRCS) || exit 1; \
 	done
 
 fuzz-replay:
@@ -237,7 +267,7 @@ fuzz-replay:
 	for h in $(HARNESSES); do \
 		$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g \
 			-o build/replay/$$h fuzz/$$h.c $(FUZZ_DRIVER) \
-			$(LIB_SRCS) || exit 1; \
+			$(FUZZ_SRCS) $(LIB_SRCS) || exit 1; \
 		printf '%s: ' $$h; \
 		build/replay/$$h fuzz/corpus/$$h || exit 1; \
 	done
@@ -246,7 +276,8 @@ fuzz-afl:
 	mkdir -p build/afl
 	for h in $(HARNESSES); do \
 		AFL_QUIET=1 $(AFLCC) $(BASE_CPPFLAGS) -O2 -g -fsanitize=fuzzer \
-			-o build/afl/$$h fuzz/$$h.c $(LIB_SRCS) || exit 1; \
+			-o build/afl/$$h fuzz/$$h.c $(FUZZ_SRCS) \
+			$(LIB_SRCS) || exit 1; \
 	done
 
 fuzz-smoke: fuzz
@@ -273,7 +304,7 @@ coverage:
 		$(CLANG) $(WARN) $(BASE_CPPFLAGS) -O0 -g \
 			-fprofile-instr-generate -fcoverage-mapping \
 			-o build/cov/$$h fuzz/$$h.c $(FUZZ_DRIVER) \
-			$(LIB_SRCS) || exit 1; \
+			$(FUZZ_SRCS) $(LIB_SRCS) || exit 1; \
 		dirs=fuzz/corpus/$$h; \
 		if test -d $(FUZZ_WORK)/$$h; then \
 			dirs="$$dirs $(FUZZ_WORK)/$$h"; fi; \
@@ -311,5 +342,5 @@ clean:
 	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) librawct.a $(PROGS)
 	rm -rf build
 
-.PHONY: all test check check-asan check-netns check-compat fuzz fuzz-replay \
+.PHONY: all test check check-asan check-builds check-netns check-compat fuzz fuzz-replay \
 	fuzz-afl fuzz-smoke fuzz-run fuzz-seeds coverage static install uninstall clean

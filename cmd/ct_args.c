@@ -39,6 +39,8 @@ static const struct ct_longopt base_opts[] = {
 	{ "label", 1, 'l' }, { "label-add", 1, '<' },
 	{ "label-del", 2, '>' }, { "orig-zone", 1, '(' },
 	{ "reply-zone", 1, ')' },
+	/* ours, not in upstream's table (so not in -h): -E only */
+	{ "overrun-fatal", 0, 'O' },
 };
 #define NBASE ((int)(sizeof(base_opts) / sizeof(base_opts[0])))
 
@@ -404,6 +406,9 @@ static int option(struct ct_parse *p, int c)
 			return ct_args_set_family(p, AF_INET6);
 		return ct_args_fail(p, CT_EXIT_PARAM,
 				    "`%s' unsupported protocol", arg);
+	case 'O':
+		a->overrun_fatal = 1;
+		return 0;
 	case 'b':
 		a->options |= CT_OPT_BUFFERSIZE;
 		a->bufsize = (unsigned long)atol(arg);
@@ -495,6 +500,10 @@ static int parse(struct ct_parse *p, int argc, char **argv)
 		return ct_args_fail(p, CT_EXIT_PARAM, partial == 1 ?
 			"you have to specify `--reply-src' and `--reply-dst'" :
 			"you have to specify `--src' and `--dst'");
+	if (a->overrun_fatal && cmd != CT_CMD_EVENT &&
+	    cmd != CT_CMD_EXP_EVENT)
+		return ct_args_fail(p, CT_EXIT_PARAM, "Illegal option "
+				    "`--overrun-fatal' with this command");
 	if (cmd != CT_CMD_HELP && p->h >= 0 &&
 	    ct_args_proto_final(p, cmd) < 0)
 		return -1;

@@ -136,6 +136,8 @@ struct ct_args {
 	unsigned int output;		/* CT_OUT_* */
 	unsigned int event_mask;	/* CT_EV_*; valid with _EVENT_MASK */
 	unsigned long bufsize;		/* -b */
+	int overrun_fatal;		/* --overrun-fatal (ours, -E only):
+					 * the first lost event ends -E */
 
 	/* Values: create/add/update/get. Presence bits say what was given;
 	 * -m is in mark (ct_args_complete puts its value into a create), the

@@ -369,7 +369,8 @@ int ct_args_proto_opt(struct ct_parse *p, int op_index, const char *arg)
 		break;
 	case XO_TSPORT:
 	case XO_TDPORT:
-		/* upstream's sctp/dccp store the port as the protocol */
+		/* upstream's sctp/dccp store the port as the protocol
+		 * (spec section 5); the port is what they mean */
 		set_port(&a->exp_tuple, o->op == XO_TDPORT, x->num,
 			 (uint16_t)v);
 		break;

@@ -26,12 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/ct_lex.h"
 #include "cmd/ct_load.h"
 #include "ct/batch.h"
 #include "nl/sock.h"
 
-#define MAX_ARGC	255
-#define MAX_PARAM	1024
 #define LOAD_RING	4096	/* requests in flight, more than a batch
 				 * buffer can hold */
 
@@ -45,82 +44,6 @@ struct load {
 	uint32_t failed;	/* refused requests in all */
 	unsigned char buf[CT_BATCH_BUF];
 };
-
-struct line_argv {
-	int argc;
-	char *argv[MAX_ARGC + 1];
-	char store[10240 + MAX_ARGC];
-	size_t used;
-};
-
-static int add_argv(struct line_argv *l, const char *w, size_t len,
-		    const char **err)
-{
-	if (l->argc + 1 >= MAX_ARGC) {
-		*err = "too many arguments";
-		return -1;
-	}
-	l->argv[l->argc] = l->store + l->used;
-	memcpy(l->store + l->used, w, len);
-	l->store[l->used + len] = '\0';
-	l->used += len + 1;
-	l->argv[++l->argc] = NULL;
-	return 0;
-}
-
-/* Returns 0 (l->argc 0 for a line to skip) or -1 with *err. */
-static int tokenize(struct line_argv *l, const char *prog, const char *s,
-		    const char **err)
-{
-	char param[MAX_PARAM];
-	int quote = 0, esc = 0;
-	size_t len = 0;
-
-	l->argc = 0;
-	l->used = 0;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s == '\n' || *s == '#' || !*s)
-		return 0;
-	if (add_argv(l, prog, strlen(prog), err) < 0)
-		return -1;
-	for (; *s; s++) {
-		if (quote) {
-			if (esc) {
-				esc = 0;
-			} else if (*s == '\\') {
-				esc = 1;
-				continue;
-			} else if (*s == '"') {
-				quote = 0;
-				goto sep;
-			}
-		} else if (*s == '"') {
-			quote = 1;
-			continue;
-		} else if (*s == ' ' || *s == '\t' || *s == '\n') {
-sep:
-			if (!len)
-				continue;
-			if (add_argv(l, prog, 0, err) < 0)
-				return -1;
-			l->used--;
-			memcpy(l->argv[l->argc - 1], param, len);
-			l->argv[l->argc - 1][len] = '\0';
-			l->used += len + 1;
-			len = 0;
-			continue;
-		}
-		param[len++] = *s;
-		if (len >= sizeof(param)) {
-			*err = "Parameter too long!";
-			return -1;
-		}
-	}
-	if (len && add_argv(l, param, len, err) < 0)
-		return -1;
-	return 0;
-}
 
 static const char *unsupported(unsigned int cmd)
 {
@@ -260,7 +183,7 @@ static struct load *load_new(struct ct_ctx *c)
 static int pass(struct ct_ctx *c, FILE *f, const char *prog, int run)
 {
 	struct ct_args_env env = { ct_ctx_labelmap, c };
-	struct line_argv *l = malloc(sizeof(*l));
+	struct ct_lex *l = malloc(sizeof(*l));
 	struct ct_args *a = malloc(sizeof(*a));
 	struct load *ld = NULL;
 	char buf[10240];
@@ -281,7 +204,7 @@ static int pass(struct ct_ctx *c, FILE *f, const char *prog, int run)
 		const char *terr = NULL;
 
 		lineno++;
-		if (tokenize(l, prog, buf, &terr) < 0) {
+		if (ct_lex_line(l, prog, buf, strlen(buf), &terr) < 0) {
 			ct_msg("line %u: %s", lineno, terr);
 			rc = CT_EXIT_PARAM;
 			break;

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cmd/ct_event.h"
+#include "cmd/ct_expect.h"
 #include "cmd/ct_run.h"
 #include "cmd/ct_usage.h"
 #include "ct/batch.h"
@@ -351,14 +353,6 @@ static int do_help(struct ct_ctx *c, const struct ct_args *a)
 	return 0;
 }
 
-static int do_unimplemented(struct ct_ctx *c, const struct ct_args *a)
-{
-	ct_msg("Operation failed: %s is not implemented yet",
-	       a->cmd == CT_CMD_EVENT ? "the event monitor (-E)" :
-					"the expectation table");
-	return CT_EXIT_OTHER;
-}
-
 int ct_modify(struct ct_ctx *c, const struct ct_args *a);
 
 static int (*const commands[CT_CMD_MAX + 1])(struct ct_ctx *,
@@ -370,19 +364,19 @@ static int (*const commands[CT_CMD_MAX + 1])(struct ct_ctx *,
 	[CT_CMD_DELETE] = ct_modify,
 	[CT_CMD_GET] = do_get,
 	[CT_CMD_FLUSH] = do_flush,
-	[CT_CMD_EVENT] = do_unimplemented,
+	[CT_CMD_EVENT] = ct_event_cmd_run,
 	[CT_CMD_VERSION] = do_version,
 	[CT_CMD_HELP] = do_help,
-	[CT_CMD_EXP_LIST] = do_unimplemented,
-	[CT_CMD_EXP_CREATE] = do_unimplemented,
-	[CT_CMD_EXP_DELETE] = do_unimplemented,
-	[CT_CMD_EXP_GET] = do_unimplemented,
-	[CT_CMD_EXP_FLUSH] = do_unimplemented,
-	[CT_CMD_EXP_EVENT] = do_unimplemented,
+	[CT_CMD_EXP_LIST] = ct_expect_cmd_list,
+	[CT_CMD_EXP_CREATE] = ct_expect_cmd_create,
+	[CT_CMD_EXP_DELETE] = ct_expect_cmd_delete,
+	[CT_CMD_EXP_GET] = ct_expect_cmd_get,
+	[CT_CMD_EXP_FLUSH] = ct_expect_cmd_flush,
+	[CT_CMD_EXP_EVENT] = ct_event_cmd_run,
 	[CT_CMD_COUNT] = do_count,
-	[CT_CMD_EXP_COUNT] = do_unimplemented,
+	[CT_CMD_EXP_COUNT] = ct_expect_cmd_count,
 	[CT_CMD_STATS] = do_stats,
-	[CT_CMD_EXP_STATS] = do_unimplemented,
+	[CT_CMD_EXP_STATS] = ct_expect_cmd_stats,
 	[CT_CMD_NONE] = do_help,
 };
 

@@ -262,26 +262,7 @@ int ct_filter_kernel(const struct ct_filter *f, struct ct_kfilter *kf,
 
 static bool tuple_complete(const struct ct_tuple *t)
 {
-	const struct ct_proto *p;
-	uint16_t need = CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_PROTO;
-
-	if (!t->l3 || (t->set & need) != need)
-		return false;
-	p = ct_proto_by_num(t->l4);
-	switch (p->kind) {
-	case CT_L4_PORTS:
-	case CT_L4_GRE:
-		need |= CT_TUPLE_SPORT | CT_TUPLE_DPORT;
-		break;
-	case CT_L4_ICMP:
-	case CT_L4_ICMPV6:
-		need |= CT_TUPLE_ICMP_TYPE | CT_TUPLE_ICMP_CODE |
-			CT_TUPLE_ICMP_ID;
-		break;
-	default:
-		break;
-	}
-	return (t->set & need) == need;
+	return t->l3 && ct_proto_tuple_complete(t);
 }
 
 bool ct_filter_is_key(const struct ct_filter *f)

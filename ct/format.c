@@ -846,7 +846,9 @@ int ct_format_save(char *buf, size_t len, const struct ct_entry *e,
 		out_kv(&w, "-t ", e->timeout);
 	if (e->set & CT_STATUS)
 		save_status_opt(&w, e->status);
-	if (e->set & CT_SECMARK)
+	/* -c cannot be given to -I/-A/-U/-D, so a save line with it could
+	 * not be loaded back: only upstream's compatible form keeps it */
+	if ((e->set & CT_SECMARK) && (o->flags & CT_FMT_SAVE_COMPAT))
 		out_kv(&w, "-c ", e->secmark);
 	if (e->set & CT_ZONE)
 		out_kv(&w, "-w ", e->zone);

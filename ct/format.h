@@ -128,7 +128,8 @@ const char *ct_format_xml_footer(enum ct_xml_doc doc);
  * o->labels (quoted "..." when a name has a space, which -R's tokenizer
  * understands). Nothing is added to "-D" lines (they select by tuple).
  * Unnamed label bits, secctx and helper cannot be expressed as options
- * and are not saved.
+ * and are not saved. "-c SECMARK" is printed only with CT_FMT_SAVE_COMPAT:
+ * no command -R runs accepts it, so a line with it could not be loaded.
  *
  * Returns -EAFNOSUPPORT when the orig (or else reply) l3 is neither IPv4
  * nor IPv6: upstream then prints

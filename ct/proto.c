@@ -94,3 +94,23 @@ int ct_proto_state_parse(const struct ct_proto *p, const char *name)
 		return 9;
 	return -EINVAL;
 }
+
+int ct_proto_tuple_complete(const struct ct_tuple *t)
+{
+	uint16_t need = CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_PROTO;
+
+	switch (ct_proto_by_num(t->l4)->kind) {
+	case CT_L4_PORTS:
+	case CT_L4_GRE:
+		need |= CT_TUPLE_SPORT | CT_TUPLE_DPORT;
+		break;
+	case CT_L4_ICMP:
+	case CT_L4_ICMPV6:
+		need |= CT_TUPLE_ICMP_TYPE | CT_TUPLE_ICMP_CODE |
+			CT_TUPLE_ICMP_ID;
+		break;
+	default:
+		break;
+	}
+	return (t->set & need) == need;
+}

@@ -44,4 +44,11 @@ const char *ct_proto_state_name(const struct ct_proto *p, unsigned int state);
  * or -EINVAL. */
 int ct_proto_state_parse(const struct ct_proto *p, const char *name);
 
+struct ct_tuple;
+
+/* Whether @t names one flow: both addresses, the protocol and the l4
+ * identity its protocol has (ports or keys; ICMP type, code and id).
+ * The l3 family is not checked. */
+int ct_proto_tuple_complete(const struct ct_tuple *t);
+
 #endif

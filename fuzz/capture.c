@@ -11,6 +11,9 @@
  *   OUT/attr/NAME-N-M  selector + the attributes of message M, i.e. what
  *                      follows nlmsghdr + nfgenmsg (20 bytes), or the
  *                      extended-ack TLVs of an NLMSG_ERROR (fuzz/attr.c)
+ *   OUT/ct_decode/NAME-N-M  0x00 + message M when it is a conntrack
+ *                      entry (IPCTNL_MSG_CT_NEW/_DELETE, fuzz/ct_decode.c:
+ *                      control byte 0 = default format, no labels)
  *
  * usage: capture NETNS-PATH OUTDIR
  */
@@ -78,7 +81,19 @@ static void attr_seeds(const char *name, int dgram,
 				a += NLMSG_ALIGN(req.nlmsg_len - NLMSG_HDRLEN);
 			sel = SEL(POL_EXTACK, 0);
 		} else if (h.nlmsg_type >= NLMSG_MIN_TYPE) {
+			static const unsigned char ctl = 0x00;
 			uint8_t cmd = NFNL_MSG_TYPE(h.nlmsg_type);
+
+			if (NFNL_SUBSYS_ID(h.nlmsg_type) ==
+			    NFNL_SUBSYS_CTNETLINK &&
+			    (cmd == IPCTNL_MSG_CT_NEW ||
+			     cmd == IPCTNL_MSG_CT_DELETE)) {
+				snprintf(path, sizeof(path),
+					 "%s/ct_decode/%s-%d-%d", outdir, name,
+					 dgram, m);
+				write_seed(path, &ctl, 1, p + off,
+					   h.nlmsg_len);
+			}
 
 			a = NLMSG_HDRLEN + sizeof(struct nfgenmsg);
 			sel = cmd == IPCTNL_MSG_CT_GET_STATS ?

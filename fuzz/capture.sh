@@ -6,7 +6,7 @@
 # conntrack(8) when it exists (build/fuzz-seeds/capture adds one of its
 # own through nl/), then lets build/fuzz-seeds/capture send dumps, stats
 # and refused requests and write each answer as seeds into
-# fuzz/corpus/{reply,attr}/cap-*. Needs root. Run as `make fuzz-seeds`.
+# fuzz/corpus/{reply,attr,ct_decode}/cap-*. Needs root. Run as `make fuzz-seeds`.
 set -eu
 
 CAPTURE=${CAPTURE:-build/fuzz-seeds/capture}
@@ -50,14 +50,15 @@ else
 	echo "capture.sh: no $CONNTRACK, only entries made through nl/" >&2
 fi
 
-mkdir -p "$TMP/reply" "$TMP/attr"
+mkdir -p "$TMP/reply" "$TMP/attr" "$TMP/ct_decode"
 "$CAPTURE" "/run/netns/$NS" "$TMP"
-mkdir -p "$OUT/reply" "$OUT/attr"
-for d in reply attr; do
+mkdir -p "$OUT/reply" "$OUT/attr" "$OUT/ct_decode"
+for d in reply attr ct_decode; do
 	for f in "$TMP/$d"/*; do
 		[ -e "$f" ] || continue
 		cp "$f" "$OUT/$d/cap-$(basename "$f")"
 	done
 done
-echo "capture.sh: $(ls "$TMP/reply" | wc -l) reply and" \
-	"$(ls "$TMP/attr" | wc -l) attr seeds in $OUT"
+echo "capture.sh: $(ls "$TMP/reply" | wc -l) reply," \
+	"$(ls "$TMP/attr" | wc -l) attr and" \
+	"$(ls "$TMP/ct_decode" | wc -l) ct_decode seeds in $OUT"

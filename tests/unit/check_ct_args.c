@@ -44,6 +44,10 @@ static const struct row rows[] = {
 	{ "-D dying", 2, "Can't do that command with tables `dying' and "
 	  "`unconfirmed'", 0 },
 	{ "-U expect", 2, "Can't do --update on expectations", 0 },
+	{ "-E --overrun-fatal", 0, NULL, CT_CMD_EVENT },
+	{ "-E expect --overrun-fatal", 0, NULL, CT_CMD_EXP_EVENT },
+	{ "-L --overrun-fatal", 2, "Illegal option `--overrun-fatal' with "
+	  "this command", 0 },
 	{ "-L -D", 2, "Invalid commands combination", 0 },
 	{ "-L --foo", 2, "unknown option `--foo'", 0 },
 	{ "-L -o", 2, "option `-o' requires an argument", 0 },
@@ -185,6 +189,48 @@ START_TEST(test_sctp_vtag)
 }
 END_TEST
 
+/* sctp/dccp --tuple-port-* set the expected ports, not the protocol
+ * (upstream stores the port as the protocol number, spec section 5) */
+START_TEST(test_exp_tuple_port)
+{
+	static const char *const protos[] = { "sctp", "dccp", "tcp", "udp" };
+	static const uint8_t nums[] = { 132, 33, 6, 17 };
+	const char *proto = protos[_i];
+	char *argv[] = {
+		"conntrack", "-I", "expect", "-s", "1.1.1.1", "-d", "2.2.2.2",
+		"-p", (char *)proto, "--sport", "1", "--dport", "2",
+		"--tuple-src", "1.1.1.1", "--tuple-dst", "2.2.2.2",
+		"--mask-src", "255.255.255.255", "--mask-dst",
+		"255.255.255.255", "--tuple-port-src", "7",
+		"--tuple-port-dst", "20000", "--mask-port-src", "0",
+		"--mask-port-dst", "65535", "-t", "10",
+		"--orig-vtag", "1", "--reply-vtag", "2", "--role", "client",
+		NULL,
+	};
+	/* vtags only for sctp, --role only for dccp */
+	int argc = _i == 0 ? 35 : 31;
+	struct ct_args *a = malloc(sizeof(*a));
+	struct ct_args_err err;
+
+	if (_i == 1) {
+		argv[31] = "--role";
+		argv[32] = "client";
+		argc = 33;
+	}
+	argv[argc] = NULL;
+	ck_assert_msg(ct_args_parse(argc, argv, NULL, a, &err) == 0, "%s: %s",
+		      proto, err.msg);
+	ck_assert_int_eq((int)a->cmd, CT_CMD_EXP_CREATE);
+	ck_assert_uint_eq(a->exp_tuple.l4, nums[_i]);
+	ck_assert(a->exp_tuple.set & CT_TUPLE_SPORT);
+	ck_assert(a->exp_tuple.set & CT_TUPLE_DPORT);
+	ck_assert_uint_eq(a->exp_tuple.sport, 7);
+	ck_assert_uint_eq(a->exp_tuple.dport, 20000);
+	ck_assert_uint_eq(a->exp_mask.dport, 65535);
+	free(a);
+}
+END_TEST
+
 START_TEST(test_permutation)
 {
 	/* stray words are ignored, the table word follows the command */
@@ -229,6 +275,7 @@ Suite *ct_args_suite(void)
 	tcase_add_loop_test(tc, test_rows, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_sctp_vtag);
+	tcase_add_loop_test(tc, test_exp_tuple_port, 0, 4);
 	tcase_add_test(tc, test_permutation);
 	tcase_add_test(tc, test_complete);
 	suite_add_tcase(s, tc);

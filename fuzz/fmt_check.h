@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Checks shared by the fuzz harnesses that print (fuzz/ct_decode.c,
+ * fuzz/labels.c): the ct/format.h return contract over buffers of many
+ * sizes, and small JSON and XML well-formedness checkers. A violated
+ * property calls abort(), like everything in fuzz/.
+ */
+#ifndef RAWCT_FUZZ_FMT_CHECK_H
+#define RAWCT_FUZZ_FMT_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FMT_CHECK_MAX 16384	/* no printed entry comes near this */
+
+/* One printer bound to its arguments: writes into @buf of @len bytes,
+ * returns as the ct_format_* functions. */
+typedef int (*fmt_check_fn)(char *buf, size_t len, const void *arg);
+
+/*
+ * fmt_check_run - calls @fn into a FMT_CHECK_MAX buffer, then into
+ * buffers of 0, 1, 2, 3, 7, 16, 64 bytes and of n/2, n - 1, n, n + 1,
+ * n + 2 bytes (n the full length), each followed by a guard region.
+ * Requires: nothing written past buf[len - 1] (nor anything at all for
+ * len 0); a result n >= 0 means a NUL at buf[n] and strlen == n; a buffer
+ * of <= n bytes gives -ENOSPC and a NUL-terminated prefix of the full
+ * text; a buffer of > n bytes gives n and the same text. A negative
+ * result other than -ENOSPC must be the same for every size and is
+ * returned. On success the full text is copied into @out (@cap bytes).
+ */
+int fmt_check_run(fmt_check_fn fn, const void *arg, char *out, size_t cap);
+
+/* Whether @s is exactly one JSON value (RFC 8259), nothing around it. */
+bool fmt_check_json(const char *s);
+
+/* Whether @s is a sequence of balanced XML elements and text: tags
+ * match, attributes quoted, no raw '<', every '&' starts an entity. */
+bool fmt_check_xml(const char *s);
+
+#endif
