@@ -292,11 +292,12 @@ static int on_event(const struct ct_event *ev, void *arg)
 			return 0;
 		print_ct(r, ev);
 	}
-	fflush(stdout);
 	return 0;
 }
 
 /* ---- the loop ---------------------------------------------------------- */
+
+static int drain_some(struct ev_run *r);
 
 static int open_source(struct ev_run *r)
 {
@@ -361,9 +362,19 @@ static void overrun(struct ev_run *r)
 	}
 }
 
-/* Reads what is queued, BURST datagrams at most. Returns 0, or the exit
- * status when the monitor must stop. */
+/* Reads what is queued, BURST datagrams at most, then flushes stdout:
+ * every event is written out as soon as no newer one is waiting, so a
+ * consumer sees each at once, with one write per burst rather than per
+ * event. Returns 0, or the exit status when the monitor must stop. */
 static int drain(struct ev_run *r)
+{
+	int rc = drain_some(r);
+
+	fflush(stdout);
+	return rc;
+}
+
+static int drain_some(struct ev_run *r)
 {
 	int rc;
 
