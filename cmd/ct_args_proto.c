@@ -17,19 +17,6 @@
 #include "ct/proto.h"
 #include "nl/uapi.h"
 
-#ifndef IPPROTO_UDPLITE
-#define IPPROTO_UDPLITE 136
-#endif
-#ifndef IPPROTO_DCCP
-#define IPPROTO_DCCP 33
-#endif
-#ifndef IPPROTO_SCTP
-#define IPPROTO_SCTP 132
-#endif
-#ifndef IPPROTO_GRE
-#define IPPROTO_GRE 47
-#endif
-
 #define NOPTS(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
 
 /* ---- option tables ---------------------------------------------------- */

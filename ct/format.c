@@ -22,13 +22,6 @@
 #include "ct/proto.h"
 #include "nl/uapi.h"
 
-#ifndef IPPROTO_SCTP
-#define IPPROTO_SCTP 132
-#endif
-#ifndef IPPROTO_DCCP
-#define IPPROTO_DCCP 33
-#endif
-
 #define NSEC_PER_SEC 1000000000ULL
 
 /* ---- the bounded writer ----------------------------------------------- */

@@ -9,7 +9,22 @@
 #ifndef RAWCT_CT_PROTO_H
 #define RAWCT_CT_PROTO_H
 
+#include <netinet/in.h>
 #include <stdint.h>
+
+/* Protocol numbers some libcs' <netinet/in.h> lack. */
+#ifndef IPPROTO_DCCP
+#define IPPROTO_DCCP 33
+#endif
+#ifndef IPPROTO_GRE
+#define IPPROTO_GRE 47
+#endif
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP 132
+#endif
+#ifndef IPPROTO_UDPLITE
+#define IPPROTO_UDPLITE 136
+#endif
 
 /* What the l4 part of a tuple holds. */
 enum ct_l4_kind {
