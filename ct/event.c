@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ct/bpf.h"
 #include "ct/decode.h"
@@ -16,11 +17,21 @@
 #include "nl/sock.h"
 #include "nl/uapi.h"
 
+/* Datagrams taken per recvmmsg() and the room for each: an event is a
+ * single message well under 2 KiB (ctnetlink_nlmsg_size); a larger
+ * datagram is reported truncated (-EMSGSIZE). */
+#define RX_SLOTS	32
+#define RX_SLOT_SIZE	4096
+
 struct ct_event_src {
 	struct nl_sock *sock;
 	unsigned int flags;
 	int failed;			/* FATAL_OVERRUN tripped */
 	struct ct_event_stats st;
+	struct sockaddr_nl from[RX_SLOTS];
+	struct iovec iov[RX_SLOTS];
+	struct mmsghdr mh[RX_SLOTS];
+	_Alignas(4) unsigned char rx[RX_SLOTS][RX_SLOT_SIZE];
 };
 
 static const struct {
@@ -248,15 +259,29 @@ int ct_event_dispatch(const void *buf, size_t len, unsigned int flags,
 	return n;
 }
 
+/*
+ * One recvmmsg() takes every queued datagram up to RX_SLOTS: a burst of
+ * events costs one system call, not one per event. A datagram from
+ * anyone but the kernel is skipped; a truncated one ends the call with
+ * -EMSGSIZE after the ones before it were handed over.
+ */
 int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg)
 {
-	const void *data;
-	ssize_t n;
+	int n, rc, total = 0;
 
 	if (ev->failed)
 		return -ENOBUFS;
-	n = nl_sock_recv(ev->sock, &data);
-	if (n == -ENOBUFS) {
+	for (int i = 0; i < RX_SLOTS; i++) {
+		ev->iov[i] = (struct iovec){ ev->rx[i], RX_SLOT_SIZE };
+		ev->mh[i].msg_hdr = (struct msghdr){
+			.msg_name = &ev->from[i],
+			.msg_namelen = sizeof(ev->from[i]),
+			.msg_iov = &ev->iov[i], .msg_iovlen = 1 };
+	}
+	n = recvmmsg(nl_sock_fd(ev->sock), ev->mh, RX_SLOTS,
+		     (ev->flags & CT_EVENT_F_NONBLOCK) ? MSG_DONTWAIT : 0,
+		     NULL);
+	if (n < 0 && errno == ENOBUFS) {
 		ev->st.overruns++;
 		if (ev->flags & CT_EVENT_F_FATAL_OVERRUN)
 			ev->failed = 1;
@@ -265,7 +290,21 @@ int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg)
 		return -ENOBUFS;
 	}
 	if (n < 0)
-		return (int)n;
-	ev->st.datagrams++;
-	return ct_event_dispatch(data, (size_t)n, ev->flags, cb, arg, &ev->st);
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	for (int i = 0; i < n; i++) {
+		const struct msghdr *h = &ev->mh[i].msg_hdr;
+
+		if (h->msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		if (h->msg_namelen != sizeof(ev->from[i]) ||
+		    ev->from[i].nl_pid != 0)
+			continue;
+		ev->st.datagrams++;
+		rc = ct_event_dispatch(ev->rx[i], ev->mh[i].msg_len,
+				       ev->flags, cb, arg, &ev->st);
+		if (rc < 0)
+			return rc;
+		total += rc;
+	}
+	return total;
 }

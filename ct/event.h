@@ -143,8 +143,9 @@ uint32_t ct_event_portid(const struct ct_event_src *ev);
 int ct_event_set_filter(struct ct_event_src *ev, const struct ct_bpf_prog *p);
 
 /*
- * ct_event_recv - receive one datagram and hand each of its events to
- * @cb. Returns the number of events handed over (0 for a datagram with
+ * ct_event_recv - receive the queued datagrams (one at least, when
+ * blocking; as many as one recvmmsg takes) and hand each of their events
+ * to @cb. Returns the number of events handed over (0 for datagrams with
  * none); -EAGAIN (non-blocking, nothing queued); -EINTR (signal);
  * -ENOBUFS when the kernel dropped events: counted in the statistics and,
  * without CT_EVENT_F_FATAL_OVERRUN, the buffer doubled (up to the limit;
