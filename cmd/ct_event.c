@@ -380,6 +380,8 @@ static int drain_some(struct ev_run *r)
 
 	for (int i = 0; i < BURST && !stop_signal; i++) {
 		rc = ct_event_recv(r->src, on_event, r);
+		if (rc >= 0 && ct_event_drained(r->src))
+			return 0;
 		if (rc >= 0 || rc == -EINTR)
 			continue;
 		if (rc == -EAGAIN)

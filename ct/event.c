@@ -27,6 +27,7 @@ struct ct_event_src {
 	struct nl_sock *sock;
 	unsigned int flags;
 	int failed;			/* FATAL_OVERRUN tripped */
+	int drained;			/* the last receive emptied the queue */
 	struct ct_event_stats st;
 	struct sockaddr_nl from[RX_SLOTS];
 	struct iovec iov[RX_SLOTS];
@@ -265,10 +266,16 @@ int ct_event_dispatch(const void *buf, size_t len, unsigned int flags,
  * anyone but the kernel is skipped; a truncated one ends the call with
  * -EMSGSIZE after the ones before it were handed over.
  */
+int ct_event_drained(const struct ct_event_src *ev)
+{
+	return ev->drained;
+}
+
 int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg)
 {
 	int n, rc, total = 0;
 
+	ev->drained = 0;
 	if (ev->failed)
 		return -ENOBUFS;
 	for (int i = 0; i < RX_SLOTS; i++) {
@@ -291,6 +298,8 @@ int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg)
 	}
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	/* fewer than asked for: nothing else was queued just now */
+	ev->drained = n < RX_SLOTS;
 	for (int i = 0; i < n; i++) {
 		const struct msghdr *h = &ev->mh[i].msg_hdr;
 

@@ -156,6 +156,11 @@ int ct_event_set_filter(struct ct_event_src *ev, const struct ct_bpf_prog *p);
  */
 int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg);
 
+/* Whether the last ct_event_recv() took fewer datagrams than it had room
+ * for, i.e. the queue was empty when it returned: a caller can go back to
+ * poll() without one more receive that would only say -EAGAIN. */
+int ct_event_drained(const struct ct_event_src *ev);
+
 /* Statistics so far (copied into @st). */
 void ct_event_stats(const struct ct_event_src *ev, struct ct_event_stats *st);
 
