@@ -18,7 +18,7 @@ MANDIR = $(PREFIX)/share/man
 DESTDIR =
 CHECK_LIBS = -lcheck -lsubunit -lrt -lm -pthread
 # seconds per harness in fuzz-smoke, and for `make fuzz-run HARNESS=x SECONDS=n`
-SMOKE_SECONDS = 30
+SMOKE_SECONDS = 20
 HARNESS = attr
 SECONDS = 600
 
@@ -34,7 +34,7 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # ---- sources ------------------------------------------------------------
 NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c
-CT_SRCS = ct/proto.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
+CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
 	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
 	ct/bpf.c ct/bpf_vm.c ct/event.c
@@ -63,7 +63,8 @@ EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
-HARNESSES = attr reply bpf ct_decode ct_args ct_load labels
+HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
+	stats
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -71,7 +72,9 @@ FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS)
 # what `make coverage` reports on
 COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c \
 	ct/format.c ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
-	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c
+	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
+	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
+	ct/bpf_vm.c
 
 MANPAGES = man/conntrack.8
 
@@ -102,10 +105,10 @@ cmd/conntrack.o: cmd/conntrack.c cmd/ct_args.h cmd/ct_load.h cmd/ct_run.h \
 	ct/entry.h ct/filter.h
 cmd/ct_run.o: cmd/ct_run.c cmd/ct_run.h cmd/ct_usage.h cmd/ct_event.h \
 	cmd/ct_expect.h $(CT_ARGS_H) ct/batch.h ct/expect.h ct/format.h \
-	ct/labels.h ct/stats.h ct/table.h nl/sock.h
+	ct/labels.h ct/stats.h ct/table.h nl/attr.h nl/sock.h
 cmd/ct_expect.o: cmd/ct_expect.c cmd/ct_expect.h cmd/ct_run.h $(CT_ARGS_H) \
 	ct/expect.h ct/expect_format.h ct/expect_table.h ct/format.h \
-	ct/labels.h ct/stats.h nl/reply.h nl/sock.h $(NL_UAPI)
+	ct/labels.h ct/stats.h nl/attr.h nl/reply.h nl/sock.h $(NL_UAPI)
 cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
 	$(CT_ARGS_H) ct/bpf.h ct/event.h ct/expect.h ct/expect_codec.h \
 	ct/format.h ct/labels.h ct/stats.h nl/attr.h nl/msg.h $(NL_UAPI)
@@ -122,8 +125,9 @@ cmd/ct_args_filter.o: cmd/ct_args_filter.c $(CT_ARGS_H) ct/proto.h
 cmd/ct_getopt.o: cmd/ct_getopt.c cmd/ct_getopt.h
 ct/filter.o: ct/filter.c ct/filter.h ct/entry.h ct/proto.h ct/table.h \
 	$(NL_UAPI)
-ct/format.o: ct/format.c ct/format.h ct/entry.h ct/labels.h ct/proto.h \
-	ct/stats.h nl/reply.h $(NL_UAPI)
+ct/out.o: ct/out.c ct/out.h ct/entry.h
+ct/format.o: ct/format.c ct/format.h ct/out.h ct/entry.h ct/labels.h ct/proto.h \
+	ct/stats.h nl/attr.h nl/reply.h $(NL_UAPI)
 ct/labels.o: ct/labels.c ct/labels.h
 ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
 ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/reply.h $(NL_UAPI)
@@ -144,7 +148,7 @@ ct/bpf.o: ct/bpf.c ct/bpf.h ct/entry.h ct/filter.h ct/proto.h $(NL_UAPI)
 ct/bpf_vm.o: ct/bpf_vm.c ct/bpf.h $(NL_UAPI)
 ct/event.o: ct/event.c ct/event.h ct/bpf.h ct/decode.h ct/entry.h \
 	nl/attr.h nl/sock.h $(NL_UAPI)
-ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/expect.h \
+ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 	ct/entry.h ct/format.h ct/labels.h ct/stats.h ct/proto.h
 
 # ---- tests --------------------------------------------------------------

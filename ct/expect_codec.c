@@ -69,6 +69,10 @@ static int decode_nat(const void *base, const struct nlattr *nest,
 			   nat_pol, CTA_EXPECT_NAT_MAX, tb, 0, err);
 	if (rc < 0)
 		return fix_err(rc, err, base, nest, 1);
+	/* Without CTA_EXPECT_NAT_TUPLE (the kernel always sends it) the
+	 * tuple is what an empty nest decodes to, since put_nat() always
+	 * writes one: the family as l3, nothing else. */
+	x->nat_tuple.l3 = x->family;
 	if (tb[CTA_EXPECT_NAT_TUPLE]) {
 		rc = ct_tuple_decode(tb[CTA_EXPECT_NAT_TUPLE], x->family,
 				     &x->nat_tuple, err);

@@ -290,47 +290,23 @@ int ct_expect_count(struct nl_sock *s, uint8_t family, uint32_t *count,
 	return 0;
 }
 
-static const struct nl_attr_policy stats_pol[CTA_STATS_EXP_MAX + 1] = {
-	[CTA_STATS_EXP_NEW] = { .kind = NL_ATTR_U32 },
-	[CTA_STATS_EXP_CREATE] = { .kind = NL_ATTR_U32 },
-	[CTA_STATS_EXP_DELETE] = { .kind = NL_ATTR_U32 },
-};
-
 struct stats_ctx {
 	ct_stats_cb cb;
 	void *arg;
 };
 
 /* The kernel sends these with NFNL_SUBSYS_CTNETLINK in the type (a
- * quirk of ctnetlink_exp_stat_fill_info), so the subsystem is not
- * checked; unknown future counters are skipped. */
+ * quirk of ctnetlink_exp_stat_fill_info), so ct_stats_exp_decode() does
+ * not check the subsystem; unknown future counters are skipped. */
 static int stats_data(const struct nlmsghdr *nlh, void *arg)
 {
-	const size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg));
-	const struct nlattr *tb[CTA_STATS_EXP_MAX + 1];
-	const unsigned char *p = (const unsigned char *)nlh;
 	struct stats_ctx *c = arg;
 	struct ct_stats_cpu st;
-	struct nlmsghdr h;
-	struct nfgenmsg g;
 	int rc;
 
-	memcpy(&h, nlh, sizeof(h));
-	if (h.nlmsg_len < hdr)
-		return -EBADMSG;
-	memcpy(&g, p + NLMSG_HDRLEN, sizeof(g));
-	rc = nl_attr_parse(p + hdr, h.nlmsg_len - hdr, stats_pol,
-			   CTA_STATS_EXP_MAX, tb, 0, NULL);
+	rc = ct_stats_exp_decode(nlh, &st, NULL);
 	if (rc < 0)
 		return rc;
-	memset(&st, 0, sizeof(st));
-	st.cpu = ntohs(g.res_id);
-	for (unsigned int t = 1; t <= CTA_STATS_EXP_MAX; t++) {
-		if (!tb[t])
-			continue;
-		st.val[t] = nl_attr_get_be32(tb[t]);
-		st.present |= 1U << t;
-	}
 	return c->cb ? c->cb(&st, c->arg) : 0;
 }
 

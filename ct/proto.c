@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
@@ -100,4 +101,16 @@ int ct_proto_tuple_complete(const struct ct_tuple *t)
 		break;
 	}
 	return (t->set & need) == need;
+}
+
+const char *ct_proto_l3_name(uint8_t l3)
+{
+	return l3 == AF_INET ? "ipv4" : l3 == AF_INET6 ? "ipv6" : "unknown";
+}
+
+const char *ct_proto_l4_name(uint8_t l4)
+{
+	const struct ct_proto *p = ct_proto_by_num(l4);
+
+	return p->num == l4 && p->num ? p->name : "unknown";
 }

@@ -59,6 +59,13 @@ const char *ct_proto_state_name(const struct ct_proto *p, unsigned int state);
  * or -EINVAL. */
 int ct_proto_state_parse(const struct ct_proto *p, const char *name);
 
+/* "ipv4", "ipv6" or "unknown". */
+const char *ct_proto_l3_name(uint8_t l3);
+
+/* libnetfilter_conntrack's proto2str: the descriptor's name, "unknown"
+ * for numbers without one. */
+const char *ct_proto_l4_name(uint8_t l4);
+
 struct ct_tuple;
 
 /* Whether @t names one flow: both addresses, the protocol and the l4

@@ -38,19 +38,84 @@ static const struct nl_attr_policy cpu_pol[CT_STATS_NVAL] = {
 	[28] = S32, [29] = S32, [30] = S32, [31] = S32,
 };
 
-/* The attribute stream after the nfgenmsg, or -EBADMSG. */
-static int payload(const struct nlmsghdr *nlh, const unsigned char **p,
-		   size_t *len, struct nfgenmsg *g)
+static const struct nl_attr_policy exp_pol[CTA_STATS_EXP_MAX + 1] = {
+	[CTA_STATS_EXP_NEW] = { .kind = NL_ATTR_U32 },
+	[CTA_STATS_EXP_CREATE] = { .kind = NL_ATTR_U32 },
+	[CTA_STATS_EXP_DELETE] = { .kind = NL_ATTR_U32 },
+};
+
+/* The attribute stream after the nfgenmsg, indexed by @pol into @tb. */
+static int parse(const struct nlmsghdr *nlh, const struct nl_attr_policy *pol,
+		 uint16_t max, const struct nlattr **tb, struct nfgenmsg *g,
+		 struct nl_attr_err *err)
 {
 	struct nlmsghdr h;
 
 	memcpy(&h, nlh, sizeof(h));
-	if (h.nlmsg_len < nfhdr)
+	if (h.nlmsg_len < nfhdr) {
+		if (err)
+			*err = (struct nl_attr_err){ .msg = "short message" };
 		return -EBADMSG;
+	}
 	memcpy(g, (const unsigned char *)nlh + NLMSG_HDRLEN, sizeof(*g));
-	*p = (const unsigned char *)nlh + nfhdr;
-	*len = h.nlmsg_len - nfhdr;
+	return nl_attr_parse((const unsigned char *)nlh + nfhdr,
+			     h.nlmsg_len - nfhdr, pol, max, tb, 0, err);
+}
+
+int ct_stats_count_decode(const struct nlmsghdr *nlh, uint32_t *count,
+			  uint32_t *max, struct nl_attr_err *err)
+{
+	const struct nlattr *tb[CTA_STATS_GLOBAL_MAX + 1];
+	struct nfgenmsg g;
+	int rc;
+
+	rc = parse(nlh, global_pol, CTA_STATS_GLOBAL_MAX, tb, &g, err);
+	if (rc < 0)
+		return rc;
+	if (!tb[CTA_STATS_GLOBAL_ENTRIES]) {
+		if (err)
+			*err = (struct nl_attr_err){ .msg = "no entry count" };
+		return -EBADMSG;
+	}
+	*count = nl_attr_get_be32(tb[CTA_STATS_GLOBAL_ENTRIES]);
+	if (tb[CTA_STATS_GLOBAL_MAX_ENTRIES])
+		*max = nl_attr_get_be32(tb[CTA_STATS_GLOBAL_MAX_ENTRIES]);
 	return 0;
+}
+
+/* Counters 1..@max of @tb into @st. */
+static int cpu_decode(const struct nlmsghdr *nlh,
+		      const struct nl_attr_policy *pol, uint16_t max,
+		      struct ct_stats_cpu *st, struct nl_attr_err *err)
+{
+	const struct nlattr *tb[CT_STATS_NVAL];
+	struct nfgenmsg g;
+	int rc;
+
+	rc = parse(nlh, pol, max, tb, &g, err);
+	if (rc < 0)
+		return rc;
+	memset(st, 0, sizeof(*st));
+	st->cpu = ntohs(g.res_id);
+	for (unsigned int t = 1; t <= max; t++) {
+		if (!tb[t])
+			continue;
+		st->val[t] = nl_attr_get_be32(tb[t]);
+		st->present |= 1U << t;
+	}
+	return 0;
+}
+
+int ct_stats_cpu_decode(const struct nlmsghdr *nlh, struct ct_stats_cpu *st,
+			struct nl_attr_err *err)
+{
+	return cpu_decode(nlh, cpu_pol, CT_STATS_NVAL - 1, st, err);
+}
+
+int ct_stats_exp_decode(const struct nlmsghdr *nlh, struct ct_stats_cpu *st,
+			struct nl_attr_err *err)
+{
+	return cpu_decode(nlh, exp_pol, CTA_STATS_EXP_MAX, st, err);
 }
 
 struct count_ctx {
@@ -60,26 +125,13 @@ struct count_ctx {
 
 static int count_data(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct nlattr *tb[CTA_STATS_GLOBAL_MAX + 1];
 	struct count_ctx *c = arg;
-	const unsigned char *p;
-	struct nfgenmsg g;
-	size_t len;
 	int rc;
 
-	rc = payload(nlh, &p, &len, &g);
+	rc = ct_stats_count_decode(nlh, &c->count, &c->max, NULL);
 	if (rc == 0)
-		rc = nl_attr_parse(p, len, global_pol, CTA_STATS_GLOBAL_MAX,
-				   tb, 0, NULL);
-	if (rc < 0)
-		return rc;
-	if (!tb[CTA_STATS_GLOBAL_ENTRIES])
-		return -EBADMSG;
-	c->count = nl_attr_get_be32(tb[CTA_STATS_GLOBAL_ENTRIES]);
-	if (tb[CTA_STATS_GLOBAL_MAX_ENTRIES])
-		c->max = nl_attr_get_be32(tb[CTA_STATS_GLOBAL_MAX_ENTRIES]);
-	c->got = 1;
-	return 0;
+		c->got = 1;
+	return rc;
 }
 
 static int count_proc(uint32_t *count)
@@ -144,28 +196,13 @@ struct stats_ctx {
 
 static int stats_data(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct nlattr *tb[CT_STATS_NVAL];
 	struct stats_ctx *c = arg;
 	struct ct_stats_cpu st;
-	const unsigned char *p;
-	struct nfgenmsg g;
-	size_t len;
 	int rc;
 
-	rc = payload(nlh, &p, &len, &g);
-	if (rc == 0)
-		rc = nl_attr_parse(p, len, cpu_pol, CT_STATS_NVAL - 1, tb, 0,
-				   NULL);
+	rc = ct_stats_cpu_decode(nlh, &st, NULL);
 	if (rc < 0)
 		return rc;
-	memset(&st, 0, sizeof(st));
-	st.cpu = ntohs(g.res_id);
-	for (unsigned int t = 1; t < CT_STATS_NVAL; t++) {
-		if (!tb[t])
-			continue;
-		st.val[t] = nl_attr_get_be32(tb[t]);
-		st.present |= 1U << t;
-	}
 	return c->cb ? c->cb(&st, c->arg) : 0;
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Checks shared by the fuzz harnesses that print (fuzz/ct_decode.c,
- * fuzz/labels.c): the ct/format.h return contract over buffers of many
- * sizes, and small JSON and XML well-formedness checkers. A violated
- * property calls abort(), like everything in fuzz/.
+ * fuzz/labels.c, fuzz/expect.c, fuzz/stats.c): the ct/format.h return
+ * contract over buffers of many sizes, and small JSON and XML
+ * well-formedness checkers. A violated property calls abort(), like
+ * everything in fuzz/.
  */
 #ifndef RAWCT_FUZZ_FMT_CHECK_H
 #define RAWCT_FUZZ_FMT_CHECK_H

@@ -896,6 +896,66 @@ START_TEST(kfilter_rows)
 }
 END_TEST
 
+/* ---- statistics decoders (ct/stats.h) ------------------------------------ */
+
+static const struct stats_row {
+	const char *name;
+	int which;		/* 0 count, 1 per-cpu, 2 expectation per-cpu */
+	const char *attrs;
+	int rc;
+	uint32_t a, b;		/* count and max, or present and val[t] */
+	unsigned int t;
+} stats_rows[] = {
+	{ "count and max", 0, "0800010000000001" "0800020000040000", 0,
+	  1, 262144, 0 },
+	{ "count, max absent: left alone", 0, "0800010000000005", 0, 5, 7, 0 },
+	{ "no entry count", 0, "0800020000000001", -EBADMSG, 0, 0, 0 },
+	{ "count of 2 bytes", 0, "0600010000010000", -ERANGE, 0, 0, 0 },
+	{ "cpu, type 32 skipped", 1,
+	  "0800020000000003" "0800200000000009" "08000f0000000004", 0,
+	  1U << 2 | 1U << 15, 4, 15 },
+	{ "cpu, truncated header", 1, "080002", -EBADMSG, 0, 0, 0 },
+	{ "cpu, counter of 8 bytes", 1, "0c0003000000000000000001", -ERANGE,
+	  0, 0, 0 },
+	{ "exp, type 4 skipped", 2, "0800010000000005" "0800040000000006", 0,
+	  1U << 1, 5, 1 },
+};
+
+START_TEST(stats_decode)
+{
+	const struct stats_row *r = &stats_rows[_i];
+	struct ct_stats_cpu st;
+	struct nl_attr_err err;
+	struct nlmsghdr *nlh;
+	uint32_t count = 0, max = 7;
+	size_t len;
+	int rc;
+
+	nlh = mkmsg((NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET_STATS_CPU,
+		    r->attrs, &len);
+	((unsigned char *)nlh)[NLMSG_HDRLEN + 3] = 9;	/* res_id: cpu 9 */
+	memset(&st, 0x5a, sizeof(st));
+	rc = r->which == 0 ? ct_stats_count_decode(nlh, &count, &max, &err) :
+	     r->which == 1 ? ct_stats_cpu_decode(nlh, &st, &err) :
+			     ct_stats_exp_decode(nlh, &st, &err);
+	ck_assert_msg(rc == r->rc, "%s: %d", r->name, rc);
+	if (rc < 0) {
+		ck_assert_ptr_nonnull(err.msg);
+		ck_assert_uint_eq(count, 0);
+		ck_assert_uint_eq(max, 7);
+		ck_assert_uint_eq(st.cpu, 0x5a5a);
+	} else if (r->which == 0) {
+		ck_assert_uint_eq(count, r->a);
+		ck_assert_uint_eq(max, r->b);
+	} else {
+		ck_assert_uint_eq(st.cpu, 9);
+		ck_assert_uint_eq(st.present, r->a);
+		ck_assert_uint_eq(st.val[r->t], r->b);
+	}
+	free(nlh);
+}
+END_TEST
+
 Suite *ct_codec_suite(void)
 {
 	Suite *s = suite_create("ct_codec");
@@ -923,6 +983,8 @@ Suite *ct_codec_suite(void)
 	tcase_add_loop_test(t, decode_bad, 0,
 			    (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
 	tcase_add_test(t, decode_short_header);
+	tcase_add_loop_test(t, stats_decode, 0,
+			    (int)(sizeof(stats_rows) / sizeof(stats_rows[0])));
 	suite_add_tcase(s, t);
 	return s;
 }

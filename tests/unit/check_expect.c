@@ -32,6 +32,7 @@
 
 #define MAX_EXP 8
 #define FIXTURE "tests/data/exp_dump.hex"
+#define NEED_BITS (CT_EXP_MASTER | CT_EXP_TUPLE | CT_EXP_MASK)
 
 static struct ct_expect fx[MAX_EXP];
 static unsigned int nfx;
@@ -319,6 +320,41 @@ START_TEST(round_trip_key)
 	ck_assert_int_eq(round_trip(&x, &y, 1, &copy), 0);
 	ck_assert_uint_eq(y.set, CT_EXP_MASTER);
 	ck_same_tuple(&y.master, &x.master);
+	free(copy);
+}
+END_TEST
+
+/* A NAT nest without CTA_EXPECT_NAT_TUPLE (found by fuzz/expect.c): the
+ * tuple decodes as an empty nest would (the family as l3), so that the
+ * re-encoded expectation, whose nest always has a tuple, decodes the same. */
+START_TEST(nat_without_tuple)
+{
+	_Alignas(4) unsigned char buf[2048];
+	struct ct_expect x, y, z;
+	struct nl_msg m;
+	unsigned char *copy;
+	size_t tok;
+
+	full(&x, AF_INET);
+	nl_msg_init(&m, buf, sizeof(buf));
+	ck_assert_int_eq(nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK_EXP,
+					   IPCTNL_MSG_EXP_NEW, 0, 1,
+					   AF_INET), 0);
+	ck_assert_int_eq(ct_tuple_put(&m, CTA_EXPECT_MASTER, &x.master), 0);
+	ck_assert_int_eq(ct_tuple_put(&m, CTA_EXPECT_TUPLE, &x.tuple), 0);
+	ck_assert_int_eq(ct_tuple_put(&m, CTA_EXPECT_MASK, &x.mask), 0);
+	ck_assert_int_eq(nl_attr_nest_begin(&m, CTA_EXPECT_NAT, &tok), 0);
+	ck_assert_int_eq(nl_attr_put_be32(&m, CTA_EXPECT_NAT_DIR, 1), 0);
+	ck_assert_int_eq(nl_attr_nest_end(&m, tok), 0);
+	nl_msg_end(&m);
+	ck_assert_int_eq(ct_expect_decode(nl_msg_hdr(&m), &y, NULL), 0);
+	ck_assert_uint_eq(y.set, NEED_BITS | CT_EXP_NAT);
+	ck_assert_uint_eq(y.nat_dir, CT_DIR_REPLY);
+	ck_assert_uint_eq(y.nat_tuple.l3, AF_INET);
+	ck_assert_uint_eq(y.nat_tuple.set, 0);
+	ck_assert_int_eq(round_trip(&y, &z, 0, &copy), 0);
+	ck_same_tuple(&z.nat_tuple, &y.nat_tuple);
+	ck_assert_uint_eq(z.nat_dir, y.nat_dir);
 	free(copy);
 }
 END_TEST
@@ -623,6 +659,7 @@ Suite *expect_suite(void)
 	t = tcase_create("codec");
 	tcase_add_loop_test(t, round_trip_full, 0, 2);
 	tcase_add_test(t, round_trip_key);
+	tcase_add_test(t, nat_without_tuple);
 	tcase_add_test(t, encode_errors);
 	tcase_add_loop_test(t, malformed, 0, NBAD);
 	tcase_add_test(t, error_offset);
