@@ -70,7 +70,7 @@ FUZZ_DRIVER = fuzz/driver.c
 # and the -R tokenizer
 FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS)
 # what `make coverage` reports on
-COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c \
+COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/format.c ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \

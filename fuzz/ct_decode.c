@@ -326,9 +326,10 @@ static int complete(const struct ct_tuple *t)
  * -R): when the entry has a timeout, complete tuples and (tcp) a state,
  * the line tokenizes, parses as -A and gives the timeout and orig
  * addresses back. (Entries without them print lines upstream cannot load
- * either.)
+ * either, and so does CT_FMT_SAVE_COMPAT with a secmark: "-c N".)
  */
-static void check_save_parses(const struct ct_entry *e, const char *text)
+static void check_save_parses(const struct ct_entry *e, const char *text,
+			      unsigned int flags)
 {
 	static struct ct_lex lx;
 	static struct ct_args args;
@@ -342,6 +343,10 @@ static void check_save_parses(const struct ct_entry *e, const char *text)
 	if (e->orig.l4 == IPPROTO_TCP && !(e->set & CT_TCP))
 		return;
 	if (e->orig.l4 == IPPROTO_SCTP || e->orig.l4 == IPPROTO_DCCP)
+		return;
+	/* exactly upstream's line: "-c SECMARK", which no command -R runs
+	 * accepts (ct/format.h) */
+	if ((flags & CT_FMT_SAVE_COMPAT) && (e->set & CT_SECMARK))
 		return;
 	if (!(e->set & CT_TIMEOUT) || !(e->set & CT_ORIG) ||
 	    !complete(&e->orig) ||
@@ -418,7 +423,7 @@ static void check_print(const struct ct_entry *e, uint8_t ctl)
 	if (rc == -EAFNOSUPPORT)
 		CHECK(e->orig.l3 != AF_INET && e->orig.l3 != AF_INET6);
 	if (rc >= 0 && o.event == CT_FMT_EV_NEW)
-		check_save_parses(e, text);
+		check_save_parses(e, text, o.flags);
 	CHECK(run(&a, F_JSON, text, sizeof(text)) >= 0);
 	CHECK(fmt_check_json(text));
 	CHECK(text[0] == '{');
