@@ -19,7 +19,7 @@ DESTDIR =
 CHECK_LIBS = -lcheck -lsubunit -lrt -lm -pthread
 # seconds per harness in fuzz-smoke, and for `make fuzz-run HARNESS=x SECONDS=n`
 SMOKE_SECONDS = 20
-HARNESS = attr
+HARNESS =
 SECONDS = 600
 
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wvla -Wformat=2 \
@@ -258,7 +258,13 @@ demo: all build/netns/nlprobe
 FUZZ_CFLAGS = $(WARN) $(BASE_CPPFLAGS) $(SAN)
 # corpus growth of fuzz-run (and fuzz-smoke), also read by coverage
 FUZZ_WORK = build/fuzz/work
-fuzz:
+# `make fuzz` builds every harness; `make fuzz HARNESS=name SECONDS=n`
+# then runs that one campaign (as fuzz-run does).
+fuzz: fuzz-build
+	@if [ -n "$(HARNESS)" ]; then \
+		$(MAKE) fuzz-run HARNESS=$(HARNESS) SECONDS=$(SECONDS); fi
+
+fuzz-build:
 	mkdir -p build/fuzz
 	for h in $(HARNESSES); do \
 		$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
@@ -284,10 +290,11 @@ fuzz-afl:
 			$(LIB_SRCS) || exit 1; \
 	done
 
-fuzz-smoke: fuzz
+fuzz-smoke: fuzz-build
 	fuzz/smoke.sh $(SMOKE_SECONDS) $(HARNESSES)
 
-fuzz-run: fuzz
+fuzz-run: fuzz-build
+	@[ -n "$(HARNESS)" ] || { echo "fuzz-run: name one: HARNESS=<$(HARNESSES)>"; exit 2; }
 	mkdir -p $(FUZZ_WORK)/$(HARNESS) build/fuzz/crash
 	build/fuzz/$(HARNESS) -max_total_time=$(SECONDS) -print_final_stats=1 \
 		-dict=fuzz/$(HARNESS).dict \
@@ -346,5 +353,5 @@ clean:
 	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) librawct.a $(PROGS)
 	rm -rf build
 
-.PHONY: all test check check-asan check-builds check-netns check-compat fuzz fuzz-replay \
+.PHONY: all test check check-asan check-builds check-netns check-compat fuzz fuzz-build fuzz-replay \
 	fuzz-afl fuzz-smoke fuzz-run fuzz-seeds coverage static install uninstall clean
