@@ -242,7 +242,7 @@ check-format-diff: build/compat/fmtdump
 .PHONY: check-format-diff
 
 # build, then create and list flows in a scratch namespace (root)
-demo: all build/netns/nlprobe
+demo: all
 	tests/demo.sh
 .PHONY: demo
 

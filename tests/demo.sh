@@ -2,19 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `make demo`: a look at rawct against the real kernel without touching
 # the machine's own conntrack table. Creates a scratch network namespace
-# (rawct-demo-<random>, deleted on exit whatever happens), creates flows in
-# it, counts and lists them, deletes them. Flows are made with our
-# conntrack -I once it exists, with build/netns/nlprobe until then.
+# (rawct-demo-<random>, deleted on exit whatever happens) and, while a
+# `conntrack -E` monitor runs in the background, creates flows of several
+# protocols and families, counts and lists them (plain, JSON, save),
+# updates and deletes some, flushes, then shows the events the monitor
+# saw.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 CONNTRACK=$top/conntrack
-NLPROBE=$top/build/netns/nlprobe
 
 if [ "$(id -u)" != 0 ]; then
 	echo "demo: needs root (it creates a network namespace); try: sudo make demo" >&2
 	exit 1
 fi
-for f in "$CONNTRACK" "$NLPROBE"; do
+for f in "$CONNTRACK"; do
 	if [ ! -x "$f" ]; then
 		echo "demo: $f missing; run make demo (it builds it)" >&2
 		exit 1
@@ -42,30 +43,33 @@ show() {
 echo "rawct demo in the scratch network namespace $ns"
 echo
 show "$CONNTRACK" -V || exit 1
-show "$CONNTRACK" -C || exit 1
 
-# our conntrack -I, if it is there yet (the probe creates 10.0.0.1)
-if ip netns exec "$ns" "$CONNTRACK" -I -p udp -s 10.0.0.1 -d 192.0.2.1 \
-	--sport 1024 --dport 53 -t 600 2>&1 | grep -q "have been created"; then
-	for i in 2 3 4 5; do
-		show "$CONNTRACK" -I -p udp -s 10.0.0.$i -d 192.0.2.1 \
-			--sport 1024 --dport 53 -t 600 || exit 1
-	done
-else
-	ip netns exec "$ns" "$NLPROBE" delete-all >/dev/null
-	show "$NLPROBE" create 5 1 || exit 1
-fi
+# the event monitor, in the background for the whole demo
+ev=$(mktemp "${TMPDIR:-/tmp}/rawct-demo-events.XXXXXX") || exit 1
+ip netns exec "$ns" "$CONNTRACK" -E -o timestamp >"$ev" 2>&1 &
+mon=$!
+trap 'kill "$mon" 2>/dev/null; ip netns del "$ns" 2>/dev/null; rm -f "$ev"' EXIT
+sleep 0.3
+
+show "$CONNTRACK" -I -p tcp -s 10.0.0.1 -d 192.0.2.1 --sport 40000 \
+	--dport 443 --state ESTABLISHED -u SEEN_REPLY,ASSURED -t 600 || exit 1
+show "$CONNTRACK" -I -p udp -s 10.0.0.2 -d 192.0.2.53 --sport 5353 \
+	--dport 53 -t 30 -m 7 || exit 1
+show "$CONNTRACK" -I -p icmp -s 10.0.0.3 -d 192.0.2.1 --icmp-type 8 \
+	--icmp-code 0 --icmp-id 77 -t 30 || exit 1
+show "$CONNTRACK" -I -p udp -s 2001:db8::1 -d 2001:db8::53 --sport 5353 \
+	--dport 53 -t 30 -w 4 || exit 1
 show "$CONNTRACK" -C || exit 1
-show "$NLPROBE" dump || exit 1
-# our conntrack -L, if it is there yet
-if ip netns exec "$ns" "$CONNTRACK" -L 2>&1 >/dev/null |
-	grep -q "have been shown"; then
-	show "$CONNTRACK" -L || exit 1
-elif [ -x /usr/sbin/conntrack ]; then
-	echo "(listing with the Debian reference until our -L exists)"
-	show /usr/sbin/conntrack -L || exit 1
-fi
-show "$NLPROBE" delete-all || exit 1
-show "$CONNTRACK" -C || exit 1
+show "$CONNTRACK" -L || exit 1
+show "$CONNTRACK" -L -p udp -o json || exit 1
+show "$CONNTRACK" -U -p udp -m 42 || exit 1
+show "$CONNTRACK" -D -s 10.0.0.3 || exit 1
+show "$CONNTRACK" -L -o save || exit 1
+show "$CONNTRACK" -F || exit 1
+sleep 0.3
+kill -INT "$mon" 2>/dev/null
+wait "$mon" 2>/dev/null
+echo "# conntrack -E -o timestamp (running in the background meanwhile)"
+cat "$ev"
 echo
 echo "done; the namespace $ns is deleted on exit"
