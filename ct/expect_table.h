@@ -95,13 +95,6 @@ int ct_expect_flush(struct nl_sock *s, uint8_t family, const char *helper,
 int ct_expect_count(struct nl_sock *s, uint8_t family, uint32_t *count,
 		    struct nl_ack *ack);
 
-/*
- * ct_expect_stats - the IPCTNL_MSG_EXP_GET_STATS_CPU dump, @cb once per
- * CPU with st->val[CTA_STATS_EXP_NEW / _CREATE / _DELETE] and their
- * present bits (print with ct_format_stats(..., CT_STATS_EXPECT)).
- * Returns 0, the callback's error, or -errno.
- */
-int ct_expect_stats(struct nl_sock *s, ct_stats_cb cb, void *arg,
-		    struct nl_ack *ack);
+/* ct_expect_stats() is declared in ct/stats.h, with ct_table_stats(). */
 
 #endif

@@ -75,4 +75,13 @@ typedef int (*ct_stats_cb)(const struct ct_stats_cpu *st, void *arg);
 int ct_table_stats(struct nl_sock *s, ct_stats_cb cb, void *arg,
 		   struct nl_ack *ack);
 
+/*
+ * ct_expect_stats - the IPCTNL_MSG_EXP_GET_STATS_CPU dump, @cb once per
+ * CPU with st->val[CTA_STATS_EXP_NEW / _CREATE / _DELETE] and their
+ * present bits (print with ct_format_stats(..., CT_STATS_EXPECT)).
+ * Returns 0, the callback's error, or -errno.
+ */
+int ct_expect_stats(struct nl_sock *s, ct_stats_cb cb, void *arg,
+		    struct nl_ack *ack);
+
 #endif
