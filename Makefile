@@ -25,7 +25,9 @@ SECONDS = 600
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wvla -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
 	-Wundef -Wno-unused-parameter
-BASE_CPPFLAGS = -I. -D_GNU_SOURCE
+# threads: piped dumps and batches (nl/pipe.c); libc's own on glibc and musl
+THREADS = -pthread
+BASE_CPPFLAGS = -I. -D_GNU_SOURCE $(THREADS)
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD = -pie -Wl,-z,relro -Wl,-z,now
 XCFLAGS = $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(HARDEN) $(CFLAGS)
@@ -33,7 +35,7 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
 # ---- sources ------------------------------------------------------------
-NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c
+NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
 	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
@@ -90,7 +92,7 @@ librawct.a: $(LIB_OBJS)
 	$(AR) rcs $@ $(LIB_OBJS)
 
 conntrack: $(CONNTRACK_OBJS) librawct.a
-	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CONNTRACK_OBJS) librawct.a
+	$(CC) $(CFLAGS) $(THREADS) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CONNTRACK_OBJS) librawct.a
 
 # header dependencies (keep in step with the #includes)
 NL_UAPI = nl/uapi.h
@@ -98,6 +100,7 @@ nl/attr.o: nl/attr.c nl/attr.h $(NL_UAPI)
 nl/msg.o: nl/msg.c nl/msg.h $(NL_UAPI)
 nl/sock.o: nl/sock.c nl/sock.h $(NL_UAPI)
 nl/reply.o: nl/reply.c nl/reply.h nl/attr.h nl/msg.h nl/sock.h $(NL_UAPI)
+nl/pipe.o: nl/pipe.c nl/pipe.h nl/reply.h nl/msg.h nl/sock.h $(NL_UAPI)
 nl/batch.o: nl/batch.c nl/batch.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 CT_ARGS_H = cmd/ct_args.h cmd/ct_args_int.h cmd/ct_getopt.h ct/entry.h \
 	ct/filter.h
@@ -134,7 +137,7 @@ ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/reply.h 
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
 ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
 	ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h nl/msg.h \
-	nl/reply.h nl/sock.h $(NL_UAPI)
+	nl/pipe.h nl/reply.h nl/sock.h $(NL_UAPI)
 ct/stats.o: ct/stats.c ct/stats.h nl/attr.h nl/msg.h nl/reply.h nl/sock.h \
 	$(NL_UAPI)
 ct/batch.o: ct/batch.c ct/batch.h ct/decode.h ct/encode.h ct/entry.h \

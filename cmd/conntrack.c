@@ -6,6 +6,7 @@
  * command-line problems.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/ct_args.h"
@@ -20,6 +21,10 @@ int main(int argc, char **argv)
 	struct ct_args_err err;
 	int rc;
 
+	/* test hooks (conntrack.8, ENVIRONMENT), so tests can compare the
+	 * paths: no kernel-side filter; no helper threads */
+	c.no_kfilter = getenv("RAWCT_NO_KFILTER") != NULL;
+	c.no_pipe = getenv("RAWCT_NO_PIPE") != NULL;
 	if (argc > 2 && (!strcmp(argv[1], "-R") ||
 			 !strcmp(argv[1], "--load-file"))) {
 		rc = ct_load_file(&c, argv[0], argv[2]);

@@ -43,6 +43,7 @@ struct load {
 	int error;		/* its errno, 0 = none yet */
 	uint32_t failed;	/* refused requests in all */
 	unsigned char buf[CT_BATCH_BUF];
+	unsigned char buf2[CT_BATCH_BUF];	/* filled while buf is out */
 };
 
 static const char *unsupported(unsigned int cmd)
@@ -176,6 +177,11 @@ static struct load *load_new(struct ct_ctx *c)
 	}
 	l->c = c;
 	ct_batch_init(&l->b, c->mod, l->buf, sizeof(l->buf), load_err, l);
+	/* the kernel creates one batch's entries (in the sender's sendmsg)
+	 * while this thread parses the next; a failure stops the sending
+	 * as before: nothing after the failing batch goes out */
+	if (!c->no_pipe)
+		(void)ct_batch_async(&l->b, l->buf2, 1);
 	return l;
 }
 
@@ -237,6 +243,8 @@ static int pass(struct ct_ctx *c, FILE *f, const char *prog, int run)
 	if (run && !rc)
 		rc = load_flush(ld);
 out:
+	if (ld)
+		ct_batch_finish(&ld->b);
 	free(ld);
 	free(l);
 	free(a);

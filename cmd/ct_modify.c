@@ -37,26 +37,35 @@
 
 int ct_modify(struct ct_ctx *c, const struct ct_args *a);
 
+#define CT_WIN		(2 * CT_PIPE)	/* one batch out, one filling */
+
 /*
- * Slot k of the pending window holds the requests base + k * per ...
- * base + k * per + per - 1: -D one delete (per 1), -U the update then a
- * GET, a -D by key the GET then the delete (per 2).
+ * The pending slots, oldest first, are ring positions head, head + 1, ...
+ * (mod CT_WIN); the k-th holds the requests base + k * per ... base +
+ * k * per + per - 1: -D one delete (per 1), -U the update then a GET, a
+ * -D by key the GET then the delete (per 2). A slot is released (-D: its
+ * line printed unless refused or vanished) once its batch is answered.
+ * -D sends its batches from a helper thread (ct_batch_async), so up to
+ * two batches of CT_PIPE slots are pending: one out, one filling.
  */
 struct modify {
 	const struct ct_args *a;
 	struct ct_ctx *c;
 	struct ct_batch b;
-	uint32_t base;			/* batch index of slot 0 */
+	uint32_t base;			/* batch index of the oldest slot */
+	uint32_t head;			/* its ring position */
 	uint32_t n;			/* slots pending */
+	uint32_t filling;		/* of which not yet sent */
 	uint32_t per;			/* requests per slot */
 	unsigned long counter;
 	int err;			/* first hard error, -errno */
-	char lines[CT_PIPE][CT_LINE];	/* -D: printed once deleted */
-	uint8_t skip[CT_PIPE];		/* refused or vanished */
+	char lines[CT_WIN][CT_LINE];	/* -D: printed once deleted */
+	uint8_t skip[CT_WIN];		/* refused or vanished */
 	unsigned char buf[CT_BATCH_BUF];
+	unsigned char buf2[CT_BATCH_BUF];
 };
 
-/* The slot of request @index, or -1 if outside the window. */
+/* The ring position of request @index, or -1 if not pending. */
 static int slot_of(const struct modify *m, uint32_t index, uint32_t *part)
 {
 	uint32_t k;
@@ -65,7 +74,13 @@ static int slot_of(const struct modify *m, uint32_t index, uint32_t *part)
 		return -1;
 	k = (index - m->base) / m->per;
 	*part = (index - m->base) % m->per;
-	return k < CT_PIPE ? (int)k : -1;
+	return k < m->n ? (int)((m->head + k) % CT_WIN) : -1;
+}
+
+/* Ring position of the next slot. */
+static uint32_t next_slot(const struct modify *m)
+{
+	return (m->head + m->n) % CT_WIN;
 }
 
 static void on_err(uint32_t index, const struct nl_ack *ack, void *arg)
@@ -155,22 +170,41 @@ static void on_entry(uint32_t index, const struct ct_entry *e,
 	m->counter++;
 }
 
-static int flush(struct modify *m)
+/* Releases the slots whose batches have been answered. */
+static void release(struct modify *m)
 {
-	int rc = ct_batch_flush(&m->b);
+	uint32_t done = (ct_batch_sent(&m->b) - m->base) / m->per;
+
+	if (done > m->n)
+		done = m->n;
+	for (uint32_t i = 0; i < done; i++) {
+		uint32_t k = (m->head + i) % CT_WIN;
+
+		if (m->a->cmd == CT_CMD_DELETE && !m->skip[k]) {
+			if (m->lines[k][0])
+				printf("%s\n", m->lines[k]);
+			m->counter++;
+		}
+		m->skip[k] = 0;
+		m->lines[k][0] = '\0';
+	}
+	m->head = (m->head + done) % CT_WIN;
+	m->base += done * m->per;
+	m->n -= done;
+	if (m->filling > m->n)
+		m->filling = m->n;
+}
+
+/* @wait: send and wait for every answer; else send the filled batch,
+ * waiting only for the one before it. */
+static int flush(struct modify *m, int wait)
+{
+	int rc = wait ? ct_batch_flush(&m->b) : ct_batch_send(&m->b);
 
 	if (rc < 0 && !m->err)
 		m->err = rc;
-	for (uint32_t i = 0; i < m->n && m->a->cmd == CT_CMD_DELETE; i++) {
-		if (m->skip[i])
-			continue;
-		if (m->lines[i][0])
-			printf("%s\n", m->lines[i]);
-		m->counter++;
-	}
-	m->base += m->n * m->per;
-	m->n = 0;
-	memset(m->skip, 0, sizeof(m->skip));
+	m->filling = 0;
+	release(m);
 	return m->err;
 }
 
@@ -275,10 +309,12 @@ static int entry_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
 		return m->err;
 	if (!ct_filter_match(&m->a->filter, e))
 		return 0;
+	if (m->n + m->per > CT_WIN && flush(m, 1))
+		return m->err;		/* not expected: batches are smaller */
 	if (m->a->cmd == CT_CMD_DELETE) {
 		u = *e;
 		u.family = e->orig.l3 ? e->orig.l3 : e->family;
-		line(m, e, m->lines[m->n]);
+		line(m, e, m->lines[next_slot(m)]);
 		rc = ct_batch_delete(&m->b, &u);
 	} else {
 		if (!updated(m->a, e, &u))
@@ -289,8 +325,9 @@ static int entry_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
 	}
 	if (rc < 0)
 		return rc;
-	if (++m->n == CT_PIPE)
-		return flush(m);
+	m->n++;
+	if (++m->filling == CT_PIPE)
+		return flush(m, 0);
 	return 0;
 }
 
@@ -375,16 +412,25 @@ int ct_modify(struct ct_ctx *c, const struct ct_args *a)
 		d.filter = c->no_kfilter ? NULL : &kf;
 		d.kfilter = c->kfilter;
 		d.retries = 3;
+		d.piped = !c->no_pipe;
 		d.cb = entry_cb;
+		/* deletes go out from a helper thread while the dump goes
+		 * on (-U queues GETs, whose answers need the caller) */
+		if (a->cmd == CT_CMD_DELETE && !c->no_pipe)
+			(void)ct_batch_async(&m->b, m->buf2, 0);
 		d.arg = m;
 		rc = ct_table_dump(c->sock, &d, NULL);
 		c->kfilter = d.kfilter;
 	}
 	if (!rc || rc == -EINTR) {
-		int f = flush(m);
+		int f = flush(m, 1);
 
 		if (!rc)
 			rc = f;
+	} else {
+		/* what was sent is done: print it; nothing more goes */
+		ct_batch_finish(&m->b);
+		release(m);
 	}
 	fflush(stdout);
 	if (rc == -EINTR) {
@@ -399,6 +445,7 @@ int ct_modify(struct ct_ctx *c, const struct ct_args *a)
 		       a->cmd == CT_CMD_DELETE ? "deleted" : "updated");
 		rc = m->counter ? 0 : CT_EXIT_OTHER;
 	}
+	ct_batch_finish(&m->b);
 	free(m);
 	return rc;
 }

@@ -212,6 +212,7 @@ static int do_list(struct ct_ctx *c, const struct ct_args *a)
 	d.filter = c->no_kfilter ? NULL : &kf;
 	d.kfilter = c->kfilter;
 	d.retries = 3;
+	d.piped = !c->no_pipe;
 	d.cb = list_cb;
 	d.arg = &pr;
 	/* -o xml: a complete document even for zero entries (spec 5) */
@@ -382,9 +383,6 @@ static int (*const commands[CT_CMD_MAX + 1])(struct ct_ctx *,
 
 int ct_run(struct ct_ctx *c, const struct ct_args *a)
 {
-	/* test hook: dump unfiltered, filter in userspace only, so tests
-	 * can compare both paths (documented in conntrack.8) */
-	c->no_kfilter = getenv("RAWCT_NO_KFILTER") != NULL;
 	for (unsigned int i = 0; i < a->nwarn; i++)
 		fprintf(stderr, "%s\n", a->warn[i]);
 	if (a->cmd > CT_CMD_NONE || !commands[a->cmd])

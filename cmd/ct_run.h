@@ -25,6 +25,8 @@ struct ct_ctx {
 	unsigned int lineno;		/* -R: line being run, for errors */
 	int no_kfilter;			/* RAWCT_NO_KFILTER set: no kernel
 					 * dump filter (test hook) */
+	int no_pipe;			/* RAWCT_NO_PIPE set: dumps and
+					 * batches in one thread (test hook) */
 	signed char kfilter;		/* CT_KFILTER_* probe result */
 };
 

@@ -44,8 +44,8 @@ static void batch_err(uint32_t index, const struct nl_ack *ack, void *arg)
 	struct nlmsghdr h;
 	uint8_t cmd;
 
-	if (ack->error == ENOENT &&
-	    find_request(&b->nb.msg, ack->seq, &h)) {
+	if (ack->error == ENOENT && b->nb.answering &&
+	    find_request(b->nb.answering, ack->seq, &h)) {
 		cmd = NFNL_MSG_TYPE(h.nlmsg_type);
 		if (cmd == IPCTNL_MSG_CT_DELETE || cmd == IPCTNL_MSG_CT_GET ||
 		    (cmd == IPCTNL_MSG_CT_NEW &&
@@ -100,12 +100,28 @@ uint32_t ct_batch_count(const struct ct_batch *b)
 
 uint32_t ct_batch_sent(const struct ct_batch *b)
 {
-	return b->nb.base;
+	return nl_batch_answered(&b->nb);
 }
 
 int ct_batch_flush(struct ct_batch *b)
 {
 	return nl_batch_flush(&b->nb);
+}
+
+int ct_batch_send(struct ct_batch *b)
+{
+	return nl_batch_send(&b->nb);
+}
+
+int ct_batch_async(struct ct_batch *b, void *buf2, int stop_on_error)
+{
+	b->nb.stop_on_error = stop_on_error;
+	return nl_batch_async(&b->nb, buf2);
+}
+
+int ct_batch_finish(struct ct_batch *b)
+{
+	return nl_batch_async_end(&b->nb);
 }
 
 /* Queue one request; if it does not fit what is left, flush and retry

@@ -87,6 +87,29 @@ uint32_t ct_batch_count(const struct ct_batch *b);
 uint32_t ct_batch_sent(const struct ct_batch *b);
 
 /*
+ * ct_batch_async - from now on send full buffers from a helper thread
+ * while the caller fills @buf2 (as big as the first buffer): the
+ * kernel's work on one batch overlaps the caller's on the next (see
+ * nl_batch_async(); failures are still reported in the caller's thread,
+ * at the next full buffer or flush). Not for GETs: their answers are
+ * dropped. With @stop_on_error, once a batch had a failure nothing more
+ * is sent and queueing or flushing returns -ECANCELED. Returns 0, or
+ * -errno when no thread could be started (the batch stays synchronous).
+ * ct_batch_finish() must follow before the buffers go away.
+ */
+int ct_batch_async(struct ct_batch *b, void *buf2, int stop_on_error);
+
+/* Sends what is queued; asynchronous, it waits only for the answers of
+ * the batch sent before (ct_batch_sent() tells how far answers go), else
+ * it is ct_batch_flush(). Returns as ct_batch_flush(). */
+int ct_batch_send(struct ct_batch *b);
+
+/* Stops the helper thread, if any, after the batch out was answered;
+ * nothing more is sent (ct_batch_flush() first for that). Returns 0 or
+ * -errno as ct_batch_flush(). */
+int ct_batch_finish(struct ct_batch *b);
+
+/*
  * ct_batch_flush - send what is queued and wait for every answer.
  * Returns 0 (refused requests are counted in b->failed and b->vanished,
  * not returned) or -errno when the exchange itself failed (-ENOBUFS:

@@ -20,6 +20,7 @@
 #include "ct/table.h"
 #include "nl/attr.h"
 #include "nl/msg.h"
+#include "nl/pipe.h"
 #include "nl/sock.h"
 
 #define REQ_BUF 1024	/* one request: tuples and filters fit easily */
@@ -311,30 +312,41 @@ static int dump_request(struct nl_msg *m, struct nl_sock *s,
 	return rc;
 }
 
-/* One dump request with kernel filter @kf; on NLM_F_DUMP_INTR before any
+/* The dump requests with kernel filters @kf[i] on sockets @s[i], at once
+ * when there are several (or d->piped); on NLM_F_DUMP_INTR before any
  * entry of this pass reached the callback, the pass starts over. */
-static int dump_pass(struct nl_sock *s, struct ct_dump *d,
-		     const struct ct_kfilter *kf, struct dump_ctx *c,
+static int dump_pass(struct nl_sock *const *s, const struct ct_kfilter *const *kf,
+		     unsigned int n, struct ct_dump *d, struct dump_ctx *c,
 		     struct nl_ack *ack)
 {
-	_Alignas(4) unsigned char buf[REQ_BUF];
+	_Alignas(4) unsigned char buf[2][REQ_BUF];
 	uint64_t seen = d->seen, matched = d->matched;
+	struct nl_pipe_req pr[2];
 	unsigned int tries = 0;
-	struct nl_msg m;
+	struct nl_msg m[2];
 	int rc, used;
 
+	if (n < 1 || n > 2)
+		return -EINVAL;
 	for (;;) {
-		nl_msg_init(&m, buf, sizeof(buf));
-		rc = dump_request(&m, s, d, kf, &used);
-		if (rc < 0)
-			return rc;
-		nl_msg_end(&m);
-		d->kernel_filtered |= used;
+		for (unsigned int i = 0; i < n; i++) {
+			nl_msg_init(&m[i], buf[i], sizeof(buf[i]));
+			rc = dump_request(&m[i], s[i], d, kf[i], &used);
+			if (rc < 0)
+				return rc;
+			nl_msg_end(&m[i]);
+			d->kernel_filtered |= used;
+			pr[i].sock = s[i];
+			pr[i].req = &m[i];
+		}
 		d->seen = seen;
 		d->matched = matched;
 		c->restart = 0;
 		c->pass_matched = matched;
-		rc = nl_query(s, &m, dump_data, c, ack);
+		if (n == 1 && !d->piped)
+			rc = nl_query(s[0], &m[0], dump_data, c, ack);
+		else
+			rc = nl_query_piped(pr, n, dump_data, c, ack);
 		if (c->restart && rc == -EINTR && tries++ < d->retries)
 			continue;
 		return rc;
@@ -344,9 +356,10 @@ static int dump_pass(struct nl_sock *s, struct ct_dump *d,
 /*
  * The kernel takes CTA_FILTER tuples only with a family (EOPNOTSUPP for
  * AF_UNSPEC). When a filter names no family but has tuple parts the
- * kernel could apply, two filtered dumps (IPv4, then IPv6) cost two walks
+ * kernel could apply, two filtered dumps (IPv4 and IPv6) cost two walks
  * of the hash table but spare filling and copying every entry that does
- * not match; entries then come IPv4 first.
+ * not match. Piped, the two run at once on two sockets and their entries
+ * interleave; otherwise IPv4 comes first.
  */
 static int wants_split(const struct ct_dump *d)
 {
@@ -380,15 +393,23 @@ int ct_table_dump(struct nl_sock *s, struct ct_dump *d, struct nl_ack *ack)
 	d->seen = d->matched = 0;
 	d->kernel_filtered = 0;
 	if (wants_split(d)) {
+		struct ct_kfilter v6 = *d->filter;
+		const struct ct_kfilter *kf[2] = { &v, &v6 };
+		struct nl_sock *two[2] = { s, NULL };
+
 		v = *d->filter;
 		v.family = AF_INET;
-		rc = dump_pass(s, d, &v, &c, ack);
-		if (rc == 0) {
-			v.family = AF_INET6;
-			rc = dump_pass(s, d, &v, &c, ack);
+		v6.family = AF_INET6;
+		if (d->piped && nl_sock_open_sibling(s, &two[1]) == 0) {
+			rc = dump_pass(two, kf, 2, d, &c, ack);
+			nl_sock_close(two[1]);
+		} else {
+			rc = dump_pass(&s, &kf[0], 1, d, &c, ack);
+			if (rc == 0)
+				rc = dump_pass(&s, &kf[1], 1, d, &c, ack);
 		}
 	} else {
-		rc = dump_pass(s, d, d->filter, &c, ack);
+		rc = dump_pass(&s, &d->filter, 1, d, &c, ack);
 	}
 	if (c.err && rc == c.err)
 		ack_decode(ack, -rc, &c.ae);

@@ -111,6 +111,11 @@ struct ct_dump {
 					 * across dumps to probe only once */
 	uint8_t retries;		/* restarts allowed on NLM_F_DUMP_INTR
 					 * before the first callback */
+	uint8_t piped;			/* receive in another thread (nl/pipe.h)
+					 * so the kernel's dump work overlaps
+					 * decoding and the callback; a split
+					 * dump (below) runs both halves at
+					 * once on two sockets */
 	ct_entry_cb cb;
 	void *arg;
 	/* results */

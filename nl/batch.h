@@ -35,6 +35,8 @@ typedef void (*nl_batch_err_cb)(uint32_t index, const struct nl_ack *ack,
 typedef void (*nl_batch_data_cb)(uint32_t index, const struct nlmsghdr *nlh,
 				 void *arg);
 
+struct nl_batch_async;
+
 struct nl_batch {
 	struct nl_sock *sock;
 	struct nl_msg msg;		/* requests not yet sent */
@@ -46,6 +48,14 @@ struct nl_batch {
 	nl_batch_data_cb on_data;	/* NULL (after init): data ignored;
 					 * set it to pipeline GETs */
 	void *arg;
+	/* while on_err or on_data runs: the requests being answered (to
+	 * look up the one an answer is for, by its sequence number) */
+	const struct nl_msg *answering;
+	/* asynchronous sending, see nl_batch_async() */
+	struct nl_batch_async *as;
+	uint32_t inflight;		/* sent, answers not yet taken */
+	int stop_on_error;		/* set by the caller: after a failure
+					 * nothing more is sent */
 };
 
 /* Sets up @b over the caller's buffer @buf (@cap bytes, at most what the
@@ -75,7 +85,38 @@ void nl_batch_cancel(struct nl_batch *b);
  */
 int nl_batch_flush(struct nl_batch *b);
 
+/* nl_batch_flush() that does not wait: an asynchronous batch sends what
+ * is queued after taking the answers of the buffer out before it (see
+ * nl_batch_answered()); a synchronous one flushes. Returns as
+ * nl_batch_flush(). */
+int nl_batch_send(struct nl_batch *b);
+
 /* Requests added so far (sent or pending). */
 uint32_t nl_batch_count(const struct nl_batch *b);
+
+/* Requests sent and answered so far (their failures were reported). */
+uint32_t nl_batch_answered(const struct nl_batch *b);
+
+/*
+ * nl_batch_async - send full buffers from a helper thread from now on:
+ * while one buffer is out (the kernel runs its requests inside the
+ * sender's sendmsg, so that work moves off the caller's thread), the
+ * caller fills a second one, @buf2, of the same size as the first. At
+ * most one buffer is out at a time; its answers are taken, and on_err
+ * called in the caller's thread, when the next buffer is full or at
+ * nl_batch_flush(). Data answers (GETs) are not delivered: use it for
+ * creates, updates and deletes only. With b->stop_on_error set, a buffer
+ * whose predecessor had a failure is not sent: nl_batch_begin() and
+ * nl_batch_flush() then return -ECANCELED.
+ * Returns 0, or -errno if no thread could be started (the batch then
+ * stays synchronous and works the same).
+ */
+int nl_batch_async(struct nl_batch *b, void *buf2);
+
+/* Waits for the buffer out (its failures are reported) and stops the
+ * helper thread; what is still queued is not sent (nl_batch_flush()
+ * first to send it). Needed before the buffers are freed; no-op for a
+ * synchronous batch. Returns 0 or the last exchange's -errno. */
+int nl_batch_async_end(struct nl_batch *b);
 
 #endif

@@ -21,6 +21,7 @@ struct nl_sock {
 	int fd;
 	uint32_t portid;
 	uint32_t seq;
+	char *netns;			/* where it was opened, or NULL */
 	unsigned char rx[NL_SOCK_RXBUF];
 };
 
@@ -96,6 +97,10 @@ int nl_sock_open(struct nl_sock **out, const char *netns)
 		rc = -EINVAL;
 		goto close_fd;
 	}
+	if (netns && !(s->netns = strdup(netns))) {
+		rc = -ENOMEM;
+		goto close_fd;
+	}
 	s->portid = sa.nl_pid;
 	s->seq = seq_start();
 	/* Older kernels lack these; we work without them. */
@@ -115,7 +120,13 @@ void nl_sock_close(struct nl_sock *s)
 	if (!s)
 		return;
 	close(s->fd);
+	free(s->netns);
 	free(s);
+}
+
+int nl_sock_open_sibling(const struct nl_sock *s, struct nl_sock **out)
+{
+	return nl_sock_open(out, s->netns);
 }
 
 int nl_sock_fd(const struct nl_sock *s)
@@ -201,8 +212,17 @@ int nl_sock_send(struct nl_sock *s, const void *buf, size_t len)
 
 ssize_t nl_sock_recv(struct nl_sock *s, const void **data)
 {
+	ssize_t n = nl_sock_recv_buf(s, s->rx, sizeof(s->rx));
+
+	if (n >= 0)
+		*data = s->rx;
+	return n;
+}
+
+ssize_t nl_sock_recv_buf(struct nl_sock *s, void *buf, size_t cap)
+{
 	struct sockaddr_nl sa;
-	struct iovec iov = { .iov_base = s->rx, .iov_len = sizeof(s->rx) };
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
 	struct msghdr mh = {
 		.msg_name = &sa, .msg_namelen = sizeof(sa),
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -216,7 +236,6 @@ ssize_t nl_sock_recv(struct nl_sock *s, const void **data)
 		return -EMSGSIZE;
 	if (mh.msg_namelen != sizeof(sa) || sa.nl_pid != 0)
 		return -EPROTO;
-	*data = s->rx;
 	return n;
 }
 

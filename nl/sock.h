@@ -28,6 +28,10 @@ struct nl_sock;
  */
 int nl_sock_open(struct nl_sock **out, const char *netns);
 
+/* Opens another socket in the namespace @s was opened in (for a second
+ * request running alongside). Returns as nl_sock_open(). */
+int nl_sock_open_sibling(const struct nl_sock *s, struct nl_sock **out);
+
 /* Closes and frees; accepts NULL. */
 void nl_sock_close(struct nl_sock *s);
 
@@ -74,6 +78,10 @@ int nl_sock_send(struct nl_sock *s, const void *buf, size_t len);
  * another -errno.
  */
 ssize_t nl_sock_recv(struct nl_sock *s, const void **data);
+
+/* nl_sock_recv() into the caller's @buf of @cap bytes (NL_SOCK_RXBUF
+ * takes any datagram), for a thread other than the socket's user. */
+ssize_t nl_sock_recv_buf(struct nl_sock *s, void *buf, size_t cap);
 
 /* Makes receives (non-)blocking. Returns 0 or -errno. */
 int nl_sock_set_nonblock(struct nl_sock *s, int on);

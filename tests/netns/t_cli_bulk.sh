@@ -71,6 +71,14 @@ case_delete_race() {
 	t_eq "-C" "$(ct -C)" 0
 }
 
+# The same without helper threads (RAWCT_NO_PIPE): one thread dumps,
+# decodes and sends, as the piped path must behave.
+nopipe() { export RAWCT_NO_PIPE=1; "$@"; }
+nopipe_update_delete_5000() { nopipe case_update_delete_5000; }
+nopipe_delete_race() { nopipe case_delete_race; }
+
 t_case cli_update_delete_5000 case_update_delete_5000
 t_case cli_delete_race case_delete_race
+t_case cli_update_delete_5000_nopipe nopipe_update_delete_5000
+t_case cli_delete_race_nopipe nopipe_delete_race
 t_done

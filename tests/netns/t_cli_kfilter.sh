@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The kernel dump filter (CTA_FILTER, mark, status, zone, family) is only
 # an optimisation: with RAWCT_NO_KFILTER=1 (a test hook of cmd/) conntrack dumps everything and
-# filters in userspace, and -L and -D must give identical results.
+# filters in userspace, and -L and -D must give identical results. The
+# same holds with RAWCT_NO_PIPE=1 (no helper threads) against the default.
 . "$(dirname "$0")/lib.sh"
 
 NS=""
@@ -41,8 +42,10 @@ FILTERS='-p tcp
 -n
 -f ipv4 -m 2 -p tcp --dport 80'
 
-case_list_identical() {
-	local f k u
+# list_identical HOOK: -L gives the same entries with the environment
+# variable HOOK set (a test hook of cmd/) as without.
+list_identical() {
+	local hook=$1 f k u
 	[ -x "$CONNTRACK" ] || t_fail "$CONNTRACK missing (make all)"
 	ns_new NS
 	ns_require_ctnetlink "$NS"
@@ -55,7 +58,7 @@ case_list_identical() {
 		# shellcheck disable=SC2086
 		k=$(ns_exec "$NS" "$CONNTRACK" -L $f 2>&1 | awk '{$3=""; print}' | sort)
 		# shellcheck disable=SC2086
-		u=$(RAWCT_NO_KFILTER=1 ns_exec "$NS" "$CONNTRACK" -L $f 2>&1 | awk '{$3=""; print}' | sort)
+		u=$(env "$hook=1" ip netns exec "$NS" "$CONNTRACK" -L $f 2>&1 | awk '{$3=""; print}' | sort)
 		if [ "$k" != "$u" ]; then
 			diff <(echo "$k") <(echo "$u") >"$T_TMP/detail"
 			t_fail "-L $f differs"
@@ -66,8 +69,10 @@ case_list_identical() {
 	done <<<"$FILTERS"
 }
 
-case_delete_identical() {
-	local f k u n1 n2
+# delete_identical HOOK: -D deletes and prints the same entries, and
+# leaves the same table, with HOOK set as without.
+delete_identical() {
+	local hook=$1 f k u n1 n2
 	[ -x "$CONNTRACK" ] || t_fail "$CONNTRACK missing (make all)"
 	ns_new n1
 	ns_new n2
@@ -82,7 +87,7 @@ case_delete_identical() {
 		# shellcheck disable=SC2086
 		k=$(ns_exec "$n1" "$CONNTRACK" -D $f 2>&1 | awk '{$3=""; print}' | sort)
 		# shellcheck disable=SC2086
-		u=$(RAWCT_NO_KFILTER=1 ns_exec "$n2" "$CONNTRACK" -D $f 2>&1 | awk '{$3=""; print}' | sort)
+		u=$(env "$hook=1" ip netns exec "$n2" "$CONNTRACK" -D $f 2>&1 | awk '{$3=""; print}' | sort)
 		if [ "$k" != "$u" ]; then
 			diff <(echo "$k") <(echo "$u") >"$T_TMP/detail"
 			t_fail "-D $f differs"
@@ -94,6 +99,15 @@ case_delete_identical() {
 	done <<<"$FILTERS"
 }
 
+case_list_identical() { list_identical RAWCT_NO_KFILTER; }
+case_delete_identical() { delete_identical RAWCT_NO_KFILTER; }
+# piped dumps (a receiver thread; both halves of a split dump at once)
+# and deletes sent from a helper thread, against the one-thread path
+case_list_pipe() { list_identical RAWCT_NO_PIPE; }
+case_delete_pipe() { delete_identical RAWCT_NO_PIPE; }
+
 t_case kfilter_list_identical case_list_identical
 t_case kfilter_delete_identical case_delete_identical
+t_case pipe_list_identical case_list_pipe
+t_case pipe_delete_identical case_delete_pipe
 t_done

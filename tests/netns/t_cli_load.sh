@@ -4,7 +4,7 @@
 # middle names that line, keeps the earlier lines applied, runs nothing
 # after the batch it was sent in (the rest of that batch is reported);
 # a parse error anywhere runs nothing; -R - reads a pipe; -I/-A/-U/-D/-F
-# lines mixed run in order.
+# lines mixed run in order. Each with and without the helper threads.
 . "$(dirname "$0")/lib.sh"
 
 NS=""
@@ -109,8 +109,18 @@ case_stdin_mixed() {
 	t_eq "after -F" "$(ct -C)" 0
 }
 
+# The same, with the batches sent from the calling thread (RAWCT_NO_PIPE:
+# no helper thread): both paths keep the same semantics.
+nopipe() { export RAWCT_NO_PIPE=1; "$@"; }
+nopipe_error_small() { nopipe case_error_small; }
+nopipe_error_big() { nopipe case_error_big; }
+nopipe_stdin_mixed() { nopipe case_stdin_mixed; }
+
 t_case load_error_middle case_error_small
 t_case load_error_big case_error_big
 t_case load_parse_error case_parse_error
 t_case load_stdin_mixed case_stdin_mixed
+t_case load_error_middle_nopipe nopipe_error_small
+t_case load_error_big_nopipe nopipe_error_big
+t_case load_stdin_mixed_nopipe nopipe_stdin_mixed
 t_done

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Piped dumps: a receiver thread per dump fills a shared ring of datagram
+ * buffers, the calling thread walks them with nl_reply_parse().
+ *
+ * A receiver stops by itself, after the datagram that ends its dump
+ * (NLMSG_DONE or NLMSG_ERROR with the request's sequence number), after a
+ * datagram it cannot walk (the caller reports it as malformed) or after a
+ * receive error. The kernel always ends a dump, so the caller never has
+ * to interrupt a receiver: when it fails early it keeps taking datagrams
+ * and drops them until every receiver is done.
+ *
+ * Locking: one mutex guards the ring's queues and counters; buffers are
+ * owned by whoever took them off a queue, so the copying and walking run
+ * unlocked. Condition variables are signalled only when someone waits.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nl/msg.h"
+#include "nl/pipe.h"
+#include "nl/sock.h"
+
+#define MAX_SLOTS	(NL_PIPE_MAX * NL_PIPE_SLOTS)
+
+struct pipe;
+
+struct dump {
+	struct pipe *p;
+	const struct nl_pipe_req *r;
+	uint32_t seq;
+	pthread_t tid;
+	/* the calling thread's side */
+	struct nl_reply reply;
+	int completed;			/* its NLMSG_DONE or error was seen */
+};
+
+struct slot {
+	ssize_t len;			/* bytes, or -errno of the receive */
+	uint8_t dump;			/* index into pipe.d */
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t ready;		/* the caller waits for a datagram */
+	pthread_cond_t space;		/* receivers wait for a free buffer */
+	unsigned char *mem;		/* MAX_SLOTS buffers of NL_SOCK_RXBUF */
+	struct slot slot[MAX_SLOTS];
+	uint8_t freeq[MAX_SLOTS];	/* a stack of free slots */
+	uint8_t readyq[MAX_SLOTS];	/* FIFO of filled slots */
+	unsigned int nslots, nfree, rhead, rcount;
+	unsigned int running;		/* receivers not finished */
+	unsigned int waiting_space;	/* receivers waiting for a buffer */
+	int waiting_ready;		/* the caller waits */
+	int go;				/* 1: send; -1: exit without sending */
+	/* results, the calling thread's */
+	nl_data_cb on_data;
+	void *arg;
+	struct nl_ack *err;
+	int error;			/* first kernel error (positive) */
+	int cb_error;			/* first on_data failure */
+	int fail;			/* first receive or walk failure */
+	struct dump d[NL_PIPE_MAX];
+};
+
+static unsigned char *slot_buf(struct pipe *p, unsigned int i)
+{
+	return p->mem + (size_t)i * NL_SOCK_RXBUF;
+}
+
+/* Does datagram @buf end the dump with sequence @seq, or is it one the
+ * caller will refuse (so nothing more is worth waiting for)? */
+static int ends_dump(const unsigned char *buf, size_t len, uint32_t seq)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		struct nlmsghdr h;
+
+		if (len - off < NLMSG_HDRLEN)
+			return 1;
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
+			return 1;
+		if (h.nlmsg_type == NLMSG_OVERRUN)
+			return 1;
+		if (h.nlmsg_seq == seq && (h.nlmsg_type == NLMSG_DONE ||
+					   h.nlmsg_type == NLMSG_ERROR))
+			return 1;
+		off += NLMSG_ALIGN((size_t)h.nlmsg_len);
+	}
+	return 0;
+}
+
+static void *receiver(void *arg)
+{
+	struct dump *d = arg;
+	struct pipe *p = d->p;
+	uint8_t self = (uint8_t)(d - p->d);
+	int sent = 0, end = 0;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->go)
+		pthread_cond_wait(&p->space, &p->mu);
+	while (p->go > 0 && !end) {
+		unsigned int i;
+		ssize_t n;
+
+		while (!p->nfree) {
+			p->waiting_space++;
+			pthread_cond_wait(&p->space, &p->mu);
+			p->waiting_space--;
+		}
+		i = p->freeq[--p->nfree];
+		pthread_mutex_unlock(&p->mu);
+		if (!sent) {
+			sent = 1;
+			n = nl_sock_send(d->r->sock, d->r->req->buf,
+					 d->r->req->len);
+		} else {
+			n = 0;
+		}
+		if (n == 0) {
+			do
+				n = nl_sock_recv_buf(d->r->sock, slot_buf(p, i),
+						     NL_SOCK_RXBUF);
+			while (n == -EINTR);
+		}
+		end = n < 0 || ends_dump(slot_buf(p, i), (size_t)n, d->seq);
+		pthread_mutex_lock(&p->mu);
+		p->slot[i].len = n;
+		p->slot[i].dump = self;
+		p->readyq[(p->rhead + p->rcount++) % MAX_SLOTS] = (uint8_t)i;
+		if (p->waiting_ready)
+			pthread_cond_signal(&p->ready);
+	}
+	p->running--;
+	if (p->waiting_ready)
+		pthread_cond_signal(&p->ready);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static int pipe_ack(const struct nl_ack *ack, int done, void *arg)
+{
+	struct dump *d = arg;
+	struct pipe *p = d->p;
+
+	(void)done;
+	d->completed = 1;
+	if (ack->error && !p->error) {
+		p->error = ack->error;
+		if (p->err)
+			*p->err = *ack;
+	}
+	return 0;
+}
+
+static int pipe_data(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dump *d = arg;
+	struct pipe *p = d->p;
+
+	/* after a failure keep draining; it is reported at the end */
+	if (p->on_data && !p->cb_error)
+		p->cb_error = p->on_data(nlh, p->arg);
+	return 0;
+}
+
+/* Walks one datagram of dump @d, unless an earlier one failed. */
+static void consume(struct pipe *p, struct dump *d, const unsigned char *buf,
+		    ssize_t len)
+{
+	int rc;
+
+	if (p->fail)
+		return;
+	if (len < 0) {
+		p->fail = (int)len;
+		return;
+	}
+	rc = nl_reply_parse(&d->reply, buf, (size_t)len);
+	if (rc == -EPROTO)
+		return;		/* stale reply to an earlier request */
+	if (rc < 0)
+		p->fail = rc;
+}
+
+/* Takes datagrams until every receiver is done. */
+static void run(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		unsigned int i;
+
+		while (!p->rcount && p->running) {
+			p->waiting_ready = 1;
+			pthread_cond_wait(&p->ready, &p->mu);
+			p->waiting_ready = 0;
+		}
+		if (!p->rcount)
+			break;
+		i = p->readyq[p->rhead];
+		p->rhead = (p->rhead + 1) % MAX_SLOTS;
+		p->rcount--;
+		pthread_mutex_unlock(&p->mu);
+		consume(p, &p->d[p->slot[i].dump], slot_buf(p, i),
+			p->slot[i].len);
+		pthread_mutex_lock(&p->mu);
+		p->freeq[p->nfree++] = (uint8_t)i;
+		if (p->waiting_space)
+			pthread_cond_broadcast(&p->space);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The dumps one after the other in this thread. */
+static int serial(const struct nl_pipe_req *reqs, unsigned int n,
+		  nl_data_cb on_data, void *arg, struct nl_ack *err)
+{
+	int rc = 0;
+
+	for (unsigned int i = 0; i < n && rc == 0; i++)
+		rc = nl_query(reqs[i].sock, reqs[i].req, on_data, arg, err);
+	return rc;
+}
+
+/* The sequence number of @req if it is exactly one dump request. */
+static int one_dump(const struct nl_msg *req, uint32_t *seq)
+{
+	struct nlmsghdr h;
+
+	if (req->len < NLMSG_HDRLEN)
+		return 0;
+	memcpy(&h, req->buf, sizeof(h));
+	if (h.nlmsg_len != req->len ||
+	    (h.nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
+		return 0;
+	*seq = h.nlmsg_seq;
+	return 1;
+}
+
+static int result(const struct pipe *p, unsigned int n)
+{
+	if (p->fail)
+		return p->fail;
+	if (p->cb_error)
+		return p->cb_error;
+	if (p->error)
+		return -p->error;
+	for (unsigned int i = 0; i < n; i++)
+		if (!p->d[i].completed)
+			return -EPROTO;	/* ended without an answer */
+	for (unsigned int i = 0; i < n; i++)
+		if (p->d[i].reply.dump_intr)
+			return -EINTR;
+	return 0;
+}
+
+int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
+		   nl_data_cb on_data, void *arg, struct nl_ack *err)
+{
+	struct pipe *p;
+	sigset_t all, old;
+	unsigned int started = 0;
+	int rc;
+
+	if (n < 1 || n > NL_PIPE_MAX)
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++) {
+		struct dump *d = &p->d[i];
+
+		if (!one_dump(reqs[i].req, &d->seq)) {
+			free(p);
+			return -EINVAL;
+		}
+		d->p = p;
+		d->r = &reqs[i];
+		d->reply.portid = nl_sock_portid(reqs[i].sock);
+		d->reply.seq = d->seq;
+		d->reply.nseq = 1;
+		d->reply.on_data = pipe_data;
+		d->reply.on_ack = pipe_ack;
+		d->reply.arg = d;
+	}
+	p->nslots = n * NL_PIPE_SLOTS;
+	p->mem = malloc((size_t)p->nslots * NL_SOCK_RXBUF);
+	if (!p->mem) {
+		free(p);
+		return serial(reqs, n, on_data, arg, err);
+	}
+	for (unsigned int i = 0; i < p->nslots; i++)
+		p->freeq[p->nfree++] = (uint8_t)i;
+	p->on_data = on_data;
+	p->arg = arg;
+	p->err = err;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	pthread_cond_init(&p->space, NULL);
+
+	/* receivers take no signals: they stay with the caller */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (; started < n; started++)
+		if (pthread_create(&p->d[started].tid, NULL, receiver,
+				   &p->d[started]) != 0)
+			break;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+	pthread_mutex_lock(&p->mu);
+	p->running = started;
+	p->go = started == n ? 1 : -1;
+	pthread_cond_broadcast(&p->space);
+	pthread_mutex_unlock(&p->mu);
+	if (started == n)
+		run(p);
+	for (unsigned int i = 0; i < started; i++)
+		pthread_join(p->d[i].tid, NULL);
+	rc = started == n ? result(p, n) : serial(reqs, n, on_data, arg, err);
+
+	pthread_cond_destroy(&p->space);
+	pthread_cond_destroy(&p->ready);
+	pthread_mutex_destroy(&p->mu);
+	free(p->mem);
+	free(p);
+	return rc;
+}
