@@ -249,10 +249,8 @@ static int proto(struct ct_parse *p, const char *arg)
 	if (x->name) {
 		snprintf(a->proto_name, sizeof(a->proto_name), "%s", x->name);
 	} else {
-		struct protoent *pe = getprotobynumber(num);
-
-		snprintf(a->proto_name, sizeof(a->proto_name), "%s",
-			 pe ? pe->p_name : "unknown");
+		ct_args_proto_dbname(num, a->proto_name,
+				     sizeof(a->proto_name));
 	}
 	return 0;
 }

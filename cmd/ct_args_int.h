@@ -95,6 +95,10 @@ int ct_args_build_filter(struct ct_parse *p);
 
 /* ct_args_proto.c */
 int ct_args_proto_find(const char *name, int *xproto, uint8_t *num);
+
+/* The name /etc/protocols gives protocol @num, or "unknown", into @buf
+ * (thread-safe). */
+void ct_args_proto_dbname(uint8_t num, char *buf, size_t len);
 int ct_args_proto_opt(struct ct_parse *p, int op_index, const char *arg);
 int ct_args_proto_final(struct ct_parse *p, unsigned int cmd);
 int ct_args_generic_check(struct ct_parse *p, uint32_t given, int nopts,

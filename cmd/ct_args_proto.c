@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -208,9 +210,24 @@ const unsigned int ct_nxprotos = sizeof(ct_xprotos) / sizeof(ct_xprotos[0]);
 /* findproto(): extension name (any case), /etc/protocols name (the
  * unknown handler with that number), or a number 0..255 (strtoul base
  * 0, wholly numeric). */
+/* getprotobyname() and getprotobynumber() answer in a static buffer; -R
+ * checks big files in two threads (cmd/ct_load.c). */
+static pthread_mutex_t protodb = PTHREAD_MUTEX_INITIALIZER;
+
+void ct_args_proto_dbname(uint8_t num, char *buf, size_t len)
+{
+	struct protoent *pe;
+
+	pthread_mutex_lock(&protodb);
+	pe = getprotobynumber(num);
+	snprintf(buf, len, "%s", pe ? pe->p_name : "unknown");
+	pthread_mutex_unlock(&protodb);
+}
+
 int ct_args_proto_find(const char *name, int *xproto, uint8_t *num)
 {
 	struct protoent *pe;
+	int proto;
 	unsigned long v;
 	char *end;
 
@@ -220,10 +237,13 @@ int ct_args_proto_find(const char *name, int *xproto, uint8_t *num)
 			*num = ct_xprotos[i].num;
 			return 0;
 		}
+	pthread_mutex_lock(&protodb);
 	pe = getprotobyname(name);
-	if (pe && pe->p_proto >= 0 && pe->p_proto <= 255) {
+	proto = pe ? pe->p_proto : -1;
+	pthread_mutex_unlock(&protodb);
+	if (proto >= 0 && proto <= 255) {
 		*xproto = CT_XPROTO_UNKNOWN;
-		*num = (uint8_t)pe->p_proto;
+		*num = (uint8_t)proto;
 		return 0;
 	}
 	v = strtoul(name, &end, 0);

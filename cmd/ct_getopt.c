@@ -69,16 +69,19 @@ static int long_option(struct ct_getopt *g, const struct ct_longopt *lo,
 	while (*end && *end != '=')
 		end++;
 	len = (size_t)(end - name);
-	for (int i = 0; i < nlong; i++) {
-		if (!strncmp(lo[i].name, name, len) &&
-		    strlen(lo[i].name) == len) {
+	/* the first byte is compared inline: this runs for every option of
+	 * every -R line, and most names differ there */
+	for (int i = 0; i < nlong && len; i++) {
+		if (lo[i].name[0] == name[0] &&
+		    !strncmp(lo[i].name, name, len) && lo[i].name[len] == '\0') {
 			found = &lo[i];
 			break;
 		}
 	}
 	if (!found) {
 		for (int i = 0; i < nlong; i++) {
-			if (strncmp(lo[i].name, name, len))
+			if ((len && lo[i].name[0] != name[0]) ||
+			    strncmp(lo[i].name, name, len))
 				continue;
 			if (!found)
 				found = &lo[i];

@@ -109,18 +109,49 @@ case_stdin_mixed() {
 	t_eq "after -F" "$(ct -C)" 0
 }
 
+# A file over 1 MiB is checked in two halves at once: a bad line in the
+# second half is still named by its line number in the whole file, the
+# first bad line wins when both halves have one, and nothing runs.
+case_parse_error_halves() {
+	local out rc
+	setup
+	# 24000 lines of about 60 bytes: the halves meet near line 12000
+	{ gen 1 17999; echo "-I --frob"; gen 18001 24000; } >"$T_TMP/f"
+	[ "$(stat -c %s "$T_TMP/f")" -gt 1048576 ] || t_fail "file too small to split"
+	out=$(ct -R "$T_TMP/f" 2>&1)
+	rc=$?
+	t_eq "exit" "$rc" 2
+	case $out in
+	*"line 18000: unknown option \`--frob'"*) ;;
+	*) t_fail "second half: $out" ;;
+	esac
+	sed -i '3000s/.*/-L/' "$T_TMP/f"
+	out=$(ct -R "$T_TMP/f" 2>&1)
+	case $out in
+	*"line 3000: Cannot use command \`-L' with --load-file"*) ;;
+	*) t_fail "first half first: $out" ;;
+	esac
+	case $out in
+	*"line 18000"*) t_fail "second error reported too: $out" ;;
+	esac
+	t_eq "entries" "$(ct -C)" 0
+}
+
 # The same, with the batches sent from the calling thread (RAWCT_NO_PIPE:
 # no helper thread): both paths keep the same semantics.
 nopipe() { export RAWCT_NO_PIPE=1; "$@"; }
 nopipe_error_small() { nopipe case_error_small; }
 nopipe_error_big() { nopipe case_error_big; }
 nopipe_stdin_mixed() { nopipe case_stdin_mixed; }
+nopipe_parse_error_halves() { nopipe case_parse_error_halves; }
 
 t_case load_error_middle case_error_small
 t_case load_error_big case_error_big
 t_case load_parse_error case_parse_error
 t_case load_stdin_mixed case_stdin_mixed
+t_case load_parse_error_halves case_parse_error_halves
 t_case load_error_middle_nopipe nopipe_error_small
 t_case load_error_big_nopipe nopipe_error_big
 t_case load_stdin_mixed_nopipe nopipe_stdin_mixed
+t_case load_parse_error_halves_nopipe nopipe_parse_error_halves
 t_done
