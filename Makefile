@@ -158,7 +158,8 @@ ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
 # network-namespace tests, the differential tests, fuzz corpus replay and
 # (with clang) a short fuzzing smoke run.
-test: all check check-asan check-builds check-netns check-compat fuzz-replay
+test: all check check-asan check-builds check-netns check-threads check-compat \
+		fuzz-replay
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 		$(MAKE) fuzz-smoke SMOKE_SECONDS=$(SMOKE_SECONDS); \
 	else echo "SKIP: fuzz-smoke needs $(CLANG)"; fi
@@ -229,6 +230,27 @@ build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) $(LIB_SRCS) ct/event.h \
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 		build/netns/evtool
 	tests/netns/run.sh
+
+# The netns cases that run the helper threads (piped dumps, asynchronous
+# batches, -R checked in halves), with conntrack built under ThreadSanitizer
+# and then under ASan+UBSan: any report fails the case.
+TSAN = -O1 -g -fsanitize=thread
+build/san/conntrack-tsan: $(CONNTRACK_SRCS) $(LIB_SRCS)
+	mkdir -p build/san
+	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(TSAN) -o $@ \
+		$(CONNTRACK_SRCS) $(LIB_SRCS)
+build/san/conntrack-asan: $(CONNTRACK_SRCS) $(LIB_SRCS)
+	mkdir -p build/san
+	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
+		$(CONNTRACK_SRCS) $(LIB_SRCS)
+THREAD_CASES = tests/netns/t_cli_bulk.sh tests/netns/t_cli_load.sh \
+	tests/netns/t_cli_kfilter.sh
+check-threads: build/san/conntrack-tsan build/san/conntrack-asan \
+		build/netns/nlprobe
+	CONNTRACK=$$PWD/build/san/conntrack-tsan \
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 tests/netns/run.sh $(THREAD_CASES)
+	CONNTRACK=$$PWD/build/san/conntrack-asan \
+	ASAN_OPTIONS=detect_leaks=1 tests/netns/run.sh $(THREAD_CASES)
 
 # ours against /usr/sbin/conntrack (Debian's 1.4.7), scenario by scenario
 check-compat: all build/netns/nlprobe
