@@ -212,7 +212,7 @@ static int do_list(struct ct_ctx *c, const struct ct_args *a)
 	d.filter = c->no_kfilter ? NULL : &kf;
 	d.kfilter = c->kfilter;
 	d.retries = 3;
-	d.piped = !c->no_pipe;
+	d.piped = c->no_pipe ? CT_DUMP_PLAIN : CT_DUMP_PIPED;
 	d.cb = list_cb;
 	d.arg = &pr;
 	/* -o xml: a complete document even for zero entries (spec 5) */

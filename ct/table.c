@@ -343,7 +343,7 @@ static int dump_pass(struct nl_sock *const *s, const struct ct_kfilter *const *k
 		d->matched = matched;
 		c->restart = 0;
 		c->pass_matched = matched;
-		if (n == 1 && !d->piped)
+		if (n == 1 && d->piped == CT_DUMP_PLAIN)
 			rc = nl_query(s[0], &m[0], dump_data, c, ack);
 		else
 			rc = nl_query_piped(pr, n, dump_data, c, ack);
@@ -358,8 +358,8 @@ static int dump_pass(struct nl_sock *const *s, const struct ct_kfilter *const *k
  * AF_UNSPEC). When a filter names no family but has tuple parts the
  * kernel could apply, two filtered dumps (IPv4 and IPv6) cost two walks
  * of the hash table but spare filling and copying every entry that does
- * not match. Piped, the two run at once on two sockets and their entries
- * interleave; otherwise IPv4 comes first.
+ * not match. With CT_DUMP_PIPED the two run at once on two sockets and
+ * their entries interleave; otherwise IPv4 comes first.
  */
 static int wants_split(const struct ct_dump *d)
 {
@@ -400,7 +400,8 @@ int ct_table_dump(struct nl_sock *s, struct ct_dump *d, struct nl_ack *ack)
 		v = *d->filter;
 		v.family = AF_INET;
 		v6.family = AF_INET6;
-		if (d->piped && nl_sock_open_sibling(s, &two[1]) == 0) {
+		if (d->piped == CT_DUMP_PIPED &&
+		    nl_sock_open_sibling(s, &two[1]) == 0) {
 			rc = dump_pass(two, kf, 2, d, &c, ack);
 			nl_sock_close(two[1]);
 		} else {

@@ -99,6 +99,17 @@ enum {
  */
 int ct_table_probe_filter(struct nl_sock *s);
 
+/* How a dump is received (struct ct_dump.piped). */
+enum {
+	CT_DUMP_PLAIN = 0,	/* by the calling thread */
+	CT_DUMP_PIPED,		/* by a helper thread; a split dump (a filter
+				 * without a family: IPv4 and IPv6 halves)
+				 * runs both halves at once on two sockets */
+	CT_DUMP_PIPED_SERIAL,	/* by a helper thread, split halves one
+				 * after the other: better when the caller
+				 * keeps the other CPU busy (-D's deletes) */
+};
+
 /* A dump request and its results. */
 struct ct_dump {
 	/* set by the caller */
@@ -111,11 +122,10 @@ struct ct_dump {
 					 * across dumps to probe only once */
 	uint8_t retries;		/* restarts allowed on NLM_F_DUMP_INTR
 					 * before the first callback */
-	uint8_t piped;			/* receive in another thread (nl/pipe.h)
-					 * so the kernel's dump work overlaps
-					 * decoding and the callback; a split
-					 * dump (below) runs both halves at
-					 * once on two sockets */
+	uint8_t piped;			/* CT_DUMP_*: receive in another
+					 * thread (nl/pipe.h) so the kernel's
+					 * dump work overlaps decoding and
+					 * the callback */
 	ct_entry_cb cb;
 	void *arg;
 	/* results */

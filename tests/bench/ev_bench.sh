@@ -6,9 +6,12 @@
 # deletes them again, i.e. 2N events (N NEW, N DESTROY). Per monitor: the
 # events received (lines) against the 2N generated, events per second
 # (received / time from the loader's start to the last line), and CPU
-# per event (utime + stime from /proc/PID/stat, ticks of 1/CLK_TCK s, so
-# coarse for small N). Events per second are bounded by the loader and
-# measured to the nearest 0.25 s poll of the output files.
+# per event: the CPU time the monitor used from the loader's start on,
+# from /proc/PID/schedstat (ns; the utime + stime ticks of /proc/PID/stat,
+# 1/CLK_TCK s, where schedstat is missing), with the tick figure beside
+# it, and the events per wakeup (voluntary context switches). Events per
+# second are bounded by the loader and measured to the nearest 0.25 s
+# poll of the output files.
 # Rounds: the default buffer, -b 64 MiB, and a selective filter (-p tcp
 # --dport 80, one entry in seven; with -b 64 MiB). Figures to read, never
 # assertions; the load average is printed since others may share the CPU.
@@ -80,10 +83,26 @@ cpu_ticks() {	# PID: utime + stime
 	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
+cpu_ns() {	# PID: CPU time in ns, from schedstat or else from the ticks
+	if [ -r "/proc/$1/schedstat" ]; then
+		awk '{ print $1 }' "/proc/$1/schedstat"
+	else
+		echo $(( $(cpu_ticks "$1") * 1000000000 / tck ))
+	fi
+}
+
+wakeups() {	# PID: voluntary context switches (sleeps)
+	awk '$1 == "voluntary_ctxt_switches:" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+snap() {	# PID: "ns ticks wakeups"
+	echo "$(cpu_ns "$1") $(cpu_ticks "$1") $(wakeups "$1")"
+}
+
 # round TAG EXPECTED ARGS...: one measurement, both monitors with ARGS.
 round() {
 	local tag=$1 expect=$2 po pr t0 tlast now c co cr last="" stable=0
-	local cpo cpr
+	local so sr eo er
 	shift 2
 	ip netns exec "$ns" "$OURS" -E "$@" >"$work/o.out" 2>"$work/o.err" &
 	po=$!
@@ -95,6 +114,7 @@ round() {
 		[ "$c" -ge 2 ] && break
 		sleep 0.05
 	done
+	so=$(snap "$po") sr=$(snap "$pr")
 	t0=$(date +%s.%N)
 	tlast_o=$t0 tlast_r=$t0
 	ip netns exec "$ns" "$OURS" -R "$work/create" >/dev/null || die "-R create failed"
@@ -111,21 +131,27 @@ round() {
 		if [ "$co.$cr" = "$last" ]; then stable=$((stable + 1)); else stable=0; fi
 		last="$co.$cr"
 	done
-	cpo=$(cpu_ticks "$po")
-	cpr=$(cpu_ticks "$pr")
+	eo=$(snap "$po") er=$(snap "$pr")
 	kill -INT "$po" "$pr"
 	wait "$po" "$pr" 2>/dev/null
 	pids=""
 	awk -v tag="$tag" -v want="$expect" -v co="$co" -v cr="$cr" \
-	    -v to="$tlast_o" -v tr="$tlast_r" -v t0="$t0" -v cpo="$cpo" \
-	    -v cpr="$cpr" -v tck="$tck" -v ov="$(grep -c 'hit ENOBUFS' "$work/o.err")" \
-	    -v rv="$(grep -c 'hit ENOBUFS' "$work/r.err")" 'BEGIN {
-		ro = co / (to - t0); rr = cr / (tr - t0);
-		uo = co ? cpo / tck * 1e6 / co : 0; ur = cr ? cpr / tck * 1e6 / cr : 0;
-		printf "%-22s %-4s %9d/%-9d %5.1f%% %9.0f ev/s %6.2f us/ev cpu %5.2fs %4d ENOBUFS\n",
-			tag, "ours", co, want, 100 * co / want, ro, uo, cpo / tck, ov;
-		printf "%-22s %-4s %9d/%-9d %5.1f%% %9.0f ev/s %6.2f us/ev cpu %5.2fs %4d ENOBUFS\n",
-			tag, "ref", cr, want, 100 * cr / want, rr, ur, cpr / tck, rv;
+	    -v to="$tlast_o" -v tr="$tlast_r" -v t0="$t0" -v so="$so" \
+	    -v sr="$sr" -v eo="$eo" -v er="$er" -v tck="$tck" \
+	    -v ov="$(grep -c 'hit ENOBUFS' "$work/o.err")" \
+	    -v rv="$(grep -c 'hit ENOBUFS' "$work/r.err")" '
+	function line(who, c, t, s, e, nov,    a, b, ns, tk, w) {
+		split(s, a); split(e, b);
+		ns = b[1] - a[1]; tk = (b[2] - a[2]) / tck; w = b[3] - a[3];
+		printf "%-22s %-4s %9d/%-9d %5.1f%% %9.0f ev/s %6.2f us/ev cpu %6.3fs (ticks %5.2fs) %6.1f ev/wake %4d ENOBUFS\n",
+			tag, who, c, want, 100 * c / want, (t > t0 ? c / (t - t0) : 0),
+			c ? ns / 1e3 / c : 0, ns / 1e9, tk, w ? c / w : 0, nov;
+		return c ? ns / c : 0;
+	}
+	BEGIN {
+		uo = line("ours", co, to, so, eo, ov);
+		ur = line("ref", cr, tr, sr, er, rv);
+		ro = (to > t0) ? co / (to - t0) : 0; rr = (tr > t0) ? cr / (tr - t0) : 0;
 		printf "%-22s ratio ours/ref: received %.3f, ev/s %.3f, cpu/ev %s\n",
 			tag, cr ? co / cr : 0, rr ? ro / rr : 0,
 			ur ? sprintf("%.3f", uo / ur) : "n/a";

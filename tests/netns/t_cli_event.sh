@@ -8,7 +8,9 @@
 # -o save, -o timestamp, the filters with the kernel BPF pre-filter and
 # with RAWCT_NO_KFILTER=1 (identical streams), the -b NOTICE, overrun
 # accounting (a stopped monitor and a burst) with and without
-# --overrun-fatal, and -E expect on a real ftp expectation.
+# --overrun-fatal, coalescing (a burst is written out whole with no later
+# event or signal to push it, RAWCT_EVENT_HOLD_US), and -E expect on a
+# real ftp expectation.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ftp_rig.sh"
 
@@ -250,6 +252,44 @@ case_overrun_fatal() {
 	tail -n 1 "$T_TMP/o.out" | grep -q '^</conntrack>$' || t_fail "no XML footer"
 }
 
+# wait_lines FILE N: up to 3 s for FILE to reach N lines.
+wait_lines() {
+	local i
+	for i in $(seq 1 60); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# A burst makes the monitor hold back between receives; the last events
+# must still be written out by the held wakeup itself, not wait for a
+# later event or the signal; a lone event after it comes out at once.
+case_coalesce() {
+	local ph pz pw lone="src=1.2.3.4 dst=5.6.7.8 sport=9 dport=10"
+	setup
+	burst 3000 "$T_TMP/burst"
+	mon ph h -E -e NEW
+	MON_ENV=RAWCT_EVENT_HOLD_US=0 mon pz z -E -e NEW
+	MON_ENV=RAWCT_EVENT_HOLD_US=1x mon pw w -E -e NEW
+	subscribed 3
+	ct -R "$T_TMP/burst" || t_fail "-R burst"
+	wait_lines "$T_TMP/h.out" 3000 ||
+		t_fail "held: $(wc -l <"$T_TMP/h.out") of 3000 events written"
+	wait_lines "$T_TMP/z.out" 3000 ||
+		t_fail "RAWCT_EVENT_HOLD_US=0: $(wc -l <"$T_TMP/z.out") of 3000 events written"
+	ct -I -p tcp -s 1.2.3.4 -d 5.6.7.8 --sport 9 --dport 10 --state ESTABLISHED -t 50 2>/dev/null
+	wait_lines "$T_TMP/h.out" 3001 || t_fail "the event after the burst was not written"
+	tail -n 1 "$T_TMP/h.out" | grep -qF "$lone" ||
+		t_fail "last event: $(tail -n 1 "$T_TMP/h.out")"
+	stop "$ph"; stop "$pz"; stop "$pw"
+	t_eq "held summary" "$(cat "$T_TMP/h.err")" "$BANNER 3001 flow events have been shown."
+	cmp -s "$T_TMP/h.out" "$T_TMP/z.out" || t_fail "held and unheld streams differ"
+	t_eq "bad RAWCT_EVENT_HOLD_US" "$(cat "$T_TMP/w.err")" \
+"$BANNER WARNING: ignoring RAWCT_EVENT_HOLD_US=1x (0 to 100000)
+$BANNER 3001 flow events have been shown."
+}
+
 case_expect() {
 	local pid
 	setup
@@ -290,6 +330,7 @@ t_case cli_event_filters case_filters
 t_case cli_event_bufsize case_bufsize
 t_case cli_event_overrun case_overrun
 t_case cli_event_overrun_fatal case_overrun_fatal
+t_case cli_event_coalesce case_coalesce
 t_case cli_event_expect case_expect
 t_case cli_event_illegal case_illegal
 t_done
