@@ -48,7 +48,7 @@
  * of RAWCT_EVENT_HOLD_US, and the receive buffer (as the kernel reports
  * it) below which the monitor never holds back, as a held period could
  * then overflow it: 1 MiB queues at least 500 events, 1 ms of 500000/s. */
-#define HOLD_US			500
+#define HOLD_US			1000
 #define HOLD_US_MAX		100000
 #define HOLD_MIN_RCVBUF		(1U << 20)
 
