@@ -69,9 +69,7 @@ static void batch_data(uint32_t index, const struct nlmsghdr *nlh, void *arg)
 	struct nl_ack ack;
 
 	if (ct_entry_decode(nlh, &e, &ae) < 0) {
-		memset(&ack, 0, sizeof(ack));
-		ack.error = EBADMSG;
-		ack.ext_off = NL_EXT_OFF_NONE;
+		nl_ack_attr_err(&ack, EBADMSG, &ae);
 		b->failed++;
 		if (b->on_err)
 			b->on_err(index, &ack, b->arg);

@@ -22,35 +22,6 @@
 #define FLUSH_BATCH 64		/* expectations deleted per dump pass */
 #define FLUSH_PASSES 1024	/* give up on a table that keeps refilling */
 
-static void ack_clear(struct nl_ack *ack)
-{
-	if (ack) {
-		memset(ack, 0, sizeof(*ack));
-		ack->ext_off = NL_EXT_OFF_NONE;
-	}
-}
-
-/* A decode failure reported like a kernel error, naming the attribute. */
-static void ack_decode(struct nl_ack *ack, int error,
-		       const struct nl_attr_err *ae)
-{
-	if (!ack)
-		return;
-	memset(ack, 0, sizeof(*ack));
-	ack->error = error;
-	ack->ext_off = NL_EXT_OFF_NONE;
-	snprintf(ack->ext_msg, sizeof(ack->ext_msg),
-		 "%s (attribute %u at offset %u)",
-		 ae->msg ? ae->msg : "malformed", ae->type, ae->offset);
-}
-
-static int drain_data(const struct nlmsghdr *nlh, void *arg)
-{
-	(void)nlh;
-	(void)arg;
-	return 0;
-}
-
 /* ---- dump and get ---------------------------------------------------- */
 
 struct exp_ctx {
@@ -82,7 +53,7 @@ static int exp_query(struct nl_sock *s, struct nl_msg *m, struct exp_ctx *c,
 	nl_msg_end(m);
 	rc = nl_query(s, m, exp_data, c, ack);
 	if (c->err && rc == c->err)
-		ack_decode(ack, -rc, &c->ae);
+		nl_ack_attr_err(ack, -rc, &c->ae);
 	return rc;
 }
 
@@ -95,7 +66,7 @@ int ct_expect_dump(struct nl_sock *s, uint8_t family,
 	struct nl_msg m;
 	int rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	/* the kernel parses the master tuple by nfgen_family */
 	if (master && !family)
 		family = master->l3;
@@ -121,7 +92,7 @@ int ct_expect_get(struct nl_sock *s, const struct ct_expect *key,
 	struct nl_msg m;
 	int rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	nl_msg_init(&m, buf, sizeof(buf));
 	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK_EXP,
 			       IPCTNL_MSG_EXP_GET, 0, nl_sock_seq_next(s),
@@ -142,7 +113,7 @@ int ct_expect_create(struct nl_sock *s, const struct ct_expect *x,
 	struct nl_msg m;
 	int rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	nl_msg_init(&m, buf, sizeof(buf));
 	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK_EXP,
 			       IPCTNL_MSG_EXP_NEW, flags | NLM_F_ACK,
@@ -152,7 +123,7 @@ int ct_expect_create(struct nl_sock *s, const struct ct_expect *x,
 	if (rc < 0)
 		return rc;
 	nl_msg_end(&m);
-	return nl_query(s, &m, drain_data, NULL, ack);
+	return nl_query(s, &m, NULL, NULL, ack);
 }
 
 int ct_expect_delete(struct nl_sock *s, const struct ct_expect *x,
@@ -162,7 +133,7 @@ int ct_expect_delete(struct nl_sock *s, const struct ct_expect *x,
 	struct nl_msg m;
 	int rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	if (!(x->set & CT_EXP_TUPLE))
 		return -EINVAL;
 	nl_msg_init(&m, buf, sizeof(buf));
@@ -174,7 +145,7 @@ int ct_expect_delete(struct nl_sock *s, const struct ct_expect *x,
 	if (rc < 0)
 		return rc;
 	nl_msg_end(&m);
-	return nl_query(s, &m, drain_data, NULL, ack);
+	return nl_query(s, &m, NULL, NULL, ack);
 }
 
 /* One pass of a family flush: the keys of up to FLUSH_BATCH expectations
@@ -234,7 +205,7 @@ static int flush_family(struct nl_sock *s, uint8_t family,
 				return rc;
 			(*deleted)++;
 		}
-		ack_clear(ack);
+		nl_ack_clear(ack);
 		/* done once a dump held no more than one batch, or when
 		 * nothing could be deleted (zoned expectations: dumps do
 		 * not say their zone, so deletes by tuple miss them) */
@@ -252,7 +223,7 @@ int ct_expect_flush(struct nl_sock *s, uint8_t family, const char *helper,
 	struct nl_msg m;
 	int rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	if (family && !helper) {
 		rc = flush_family(s, family, &n, ack);
 		if (deleted)
@@ -272,7 +243,7 @@ int ct_expect_flush(struct nl_sock *s, uint8_t family, const char *helper,
 	if (rc < 0)
 		return rc;
 	nl_msg_end(&m);
-	return nl_query(s, &m, drain_data, NULL, ack);
+	return nl_query(s, &m, NULL, NULL, ack);
 }
 
 /* ---- count and statistics -------------------------------------------- */

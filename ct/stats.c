@@ -220,10 +220,7 @@ static int stats_dump(struct nl_sock *s, uint8_t subsys, uint8_t cmd,
 	struct nl_msg m;
 	int rc;
 
-	if (ack) {
-		memset(ack, 0, sizeof(*ack));
-		ack->ext_off = NL_EXT_OFF_NONE;
-	}
+	nl_ack_clear(ack);
 	nl_msg_init(&m, buf, sizeof(buf));
 	rc = nl_msg_begin_nfnl(&m, subsys, cmd, NLM_F_DUMP,
 			       nl_sock_seq_next(s), 0);

@@ -220,30 +220,6 @@ static int put_scalar_filter(struct nl_msg *m, const struct ct_kfilter *f,
 	return rc;
 }
 
-/* ---- results into struct nl_ack -------------------------------------- */
-
-/* A decode failure, told like an extended ack. */
-static void ack_decode(struct nl_ack *ack, int error,
-		       const struct nl_attr_err *ae)
-{
-	if (!ack)
-		return;
-	memset(ack, 0, sizeof(*ack));
-	ack->error = error;
-	ack->ext_off = NL_EXT_OFF_NONE;
-	snprintf(ack->ext_msg, sizeof(ack->ext_msg),
-		 "%s (attribute %u at offset %u)",
-		 ae->msg ? ae->msg : "malformed", ae->type, ae->offset);
-}
-
-static void ack_clear(struct nl_ack *ack)
-{
-	if (ack) {
-		memset(ack, 0, sizeof(*ack));
-		ack->ext_off = NL_EXT_OFF_NONE;
-	}
-}
-
 /* ---- dumps ----------------------------------------------------------- */
 
 struct dump_ctx {
@@ -379,7 +355,7 @@ int ct_table_dump(struct nl_sock *s, struct ct_dump *d, struct nl_ack *ack)
 	struct ct_kfilter v;
 	int rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	if (d->list > CT_LIST_UNCONFIRMED)
 		return -EINVAL;
 	if (d->kfilter == CT_KFILTER_UNKNOWN && d->filter &&
@@ -413,15 +389,8 @@ int ct_table_dump(struct nl_sock *s, struct ct_dump *d, struct nl_ack *ack)
 		rc = dump_pass(&s, &d->filter, 1, d, &c, ack);
 	}
 	if (c.err && rc == c.err)
-		ack_decode(ack, -rc, &c.ae);
+		nl_ack_attr_err(ack, -rc, &c.ae);
 	return rc;
-}
-
-static int drain_data(const struct nlmsghdr *nlh, void *arg)
-{
-	(void)nlh;
-	(void)arg;
-	return 0;
 }
 
 int ct_table_probe_filter(struct nl_sock *s)
@@ -448,7 +417,7 @@ int ct_table_probe_filter(struct nl_sock *s)
 	if (rc < 0)
 		return rc;
 	nl_msg_end(&m);
-	rc = nl_query(s, &m, drain_data, NULL, NULL);
+	rc = nl_query(s, &m, NULL, NULL, NULL);
 	if (rc == -EINVAL)
 		return CT_KFILTER_YES;	/* CTA_FILTER parsed: no tuple */
 	if (rc == 0 || rc == -EINTR)
@@ -485,7 +454,7 @@ int ct_table_get(struct nl_sock *s, const struct ct_entry *key,
 	struct nl_msg m;
 	int rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	nl_msg_init(&m, buf, sizeof(buf));
 	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET,
 			       0, nl_sock_seq_next(s), key->family);
@@ -496,7 +465,7 @@ int ct_table_get(struct nl_sock *s, const struct ct_entry *key,
 	nl_msg_end(&m);
 	rc = nl_query(s, &m, get_data, &g, ack);
 	if (g.err && rc == g.err)
-		ack_decode(ack, -rc, &g.ae);
+		nl_ack_attr_err(ack, -rc, &g.ae);
 	return rc;
 }
 
@@ -508,7 +477,7 @@ static int simple_request(struct nl_sock *s, uint8_t cmd, uint16_t flags,
 	struct nl_msg m;
 	int rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	nl_msg_init(&m, buf, sizeof(buf));
 	rc = nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK, cmd,
 			       flags | NLM_F_ACK, nl_sock_seq_next(s),
@@ -519,7 +488,7 @@ static int simple_request(struct nl_sock *s, uint8_t cmd, uint16_t flags,
 	if (rc < 0)
 		return rc;
 	nl_msg_end(&m);
-	return nl_query(s, &m, drain_data, NULL, ack);
+	return nl_query(s, &m, NULL, NULL, ack);
 }
 
 int ct_table_create(struct nl_sock *s, const struct ct_entry *e,
@@ -542,7 +511,7 @@ int ct_table_flush(struct nl_sock *s, const struct ct_kfilter *f,
 	struct nl_msg m;
 	int used = 0, rc;
 
-	ack_clear(ack);
+	nl_ack_clear(ack);
 	if (f && (f->orig.set || f->reply.set))
 		return -EOPNOTSUPP;
 	nl_msg_init(&m, buf, sizeof(buf));
@@ -563,5 +532,5 @@ int ct_table_flush(struct nl_sock *s, const struct ct_kfilter *f,
 	if (f && (rc = put_scalar_filter(&m, f, &used)) < 0)
 		return rc;
 	nl_msg_end(&m);
-	return nl_query(s, &m, drain_data, NULL, ack);
+	return nl_query(s, &m, NULL, NULL, ack);
 }

@@ -11,6 +11,7 @@
  *   int error | [extended-ack TLVs, if NLM_F_ACK_TLVS]
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nl/attr.h"
@@ -44,6 +45,26 @@ static void extack_decode(const unsigned char *p, size_t len,
 	}
 	if (tb[NLMSGERR_ATTR_OFFS])
 		ack->ext_off = nl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+}
+
+void nl_ack_clear(struct nl_ack *ack)
+{
+	if (ack) {
+		memset(ack, 0, sizeof(*ack));
+		ack->ext_off = NL_EXT_OFF_NONE;
+	}
+}
+
+void nl_ack_attr_err(struct nl_ack *ack, int error,
+		     const struct nl_attr_err *ae)
+{
+	if (!ack)
+		return;
+	nl_ack_clear(ack);
+	ack->error = error;
+	snprintf(ack->ext_msg, sizeof(ack->ext_msg),
+		 "%s (attribute %u at offset %u)",
+		 ae->msg ? ae->msg : "malformed", ae->type, ae->offset);
 }
 
 /* Turns the kernel's negative errno into ours, refusing nonsense. */

@@ -63,6 +63,17 @@ struct nl_reply {
  */
 int nl_reply_parse(struct nl_reply *r, const void *buf, size_t len);
 
+struct nl_attr_err;
+
+/* Empties @ack (no error, no offset, no text); NULL is ignored. */
+void nl_ack_clear(struct nl_ack *ack);
+
+/* Fills @ack (if not NULL) with @error and, as its extended-ack text, the
+ * attribute failure @ae: a reply we could not decode, told like a kernel
+ * error naming the attribute. */
+void nl_ack_attr_err(struct nl_ack *ack, int error,
+		     const struct nl_attr_err *ae);
+
 /* Decodes an NLMSG_ERROR or NLMSG_DONE message into @ack. Returns 0 or
  * -EBADMSG. */
 int nl_reply_ack_decode(const struct nlmsghdr *nlh, struct nl_ack *ack);
