@@ -485,8 +485,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nlmsghdr h;
 	const size_t hdr = NLMSG_HDRLEN + 4;
 	uint32_t *msg;
-	size_t len, alloc;
-	uint32_t len32;
+	size_t len;
 	uint8_t ctl;
 	int rc;
 
@@ -494,33 +493,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	ctl = data[0];
 	len = size - 1;
-	/* aligned, at least a header (the decoder reads it whole), the rest
-	 * exactly the input so ASan sees overreads */
-	alloc = len < NLMSG_HDRLEN ? NLMSG_HDRLEN : len;
-	msg = malloc(alloc);
-	CHECK(msg != NULL);
-	memset(msg, 0, alloc);
-	memcpy(msg, data + 1, len);
-	len32 = (uint32_t)len;
-	memcpy(msg, &len32, sizeof(len32));
+	msg = fuzz_msg(data + 1, len);
 	memcpy(&h, msg, sizeof(h));
 
 	memset(&err, 0x5a, sizeof(err));
 	rc = ct_entry_decode((const struct nlmsghdr *)msg, &e, &err);
 	CHECK(ct_entry_decode((const struct nlmsghdr *)msg, &e2, NULL) == rc);
 	if (rc < 0) {
-		CHECK(rc == -EBADMSG || rc == -EPROTO || rc == -ERANGE ||
-		      rc == -EINVAL);
-		CHECK(err.msg != NULL && err.msg[0] != '\0');
-		if (len < hdr || rc == -EPROTO)
-			CHECK(err.offset == 0 && err.type == 0);
-		else
-			CHECK(err.offset < len - hdr && err.depth <= 3);
 		memset(&err2, 0, sizeof(err2));
-		CHECK(ct_entry_decode((const struct nlmsghdr *)msg, &e2,
-				      &err2) == rc);
-		CHECK(err2.msg == err.msg && err2.offset == err.offset &&
-		      err2.type == err.type && err2.depth == err.depth);
+		fuzz_check_decode_err(rc, &err,
+				      ct_entry_decode((const struct nlmsghdr *)msg,
+						      &e2, &err2),
+				      &err2, len, hdr, 3);
 		goto out;
 	}
 	CHECK(len >= hdr && !memcmp(&e, &e2, sizeof(e)));

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "fuzz/fmt_check.h"
+#include "nl/attr.h"
+#include "nl/uapi.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 
@@ -337,4 +339,37 @@ bool fmt_check_xml(const char *s)
 		}
 	}
 	return depth == 0;
+}
+
+uint32_t *fuzz_msg(const uint8_t *data, size_t len)
+{
+	size_t alloc = len < NLMSG_HDRLEN ? NLMSG_HDRLEN : len;
+	uint32_t *msg = malloc(alloc), len32 = (uint32_t)len;
+
+	if (!msg)
+		abort();
+	memset(msg, 0, alloc);
+	memcpy(msg, data, len);
+	memcpy(msg, &len32, sizeof(len32));
+	return msg;
+}
+
+void fuzz_check_decode_err(int rc, const struct nl_attr_err *err, int rc2,
+			   const struct nl_attr_err *err2, size_t len,
+			   size_t hdr, unsigned int max_depth)
+{
+	if (rc != -EBADMSG && rc != -EPROTO && rc != -ERANGE && rc != -EINVAL)
+		abort();
+	if (!err->msg || !err->msg[0])
+		abort();
+	if (len < hdr || rc == -EPROTO) {
+		if (err->offset != 0 || err->type != 0)
+			abort();
+	} else if (err->offset >= len - hdr || err->depth > max_depth) {
+		abort();
+	}
+	if (rc2 != rc || err2->msg != err->msg ||
+	    err2->offset != err->offset || err2->type != err->type ||
+	    err2->depth != err->depth)
+		abort();
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Checks shared by the fuzz harnesses that print (fuzz/ct_decode.c,
- * fuzz/labels.c, fuzz/expect.c, fuzz/stats.c): the ct/format.h return
- * contract over buffers of many sizes, and small JSON and XML
- * well-formedness checkers. A violated property calls abort(), like
+ * Checks shared by the fuzz harnesses that decode and print
+ * (fuzz/ct_decode.c, fuzz/labels.c, fuzz/expect.c, fuzz/stats.c): the
+ * message made of the input, the decoders' error contract, the
+ * ct/format.h return contract over buffers of many sizes, and small JSON
+ * and XML well-formedness checkers. A violated property calls abort(), like
  * everything in fuzz/.
  */
 #ifndef RAWCT_FUZZ_FMT_CHECK_H
@@ -11,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define FMT_CHECK_MAX 16384	/* no printed entry comes near this */
 
@@ -30,6 +32,28 @@ typedef int (*fmt_check_fn)(char *buf, size_t len, const void *arg);
  * returned. On success the full text is copied into @out (@cap bytes).
  */
 int fmt_check_run(fmt_check_fn fn, const void *arg, char *out, size_t cap);
+
+struct nl_attr_err;
+
+/*
+ * fuzz_msg - a netlink message made of the @len fuzz bytes at @data, for
+ * the decoders: 4-byte aligned, zero-padded to at least a header (the
+ * decoders read it whole), otherwise exactly @len bytes so ASan sees any
+ * overread, nlmsg_len set to @len. Free with free().
+ */
+uint32_t *fuzz_msg(const uint8_t *data, size_t len);
+
+/*
+ * fuzz_check_decode_err - the contract of a failed decode of a @len-byte
+ * message whose attributes start at @hdr: @rc is -EBADMSG, -EPROTO,
+ * -ERANGE or -EINVAL; @err names what failed, at offset and type 0 when
+ * the message is shorter than @hdr or of another subsystem (-EPROTO),
+ * else inside the attributes at depth <= @max_depth; and a second decode
+ * (@rc2, @err2) failed the same way.
+ */
+void fuzz_check_decode_err(int rc, const struct nl_attr_err *err, int rc2,
+			   const struct nl_attr_err *err2, size_t len,
+			   size_t hdr, unsigned int max_depth);
 
 /* Whether @s is exactly one JSON value (RFC 8259), nothing around it. */
 bool fmt_check_json(const char *s);

@@ -286,20 +286,11 @@ static void check_one(int d, const struct nlmsghdr *nlh, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint32_t *msg, len32;
-	size_t alloc;
+	uint32_t *msg;
 
 	if (size > MSG_CAP)
 		return 0;
-	/* aligned, at least a header (decoders read it whole), the rest
-	 * exactly the input so ASan sees overreads */
-	alloc = size < NLMSG_HDRLEN ? NLMSG_HDRLEN : size;
-	msg = malloc(alloc);
-	CHECK(msg != NULL);
-	memset(msg, 0, alloc);
-	memcpy(msg, data, size);
-	len32 = (uint32_t)size;
-	memcpy(msg, &len32, sizeof(len32));
+	msg = fuzz_msg(data, size);
 	for (int d = 0; d < D_N; d++)
 		check_one(d, (const struct nlmsghdr *)msg, size);
 	free(msg);
