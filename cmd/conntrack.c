@@ -5,6 +5,7 @@
  * (cmd/ct_load). The exit status is upstream's: 0, 1 for failures, 2 for
  * command-line problems.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,16 @@
 #include "cmd/ct_args.h"
 #include "cmd/ct_load.h"
 #include "cmd/ct_run.h"
+
+/* Helper threads only pay with two CPUs or more to run on. */
+static int one_cpu(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	return sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	       CPU_COUNT(&set) < 2;
+}
 
 int main(int argc, char **argv)
 {
@@ -22,9 +33,10 @@ int main(int argc, char **argv)
 	int rc;
 
 	/* test hooks (conntrack.8, ENVIRONMENT), so tests can compare the
-	 * paths: no kernel-side filter; no helper threads */
+	 * paths: no kernel-side filter; no helper threads (neither with a
+	 * single CPU) */
 	c.no_kfilter = getenv("RAWCT_NO_KFILTER") != NULL;
-	c.no_pipe = getenv("RAWCT_NO_PIPE") != NULL;
+	c.no_pipe = getenv("RAWCT_NO_PIPE") != NULL || one_cpu();
 	if (argc > 2 && (!strcmp(argv[1], "-R") ||
 			 !strcmp(argv[1], "--load-file"))) {
 		rc = ct_load_file(&c, argv[0], argv[2]);

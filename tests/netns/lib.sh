@@ -77,6 +77,13 @@ ns_require_ctnetlink() {
 	fi
 }
 
+# need_threads: skips the case loudly with fewer than two CPUs, where
+# conntrack runs no helper threads (so the threaded path is not tested).
+need_threads() {
+	[ "$(nproc)" -ge 2 ] ||
+		t_skip "one CPU: conntrack runs no helper threads here"
+}
+
 # t_fail WHY / t_skip WHY: end the case with that verdict.
 t_fail() {
 	printf '%s\n' "$*" >"$T_TMP/why"
@@ -131,6 +138,34 @@ t_prereq() {
 # t_case NAME FUNC: runs FUNC in a subshell with its own scratch
 # directory ($T_TMP) and namespace cleanup, and records the verdict. A
 # case may leave details (a diff) in $T_TMP/detail: printed after a FAIL.
+# kill_tree PID: ends PID and every process below it (children first,
+# so a hung command does not hold its shell's traps back).
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill -TERM "$1" 2>/dev/null
+}
+
+# t_watch PID TMP: waits for the case running as PID, ending it after
+# T_CASE_TIMEOUT seconds (600 by default) as a failure that says so.
+# Returns the case's exit status.
+t_watch() {
+	local pid=$1 tmp=$2 limit=${T_CASE_TIMEOUT:-600} dog rc
+	(
+		sleep "$limit"
+		echo "timed out after $limit s" >"$tmp/why"
+		kill_tree "$pid"
+	) &
+	dog=$!
+	wait "$pid"
+	rc=$?
+	kill_tree "$dog"
+	wait "$dog" 2>/dev/null
+	return "$rc"
+}
+
 t_case() {
 	local name=$1 func=$2 rc why tmp reason
 	reason=$(t_cannot_run)
@@ -152,7 +187,8 @@ t_case() {
 		trap ns_cleanup EXIT
 		trap 'exit 130' INT TERM
 		"$func" >"$T_TMP/log" 2>&1
-	)
+	) &
+	t_watch $! "$tmp"
 	rc=$?
 	why=$(cat "$tmp/why" 2>/dev/null)
 	case $rc in
