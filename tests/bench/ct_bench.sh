@@ -69,13 +69,15 @@ gen() {
 # measure TAG CMD...: runs CMD in the namespace, stdout discarded; appends
 # "TAG seconds maxrss_kb rc" to $work/samples.
 # Wall time comes from bash's microsecond clock around the run (time(1)
-# only has 10 ms resolution); peak RSS from time(1).
+# only has 10 ms resolution); peak RSS from time(1), run inside the
+# namespace so that it is the command's own (ip(8) execs the command, and
+# a process's peak RSS would include ip's from before the exec).
 measure() {
 	local tag=$1 t0 t1 rc
 	shift
 	t0=$EPOCHREALTIME
-	/usr/bin/time -f '%M' -o "$work/time" \
-		ip netns exec "$ns" "$@" >/dev/null 2>"$work/stderr"
+	ip netns exec "$ns" /usr/bin/time -f '%M' -o "$work/time" \
+		"$@" >/dev/null 2>"$work/stderr"
 	rc=$?
 	t1=$EPOCHREALTIME
 	echo "$tag $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }') $(tail -n 1 "$work/time") $rc" >>"$work/samples"
