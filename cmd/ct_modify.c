@@ -38,6 +38,7 @@
 int ct_modify(struct ct_ctx *c, const struct ct_args *a);
 
 #define CT_WIN		(2 * CT_PIPE)	/* one batch out, one filling */
+#define CT_TEXT		(96 * 1024)	/* -D: the pending lines, packed */
 
 /*
  * The pending slots, oldest first, are ring positions head, head + 1, ...
@@ -47,6 +48,12 @@ int ct_modify(struct ct_ctx *c, const struct ct_args *a);
  * line printed unless refused or vanished) once its batch is answered.
  * -D sends its batches from a helper thread (ct_batch_async), so up to
  * two batches of CT_PIPE slots are pending: one out, one filling.
+ *
+ * -D keeps the pending lines one after the other in a ring of text, so
+ * memory is what the lines take, not CT_WIN times the longest line: the
+ * oldest live byte is thead, the next line goes at tpos, and live counts
+ * the bytes in between (a line never wraps; the unused end before a wrap
+ * counts as live until the line after it is released).
  */
 struct modify {
 	const struct ct_args *a;
@@ -59,8 +66,12 @@ struct modify {
 	uint32_t per;			/* requests per slot */
 	unsigned long counter;
 	int err;			/* first hard error, -errno */
-	char lines[CT_WIN][CT_LINE];	/* -D: printed once deleted */
+	uint32_t off[CT_WIN];		/* -D: the slot's line in text */
+	uint16_t len[CT_WIN];		/* its length with the NUL; 0: none */
 	uint8_t skip[CT_WIN];		/* refused or vanished */
+	uint32_t thead, tpos, live;
+	char tmp[CT_LINE];		/* the line being formatted */
+	char text[CT_TEXT];		/* -D: printed once deleted */
 	unsigned char buf[CT_BATCH_BUF];
 	unsigned char buf2[CT_BATCH_BUF];
 };
@@ -138,6 +149,45 @@ static void line(struct modify *m, const struct ct_entry *e, char *buf)
 		buf[0] = '\0';
 }
 
+/* Keeps m->tmp as slot @k's line, after the pending ones; -ENOSPC if
+ * the ring has no room for it. */
+static int keep_line(struct modify *m, uint32_t k)
+{
+	size_t n = strlen(m->tmp) + 1;
+
+	if (m->tpos + n > CT_TEXT) {
+		uint32_t gap = CT_TEXT - m->tpos;
+
+		if (m->live + gap + n > CT_TEXT)
+			return -ENOSPC;
+		m->live += gap;
+		m->tpos = 0;
+	}
+	if (m->live + n > CT_TEXT)
+		return -ENOSPC;
+	memcpy(m->text + m->tpos, m->tmp, n);
+	m->off[k] = m->tpos;
+	m->len[k] = (uint16_t)n;
+	m->tpos += (uint32_t)n;
+	m->live += (uint32_t)n;
+	return 0;
+}
+
+/* Slot @k's line is no longer needed: the ring's live part now starts
+ * after it (with the unused end before it, if it came after a wrap). */
+static void drop_line(struct modify *m, uint32_t k)
+{
+	uint32_t end = m->off[k] + m->len[k];
+
+	if (!m->len[k])
+		return;
+	m->live -= end > m->thead ? end - m->thead : CT_TEXT - m->thead + end;
+	m->thead = end % CT_TEXT;
+	m->len[k] = 0;
+	if (!m->live)
+		m->thead = m->tpos = 0;
+}
+
 /* A GET answer counts the reference the GET itself holds; -D prints
  * entries as upstream's dump shows them, without it. */
 static void unget(struct ct_entry *e)
@@ -161,12 +211,14 @@ static void on_entry(uint32_t index, const struct ct_entry *e,
 		struct ct_entry d = *e;
 
 		unget(&d);
-		line(m, &d, m->lines[k]);
+		line(m, &d, m->tmp);
+		/* the only pending slot (by key): the ring is empty */
+		(void)keep_line(m, (uint32_t)k);
 		return;
 	}
-	line(m, e, m->lines[k]);
-	if (m->lines[k][0])
-		printf("%s\n", m->lines[k]);
+	line(m, e, m->tmp);
+	if (m->tmp[0])
+		printf("%s\n", m->tmp);
 	m->counter++;
 }
 
@@ -181,12 +233,12 @@ static void release(struct modify *m)
 		uint32_t k = (m->head + i) % CT_WIN;
 
 		if (m->a->cmd == CT_CMD_DELETE && !m->skip[k]) {
-			if (m->lines[k][0])
-				printf("%s\n", m->lines[k]);
+			if (m->len[k] > 1)
+				printf("%s\n", m->text + m->off[k]);
 			m->counter++;
 		}
 		m->skip[k] = 0;
-		m->lines[k][0] = '\0';
+		drop_line(m, k);
 	}
 	m->head = (m->head + done) % CT_WIN;
 	m->base += done * m->per;
@@ -314,7 +366,13 @@ static int entry_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
 	if (m->a->cmd == CT_CMD_DELETE) {
 		u = *e;
 		u.family = e->orig.l3 ? e->orig.l3 : e->family;
-		line(m, e, m->lines[next_slot(m)]);
+		line(m, e, m->tmp);
+		/* no room for the line: send what is filling (which answers
+		 * the batch before), then if need be wait for everything */
+		if (keep_line(m, next_slot(m)) < 0 &&
+		    (flush(m, 0) || keep_line(m, next_slot(m)) < 0) &&
+		    (flush(m, 1) || keep_line(m, next_slot(m)) < 0))
+			return m->err ? m->err : -ENOSPC;
 		rc = ct_batch_delete(&m->b, &u);
 	} else {
 		if (!updated(m->a, e, &u))

@@ -317,7 +317,8 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 		d->reply.on_ack = pipe_ack;
 		d->reply.arg = d;
 	}
-	p->nslots = n * NL_PIPE_SLOTS;
+	/* one pool: a filtered dump's datagrams come slowly */
+	p->nslots = NL_PIPE_SLOTS + 2 * (n - 1);
 	p->mem = malloc((size_t)p->nslots * NL_SOCK_RXBUF);
 	if (!p->mem) {
 		free(p);

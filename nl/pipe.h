@@ -11,7 +11,8 @@
  * within a dump, interleaved between dumps, a datagram at a time).
  *
  * The callbacks run in the calling thread only; memory is the ring
- * (NL_PIPE_SLOTS datagram buffers per dump), whatever the dump's size.
+ * (NL_PIPE_SLOTS datagram buffers, and two more for each further dump),
+ * whatever the dumps' size.
  */
 #ifndef RAWCT_NL_PIPE_H
 #define RAWCT_NL_PIPE_H
@@ -25,7 +26,7 @@ struct nl_sock;
 struct nl_msg;
 
 #define NL_PIPE_MAX	4	/* dumps at once */
-#define NL_PIPE_SLOTS	4	/* buffers in the ring per dump */
+#define NL_PIPE_SLOTS	4	/* buffers in the ring for one dump */
 
 /* One dump: a single request with NLM_F_DUMP, on a socket of its own
  * that nothing else reads until nl_query_piped() returns. */
