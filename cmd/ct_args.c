@@ -515,32 +515,35 @@ static int parse(struct ct_parse *p, int argc, char **argv)
 int ct_args_parse(int argc, char **argv, const struct ct_args_env *env,
 		  struct ct_args *out, struct ct_args_err *err)
 {
-	struct ct_parse *p;
-	char **av;
+	/* on the stack: -R parses every line, and a malloc and free per
+	 * line costs an mmap and munmap with some allocators (musl's) */
+	struct ct_parse ps, *p = &ps;
+	char *av_short[64];
+	char **av = av_short;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
+	memset(p, 0, sizeof(*p));
 	out->cmd = CT_CMD_NONE;
 	out->label_add_max = -1;
-	p = calloc(1, sizeof(*p));
-	av = calloc((size_t)(argc > 0 ? argc : 0) + 1, sizeof(*av));
-	if (!p || !av) {
-		free(p);
-		free(av);
+	if (argc >= (int)(sizeof(av_short) / sizeof(av_short[0])))
+		av = calloc((size_t)argc + 1, sizeof(*av));
+	if (!av) {
 		err->status = CT_EXIT_OTHER;
 		snprintf(err->msg, sizeof(err->msg), "OOM");
 		return -1;
 	}
 	for (int i = 0; i < argc; i++)
 		av[i] = argv[i];
+	av[argc > 0 ? argc : 0] = NULL;
 	p->a = out;
 	p->err = err;
 	p->env = env;
 	r = parse(p, argc, av);
 	free(p->labels);
 	free(p->label_mod);
-	free(p);
-	free(av);
+	if (av != av_short)
+		free(av);
 	return r < 0 ? -1 : 0;
 }
