@@ -42,6 +42,12 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
 	ct/bpf.c ct/bpf_vm.c ct/event.c
 SYNC_SRCS =
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
+# what the programs built straight from sources (tests, sanitizers) see
+LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
+	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
+	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
+	ct/expect_table.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
+	ct/proto.h ct/stats.h ct/table.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -97,7 +103,7 @@ conntrack: $(CONNTRACK_OBJS) librawct.a
 # header dependencies (keep in step with the #includes)
 NL_UAPI = nl/uapi.h
 nl/attr.o: nl/attr.c nl/attr.h $(NL_UAPI)
-nl/msg.o: nl/msg.c nl/msg.h $(NL_UAPI)
+nl/msg.o: nl/msg.c nl/msg.h nl/copy.h $(NL_UAPI)
 nl/sock.o: nl/sock.c nl/sock.h $(NL_UAPI)
 nl/reply.o: nl/reply.c nl/reply.h nl/attr.h nl/msg.h nl/sock.h $(NL_UAPI)
 nl/pipe.o: nl/pipe.c nl/pipe.h nl/reply.h nl/msg.h nl/sock.h $(NL_UAPI)
@@ -117,7 +123,7 @@ cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
 	ct/format.h ct/labels.h ct/stats.h nl/attr.h nl/msg.h $(NL_UAPI)
 cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
 	ct/format.h ct/table.h nl/sock.h
-cmd/ct_lex.o: cmd/ct_lex.c cmd/ct_lex.h
+cmd/ct_lex.o: cmd/ct_lex.c cmd/ct_lex.h nl/copy.h
 cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H) \
 	ct/batch.h ct/entry.h nl/batch.h nl/reply.h nl/sock.h
 cmd/ct_usage.o: cmd/ct_usage.c cmd/ct_usage.h
@@ -128,12 +134,12 @@ cmd/ct_args_filter.o: cmd/ct_args_filter.c $(CT_ARGS_H) ct/proto.h
 cmd/ct_getopt.o: cmd/ct_getopt.c cmd/ct_getopt.h
 ct/filter.o: ct/filter.c ct/filter.h ct/entry.h ct/proto.h ct/table.h \
 	$(NL_UAPI)
-ct/out.o: ct/out.c ct/out.h ct/entry.h
+ct/out.o: ct/out.c ct/out.h ct/entry.h nl/copy.h
 ct/format.o: ct/format.c ct/format.h ct/out.h ct/entry.h ct/labels.h ct/proto.h \
 	ct/stats.h nl/attr.h nl/reply.h $(NL_UAPI)
 ct/labels.o: ct/labels.c ct/labels.h
 ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
-ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/reply.h $(NL_UAPI)
+ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
 ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
 	ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h nl/msg.h \
@@ -179,12 +185,14 @@ check-builds:
 		  ldd build/static/conntrack 2>&1 | grep -q 'not a dynamic'; }; \
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
-build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) tests/unit/suites.h tests/unit/fixture.h
+build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
+		tests/unit/fixture.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
-build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) tests/unit/suites.h tests/unit/fixture.h
+build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
+		tests/unit/fixture.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
@@ -235,11 +243,11 @@ check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 # batches, -R checked in halves), with conntrack built under ThreadSanitizer
 # and then under ASan+UBSan: any report fails the case.
 TSAN = -O1 -g -fsanitize=thread
-build/san/conntrack-tsan: $(CONNTRACK_SRCS) $(LIB_SRCS)
+build/san/conntrack-tsan: $(CONNTRACK_SRCS) $(LIB_SRCS) $(LIB_HDRS)
 	mkdir -p build/san
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(TSAN) -o $@ \
 		$(CONNTRACK_SRCS) $(LIB_SRCS)
-build/san/conntrack-asan: $(CONNTRACK_SRCS) $(LIB_SRCS)
+build/san/conntrack-asan: $(CONNTRACK_SRCS) $(LIB_SRCS) $(LIB_HDRS)
 	mkdir -p build/san
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(CONNTRACK_SRCS) $(LIB_SRCS)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/ct_lex.h"
+#include "nl/copy.h"
 
 static int add_word(struct ct_lex *l, const char *w, size_t n, size_t *used,
 		    const char **err)
@@ -17,7 +18,7 @@ static int add_word(struct ct_lex *l, const char *w, size_t n, size_t *used,
 		return -E2BIG;
 	}
 	l->argv[l->argc] = l->store + *used;
-	memcpy(l->store + *used, w, n);
+	nl_copy(l->store + *used, w, n);
 	l->store[*used + n] = '\0';
 	*used += n + 1;
 	l->argv[++l->argc] = NULL;

@@ -21,6 +21,7 @@
 
 #include "ct/decode.h"
 #include "ct/proto.h"
+#include "nl/copy.h"
 #include "nl/reply.h"
 
 #define BIN(n) { .kind = NL_ATTR_BINARY, .min_len = (n), .max_len = (n) }
@@ -182,7 +183,7 @@ static int parse_nest(const struct dctx *c, const struct nlattr *a,
 
 static void get_addr(union ct_addr *dst, const struct nlattr *a)
 {
-	memcpy(dst, nl_attr_data(a), nl_attr_payload_len(a));
+	nl_copy(dst, nl_attr_data(a), nl_attr_payload_len(a));
 }
 
 static int decode_ip(const struct dctx *c, const struct nlattr *nest,

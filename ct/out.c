@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "ct/out.h"
+#include "nl/copy.h"
 
 
 void ct_out_mem(struct ct_out *w, const char *s, size_t n)
@@ -17,7 +18,7 @@ void ct_out_mem(struct ct_out *w, const char *s, size_t n)
 	if (w->pos < w->len) {
 		size_t room = w->len - w->pos;
 
-		memcpy(w->buf + w->pos, s, n < room ? n : room);
+		nl_copy(w->buf + w->pos, s, n < room ? n : room);
 	}
 	w->pos += n;
 	w->last = s[n - 1];

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "nl/copy.h"
 #include "nl/msg.h"
 
 void nl_msg_init(struct nl_msg *m, void *buf, size_t cap)
@@ -130,8 +131,7 @@ int nl_attr_put(struct nl_msg *m, uint16_t type, const void *data,
 	a.nla_len = (uint16_t)(NLA_HDRLEN + len);
 	a.nla_type = type;
 	memcpy(p, &a, sizeof(a));
-	if (len)
-		memcpy(p + NLA_HDRLEN, data, len);
+	nl_copy(p + NLA_HDRLEN, data, len);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <check.h>
 
 #include "nl/attr.h"
+#include "nl/copy.h"
 #include "nl/msg.h"
 #include "nl/reply.h"
 #include "tests/unit/fixture.h"
@@ -57,6 +58,26 @@ static void assert_len_tracks(const struct nl_msg *m)
 }
 
 /* ---- headers ------------------------------------------------------------- */
+
+/* nl_copy of every length from 0 to 40, at every offset within a word:
+ * exactly the bytes memcpy would write, nothing before or after. */
+START_TEST(test_copy_lengths)
+{
+	unsigned char src[64], got[80], want[80];
+	size_t off = (size_t)_i;
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (unsigned char)(i * 7 + 1);
+	for (size_t n = 0; n <= 40; n++) {
+		memset(got, 0xee, sizeof(got));
+		memset(want, 0xee, sizeof(want));
+		nl_copy(got + 8 + off, src + off, n);
+		memcpy(want + 8 + off, src + off, n);
+		ck_assert_msg(!memcmp(got, want, sizeof(got)),
+			      "length %zu, offset %zu", n, off);
+	}
+}
+END_TEST
 
 START_TEST(test_begin_header)
 {
@@ -860,6 +881,10 @@ Suite *msg_suite(void)
 	tcase_add_test(tc, test_begin_when_full);
 	tcase_add_test(tc, test_put_too_long);
 	tcase_add_test(tc, test_put_without_message);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("copy");
+	tcase_add_loop_test(tc, test_copy_lengths, 0, 8);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("nest");
