@@ -37,6 +37,8 @@ int main(int argc, char **argv)
 	 * single CPU) */
 	c.no_kfilter = getenv("RAWCT_NO_KFILTER") != NULL;
 	c.no_pipe = getenv("RAWCT_NO_PIPE") != NULL || one_cpu();
+	c.pipe_hold_us = (unsigned int)ct_env_us("RAWCT_PIPE_HOLD_US", 0,
+						 1000000);
 	if (argc > 2 && (!strcmp(argv[1], "-R") ||
 			 !strcmp(argv[1], "--load-file"))) {
 		rc = ct_load_file(&c, argv[0], argv[2]);

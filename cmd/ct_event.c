@@ -505,20 +505,7 @@ static int loop(struct ev_run *r, const sigset_t *waitmask)
  * off), else HOLD_US. */
 static unsigned long hold_us(void)
 {
-	const char *s = getenv("RAWCT_EVENT_HOLD_US");
-	unsigned long v;
-	char *end;
-
-	if (!s)
-		return HOLD_US;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > HOLD_US_MAX) {
-		ct_msg("WARNING: ignoring RAWCT_EVENT_HOLD_US=%s (0 to %u)", s,
-		       HOLD_US_MAX);
-		return HOLD_US;
-	}
-	return v;
+	return ct_env_us("RAWCT_EVENT_HOLD_US", HOLD_US, HOLD_US_MAX);
 }
 
 int ct_event_cmd_run(struct ct_ctx *c, const struct ct_args *a)

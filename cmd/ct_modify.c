@@ -473,6 +473,7 @@ int ct_modify(struct ct_ctx *c, const struct ct_args *a)
 		/* the deletes' sender takes the other CPU: the halves of a
 		 * split dump go one after the other (faster, measured) */
 		d.piped = c->no_pipe ? CT_DUMP_PLAIN : CT_DUMP_PIPED_SERIAL;
+		d.pipe_hold_us = c->pipe_hold_us;
 		d.cb = entry_cb;
 		/* deletes go out from a helper thread while the dump goes
 		 * on (-U queues GETs, whose answers need the caller) */

@@ -41,6 +41,24 @@ void ct_msg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+unsigned long ct_env_us(const char *name, unsigned long def,
+			unsigned long max)
+{
+	const char *s = getenv(name);
+	unsigned long v;
+	char *end;
+
+	if (!s)
+		return def;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max) {
+		ct_msg("WARNING: ignoring %s=%s (0 to %lu)", name, s, max);
+		return def;
+	}
+	return v;
+}
+
 int ct_report(const struct ct_args *a, const struct ct_args_err *err)
 {
 	for (unsigned int i = 0; a && i < a->nwarn; i++)
@@ -213,6 +231,7 @@ static int do_list(struct ct_ctx *c, const struct ct_args *a)
 	d.kfilter = c->kfilter;
 	d.retries = 3;
 	d.piped = c->no_pipe ? CT_DUMP_PLAIN : CT_DUMP_PIPED;
+	d.pipe_hold_us = c->pipe_hold_us;
 	d.cb = list_cb;
 	d.arg = &pr;
 	/* -o xml: a complete document even for zero entries (spec 5) */

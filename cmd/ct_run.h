@@ -27,11 +27,19 @@ struct ct_ctx {
 					 * dump filter (test hook) */
 	int no_pipe;			/* RAWCT_NO_PIPE set: dumps and
 					 * batches in one thread (test hook) */
+	unsigned int pipe_hold_us;	/* RAWCT_PIPE_HOLD_US: 0, or how
+					 * often a piped dump's caller looks
+					 * (test hook) */
 	signed char kfilter;		/* CT_KFILTER_* probe result */
 };
 
 /* "conntrack v1.4.8 (conntrack-tools): <msg>" on stderr. */
 void ct_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The value of environment variable @name, a number of microseconds
+ * from 0 to @max; @def when unset, or with a warning when invalid. */
+unsigned long ct_env_us(const char *name, unsigned long def,
+			unsigned long max);
 
 /* "Operation failed: <text>", prefixed "line N: " while -R runs line N. */
 void ct_fail_msg(const struct ct_ctx *c, const char *text);

@@ -126,6 +126,8 @@ struct ct_dump {
 					 * thread (nl/pipe.h) so the kernel's
 					 * dump work overlaps decoding and
 					 * the callback */
+	uint32_t pipe_hold_us;		/* piped: how often the caller looks
+					 * (nl_query_piped_hold), 0: default */
 	ct_entry_cb cb;
 	void *arg;
 	/* results */

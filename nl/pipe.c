@@ -20,10 +20,21 @@
  * costs the receiver (whose thread is the one the kernel works in) a
  * futex call and an interprocessor interrupt. Instead the caller, finding
  * nothing to walk, sleeps HOLD_NS by its own clock and then takes what
- * came meanwhile; receivers wake it only when a dump ends or the ring is
- * full. The other way round, the caller wakes receivers waiting for a
+ * came meanwhile; receivers wake it only when a dump ends or (with one
+ * dump) the ring is full. The other way round, the caller wakes receivers waiting for a
  * buffer once half the ring is free (or nothing is left to walk), so a
  * slow caller hands them several buffers per wakeup.
+ *
+ * Walking: datagrams are walked (callbacks run) by whoever holds the walk
+ * lock, taken before the ring's mutex, in the ring's order. That is the
+ * caller, except with several dumps at once: then a receiver whose ring
+ * stayed full for STEAL_NS walks what is ready itself. With more threads
+ * than CPUs the caller may be queued behind another receiver, and a
+ * filtered dump that matches little walks the whole table inside one
+ * system call, which a kernel without preemption does not interrupt: the
+ * caller could wait for that whole walk while this dump stood still.
+ * Receivers then do not wake the caller for a full ring: it looks every
+ * HOLD_NS anyway, and if it does not come, they walk.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -38,6 +49,7 @@
 
 #define MAX_SLOTS	(NL_PIPE_MAX * NL_PIPE_SLOTS)
 #define HOLD_NS		250000L	/* the caller's look between datagrams */
+#define STEAL_NS	2000000L /* a receiver's wait before walking itself */
 
 struct pipe;
 
@@ -57,6 +69,7 @@ struct slot {
 };
 
 struct pipe {
+	pthread_mutex_t walk;		/* held while walking; before mu */
 	pthread_mutex_t mu;
 	pthread_cond_t ready;		/* the caller waits for a datagram */
 	pthread_cond_t space;		/* receivers wait for a free buffer */
@@ -69,6 +82,8 @@ struct pipe {
 	unsigned int waiting_space;	/* receivers waiting for a buffer */
 	int waiting_ready;		/* the caller waits */
 	int go;				/* 1: send; -1: exit without sending */
+	int steal;			/* receivers may walk (several dumps) */
+	long hold_ns;			/* the caller's look between datagrams */
 	/* results, the calling thread's */
 	nl_data_cb on_data;
 	void *arg;
@@ -108,12 +123,42 @@ static int ends_dump(const unsigned char *buf, size_t len, uint32_t seq)
 	return 0;
 }
 
+/* Waits on @cv (a CLOCK_MONOTONIC one) at most @ns nanoseconds. */
+static int wait_ns(pthread_cond_t *cv, pthread_mutex_t *mu, long ns)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_nsec += ns;
+	while (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return pthread_cond_timedwait(cv, mu, &t);
+}
+
+static void walk_ready(struct pipe *p);
+
+/* The ring stayed full: walk what is ready here, if nobody else is
+ * walking (see Walking above). Called and returns with p->mu held. */
+static void steal(struct pipe *p)
+{
+	pthread_mutex_unlock(&p->mu);
+	if (pthread_mutex_trylock(&p->walk) != 0) {
+		pthread_mutex_lock(&p->mu);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	walk_ready(p);
+	pthread_mutex_unlock(&p->walk);
+}
+
 static void *receiver(void *arg)
 {
 	struct dump *d = arg;
 	struct pipe *p = d->p;
 	uint8_t self = (uint8_t)(d - p->d);
-	int sent = 0, end = 0;
+	int sent = 0, end = 0, rc;
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->go)
@@ -124,8 +169,15 @@ static void *receiver(void *arg)
 
 		while (!p->nfree) {
 			p->waiting_space++;
-			pthread_cond_wait(&p->space, &p->mu);
+			if (!p->steal) {
+				pthread_cond_wait(&p->space, &p->mu);
+				p->waiting_space--;
+				continue;
+			}
+			rc = wait_ns(&p->space, &p->mu, STEAL_NS);
 			p->waiting_space--;
+			if (rc == ETIMEDOUT && !p->nfree && p->rcount)
+				steal(p);
 		}
 		i = p->freeq[--p->nfree];
 		pthread_mutex_unlock(&p->mu);
@@ -147,7 +199,9 @@ static void *receiver(void *arg)
 		p->slot[i].len = n;
 		p->slot[i].dump = self;
 		p->readyq[(p->rhead + p->rcount++) % MAX_SLOTS] = (uint8_t)i;
-		if (p->waiting_ready && (end || !p->nfree))
+		/* with several dumps a full ring is walked by a receiver
+		 * (steal) if the caller does not come in time */
+		if (p->waiting_ready && (end || (!p->nfree && !p->steal)))
 			pthread_cond_signal(&p->ready);
 	}
 	p->running--;
@@ -205,31 +259,18 @@ static void consume(struct pipe *p, struct dump *d, const unsigned char *buf,
 /* Sleeps until a receiver signals or HOLD_NS have passed. */
 static void hold(struct pipe *p)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_nsec += HOLD_NS;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
 	p->waiting_ready = 1;
-	pthread_cond_timedwait(&p->ready, &p->mu, &t);
+	wait_ns(&p->ready, &p->mu, p->hold_ns);
 	p->waiting_ready = 0;
 }
 
-/* Takes datagrams until every receiver is done. */
-static void run(struct pipe *p)
+/* Walks every ready datagram in order and frees its buffer. Called and
+ * returns with p->walk and p->mu held; p->mu is let go while walking. */
+static void walk_ready(struct pipe *p)
 {
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		unsigned int i;
+	while (p->rcount) {
+		unsigned int i = p->readyq[p->rhead];
 
-		while (!p->rcount && p->running)
-			hold(p);
-		if (!p->rcount)
-			break;
-		i = p->readyq[p->rhead];
 		p->rhead = (p->rhead + 1) % MAX_SLOTS;
 		p->rcount--;
 		pthread_mutex_unlock(&p->mu);
@@ -240,6 +281,23 @@ static void run(struct pipe *p)
 		if (p->waiting_space &&
 		    (p->nfree * 2 >= p->nslots || !p->rcount))
 			pthread_cond_broadcast(&p->space);
+	}
+}
+
+/* Takes datagrams until every receiver is done. */
+static void run(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->rcount && p->running)
+			hold(p);
+		if (!p->rcount)
+			break;
+		pthread_mutex_unlock(&p->mu);
+		pthread_mutex_lock(&p->walk);
+		pthread_mutex_lock(&p->mu);
+		walk_ready(p);
+		pthread_mutex_unlock(&p->walk);
 	}
 	pthread_mutex_unlock(&p->mu);
 }
@@ -290,6 +348,13 @@ static int result(const struct pipe *p, unsigned int n)
 int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 		   nl_data_cb on_data, void *arg, struct nl_ack *err)
 {
+	return nl_query_piped_hold(reqs, n, 0, on_data, arg, err);
+}
+
+int nl_query_piped_hold(const struct nl_pipe_req *reqs, unsigned int n,
+			unsigned int hold_us, nl_data_cb on_data, void *arg,
+			struct nl_ack *err)
+{
 	pthread_condattr_t ca;
 	struct pipe *p;
 	sigset_t all, old;
@@ -329,12 +394,15 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 	p->on_data = on_data;
 	p->arg = arg;
 	p->err = err;
+	p->steal = n > 1;
+	p->hold_ns = hold_us ? (long)hold_us * 1000 : HOLD_NS;
+	pthread_mutex_init(&p->walk, NULL);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->ready, &ca);
+	pthread_cond_init(&p->space, &ca);
 	pthread_condattr_destroy(&ca);
-	pthread_cond_init(&p->space, NULL);
 
 	/* receivers take no signals: they stay with the caller */
 	sigfillset(&all);
@@ -359,6 +427,7 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 	pthread_cond_destroy(&p->space);
 	pthread_cond_destroy(&p->ready);
 	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->walk);
 	free(p->mem);
 	free(p);
 	return rc;

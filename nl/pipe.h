@@ -10,9 +10,12 @@
  * own socket, run at once too (their messages reach the callback in order
  * within a dump, interleaved between dumps, a datagram at a time).
  *
- * The callbacks run in the calling thread only; memory is the ring
- * (NL_PIPE_SLOTS datagram buffers, and two more for each further dump),
- * whatever the dumps' size.
+ * The callbacks run one at a time, in order within a dump: in the
+ * calling thread, or, with several dumps at once, in a receiver thread
+ * when the caller has left a full ring alone for 2 ms (nl/pipe.c,
+ * Walking); receivers take no signals. Memory is the ring (NL_PIPE_SLOTS
+ * datagram buffers, and two more for each further dump), whatever the
+ * dumps' size.
  */
 #ifndef RAWCT_NL_PIPE_H
 #define RAWCT_NL_PIPE_H
@@ -37,7 +40,7 @@ struct nl_pipe_req {
 
 /*
  * nl_query_piped - run @n dumps at once, as nl_query() runs one.
- * @on_data gets every data message of every dump, in the calling thread.
+ * @on_data gets every data message of every dump, one at a time (above).
  * Returns as nl_query(): 0; the negated kernel errno of the first
  * failure (@err gets its ack); the first callback failure (the dumps are
  * still read to their end); -EINTR if a dump was marked interrupted
@@ -49,5 +52,12 @@ struct nl_pipe_req {
  */
 int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 		   nl_data_cb on_data, void *arg, struct nl_ack *err);
+
+/* The same, the caller looking for datagrams every @hold_us
+ * microseconds (0: 250). Tests stretch it so that, with several dumps,
+ * receivers find the ring full and walk it themselves. */
+int nl_query_piped_hold(const struct nl_pipe_req *reqs, unsigned int n,
+			unsigned int hold_us, nl_data_cb on_data, void *arg,
+			struct nl_ack *err);
 
 #endif

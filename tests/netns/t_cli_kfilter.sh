@@ -110,9 +110,9 @@ case_delete_pipe() { need_threads; delete_identical RAWCT_NO_PIPE; }
 # wait for buffers and the lister wakes them. 20000 entries, IPv4 and
 # IPv6 (so a filter without a family runs two dumps at once), read a
 # line at a time by the shell; the same lines as with one thread.
-case_pipe_slow_reader() {
-	local i f k u
-	need_threads
+# big_table: 20000 entries in $NS, half IPv4, half IPv6, all tcp.
+big_table() {
+	local i
 	ns_new NS
 	ns_require_ctnetlink "$NS"
 	for ((i = 0; i < 20000; i++)); do
@@ -123,20 +123,49 @@ case_pipe_slow_reader() {
 		fi
 	done >"$T_TMP/t"
 	ns_exec "$NS" "$CONNTRACK" -R "$T_TMP/t" || t_fail "-R table"
+}
+
+# like_one_thread HOW F LINES: LINES (-L F's lines, run HOW, sorted
+# without the timeouts) must be the one-thread run's, and many.
+like_one_thread() {
+	local how=$1 f=$2 k=$3 u
+	# shellcheck disable=SC2086
+	u=$(RAWCT_NO_PIPE=1 ip netns exec "$NS" "$CONNTRACK" -L $f 2>&1 |
+		awk '{$3=""; print}' | sort)
+	[ "$(echo "$k" | wc -l)" -gt 6000 ] ||
+		t_fail "-L $f: only $(echo "$k" | wc -l) lines"
+	if [ "$k" != "$u" ]; then
+		diff <(echo "$k") <(echo "$u") >"$T_TMP/detail"
+		t_fail "-L $f $how differs"
+	fi
+}
+
+case_pipe_slow_reader() {
+	local f k
+	need_threads
+	big_table
 	for f in "" "-p tcp --dport 2"; do
 		# shellcheck disable=SC2086
 		k=$(ns_exec "$NS" "$CONNTRACK" -L $f 2>&1 |
 			while IFS= read -r l; do printf '%s\n' "$l"; done |
 			awk '{$3=""; print}' | sort)
+		like_one_thread "through a slow reader" "$f" "$k"
+	done
+}
+
+# A caller that looks for datagrams only every 200 ms
+# (RAWCT_PIPE_HOLD_US): with one dump the receiver wakes it when the
+# ring is full; with two (a filter without a family) the receivers walk
+# the full ring themselves. Either way, the lines of the one-thread run.
+case_pipe_steal() {
+	local f k
+	need_threads
+	big_table
+	for f in "" "-p tcp --dport 2" "-p tcp"; do
 		# shellcheck disable=SC2086
-		u=$(RAWCT_NO_PIPE=1 ip netns exec "$NS" "$CONNTRACK" -L $f 2>&1 |
+		k=$(RAWCT_PIPE_HOLD_US=200000 ip netns exec "$NS" "$CONNTRACK" -L $f 2>&1 |
 			awk '{$3=""; print}' | sort)
-		[ "$(echo "$k" | wc -l)" -gt 6000 ] ||
-			t_fail "-L $f: only $(echo "$k" | wc -l) lines"
-		if [ "$k" != "$u" ]; then
-			diff <(echo "$k") <(echo "$u") >"$T_TMP/detail"
-			t_fail "-L $f through a slow reader differs"
-		fi
+		like_one_thread "with a lazy caller" "$f" "$k"
 	done
 }
 
@@ -145,4 +174,5 @@ t_case kfilter_delete_identical case_delete_identical
 t_case pipe_list_identical case_list_pipe
 t_case pipe_delete_identical case_delete_pipe
 t_case pipe_slow_reader case_pipe_slow_reader
+t_case pipe_steal case_pipe_steal
 t_done
