@@ -284,7 +284,15 @@ case_coalesce() {
 		t_fail "last event: $(tail -n 1 "$T_TMP/h.out")"
 	stop "$ph"; stop "$pz"; stop "$pw"
 	t_eq "held summary" "$(cat "$T_TMP/h.err")" "$BANNER 3001 flow events have been shown."
-	cmp -s "$T_TMP/h.out" "$T_TMP/z.out" || t_fail "held and unheld streams differ"
+	# progname= is looked up in /proc when the event is written: a held
+	# monitor may find the short-lived -I already gone (as upstream may,
+	# a little later), so it is left out of the comparison
+	sed 's/ progname=[^ ]*$//' "$T_TMP/h.out" >"$T_TMP/h.cmp"
+	sed 's/ progname=[^ ]*$//' "$T_TMP/z.out" >"$T_TMP/z.cmp"
+	if ! cmp -s "$T_TMP/h.cmp" "$T_TMP/z.cmp"; then
+		diff "$T_TMP/h.cmp" "$T_TMP/z.cmp" | head -n 20 >"$T_TMP/detail"
+		t_fail "held and unheld streams differ"
+	fi
 	t_eq "bad RAWCT_EVENT_HOLD_US" "$(cat "$T_TMP/w.err")" \
 "$BANNER WARNING: ignoring RAWCT_EVENT_HOLD_US=1x (0 to 100000)
 $BANNER 3001 flow events have been shown."
