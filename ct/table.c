@@ -322,8 +322,8 @@ static int dump_pass(struct nl_sock *const *s, const struct ct_kfilter *const *k
 		if (n == 1 && d->piped == CT_DUMP_PLAIN)
 			rc = nl_query(s[0], &m[0], dump_data, c, ack);
 		else
-			rc = nl_query_piped_hold(pr, n, d->pipe_hold_us,
-						 dump_data, c, ack);
+			rc = nl_query_piped(pr, n, d->pipe_hold_us,
+					    dump_data, c, ack);
 		if (c->restart && rc == -EINTR && tries++ < d->retries)
 			continue;
 		return rc;

@@ -127,7 +127,7 @@ struct ct_dump {
 					 * dump work overlaps decoding and
 					 * the callback */
 	uint32_t pipe_hold_us;		/* piped: how often the caller looks
-					 * (nl_query_piped_hold), 0: default */
+					 * (nl_query_piped), 0: default */
 	ct_entry_cb cb;
 	void *arg;
 	/* results */

@@ -21,9 +21,10 @@
  * futex call and an interprocessor interrupt. Instead the caller, finding
  * nothing to walk, sleeps HOLD_NS by its own clock and then takes what
  * came meanwhile; receivers wake it only when a dump ends or (with one
- * dump) the ring is full. The other way round, the caller wakes receivers waiting for a
- * buffer once half the ring is free (or nothing is left to walk), so a
- * slow caller hands them several buffers per wakeup.
+ * dump) the ring is full. The other way round, the caller wakes
+ * receivers waiting for a buffer once half the ring is free (or nothing
+ * is left to walk), so a slow caller hands them several buffers per
+ * wakeup.
  *
  * Walking: datagrams are walked (callbacks run) by whoever holds the walk
  * lock, taken before the ring's mutex, in the ring's order. That is the
@@ -84,7 +85,7 @@ struct pipe {
 	int go;				/* 1: send; -1: exit without sending */
 	int steal;			/* receivers may walk (several dumps) */
 	long hold_ns;			/* the caller's look between datagrams */
-	/* results, the calling thread's */
+	/* results: the walk lock's holder's */
 	nl_data_cb on_data;
 	void *arg;
 	struct nl_ack *err;
@@ -169,12 +170,8 @@ static void *receiver(void *arg)
 
 		while (!p->nfree) {
 			p->waiting_space++;
-			if (!p->steal) {
-				pthread_cond_wait(&p->space, &p->mu);
-				p->waiting_space--;
-				continue;
-			}
-			rc = wait_ns(&p->space, &p->mu, STEAL_NS);
+			rc = p->steal ? wait_ns(&p->space, &p->mu, STEAL_NS) :
+					pthread_cond_wait(&p->space, &p->mu);
 			p->waiting_space--;
 			if (rc == ETIMEDOUT && !p->nfree && p->rcount)
 				steal(p);
@@ -218,11 +215,7 @@ static int pipe_ack(const struct nl_ack *ack, int done, void *arg)
 
 	(void)done;
 	d->completed = 1;
-	if (ack->error && !p->error) {
-		p->error = ack->error;
-		if (p->err)
-			*p->err = *ack;
-	}
+	nl_ack_keep_first(&p->error, p->err, ack);
 	return 0;
 }
 
@@ -346,14 +339,8 @@ static int result(const struct pipe *p, unsigned int n)
 }
 
 int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
-		   nl_data_cb on_data, void *arg, struct nl_ack *err)
-{
-	return nl_query_piped_hold(reqs, n, 0, on_data, arg, err);
-}
-
-int nl_query_piped_hold(const struct nl_pipe_req *reqs, unsigned int n,
-			unsigned int hold_us, nl_data_cb on_data, void *arg,
-			struct nl_ack *err)
+		   unsigned int hold_us, nl_data_cb on_data, void *arg,
+		   struct nl_ack *err)
 {
 	pthread_condattr_t ca;
 	struct pipe *p;

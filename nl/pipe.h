@@ -41,6 +41,9 @@ struct nl_pipe_req {
 /*
  * nl_query_piped - run @n dumps at once, as nl_query() runs one.
  * @on_data gets every data message of every dump, one at a time (above).
+ * The caller looks for datagrams every @hold_us microseconds (0: 250);
+ * tests stretch it so that, with several dumps, receivers find the ring
+ * full and walk it themselves.
  * Returns as nl_query(): 0; the negated kernel errno of the first
  * failure (@err gets its ack); the first callback failure (the dumps are
  * still read to their end); -EINTR if a dump was marked interrupted
@@ -51,13 +54,7 @@ struct nl_pipe_req {
  * run one after the other in the calling thread, with the same results.
  */
 int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
-		   nl_data_cb on_data, void *arg, struct nl_ack *err);
-
-/* The same, the caller looking for datagrams every @hold_us
- * microseconds (0: 250). Tests stretch it so that, with several dumps,
- * receivers find the ring full and walk it themselves. */
-int nl_query_piped_hold(const struct nl_pipe_req *reqs, unsigned int n,
-			unsigned int hold_us, nl_data_cb on_data, void *arg,
-			struct nl_ack *err);
+		   unsigned int hold_us, nl_data_cb on_data, void *arg,
+		   struct nl_ack *err);
 
 #endif

@@ -55,6 +55,16 @@ void nl_ack_clear(struct nl_ack *ack)
 	}
 }
 
+void nl_ack_keep_first(int *error, struct nl_ack *dst,
+		       const struct nl_ack *ack)
+{
+	if (!ack->error || *error)
+		return;
+	*error = ack->error;
+	if (dst)
+		*dst = *ack;
+}
+
 void nl_ack_attr_err(struct nl_ack *ack, int error,
 		     const struct nl_attr_err *ae)
 {
@@ -234,11 +244,7 @@ static int query_ack(const struct nl_ack *ack, int done, void *arg)
 
 	(void)done;
 	q->completed++;
-	if (ack->error && !q->error) {
-		q->error = ack->error;
-		if (q->err)
-			*q->err = *ack;
-	}
+	nl_ack_keep_first(&q->error, q->err, ack);
 	return 0;
 }
 

@@ -68,6 +68,11 @@ struct nl_attr_err;
 /* Empties @ack (no error, no offset, no text); NULL is ignored. */
 void nl_ack_clear(struct nl_ack *ack);
 
+/* Keeps the first failing @ack of a query: its error in *@error and the
+ * whole ack in @dst (if not NULL), unless *@error is already set. */
+void nl_ack_keep_first(int *error, struct nl_ack *dst,
+		       const struct nl_ack *ack);
+
 /* Fills @ack (if not NULL) with @error and, as its extended-ack text, the
  * attribute failure @ae: a reply we could not decode, told like a kernel
  * error naming the attribute. */
