@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Piped dumps: a receiver thread per dump fills a shared ring of datagram
- * buffers, the calling thread walks them with nl_reply_parse().
+ * Piped dumps: receiver threads fill a shared ring of datagram buffers,
+ * which are walked with nl_reply_parse(): by the calling thread with one
+ * dump, by every thread with several (Walking, below).
  *
  * A receiver stops by itself, after the datagram that ends its dump
  * (NLMSG_DONE or NLMSG_ERROR with the request's sequence number), after a
@@ -27,15 +28,16 @@
  * wakeup.
  *
  * Walking: datagrams are walked (callbacks run) by whoever holds the walk
- * lock, taken before the ring's mutex, in the ring's order. That is the
- * caller, except with several dumps at once: then a receiver whose ring
- * stayed full for STEAL_NS walks what is ready itself. With more threads
- * than CPUs the caller may be queued behind another receiver, and a
- * filtered dump that matches little walks the whole table inside one
- * system call, which a kernel without preemption does not interrupt: the
- * caller could wait for that whole walk while this dump stood still.
- * Receivers then do not wake the caller for a full ring: it looks every
- * HOLD_NS anyway, and if it does not come, they walk.
+ * lock, taken before the ring's mutex, in the ring's order. With one
+ * dump that is the caller. With several at once there are more dumps
+ * than spare CPUs, and a filtered dump that matches little walks the
+ * whole table inside one system call, which a kernel without preemption
+ * does not interrupt: a caller queued behind it would leave the other
+ * dumps standing still. So then every thread, the caller included,
+ * receives one dump and walks what is ready right after each datagram,
+ * unless another thread is walking (it then walks this one too); a
+ * thread that finds no free buffer walks instead of waiting. The caller
+ * takes the first dump, so n dumps cost n - 1 threads.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -48,9 +50,9 @@
 #include "nl/pipe.h"
 #include "nl/sock.h"
 
-#define MAX_SLOTS	(NL_PIPE_MAX * NL_PIPE_SLOTS)
+#define MAX_SLOTS	(NL_PIPE_MAX + 2 > NL_PIPE_SLOTS ? NL_PIPE_MAX + 2 : \
+			 NL_PIPE_SLOTS)
 #define HOLD_NS		250000L	/* the caller's look between datagrams */
-#define STEAL_NS	2000000L /* a receiver's wait before walking itself */
 
 struct pipe;
 
@@ -83,7 +85,7 @@ struct pipe {
 	unsigned int waiting_space;	/* receivers waiting for a buffer */
 	int waiting_ready;		/* the caller waits */
 	int go;				/* 1: send; -1: exit without sending */
-	int steal;			/* receivers may walk (several dumps) */
+	int self_walk;			/* receivers walk (several dumps) */
 	long hold_ns;			/* the caller's look between datagrams */
 	/* results: the walk lock's holder's */
 	nl_data_cb on_data;
@@ -140,41 +142,41 @@ static int wait_ns(pthread_cond_t *cv, pthread_mutex_t *mu, long ns)
 
 static void walk_ready(struct pipe *p);
 
-/* The ring stayed full: walk what is ready here, if nobody else is
- * walking (see Walking above). Called and returns with p->mu held. */
-static void steal(struct pipe *p)
+/* Walks what is ready, waiting for the walk lock if @wait (else only if
+ * nobody walks). Called and returns with p->mu held. */
+static void walk_here(struct pipe *p, int wait)
 {
-	pthread_mutex_unlock(&p->mu);
 	if (pthread_mutex_trylock(&p->walk) != 0) {
+		if (!wait)
+			return;	/* the walker will see what is ready */
+		pthread_mutex_unlock(&p->mu);
+		pthread_mutex_lock(&p->walk);
 		pthread_mutex_lock(&p->mu);
-		return;
 	}
-	pthread_mutex_lock(&p->mu);
 	walk_ready(p);
 	pthread_mutex_unlock(&p->walk);
 }
 
-static void *receiver(void *arg)
+/* Sends dump @d's request and receives its datagrams into the ring until
+ * it ends; called with p->mu held, returns with it held. */
+static void receive(struct dump *d)
 {
-	struct dump *d = arg;
 	struct pipe *p = d->p;
 	uint8_t self = (uint8_t)(d - p->d);
-	int sent = 0, end = 0, rc;
+	int sent = 0, end = 0;
 
-	pthread_mutex_lock(&p->mu);
-	while (!p->go)
-		pthread_cond_wait(&p->space, &p->mu);
 	while (p->go > 0 && !end) {
 		unsigned int i;
 		ssize_t n;
 
 		while (!p->nfree) {
+			if (p->self_walk) {
+				walk_here(p, 1);
+				continue;
+			}
 			p->waiting_space++;
-			rc = p->steal ? wait_ns(&p->space, &p->mu, STEAL_NS) :
-					pthread_cond_wait(&p->space, &p->mu);
+			pthread_cond_wait(&p->space, &p->mu);
 			p->waiting_space--;
-			if (rc == ETIMEDOUT && !p->nfree && p->rcount)
-				steal(p);
 		}
 		i = p->freeq[--p->nfree];
 		pthread_mutex_unlock(&p->mu);
@@ -196,11 +198,22 @@ static void *receiver(void *arg)
 		p->slot[i].len = n;
 		p->slot[i].dump = self;
 		p->readyq[(p->rhead + p->rcount++) % MAX_SLOTS] = (uint8_t)i;
-		/* with several dumps a full ring is walked by a receiver
-		 * (steal) if the caller does not come in time */
-		if (p->waiting_ready && (end || (!p->nfree && !p->steal)))
+		if (p->self_walk)
+			walk_here(p, 0);
+		else if (p->waiting_ready && (end || !p->nfree))
 			pthread_cond_signal(&p->ready);
 	}
+}
+
+static void *receiver(void *arg)
+{
+	struct dump *d = arg;
+	struct pipe *p = d->p;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->go)
+		pthread_cond_wait(&p->space, &p->mu);
+	receive(d);
 	p->running--;
 	if (p->waiting_ready)
 		pthread_cond_signal(&p->ready);
@@ -277,20 +290,19 @@ static void walk_ready(struct pipe *p)
 	}
 }
 
-/* Takes datagrams until every receiver is done. */
+/* Takes datagrams until every receiver is done; with several dumps,
+ * receives the first one before. */
 static void run(struct pipe *p)
 {
 	pthread_mutex_lock(&p->mu);
+	if (p->self_walk)
+		receive(&p->d[0]);
 	for (;;) {
 		while (!p->rcount && p->running)
 			hold(p);
 		if (!p->rcount)
 			break;
-		pthread_mutex_unlock(&p->mu);
-		pthread_mutex_lock(&p->walk);
-		pthread_mutex_lock(&p->mu);
-		walk_ready(p);
-		pthread_mutex_unlock(&p->walk);
+		walk_here(p, 1);
 	}
 	pthread_mutex_unlock(&p->mu);
 }
@@ -345,7 +357,7 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 	pthread_condattr_t ca;
 	struct pipe *p;
 	sigset_t all, old;
-	unsigned int started = 0;
+	unsigned int started, first;
 	int rc;
 
 	if (n < 1 || n > NL_PIPE_MAX)
@@ -369,8 +381,10 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 		d->reply.on_ack = pipe_ack;
 		d->reply.arg = d;
 	}
-	/* one pool: a filtered dump's datagrams come slowly */
-	p->nslots = NL_PIPE_SLOTS + 2 * (n - 1);
+	/* one pool; with several dumps each thread walks what it receives
+	 * and needs little more than the buffer it receives into */
+	p->self_walk = n > 1;
+	p->nslots = p->self_walk ? n + 2 : NL_PIPE_SLOTS;
 	p->mem = malloc((size_t)p->nslots * NL_SOCK_RXBUF);
 	if (!p->mem) {
 		free(p);
@@ -381,7 +395,6 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 	p->on_data = on_data;
 	p->arg = arg;
 	p->err = err;
-	p->steal = n > 1;
 	p->hold_ns = hold_us ? (long)hold_us * 1000 : HOLD_NS;
 	pthread_mutex_init(&p->walk, NULL);
 	pthread_mutex_init(&p->mu, NULL);
@@ -392,22 +405,23 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 	pthread_condattr_destroy(&ca);
 
 	/* receivers take no signals: they stay with the caller */
+	first = p->self_walk;	/* the caller receives dump 0 itself */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (; started < n; started++)
+	for (started = first; started < n; started++)
 		if (pthread_create(&p->d[started].tid, NULL, receiver,
 				   &p->d[started]) != 0)
 			break;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
 	pthread_mutex_lock(&p->mu);
-	p->running = started;
+	p->running = started - first;
 	p->go = started == n ? 1 : -1;
 	pthread_cond_broadcast(&p->space);
 	pthread_mutex_unlock(&p->mu);
 	if (started == n)
 		run(p);
-	for (unsigned int i = 0; i < started; i++)
+	for (unsigned int i = first; i < started; i++)
 		pthread_join(p->d[i].tid, NULL);
 	rc = started == n ? result(p, n) : serial(reqs, n, on_data, arg, err);
 

@@ -10,12 +10,12 @@
  * own socket, run at once too (their messages reach the callback in order
  * within a dump, interleaved between dumps, a datagram at a time).
  *
- * The callbacks run one at a time, in order within a dump: in the
- * calling thread, or, with several dumps at once, in a receiver thread
- * when the caller has left a full ring alone for 2 ms (nl/pipe.c,
- * Walking); receivers take no signals. Memory is the ring (NL_PIPE_SLOTS
- * datagram buffers, and two more for each further dump), whatever the
- * dumps' size.
+ * The callbacks run one at a time, in order within a dump: with one
+ * dump in the calling thread; with several at once in any of the threads,
+ * each of which, the caller included, receives one dump (nl/pipe.c,
+ * Walking). Receivers take no signals. Memory is the ring, whatever the
+ * dumps' size: NL_PIPE_SLOTS datagram buffers for one dump, two more
+ * than there are dumps for several.
  */
 #ifndef RAWCT_NL_PIPE_H
 #define RAWCT_NL_PIPE_H

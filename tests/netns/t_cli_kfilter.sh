@@ -155,9 +155,10 @@ case_pipe_slow_reader() {
 
 # A caller that looks for datagrams only every 200 ms
 # (RAWCT_PIPE_HOLD_US): with one dump the receiver wakes it when the
-# ring is full; with two (a filter without a family) the receivers walk
-# the full ring themselves. Either way, the lines of the one-thread run.
-case_pipe_steal() {
+# ring is full; with two (a filter without a family) the caller receives
+# the IPv4 dump and the helper thread walks the IPv6 one itself, while
+# the caller waits for it. Either way, the lines of the one-thread run.
+case_pipe_lazy_caller() {
 	local f k
 	need_threads
 	big_table
@@ -174,5 +175,5 @@ t_case kfilter_delete_identical case_delete_identical
 t_case pipe_list_identical case_list_pipe
 t_case pipe_delete_identical case_delete_pipe
 t_case pipe_slow_reader case_pipe_slow_reader
-t_case pipe_steal case_pipe_steal
+t_case pipe_lazy_caller case_pipe_lazy_caller
 t_done
