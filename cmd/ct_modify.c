@@ -32,13 +32,13 @@
 #include "ct/table.h"
 #include "nl/sock.h"
 
-#define CT_PIPE		128
+#define CT_PIPE		64
 #define CT_LINE		1024
 
 int ct_modify(struct ct_ctx *c, const struct ct_args *a);
 
 #define CT_WIN		(2 * CT_PIPE)	/* one batch out, one filling */
-#define CT_TEXT		(96 * 1024)	/* -D: the pending lines, packed */
+#define CT_TEXT		(48 * 1024)	/* -D: the pending lines, packed */
 
 /*
  * The pending slots, oldest first, are ring positions head, head + 1, ...

@@ -50,7 +50,7 @@
 #include "nl/pipe.h"
 #include "nl/sock.h"
 
-#define MAX_SLOTS	(NL_PIPE_MAX + 2 > NL_PIPE_SLOTS ? NL_PIPE_MAX + 2 : \
+#define MAX_SLOTS	(NL_PIPE_MAX + 1 > NL_PIPE_SLOTS ? NL_PIPE_MAX + 1 : \
 			 NL_PIPE_SLOTS)
 #define HOLD_NS		250000L	/* the caller's look between datagrams */
 
@@ -381,10 +381,11 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 		d->reply.on_ack = pipe_ack;
 		d->reply.arg = d;
 	}
-	/* one pool; with several dumps each thread walks what it receives
-	 * and needs little more than the buffer it receives into */
+	/* one pool. With several dumps each thread walks what it receives
+	 * and holds at most the buffer it receives into: one buffer more
+	 * than threads leaves two free or ready, even while one walks. */
 	p->self_walk = n > 1;
-	p->nslots = p->self_walk ? n + 2 : NL_PIPE_SLOTS;
+	p->nslots = p->self_walk ? n + 1 : NL_PIPE_SLOTS;
 	p->mem = malloc((size_t)p->nslots * NL_SOCK_RXBUF);
 	if (!p->mem) {
 		free(p);

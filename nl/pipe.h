@@ -14,7 +14,7 @@
  * dump in the calling thread; with several at once in any of the threads,
  * each of which, the caller included, receives one dump (nl/pipe.c,
  * Walking). Receivers take no signals. Memory is the ring, whatever the
- * dumps' size: NL_PIPE_SLOTS datagram buffers for one dump, two more
+ * dumps' size: NL_PIPE_SLOTS datagram buffers for one dump, one more
  * than there are dumps for several.
  */
 #ifndef RAWCT_NL_PIPE_H
