@@ -523,7 +523,8 @@ int ct_args_parse(int argc, char **argv, const struct ct_args_env *env,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	memset(err, 0, sizeof(*err));
+	err->status = 0;	/* not memset: the message buffer is large */
+	err->msg[0] = '\0';
 	memset(p, 0, sizeof(*p));
 	out->cmd = CT_CMD_NONE;
 	out->label_add_max = -1;

@@ -99,7 +99,8 @@ enum {
 	CT_EXIT_OK = 0, CT_EXIT_OTHER = 1, CT_EXIT_PARAM = 2,
 };
 
-#define CT_ARGS_MSG_MAX		320
+#define CT_ARGS_MSG_MAX		4096	/* upstream prints any length; an argument
+					 * is cut where this ends */
 #define CT_ARGS_WARN_MAX	4
 
 /* A failed parse: print "conntrack v1.4.8 (conntrack-tools): <msg>",

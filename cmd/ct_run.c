@@ -30,11 +30,27 @@
 #define ENOTSUPP 524
 #endif
 
+/* One line on stderr, in one write where it fits (stderr is unbuffered:
+ * piecewise, lines of processes sharing a log could interleave). */
 void ct_msg(const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
+	int n, m;
 
-	fprintf(stderr, "%s v%s (conntrack-tools): ", CT_PROGNAME, CT_VERSION);
+	n = snprintf(line, sizeof(line), "%s v%s (conntrack-tools): ",
+		     CT_PROGNAME, CT_VERSION);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = 0;
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (m >= 0 && (size_t)m + 1 < sizeof(line) - (size_t)n) {
+		line[n + m] = '\n';
+		fwrite(line, 1, (size_t)(n + m + 1), stderr);
+		return;
+	}
+	fwrite(line, 1, (size_t)n, stderr);	/* too long: as it comes */
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -107,6 +107,10 @@ compat args_097 -- -L '' -z -p tcp
 compat args_098 -- -I -p tcp -r 1.1.1.1 -t 1
 compat args_099 -- -I -p tcp -r 1.1.1.1 -q 1.1.1.2 -t 1 --sport 1
 compat args_100 -- -G -p icmp -s 1.1.1.1 -d 2.2.2.2 --icmp-type 1
+# messages quoting a long argument are whole (not cut at a few hundred bytes)
+long=$(printf '%01500d' 0)
+compat args_101 -- -L -p "p$long"
+compat args_102 -- -L -s "1.$long"
 
 differ args_mark_garbage --why 'HEAD validates -m/-w/-c/-i (exit 1); 1.4.7 reads garbage as 0' --rc 1 \
 	--err $'conntrack v1.4.8 (conntrack-tools): unexpected value \'foo\' with -m option\n' -- -L -m foo
