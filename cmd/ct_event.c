@@ -245,8 +245,7 @@ static void print_ct(struct ev_run *r, const struct ct_event *ev)
 		o.flags |= CT_FMT_ID;
 	if (out & CT_OUT_KTMS)
 		o.flags |= CT_FMT_KTIMESTAMP;
-	if (out & (CT_OUT_LABELS | CT_OUT_JSON))
-		o.labels = r->c->labels;
+	o.labels = ct_ctx_labels_for(r->c, out, e);
 	if ((out & CT_OUT_TMS) && !(out & CT_OUT_SAVE)) {
 		/* the kernel's event time when it sends one (HEAD) */
 		if (e->set & CT_TIMESTAMP_EVENT) {

@@ -132,8 +132,8 @@ static void line(struct modify *m, const struct ct_entry *e, char *buf)
 		o.flags |= CT_FMT_EXTENDED;
 	if (out & CT_OUT_ID)
 		o.flags |= CT_FMT_ID;
-	if ((out & CT_OUT_LABELS) && m->a->cmd == CT_CMD_UPDATE)
-		o.labels = m->c->labels;
+	if (m->a->cmd == CT_CMD_UPDATE)	/* -D prints no labels */
+		o.labels = ct_ctx_labels_for(m->c, out, e);
 	if (out & CT_OUT_SAVE) {
 		r = ct_format_save(buf, CT_LINE, e, &o);
 	} else {

@@ -102,6 +102,17 @@ const struct ct_labelmap *ct_ctx_labelmap(void *ctx, char *notice,
 	return c->labels;
 }
 
+const struct ct_labelmap *ct_ctx_labels_for(struct ct_ctx *c,
+					    unsigned int out,
+					    const struct ct_entry *e)
+{
+	char notice[96];
+
+	if ((out & CT_OUT_SAVE) && (e->set & CT_LABELS) && !c->labels_tried)
+		(void)ct_ctx_labelmap(c, notice, sizeof(notice));
+	return c->labels;
+}
+
 const char *ct_err2str(int err, unsigned int cmd)
 {
 	int create = cmd == CT_CMD_CREATE || cmd == CT_CMD_ADD;
@@ -175,8 +186,7 @@ static int format_line(const struct printer *pr, char *buf, size_t len,
 		o.flags |= CT_FMT_ID;
 	if ((out & CT_OUT_KTMS) && pr->a->cmd != CT_CMD_DELETE)
 		o.flags |= CT_FMT_KTIMESTAMP;
-	if ((out & CT_OUT_LABELS) || (out & CT_OUT_JSON))
-		o.labels = pr->c->labels;
+	o.labels = ct_ctx_labels_for(pr->c, out, e);
 	if (out & CT_OUT_SAVE) {
 		if (o.event == CT_FMT_EV_NONE)
 			o.event = CT_FMT_EV_NEW;

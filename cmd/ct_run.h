@@ -52,6 +52,15 @@ int ct_report(const struct ct_args *a, const struct ct_args_err *err);
 const struct ct_labelmap *ct_ctx_labelmap(void *ctx, char *notice,
 					  size_t len);
 
+/* The label names to print @e with, in output @out: the map if it was
+ * loaded (upstream prints labels whenever -l, --label-add, --label-del
+ * or -o labels loaded it); -o save loads it at the first entry with
+ * labels, to save them by name (silently: without a map there are no
+ * names to save). */
+const struct ct_labelmap *ct_ctx_labels_for(struct ct_ctx *c,
+					    unsigned int out,
+					    const struct ct_entry *e);
+
 /* Runs @a; returns the exit status. */
 int ct_run(struct ct_ctx *c, const struct ct_args *a);
 

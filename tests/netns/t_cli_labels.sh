@@ -3,7 +3,8 @@
 # Labels against the real kernel: a private mount namespace (unshare -m)
 # overlays /etc so a temporary xtables/connlabel.conf appears there only,
 # and an nft `ct label set` rule turns the kernel's label extension on.
-# Then -I --label-add, -L -l, -o labels, -U --label-add/--label-del.
+# Then -I --label-add, -L -l, -o labels, -o save and -R back,
+# -U --label-add/--label-del.
 . "$(dirname "$0")/lib.sh"
 
 t_prereq() {
@@ -28,6 +29,14 @@ ct -I -s 10.8.0.3 -d 10.8.0.2 -p udp --sport 1 --dport 2 -t 100 2>/dev/null || f
 out=$(ct -L -o labels -s 10.8.0.1 2>/dev/null)
 case $out in *"labels=blue"*) ;; *) fail "-o labels after -I: $out" ;; esac
 [ "$(ct -L -l blue 2>/dev/null | wc -l)" = 1 ] || fail "-L -l blue"
+out=$(ct -L -l blue 2>/dev/null)
+case $out in *"labels=blue"*) ;; *) fail "-L -l blue prints no labels: $out" ;; esac
+ct -L -o save >"$tmp/saved" 2>/dev/null || fail "-L -o save"
+grep -q -- "--label-add blue" "$tmp/saved" || fail "-o save left the labels out: $(cat "$tmp/saved")"
+ct -F >/dev/null 2>&1 || fail "-F"
+ct -R "$tmp/saved" >/dev/null 2>&1 || fail "-R of the saved table"
+out=$(ct -L -o labels -s 10.8.0.1 2>/dev/null)
+case $out in *"labels=blue"*) ;; *) fail "labels after -o save and -R: $out" ;; esac
 out=$(ct -U -s 10.8.0.1 --label-add red -o labels 2>/dev/null)
 case $out in *"labels=blue,red"*) ;; *) fail "-U --label-add printed: $out" ;; esac
 [ "$(ct -L -l blue,red 2>/dev/null | wc -l)" = 1 ] || fail "-L -l blue,red"
