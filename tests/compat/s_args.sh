@@ -122,6 +122,8 @@ differ args_secmark_garbage --why 'HEAD validates -c (exit 1)' --rc 1 \
 	--err $'conntrack v1.4.8 (conntrack-tools): unexpected value \'abc\' with -c option\n' -- -L -c abc
 differ args_gre_key --why 'spec 5: protocol numbers are validated instead of atoi()' --rc 1 \
 	--err $'conntrack v1.4.8 (conntrack-tools): unexpected value \'foo\' with --srckey option\n' -- -L -p gre --srckey foo
+differ args_port_range --why 'spec 5: ports are validated instead of atoi() (1.4.7 creates the entry with port 70000 & 0xffff)' --rc 1 \
+	--err $'conntrack v1.4.8 (conntrack-tools): unexpected value \'70000\' with --dport option\n' -- -I -p udp -s 9.9.9.1 -d 9.9.9.2 --sport 1 --dport 70000 -t 10
 differ args_sctp_state --why 'upstream crashes on an unknown SCTP state' --rc 2 \
 	--err $'conntrack v1.4.8 (conntrack-tools): unknown SCTP state `FOO\'\nTry `conntrack -h\' or \'conntrack --help\' for more information.\n' -- -L -p sctp --state FOO
 differ args_id_noarg --why 'upstream crashes on --id without a value' --rc 2 \
