@@ -83,7 +83,8 @@ label_events() {
 		"$REF" -I -p udp -s 12.0.0.1 -d 12.0.0.2 --sport 1 --dport 2 -t 30 --label-add blue
 		"$REF" -I -p udp -s 12.0.0.3 -d 12.0.0.2 --sport 1 --dport 2 -t 30
 		"$REF" -U -s 12.0.0.1 --label-add green
-		"$REF" -D -p udp
+		"$REF" -D -s 12.0.0.1	# one by one: a dump's order is the
+		"$REF" -D -s 12.0.0.3	# namespace's hash order
 	) >/dev/null 2>&1 &
 }
 eval "lib_$(declare -f normalise)"
