@@ -93,20 +93,6 @@ int ct_expect_format_default(char *buf, size_t len, const struct ct_expect *x,
 
 /* ---- xml ---------------------------------------------------------------- */
 
-static void xml_text(struct ct_out *w, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '<')
-			ct_out_str(w, "&lt;");
-		else if (*s == '>')
-			ct_out_str(w, "&gt;");
-		else if (*s == '&')
-			ct_out_str(w, "&amp;");
-		else
-			ct_out_mem(w, s, 1);
-	}
-}
-
 static void xml_u32(struct ct_out *w, const char *tag, uint32_t v)
 {
 	ct_out_str(w, "<");
@@ -171,7 +157,7 @@ int ct_expect_format_xml(char *buf, size_t len, const struct ct_expect *x,
 	ct_out_str(&w, "<meta>");
 	if ((x->set & CT_EXP_HELPER) && x->helper) {
 		ct_out_str(&w, "<helper-name>");
-		xml_text(&w, x->helper);
+		ct_out_xml_text(&w, x->helper);
 		ct_out_str(&w, "</helper-name>");
 	}
 	if (x->set & CT_EXP_TIMEOUT)
