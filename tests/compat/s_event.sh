@@ -54,6 +54,10 @@ differ ev_xml --setup sequence --timeout 4 \
 <flow type="destroy"><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>11.0.0.1</src><dst>11.0.0.2</dst></layer3><layer4 protonum="17" protoname="udp"><sport>1</sport><dport>2</dport></layer4></meta><meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>11.0.0.2</src><dst>11.0.0.1</dst></layer3><layer4 protonum="17" protoname="udp"><sport>2</sport><dport>1</dport></layer4></meta><meta direction="independent"><timeout>T</timeout><mark>5</mark><id>N</id><unreplied/></meta></flow>
 </conntrack>
 ' -- -E -o xml -e NEW,DESTROY -p udp
+differ ev_save_mark --setup sequence --timeout 4 \
+	--why 'spec 5: -o save keeps the mark, so that -R restores it' \
+	--out $'-U -t T -u UNSET -s 11.0.0.1 -d 11.0.0.2 -r 11.0.0.2 -q 11.0.0.1 -p udp --sport 1 --dport 2 --reply-port-src 2 --reply-port-dst 1 -m 5 [USERSPACE] portid=N\n' \
+	-- -E -o save -e UPDATES
 compat ev_none_xml --timeout 2 -- -E -o xml
 compat ev_bufsize --timeout 2 -- -E -b 1000000
 compat ev_expect_empty --timeout 2 -- -E expect
