@@ -29,11 +29,11 @@
  *
  * Walking: datagrams are walked (callbacks run) by whoever holds the walk
  * lock, taken before the ring's mutex, in the ring's order. With one
- * dump that is the caller. With several at once there are more dumps
- * than spare CPUs, and a filtered dump that matches little walks the
- * whole table inside one system call, which a kernel without preemption
- * does not interrupt: a caller queued behind it would leave the other
- * dumps standing still. So then every thread, the caller included,
+ * dump that is the caller. With several at once, a receiver per dump and
+ * the caller would be more threads than a two-CPU machine has, and a
+ * filtered dump that matches little walks the whole table inside one
+ * system call, which a kernel without preemption does not interrupt: a
+ * caller queued behind it would leave the other dumps standing still. So then every thread, the caller included,
  * receives one dump and walks what is ready right after each datagram,
  * unless another thread is walking (it then walks this one too); a
  * thread that finds no free buffer walks instead of waiting. The caller
