@@ -31,10 +31,11 @@
 #endif
 
 /* One line on stderr, in one write where it fits (stderr is unbuffered:
- * piecewise, lines of processes sharing a log could interleave). */
+ * piecewise, lines of processes sharing a log could interleave): room for
+ * the banner, "line N: " and the longest parse error. */
 void ct_msg(const char *fmt, ...)
 {
-	char line[1024];
+	char line[CT_ARGS_MSG_MAX + 128];
 	va_list ap;
 	int n, m;
 
