@@ -170,7 +170,9 @@ static void receive(struct dump *d)
 		ssize_t n;
 
 		while (!p->nfree) {
-			if (p->self_walk) {
+			/* with one buffer more than threads a full ring has
+			 * ready datagrams; else wait as with one dump */
+			if (p->self_walk && p->rcount) {
 				walk_here(p, 1);
 				continue;
 			}
