@@ -36,7 +36,8 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # ---- sources ------------------------------------------------------------
 NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
-CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
+CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
+	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c \
 	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
 	ct/bpf.c ct/bpf_vm.c ct/event.c
@@ -46,7 +47,7 @@ LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
-	ct/expect_table.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
+	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h ct/out.h \
 	ct/proto.h ct/stats.h ct/table.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
@@ -79,7 +80,8 @@ FUZZ_DRIVER = fuzz/driver.c
 FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS)
 # what `make coverage` reports on
 COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
-	ct/format.c ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
+	ct/format.c ct/format_xml.c ct/format_save.c ct/format_json.c \
+	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
 	ct/bpf_vm.c
@@ -135,8 +137,12 @@ cmd/ct_getopt.o: cmd/ct_getopt.c cmd/ct_getopt.h
 ct/filter.o: ct/filter.c ct/filter.h ct/entry.h ct/proto.h ct/table.h \
 	$(NL_UAPI)
 ct/out.o: ct/out.c ct/out.h ct/entry.h nl/copy.h
-ct/format.o: ct/format.c ct/format.h ct/out.h ct/entry.h ct/labels.h ct/proto.h \
-	ct/stats.h nl/attr.h nl/reply.h $(NL_UAPI)
+CT_FORMAT_H = ct/format.h ct/format_int.h ct/out.h ct/entry.h ct/labels.h \
+	ct/proto.h ct/stats.h $(NL_UAPI)
+ct/format.o: ct/format.c $(CT_FORMAT_H)
+ct/format_xml.o: ct/format_xml.c $(CT_FORMAT_H)
+ct/format_save.o: ct/format_save.c $(CT_FORMAT_H)
+ct/format_json.o: ct/format_json.c $(CT_FORMAT_H)
 ct/labels.o: ct/labels.c ct/labels.h
 ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
 ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
