@@ -22,6 +22,7 @@ static Suite *(*const suites[])(void) = {
 	ct_args_suite,
 	filter_suite,
 	loop_suite,
+	log_suite,
 };
 
 int main(void)

@@ -20,5 +20,6 @@ Suite *bpf_suite(void);
 Suite *ct_args_suite(void);
 Suite *filter_suite(void);
 Suite *loop_suite(void);
+Suite *log_suite(void);
 
 #endif
