@@ -23,6 +23,7 @@ static Suite *(*const suites[])(void) = {
 	filter_suite,
 	loop_suite,
 	log_suite,
+	process_suite,
 };
 
 int main(void)

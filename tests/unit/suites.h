@@ -21,5 +21,6 @@ Suite *ct_args_suite(void);
 Suite *filter_suite(void);
 Suite *loop_suite(void);
 Suite *log_suite(void);
+Suite *process_suite(void);
 
 #endif
