@@ -21,6 +21,9 @@ static Suite *(*const suites[])(void) = {
 	bpf_suite,
 	ct_args_suite,
 	filter_suite,
+	loop_suite,
+	log_suite,
+	process_suite,
 };
 
 int main(void)

@@ -19,5 +19,8 @@ Suite *expect_suite(void);
 Suite *bpf_suite(void);
 Suite *ct_args_suite(void);
 Suite *filter_suite(void);
+Suite *loop_suite(void);
+Suite *log_suite(void);
+Suite *process_suite(void);
 
 #endif
