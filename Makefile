@@ -36,8 +36,8 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # ---- sources ------------------------------------------------------------
 NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
-CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
-	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
+CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/file.c \
+	ct/decode.c ct/encode.c ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
 	ct/bpf.c ct/bpf_vm.c ct/event.c
 SYNC_SRCS =
@@ -46,7 +46,7 @@ LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
-	ct/expect_table.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
+	ct/expect_table.h ct/file.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
 	ct/proto.h ct/stats.h ct/table.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
@@ -137,7 +137,8 @@ ct/filter.o: ct/filter.c ct/filter.h ct/entry.h ct/proto.h ct/table.h \
 ct/out.o: ct/out.c ct/out.h ct/entry.h nl/copy.h
 ct/format.o: ct/format.c ct/format.h ct/out.h ct/entry.h ct/labels.h ct/proto.h \
 	ct/stats.h nl/attr.h nl/reply.h $(NL_UAPI)
-ct/labels.o: ct/labels.c ct/labels.h
+ct/labels.o: ct/labels.c ct/labels.h ct/file.h
+ct/file.o: ct/file.c ct/file.h
 ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
 ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
