@@ -40,14 +40,17 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/file.c \
 	ct/decode.c ct/encode.c ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
 	ct/bpf.c ct/bpf_vm.c ct/event.c
-SYNC_SRCS =
+SYNC_SRCS = sync/config.c sync/config_lex.c sync/config_general.c \
+	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
+	sync/config_check.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/file.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
-	ct/proto.h ct/stats.h ct/table.h
+	ct/proto.h ct/stats.h ct/table.h sync/config.h sync/config_int.h \
+	sync/config_lex.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -64,7 +67,9 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_format.c tests/unit/check_labels.c \
 	tests/unit/check_ct_codec.c \
 	tests/unit/check_ct_args.c tests/unit/check_filter.c \
-	tests/unit/check_expect.c tests/unit/check_bpf.c $(CT_ARGS_SRCS)
+	tests/unit/check_expect.c tests/unit/check_bpf.c \
+	tests/unit/check_config.c tests/unit/check_config_rules.c \
+	$(CT_ARGS_SRCS)
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -160,6 +165,15 @@ ct/event.o: ct/event.c ct/event.h ct/bpf.h ct/decode.h ct/entry.h \
 	nl/attr.h nl/sock.h $(NL_UAPI)
 ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 	ct/entry.h ct/format.h ct/labels.h ct/stats.h ct/proto.h
+CONF_H = sync/config.h sync/config_int.h sync/config_lex.h ct/entry.h
+sync/config.o: sync/config.c $(CONF_H) ct/file.h
+sync/config_lex.o: sync/config_lex.c sync/config_lex.h sync/config.h \
+	ct/entry.h
+sync/config_general.o: sync/config_general.c $(CONF_H)
+sync/config_filter.o: sync/config_filter.c $(CONF_H)
+sync/config_sync.o: sync/config_sync.c $(CONF_H)
+sync/config_helper.o: sync/config_helper.c $(CONF_H)
+sync/config_check.o: sync/config_check.c $(CONF_H)
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -187,13 +201,13 @@ check-builds:
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h
+		tests/unit/fixture.h tests/unit/check_config.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h
+		tests/unit/fixture.h tests/unit/check_config.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
