@@ -37,12 +37,13 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 # ---- sources ------------------------------------------------------------
 NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
-	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c \
-	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
-	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
-	ct/bpf.c ct/bpf_vm.c ct/event.c
+	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c ct/table.c ct/stats.c \
+	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
+	ct/expect_format.c ct/bpf.c ct/bpf_vm.c ct/event.c ct/file.c
 SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
-	sync/process.c
+	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
+	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
+	sync/config_check.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -50,7 +51,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
 	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
-	sync/loop_int.h sync/process.h
+	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
+	sync/config_lex.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -68,8 +70,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_ct_codec.c \
 	tests/unit/check_ct_args.c tests/unit/check_filter.c \
 	tests/unit/check_expect.c tests/unit/check_bpf.c \
-	tests/unit/check_loop.c tests/unit/check_log.c \
-	tests/unit/check_process.c $(CT_ARGS_SRCS)
+	tests/unit/check_loop.c tests/unit/check_log.c tests/unit/check_process.c \
+	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -147,7 +149,8 @@ ct/format.o: ct/format.c $(CT_FORMAT_H)
 ct/format_xml.o: ct/format_xml.c $(CT_FORMAT_H)
 ct/format_save.o: ct/format_save.c $(CT_FORMAT_H)
 ct/format_json.o: ct/format_json.c $(CT_FORMAT_H)
-ct/labels.o: ct/labels.c ct/labels.h
+ct/labels.o: ct/labels.c ct/labels.h ct/file.h
+ct/file.o: ct/file.c ct/file.h
 ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
 ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
@@ -174,6 +177,15 @@ sync/loop_timer.o: sync/loop_timer.c sync/loop.h sync/loop_int.h
 sync/loop_signal.o: sync/loop_signal.c sync/loop.h sync/loop_int.h
 sync/log.o: sync/log.c sync/log.h
 sync/process.o: sync/process.c sync/process.h
+CONF_H = sync/config.h sync/config_int.h sync/config_lex.h ct/entry.h
+sync/config.o: sync/config.c $(CONF_H) ct/file.h
+sync/config_lex.o: sync/config_lex.c sync/config_lex.h sync/config.h \
+	ct/entry.h
+sync/config_general.o: sync/config_general.c $(CONF_H)
+sync/config_filter.o: sync/config_filter.c $(CONF_H)
+sync/config_sync.o: sync/config_sync.c $(CONF_H)
+sync/config_helper.o: sync/config_helper.c $(CONF_H)
+sync/config_check.o: sync/config_check.c $(CONF_H)
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -201,13 +213,13 @@ check-builds:
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h
+		tests/unit/fixture.h tests/unit/check_config.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h
+		tests/unit/fixture.h tests/unit/check_config.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)

@@ -21,9 +21,7 @@ static Suite *(*const suites[])(void) = {
 	bpf_suite,
 	ct_args_suite,
 	filter_suite,
-	loop_suite,
-	log_suite,
-	process_suite,
+	loop_suite, log_suite, process_suite, config_suite,
 };
 
 int main(void)
