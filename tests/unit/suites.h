@@ -19,6 +19,7 @@ Suite *expect_suite(void);
 Suite *bpf_suite(void);
 Suite *ct_args_suite(void);
 Suite *filter_suite(void);
+Suite *pack_suite(void);
 Suite *hash_suite(void);
 
 #endif
