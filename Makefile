@@ -40,14 +40,14 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
 	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
 	ct/bpf.c ct/bpf_vm.c ct/event.c ct/pack.c
-SYNC_SRCS = sync/hash.c
+SYNC_SRCS = sync/hash.c sync/cache.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
-	ct/proto.h ct/stats.h ct/table.h ct/pack.h sync/hash.h
+	ct/proto.h ct/stats.h ct/table.h ct/pack.h sync/hash.h sync/cache.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -66,7 +66,7 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_ct_args.c tests/unit/check_filter.c \
 	tests/unit/check_expect.c tests/unit/check_bpf.c \
 	tests/unit/check_pack.c tests/unit/check_hash.c \
-	$(CT_ARGS_SRCS)
+	tests/unit/check_cache.c $(CT_ARGS_SRCS)
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -163,6 +163,8 @@ ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 	ct/entry.h ct/format.h ct/labels.h ct/stats.h ct/proto.h
 ct/pack.o: ct/pack.c ct/pack.h ct/entry.h ct/expect.h ct/proto.h
 sync/hash.o: sync/hash.c sync/hash.h
+sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
+	ct/expect.h
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -280,6 +282,16 @@ build/compat/fmtdump: tests/compat/fmtdump.c $(LIB_SRCS) ct/format.h \
 check-format-diff: build/compat/fmtdump
 	FMTDUMP=build/compat/fmtdump tests/compat/format_diff.sh
 .PHONY: check-format-diff
+
+# conntrackd's cache memory per flow, a figure to read (tests/bench)
+build/bench/cache_mem: tests/bench/cache_mem.c $(LIB_SRCS) ct/pack.h \
+		ct/proto.h sync/cache.h sync/hash.h
+	mkdir -p build/bench
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/cache_mem.c $(LIB_SRCS)
+
+bench-cache: build/bench/cache_mem
+	build/bench/cache_mem
+.PHONY: bench-cache
 
 # build, then create and list flows in a scratch namespace (root)
 demo: all

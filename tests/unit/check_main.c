@@ -23,6 +23,7 @@ static Suite *(*const suites[])(void) = {
 	filter_suite,
 	pack_suite,
 	hash_suite,
+	cache_suite,
 };
 
 int main(void)

@@ -21,5 +21,6 @@ Suite *ct_args_suite(void);
 Suite *filter_suite(void);
 Suite *pack_suite(void);
 Suite *hash_suite(void);
+Suite *cache_suite(void);
 
 #endif
