@@ -39,11 +39,11 @@ NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c ct/table.c ct/stats.c \
 	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
-	ct/expect_format.c ct/bpf.c ct/bpf_vm.c ct/event.c ct/file.c
+	ct/expect_format.c ct/bpf.c ct/bpf_vm.c ct/event.c ct/file.c ct/pack.c
 SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
-	sync/config_check.c
+	sync/config_check.c sync/hash.c sync/cache.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -52,7 +52,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
 	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
-	sync/config_lex.h
+	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -71,7 +71,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_ct_args.c tests/unit/check_filter.c \
 	tests/unit/check_expect.c tests/unit/check_bpf.c \
 	tests/unit/check_loop.c tests/unit/check_log.c tests/unit/check_process.c \
-	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c
+	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c \
+	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_cache.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -186,6 +187,10 @@ sync/config_filter.o: sync/config_filter.c $(CONF_H)
 sync/config_sync.o: sync/config_sync.c $(CONF_H)
 sync/config_helper.o: sync/config_helper.c $(CONF_H)
 sync/config_check.o: sync/config_check.c $(CONF_H)
+ct/pack.o: ct/pack.c ct/pack.h ct/entry.h ct/expect.h ct/proto.h
+sync/hash.o: sync/hash.c sync/hash.h
+sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
+	ct/expect.h
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -303,6 +308,16 @@ build/compat/fmtdump: tests/compat/fmtdump.c $(LIB_SRCS) ct/format.h \
 check-format-diff: build/compat/fmtdump
 	FMTDUMP=build/compat/fmtdump tests/compat/format_diff.sh
 .PHONY: check-format-diff
+
+# conntrackd's cache memory per flow, a figure to read (tests/bench)
+build/bench/cache_mem: tests/bench/cache_mem.c $(LIB_SRCS) ct/pack.h \
+		ct/proto.h sync/cache.h sync/hash.h
+	mkdir -p build/bench
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/cache_mem.c $(LIB_SRCS)
+
+bench-cache: build/bench/cache_mem
+	build/bench/cache_mem
+.PHONY: bench-cache
 
 # build, then create and list flows in a scratch namespace (root)
 demo: all

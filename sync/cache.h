@@ -55,7 +55,8 @@ struct sync_cache_obj {
 	uint8_t key_len;		/* (cache's) */
 	uint8_t status;			/* enum sync_obj_status */
 	uint8_t mark;			/* free for the owner (resync sweep) */
-	uint8_t pad[3];
+	uint8_t extra8;			/* extra area / 8 (cache's) */
+	uint8_t pad[2];
 	/* then: extra area, then key bytes */
 };
 

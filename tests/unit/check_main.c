@@ -21,7 +21,8 @@ static Suite *(*const suites[])(void) = {
 	bpf_suite,
 	ct_args_suite,
 	filter_suite,
-	loop_suite, log_suite, process_suite, config_suite,
+	loop_suite, log_suite, process_suite, config_suite, pack_suite, hash_suite, \
+	cache_suite,
 };
 
 int main(void)

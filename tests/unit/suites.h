@@ -23,5 +23,8 @@ Suite *loop_suite(void);
 Suite *log_suite(void);
 Suite *process_suite(void);
 Suite *config_suite(void);
+Suite *pack_suite(void);
+Suite *hash_suite(void);
+Suite *cache_suite(void);
 
 #endif
