@@ -39,13 +39,13 @@ NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
 	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
-	ct/bpf.c ct/bpf_vm.c ct/event.c
+	ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c
 SYNC_SRCS =
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
-	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
-	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
+	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/bpf_emit.h ct/decode.h \
+	ct/encode.h ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
 	ct/proto.h ct/stats.h ct/table.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
@@ -82,7 +82,7 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/format.c ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
-	ct/bpf_vm.c
+	ct/bpf_emit.c ct/bpf_vm.c
 
 MANPAGES = man/conntrack.8
 
@@ -153,7 +153,9 @@ ct/expect_codec.o: ct/expect_codec.c ct/expect_codec.h ct/expect.h \
 ct/expect_table.o: ct/expect_table.c ct/expect_table.h ct/expect_codec.h \
 	ct/expect.h ct/entry.h ct/encode.h ct/stats.h nl/attr.h nl/msg.h \
 	nl/reply.h nl/sock.h $(NL_UAPI)
-ct/bpf.o: ct/bpf.c ct/bpf.h ct/entry.h ct/filter.h ct/proto.h $(NL_UAPI)
+ct/bpf.o: ct/bpf.c ct/bpf.h ct/bpf_emit.h ct/entry.h ct/filter.h ct/proto.h \
+	$(NL_UAPI)
+ct/bpf_emit.o: ct/bpf_emit.c ct/bpf_emit.h ct/bpf.h $(NL_UAPI)
 ct/bpf_vm.o: ct/bpf_vm.c ct/bpf.h $(NL_UAPI)
 ct/event.o: ct/event.c ct/event.h ct/bpf.h ct/decode.h ct/entry.h \
 	nl/attr.h nl/sock.h $(NL_UAPI)
