@@ -40,14 +40,15 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
 	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
 	ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c
-SYNC_SRCS =
+SYNC_SRCS = sync/filter.c sync/filter_bpf.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/bpf_emit.h ct/decode.h \
 	ct/encode.h ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
-	ct/proto.h ct/stats.h ct/table.h
+	ct/proto.h ct/stats.h ct/table.h sync/config.h sync/filter.h \
+	sync/filter_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -64,7 +65,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_format.c tests/unit/check_labels.c \
 	tests/unit/check_ct_codec.c \
 	tests/unit/check_ct_args.c tests/unit/check_filter.c \
-	tests/unit/check_expect.c tests/unit/check_bpf.c $(CT_ARGS_SRCS)
+	tests/unit/check_expect.c tests/unit/check_bpf.c \
+	tests/unit/check_sync_filter.c $(CT_ARGS_SRCS)
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -159,6 +161,10 @@ ct/bpf_emit.o: ct/bpf_emit.c ct/bpf_emit.h ct/bpf.h $(NL_UAPI)
 ct/bpf_vm.o: ct/bpf_vm.c ct/bpf.h $(NL_UAPI)
 ct/event.o: ct/event.c ct/event.h ct/bpf.h ct/decode.h ct/entry.h \
 	nl/attr.h nl/sock.h $(NL_UAPI)
+SYNC_FILTER_H = sync/filter.h sync/filter_int.h sync/config.h ct/bpf.h \
+	ct/entry.h ct/expect.h
+sync/filter.o: sync/filter.c $(SYNC_FILTER_H)
+sync/filter_bpf.o: sync/filter_bpf.c $(SYNC_FILTER_H) ct/bpf_emit.h $(NL_UAPI)
 ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 	ct/entry.h ct/format.h ct/labels.h ct/stats.h ct/proto.h
 
