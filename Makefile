@@ -71,6 +71,7 @@ NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
+SFTOOL_SRCS = tests/netns/sftool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
@@ -243,8 +244,15 @@ build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) $(LIB_SRCS) ct/event.h \
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EVTOOL_SRCS) $(CT_ARGS_SRCS) \
 		$(LIB_SRCS)
 
+# sftool: conntrackd's Filter and its BPF program against real events
+# (t_sync_filter.sh)
+build/netns/sftool: $(SFTOOL_SRCS) $(LIB_SRCS) sync/filter.h sync/config.h \
+		ct/event.h ct/bpf.h ct/format.h ct/entry.h nl/sock.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SFTOOL_SRCS) $(LIB_SRCS)
+
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
-		build/netns/evtool
+		build/netns/evtool build/netns/sftool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous
