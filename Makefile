@@ -39,11 +39,13 @@ NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c ct/table.c ct/stats.c \
 	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
-	ct/expect_format.c ct/bpf.c ct/bpf_vm.c ct/event.c ct/file.c ct/pack.c
+	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
+	ct/pack.c
 SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
-	sync/config_check.c sync/hash.c sync/cache.c
+	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
+	sync/filter_bpf.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -52,7 +54,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
 	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
-	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h
+	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
+	sync/filter.h sync/filter_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -72,15 +75,17 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_expect.c tests/unit/check_bpf.c \
 	tests/unit/check_loop.c tests/unit/check_log.c tests/unit/check_process.c \
 	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c \
-	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_cache.c
+	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_cache.c \
+	tests/unit/check_sync_filter.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
+SFTOOL_SRCS = tests/netns/sftool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats
+	stats sync_filter
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -91,7 +96,7 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
-	ct/bpf_vm.c
+	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c
 
 MANPAGES = man/conntrack.8
 
@@ -167,10 +172,16 @@ ct/expect_codec.o: ct/expect_codec.c ct/expect_codec.h ct/expect.h \
 ct/expect_table.o: ct/expect_table.c ct/expect_table.h ct/expect_codec.h \
 	ct/expect.h ct/entry.h ct/encode.h ct/stats.h nl/attr.h nl/msg.h \
 	nl/reply.h nl/sock.h $(NL_UAPI)
-ct/bpf.o: ct/bpf.c ct/bpf.h ct/entry.h ct/filter.h ct/proto.h $(NL_UAPI)
+ct/bpf.o: ct/bpf.c ct/bpf.h ct/bpf_emit.h ct/entry.h ct/filter.h ct/proto.h \
+	$(NL_UAPI)
+ct/bpf_emit.o: ct/bpf_emit.c ct/bpf_emit.h ct/bpf.h $(NL_UAPI)
 ct/bpf_vm.o: ct/bpf_vm.c ct/bpf.h $(NL_UAPI)
 ct/event.o: ct/event.c ct/event.h ct/bpf.h ct/decode.h ct/entry.h \
 	nl/attr.h nl/sock.h $(NL_UAPI)
+SYNC_FILTER_H = sync/filter.h sync/filter_int.h sync/config.h ct/bpf.h \
+	ct/entry.h ct/expect.h
+sync/filter.o: sync/filter.c $(SYNC_FILTER_H)
+sync/filter_bpf.o: sync/filter_bpf.c $(SYNC_FILTER_H) ct/bpf_emit.h $(NL_UAPI)
 ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 	ct/entry.h ct/format.h ct/labels.h ct/stats.h ct/proto.h
 sync/loop.o: sync/loop.c sync/loop.h sync/loop_int.h
@@ -267,8 +278,15 @@ build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) $(LIB_SRCS) ct/event.h \
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EVTOOL_SRCS) $(CT_ARGS_SRCS) \
 		$(LIB_SRCS)
 
+# sftool: conntrackd's Filter and its BPF program against real events
+# (t_sync_filter.sh)
+build/netns/sftool: $(SFTOOL_SRCS) $(LIB_SRCS) sync/filter.h sync/config.h \
+		ct/event.h ct/bpf.h ct/format.h ct/entry.h nl/sock.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SFTOOL_SRCS) $(LIB_SRCS)
+
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
-		build/netns/evtool
+		build/netns/evtool build/netns/sftool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous

@@ -22,7 +22,7 @@ static Suite *(*const suites[])(void) = {
 	ct_args_suite,
 	filter_suite,
 	loop_suite, log_suite, process_suite, config_suite, pack_suite, hash_suite, \
-	cache_suite,
+	cache_suite, sync_filter_suite,
 };
 
 int main(void)

@@ -26,5 +26,6 @@ Suite *config_suite(void);
 Suite *pack_suite(void);
 Suite *hash_suite(void);
 Suite *cache_suite(void);
+Suite *sync_filter_suite(void);
 
 #endif
