@@ -35,7 +35,8 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
 # ---- sources ------------------------------------------------------------
-NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
+NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c \
+	nl/step.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c ct/table.c ct/stats.c \
 	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
@@ -45,7 +46,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
-	sync/filter_bpf.c
+	sync/filter_bpf.c sync/ctl.c sync/kernel.c sync/dump.c sync/report.c \
+	sync/stats_mode.c sync/daemon.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -55,7 +57,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
 	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
-	sync/filter.h sync/filter_int.h
+	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
+	sync/dump.h sync/report.h sync/daemon.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -65,7 +68,10 @@ CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
 	cmd/ct_load.c cmd/ct_lex.c cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c \
 	$(CT_ARGS_SRCS)
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
-PROGS = conntrack
+CTD_ARGS_SRCS = cmd/ctd_args.c
+CONNTRACKD_SRCS = cmd/conntrackd.c $(CTD_ARGS_SRCS)
+CONNTRACKD_OBJS = $(CONNTRACKD_SRCS:.c=.o)
+PROGS = conntrack conntrackd
 
 UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c \
 	tests/unit/check_msg.c tests/unit/check_reply.c \
@@ -76,6 +82,7 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_loop.c tests/unit/check_log.c tests/unit/check_process.c \
 	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c \
 	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_cache.c \
+	tests/unit/check_ctd_args.c $(CTD_ARGS_SRCS) \
 	tests/unit/check_sync_filter.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
@@ -113,6 +120,9 @@ librawct.a: $(LIB_OBJS)
 
 conntrack: $(CONNTRACK_OBJS) librawct.a
 	$(CC) $(CFLAGS) $(THREADS) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CONNTRACK_OBJS) librawct.a
+
+conntrackd: $(CONNTRACKD_OBJS) librawct.a
+	$(CC) $(CFLAGS) $(THREADS) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CONNTRACKD_OBJS) librawct.a
 
 # header dependencies (keep in step with the #includes)
 NL_UAPI = nl/uapi.h
@@ -199,6 +209,23 @@ sync/config_sync.o: sync/config_sync.c $(CONF_H)
 sync/config_helper.o: sync/config_helper.c $(CONF_H)
 sync/config_check.o: sync/config_check.c $(CONF_H)
 ct/pack.o: ct/pack.c ct/pack.h ct/entry.h ct/expect.h ct/proto.h
+nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
+SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
+	sync/process.h ct/entry.h ct/event.h ct/expect.h
+sync/ctl.o: sync/ctl.c sync/ctl.h sync/loop.h
+sync/kernel.o: sync/kernel.c sync/kernel.h $(SYNC_DAEMON_H) sync/filter.h \
+	ct/batch.h ct/bpf.h ct/decode.h ct/expect_codec.h ct/expect_table.h \
+	ct/table.h nl/msg.h nl/sock.h nl/step.h $(NL_UAPI)
+sync/dump.o: sync/dump.c sync/dump.h sync/cache.h sync/ctl.h ct/entry.h \
+	ct/expect.h ct/expect_format.h ct/format.h ct/pack.h
+sync/report.o: sync/report.c sync/report.h sync/cache.h $(SYNC_DAEMON_H)
+sync/stats_mode.o: sync/stats_mode.c $(SYNC_DAEMON_H) sync/cache.h \
+	sync/ctl.h sync/dump.h sync/report.h ct/format.h ct/pack.h
+sync/daemon.o: sync/daemon.c $(SYNC_DAEMON_H) sync/ctl.h sync/filter.h \
+	sync/hash.h sync/kernel.h sync/report.h
+cmd/ctd_args.o: cmd/ctd_args.c cmd/ctd_args.h sync/ctl.h
+cmd/conntrackd.o: cmd/conntrackd.c cmd/ctd_args.h $(SYNC_DAEMON_H) \
+	sync/ctl.h
 sync/hash.o: sync/hash.c sync/hash.h
 sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
 	ct/expect.h
@@ -446,7 +473,7 @@ uninstall:
 		rm -f $(DESTDIR)$(MANDIR)/man8/`basename $$m`; done
 
 clean:
-	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) librawct.a $(PROGS)
+	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) $(CONNTRACKD_OBJS) librawct.a $(PROGS)
 	rm -rf build
 
 .PHONY: all test check check-asan check-builds check-netns check-compat fuzz fuzz-build fuzz-replay \

@@ -23,6 +23,7 @@ static Suite *(*const suites[])(void) = {
 	filter_suite,
 	loop_suite, log_suite, process_suite, config_suite, pack_suite, hash_suite, \
 	cache_suite, sync_filter_suite,
+	ctd_args_suite,
 };
 
 int main(void)

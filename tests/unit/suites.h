@@ -28,4 +28,6 @@ Suite *hash_suite(void);
 Suite *cache_suite(void);
 Suite *sync_filter_suite(void);
 
+Suite *ctd_args_suite(void);
+
 #endif
