@@ -174,6 +174,7 @@ static uint64_t uv_max(unsigned int len)
 	return len >= 8 ? UINT64_MAX : (1ULL << (8 * len)) - 1;
 }
 
+/* The K_UV integers: 2, 4 or 8 bytes in host order. */
 static uint64_t load_uint(const uint8_t *p, unsigned int len)
 {
 	uint16_t v16;
@@ -183,8 +184,7 @@ static uint64_t load_uint(const uint8_t *p, unsigned int len)
 	switch (len) {
 	case 2: memcpy(&v16, p, 2); return v16;
 	case 4: memcpy(&v32, p, 4); return v32;
-	case 8: memcpy(&v64, p, 8); return v64;
-	default: return *p;
+	default: memcpy(&v64, p, 8); return v64;
 	}
 }
 
@@ -196,8 +196,7 @@ static void store_uint(uint8_t *p, unsigned int len, uint64_t v)
 	switch (len) {
 	case 2: memcpy(p, &v16, 2); break;
 	case 4: memcpy(p, &v32, 4); break;
-	case 8: memcpy(p, &v, 8); break;
-	default: *p = (uint8_t)v; break;
+	default: memcpy(p, &v, 8); break;
 	}
 }
 
