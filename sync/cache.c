@@ -63,8 +63,9 @@ int sync_cache_new(struct sync_cache **out, const struct sync_cache_conf *cf)
 	return 0;
 }
 
-/* Everything goes, the release callback first: no counters move. */
-static void drop_all(struct sync_cache *c)
+/* Everything goes, the release callback first. With @count, each
+ * object that is not DEAD counts as a deletion, as upstream's flush. */
+static void drop_all(struct sync_cache *c, int count)
 {
 	for (uint32_t b = 0; b < c->buckets; b++) {
 		struct sync_cache_obj *o = c->bucket[b], *next;
@@ -73,20 +74,24 @@ static void drop_all(struct sync_cache *c)
 		for (; o; o = next) {
 			next = o->next;
 			c->count--;
+			c->stats.objects--;
+			if (o->status != SYNC_OBJ_DEAD) {
+				c->stats.active--;
+				c->stats.del_ok += (uint32_t)count;
+			}
 			if (c->release)
 				c->release(c, o, c->arg);
 			free(o->body);
 			free(o);
 		}
 	}
-	c->stats.active = 0;
 }
 
 void sync_cache_free(struct sync_cache *c)
 {
 	if (!c)
 		return;
-	drop_all(c);
+	drop_all(c, 0);
 	free(c->bucket);
 	free(c);
 }
@@ -257,9 +262,20 @@ int sync_cache_update(struct sync_cache *c, struct sync_cache_obj *o,
 	}
 	o->body_len = (uint16_t)body_len;
 	o->lastupdate = now;
+	if (o->status == SYNC_OBJ_DEAD)
+		c->stats.active++;
 	o->status = SYNC_OBJ_ALIVE;
 	c->stats.upd_ok++;
 	return 0;
+}
+
+void sync_cache_set_dead(struct sync_cache *c, struct sync_cache_obj *o)
+{
+	if (o->status == SYNC_OBJ_DEAD)
+		return;
+	o->status = SYNC_OBJ_DEAD;
+	c->stats.active--;
+	c->stats.del_ok++;
 }
 
 void sync_cache_del(struct sync_cache *c, struct sync_cache_obj *o)
@@ -273,16 +289,19 @@ void sync_cache_del(struct sync_cache *c, struct sync_cache_obj *o)
 	*pp = o->next;
 	if (c->release)
 		c->release(c, o, c->arg);
+	c->count--;
+	c->stats.objects--;
+	if (o->status != SYNC_OBJ_DEAD) {
+		c->stats.active--;
+		c->stats.del_ok++;
+	}
 	free(o->body);
 	free(o);
-	c->count--;
-	c->stats.active--;
-	c->stats.del_ok++;
 }
 
 void sync_cache_flush(struct sync_cache *c)
 {
-	drop_all(c);
+	drop_all(c, 1);
 	c->stats.flush++;
 }
 

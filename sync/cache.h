@@ -62,7 +62,7 @@ struct sync_cache_obj {
 
 /* Counters of one cache (`conntrackd -s cache` and `-s` lines). */
 struct sync_cache_stats {
-	uint32_t active;		/* objects now (incl. DEAD) */
+	uint32_t active;		/* objects now that are not DEAD */
 	uint32_t add_ok, add_fail;
 	uint32_t add_fail_enomem;	/* "no memory available" */
 	uint32_t add_fail_enospc;	/* "no space left in cache" */
@@ -72,7 +72,7 @@ struct sync_cache_stats {
 	uint32_t del_fail_enoent;	/* counted by the owner */
 	uint32_t commit_ok, commit_fail; /* counted by the owner */
 	uint32_t flush;
-	uint32_t objects;		/* total objects added since start */
+	uint32_t objects;		/* objects now, DEAD ones included */
 };
 
 struct sync_cache;
@@ -129,10 +129,16 @@ int sync_cache_add(struct sync_cache *c, const void *key, size_t key_len,
 int sync_cache_update(struct sync_cache *c, struct sync_cache_obj *o,
 		      const void *body, size_t body_len, uint32_t now);
 
-/* Release and free @o (del_ok++). */
+/* Release and free @o (del_ok++, active--, unless it was DEAD). */
 void sync_cache_del(struct sync_cache *c, struct sync_cache_obj *o);
 
-/* Release and free every object (flush++). */
+/* Marks @o DEAD (gone from the kernel, kept while the mode needs it):
+ * counted as a deletion (del_ok++, active--), as upstream does; a DEAD
+ * object that is updated is alive again (active++). */
+void sync_cache_set_dead(struct sync_cache *c, struct sync_cache_obj *o);
+
+/* Release and free every object, each one not DEAD counted as a
+ * deletion, then flush++. */
 void sync_cache_flush(struct sync_cache *c);
 
 /* Accessors: the key and body bytes (valid until the object is updated

@@ -178,21 +178,40 @@ START_TEST(add_find_update_del)
 	ck_assert_uint_eq(o->lifetime, 100);
 	ck_assert_uint_eq(o->lastupdate, 200);
 	ck_assert(!memcmp(sync_cache_obj_body(o), "hello world!", 12));
-	o->status = SYNC_OBJ_DEAD;
+	/* DEAD: a deletion as upstream counts it, still in the table */
+	sync_cache_set_dead(c, o);
+	ck_assert_uint_eq(o->status, SYNC_OBJ_DEAD);
+	ck_assert_uint_eq(st->del_ok, 1);
+	ck_assert_uint_eq(st->active, 1);
+	ck_assert_uint_eq(st->objects, 2);
+	sync_cache_set_dead(c, o);
+	ck_assert_uint_eq(st->del_ok, 1);
+	ck_assert_ptr_eq(sync_cache_find(c, "abc", 3), o);
 	ck_assert_int_eq(sync_cache_update(c, o, "back", 4, 201), 0);
 	ck_assert_uint_eq(o->status, SYNC_OBJ_ALIVE);
 	ck_assert_uint_eq(st->upd_ok, 2);
+	ck_assert_uint_eq(st->active, 2);
 
 	sync_cache_del(c, o);
 	ck_assert_uint_eq(s.calls, 1);
 	ck_assert_uint_eq(s.keysum, 'a');
 	ck_assert_ptr_null(sync_cache_find(c, "abc", 3));
-	ck_assert_uint_eq(st->del_ok, 1);
+	ck_assert_uint_eq(st->del_ok, 2);
 	ck_assert_uint_eq(st->active, 1);
-	ck_assert_uint_eq(st->objects, 2);
+	ck_assert_uint_eq(st->objects, 1);
+	/* deleting a DEAD object counts nothing more */
+	o = sync_cache_find(c, "abcd", 4);
+	ck_assert_ptr_nonnull(o);
+	sync_cache_set_dead(c, o);
+	ck_assert_uint_eq(st->active, 0);
+	sync_cache_del(c, o);
+	ck_assert_uint_eq(st->del_ok, 3);
+	ck_assert_uint_eq(st->active, 0);
+	ck_assert_uint_eq(st->objects, 0);
+	ck_assert_int_eq(sync_cache_add(c, "xyz", 3, "1", 1, 300, NULL), 0);
 	ck_assert_uint_eq(sync_cache_count(c), 1);
 	sync_cache_free(c);
-	ck_assert_uint_eq(s.calls, 2);
+	ck_assert_uint_eq(s.calls, 3);
 }
 END_TEST
 
@@ -272,16 +291,17 @@ START_TEST(counters_and_flush)
 	ck_assert_uint_eq(st->active, 0);
 	ck_assert_uint_eq(st->flush, 1);
 	ck_assert_uint_eq(st->add_ok, 10);
-	ck_assert_uint_eq(st->objects, 10);
+	ck_assert_uint_eq(st->objects, 0);
 	ck_assert_uint_eq(st->upd_ok, 3);
-	ck_assert_uint_eq(st->del_ok, 2);
+	/* 2 deleted one by one, 8 by the flush (upstream's cache_flush) */
+	ck_assert_uint_eq(st->del_ok, 10);
 	ck_assert_ptr_null(find_id(c, 0));
 	/* the owner's counters are the owner's */
 	st->upd_fail_enoent++;
 	ck_assert_uint_eq(sync_cache_stats(c)->upd_fail_enoent, 1);
 	fill(c, 0, 5);
 	ck_assert_uint_eq(st->active, 5);
-	ck_assert_uint_eq(st->objects, 15);
+	ck_assert_uint_eq(st->objects, 5);
 	sync_cache_free(c);
 	ck_assert_uint_eq(s.calls, 15);
 }
