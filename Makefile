@@ -77,7 +77,7 @@ EVTOOL_SRCS = tests/netns/evtool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats
+	stats conf
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
