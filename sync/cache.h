@@ -55,7 +55,8 @@ struct sync_cache_obj {
 	uint8_t key_len;		/* (cache's) */
 	uint8_t status;			/* enum sync_obj_status */
 	uint8_t mark;			/* free for the owner (resync sweep) */
-	uint8_t pad[3];
+	uint8_t extra8;			/* extra area / 8 (cache's) */
+	uint8_t pad[2];
 	/* then: extra area, then key bytes */
 };
 
@@ -77,7 +78,9 @@ struct sync_cache_stats {
 struct sync_cache;
 
 /* Called just before an object is freed (by sync_cache_del, _flush or
- * _free) so the owner can unlink it from its queues and timers. */
+ * _free) so the owner can unlink it from its queues and timers; the
+ * object is already out of its chain, and the callback must not add or
+ * delete objects of this cache. */
 typedef void (*sync_cache_release_cb)(struct sync_cache *c,
 				      struct sync_cache_obj *o, void *arg);
 
@@ -92,7 +95,7 @@ struct sync_cache_conf {
 };
 
 /* Returns 0 and *@out, or -EINVAL (no buckets, limit 0, name too long:
- * 31 bytes at most) or -ENOMEM. */
+ * 31 bytes at most, NULL as ""; extra over 2040 bytes) or -ENOMEM. */
 int sync_cache_new(struct sync_cache **out, const struct sync_cache_conf *cf);
 /* Releases and frees every object, then the cache; accepts NULL. */
 void sync_cache_free(struct sync_cache *c);
@@ -109,8 +112,9 @@ struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
  * sync_cache_add - a new object (status NEW, lifetime = lastupdate =
  * @now) with a copy of @key and @body. Returns 0 and *@out (may be
  * NULL), -EEXIST if the key is present (not counted as a failure),
- * -ENOSPC at HashLimit, -ENOMEM, -EINVAL for a key over CT_KEY_MAX or a
- * body over CT_PACK_MAX bytes; failures counted.
+ * -ENOSPC at HashLimit, -ENOMEM, -EINVAL for a key of 0 or over
+ * CT_KEY_MAX bytes, a body over CT_PACK_MAX bytes, or a NULL key (or
+ * body with a length); failures counted.
  */
 int sync_cache_add(struct sync_cache *c, const void *key, size_t key_len,
 		   const void *body, size_t body_len, uint32_t now,
@@ -145,7 +149,8 @@ uint32_t sync_cache_count(const struct sync_cache *c);
 /*
  * sync_cache_iter - call @cb on the objects of whole buckets starting at
  * bucket *@cursor (0 to begin) until about @budget objects were visited
- * (a bucket is never cut), then store where to go on in *@cursor. @cb may
+ * (a bucket is never cut; at least one bucket per call, so budget 0 walks
+ * one), then store where to go on in *@cursor. @cb may
  * sync_cache_del() the object it is given (and only that one); it
  * returns 0 to go on or a negative errno to stop (returned, *@cursor
  * then points at the next bucket). Returns 1 if buckets remain, 0 when

@@ -36,18 +36,33 @@
 struct sync_filter;
 
 /* Builds the filter of @cf (copied: @cf may go away). NULL or an empty
- * filter accepts everything. Returns 0 and *@out, or -ENOMEM. */
+ * filter accepts every flow that has its addresses. Returns 0 and *@out,
+ * -ENOMEM, or -EINVAL for a network that is neither AF_INET nor AF_INET6
+ * or whose prefix is longer than its family's addresses. */
 int sync_filter_new(struct sync_filter **out,
 		    const struct sync_conf_filter *cf);
 void sync_filter_free(struct sync_filter *f);
 
-/* Whether the flow @e passes (true: cache and replicate it). */
+/* Whether the flow @e passes (true: cache and replicate it). The flow's
+ * family is its orig tuple's; without a source address of that family in
+ * both tuples it is dropped, whatever the filter (upstream's
+ * ct_filter_sanity_check; @f may be NULL). Protocol and State look at the
+ * orig tuple's protocol (0 without one). */
 bool sync_filter_match(const struct sync_filter *f, const struct ct_entry *e);
 
 /*
- * sync_filter_bpf - the filter as a socket filter for the conntrack
- * event socket. Returns 0, -E2BIG when it does not fit CT_BPF_MAXINSNS
- * (the caller falls back to userspace filtering and logs it), -EINVAL.
+ * sync_filter_bpf - the filter (@f may be NULL) as a socket filter for
+ * the conntrack event socket, into @p. For an skb holding one conntrack
+ * event (IPCTNL_MSG_CT_NEW/DELETE) that ct_entry_decode() accepts, the
+ * program accepts exactly when sync_filter_match() does, unless an
+ * attribute it reads is there twice or CTA_TUPLE_ORIG is missing (never
+ * from the kernel): those it accepts. Everything else it accepts too,
+ * except a message that does not decode, which it may drop by the parts
+ * it reads (userspace would drop it as well). The program's size grows
+ * with the address sets (a little over two instructions per IPv4 host).
+ * Returns 0; -E2BIG when it does not fit CT_BPF_MAXINSNS (the caller
+ * falls back to userspace filtering and logs it); -EINVAL for a NULL @p.
+ * The result passes ct_bpf_check().
  */
 int sync_filter_bpf(const struct sync_filter *f, struct ct_bpf_prog *p);
 

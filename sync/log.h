@@ -50,9 +50,12 @@ void sync_log_init(struct sync_log *l);
  * sync_log_open - open @path (LogFile; NULL or "" for none) and
  * @flow_path (Stats LogFile; NULL or "" for none) for appending, created
  * 0600 if missing, and openlog() if either facility is not -1.
- * Returns 0 or -errno of the open that failed (nothing left open then);
- * the caller prints upstream's "ERROR: can't open logfile `%s'.Reason:
- * %s" (sic, no blank).
+ * Returns 0 or -errno of the open that failed (-ENAMETOOLONG for a path
+ * longer than 256 bytes; the LogFile is closed again then); the caller
+ * prints upstream's "ERROR: can't open logfile `%s'.Reason: %s" (sic, no
+ * blank). Called again (with l->path and l->flow_path, say, after a
+ * rotation), it replaces each file it opens anew. Lines name their own
+ * facility: each goes to syslog on the facility it was configured with.
  */
 int sync_log_open(struct sync_log *l, const char *path, const char *flow_path,
 		  int facility, int flow_facility);
@@ -67,7 +70,8 @@ void sync_log_close(struct sync_log *l);
 void sync_log(struct sync_log *l, enum sync_log_level level,
 	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sync_log_v(struct sync_log *l, enum sync_log_level level,
-		const char *fmt, va_list ap);
+		const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /*
  * sync_log_flow - one flow log line: "<ctime(now)>\t<text>\n" to the

@@ -33,12 +33,16 @@ struct sync_lock {
  * sync_lock_take - open and lock @path. Returns 0 (held), -EEXIST when
  * another live process holds it (the caller logs "lockfile `%s' exists,
  * perhaps conntrackd already running?" and exits 1), -ENAMETOOLONG, or
- * another -errno from open/flock.
+ * another -errno from open/flock (-ELOOP: @path is a symbolic link, not
+ * followed). A lock taken on a file its holder unlinked meanwhile does not
+ * count and is tried again; -EAGAIN if that keeps happening. @lk->fd is
+ * -1 unless 0 is returned.
  */
 int sync_lock_take(struct sync_lock *lk, const char *path);
 
 /* Writes @pid (decimal and a newline) into the held lock file, replacing
- * its contents (after daemonising the pid changes). 0 or -errno. */
+ * its contents (after daemonising the pid changes). 0, -EBADF when not
+ * held, or -errno. */
 int sync_lock_write_pid(struct sync_lock *lk, pid_t pid);
 
 /* Unlinks and closes a held lock; no-op when not held. */
@@ -65,12 +69,19 @@ struct sync_notify {
 };
 
 /* Reads NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID (the watchdog is
- * ours when WATCHDOG_PID is unset or equals getpid()). Without
- * NOTIFY_SOCKET every send is a no-op. Returns 0, or -EINVAL for a
- * NOTIFY_SOCKET that is not an absolute path or '@' name, or too long. */
+ * ours when WATCHDOG_PID is unset or equals getpid(); call this before
+ * sync_daemonize(), as upstream does, so it stays ours in the child).
+ * Without NOTIFY_SOCKET every send is a no-op and there is no watchdog.
+ * Returns 0; -EINVAL for a NOTIFY_SOCKET that is not an absolute path or
+ * '@' name, or too long (sends are no-ops then); -ERANGE when
+ * WATCHDOG_USEC is not a number above 0 (nor infinity, UINT64_MAX) or
+ * WATCHDOG_PID is not a pid (sends work, watchdog_usec is 0; upstream
+ * warns "failed to get watchdog details from systemd: Invalid argument");
+ * -errno from socket(). */
 int sync_notify_init(struct sync_notify *n);
 /* Sends @state ("READY=1", "STOPPING=1", "WATCHDOG=1", "MAINPID=123") as
- * one datagram. Returns 0, or -errno (the caller logs and goes on). */
+ * one datagram, never blocking. Returns 0, or -errno (-EAGAIN when the
+ * manager's queue is full; the caller logs and goes on). */
 int sync_notify_send(struct sync_notify *n, const char *state);
 void sync_notify_close(struct sync_notify *n);
 
