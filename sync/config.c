@@ -152,7 +152,7 @@ int conf_copy(const struct conf_token *t, char *dst, size_t cap)
 	if (t->len >= cap)
 		return -ENAMETOOLONG;
 	memcpy(dst, t->p, t->len);
-	dst[t->len] = '\0';
+	memset(dst + t->len, 0, cap - t->len);
 	return 0;
 }
 

@@ -182,8 +182,8 @@ struct sync_conf {
 
 	/* Stats */
 	struct {
-		char logfile[SYNC_CONF_PATH_MAX + 1];	/* "" = off; on gives
-						 * /var/log/conntrackd-stats.log */
+		/* "" = off; on gives /var/log/conntrackd-stats.log */
+		char logfile[SYNC_CONF_PATH_MAX + 1];
 		int syslog;			/* facility, -1 off */
 	} stats;
 

@@ -175,7 +175,8 @@ static int filter_addr(struct conf_parser *ps, int family)
 	r = family == AF_INET ? conf_ipv4(t->p, (size_t)alen, &n.addr.v4) :
 				conf_ipv6(t->p, (size_t)alen, n.addr.v6);
 	if (r < 0) {
-		conf_warn(ps, "%.*s is not a valid %s, ignoring", alen, t->p, v);
+		conf_warn(ps, "%.*s is not a valid %s, ignoring", alen, t->p,
+			  v);
 		return 0;
 	}
 	n.plen = (uint8_t)cidr;
@@ -304,9 +305,9 @@ int conf_filter(struct conf_parser *ps, void *base)
 	conf_next(ps);
 	if (ps->tok.type == K_FROM) {
 		conf_next(ps);
-		if (ps->tok.type != K_USERSPACE && ps->tok.type != K_KERNELSPACE)
-			return conf_syntax(ps);
 		kernel = ps->tok.type == K_KERNELSPACE;
+		if (!kernel && ps->tok.type != K_USERSPACE)
+			return conf_syntax(ps);
 		conf_next(ps);
 	}
 	r = conf_block(ps, filter_keys, CONF_N(filter_keys), base);

@@ -7,7 +7,6 @@
  * Filter subsection is in config_filter.c.
  */
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
@@ -47,8 +46,10 @@ static int log_value(struct conf_parser *ps, char *dst, const char *dflt,
 	int r = 0;
 
 	conf_next(ps);
-	if (ps->tok.type == TOK_ON)
-		snprintf(dst, SYNC_CONF_PATH_MAX + 1, "%s", dflt);
+	if (ps->tok.type == TOK_ON) {
+		memset(dst, 0, SYNC_CONF_PATH_MAX + 1);
+		memcpy(dst, dflt, strlen(dflt));
+	}
 	else if (ps->tok.type != TOK_OFF)
 		r = path_value(ps, dst, SYNC_CONF_PATH_MAX + 1, what);
 	if (!r)

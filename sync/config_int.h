@@ -123,8 +123,9 @@ int conf_section(struct conf_parser *ps, const struct conf_key *keys,
 int conf_number(struct conf_parser *ps, const struct conf_token *kw,
 		uint32_t max, uint32_t *v);
 
-/* The lookahead's text into @dst (@cap bytes, NUL-terminated); returns
- * 0, or -ENAMETOOLONG (nothing copied) when it does not fit. */
+/* The lookahead's text into @dst (@cap bytes, the rest zeroed, so that
+ * equal configurations are equal bytes); returns 0, or -ENAMETOOLONG
+ * (nothing copied) when it does not fit. */
 int conf_copy(const struct conf_token *t, char *dst, size_t cap);
 
 /* Whether the token's bytes hold a control character. */

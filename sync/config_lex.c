@@ -177,9 +177,9 @@ static uint64_t ip6_groups(const char *s, size_t n, int colon)
 	for (int rep = 0; rep < 7 && cur; rep++) {
 		uint64_t next = 0;
 
-		for (unsigned int o = 0; o < 64; o++) {
-			if (!(cur >> o & 1))
-				continue;
+		for (uint64_t m = cur; m; m &= m - 1) {
+			unsigned int o = (unsigned int)__builtin_ctzll(m);
+
 			for (unsigned int h = 1; h <= 4; h++) {
 				size_t e = o + h;
 
@@ -203,11 +203,9 @@ static size_t ip6_best(const char *s, size_t n, size_t base, uint64_t ends)
 {
 	size_t best = 0;
 
-	for (unsigned int o = 0; o < 64; o++) {
-		size_t e = base + o, d;
+	for (uint64_t m = ends; m; m &= m - 1) {
+		size_t e = base + (size_t)__builtin_ctzll(m), d;
 
-		if (!(ends >> o & 1))
-			continue;
 		if (e + 1 < n && s[e] == '/' && (d = digits(s, n, e + 1)))
 			e += 1 + d;
 		if (e > best)
@@ -223,19 +221,19 @@ static size_t ip6_len(const char *s, size_t n)
 	uint64_t head = ip6_groups(s, n, 0), q = ip6_groups(s, n, 1);
 	size_t best = 0, e;
 
-	for (unsigned int o = 0; o < 64; o++) {
-		if (!(head >> o & 1) || o + 2 > n || s[o] != ':' ||
-		    s[o + 1] != ':')
+	for (uint64_t m = head; m; m &= m - 1) {
+		size_t o = (size_t)__builtin_ctzll(m);
+
+		if (o + 2 > n || s[o] != ':' || s[o + 1] != ':')
 			continue;
 		e = ip6_best(s, n, o + 2, ip6_groups(s + o + 2, n - o - 2, 0));
 		if (e > best)
 			best = e;
 	}
-	for (unsigned int o = 0; o < 64; o++) {
+	for (uint64_t m = q; m; m &= m - 1) {
+		size_t o = (size_t)__builtin_ctzll(m);
 		uint64_t ends = 0;
 
-		if (!(q >> o & 1))
-			continue;
 		for (unsigned int h = 1; h <= 4; h++) {
 			if (o + h > n || !is_hex((unsigned char)s[o + h - 1]))
 				break;

@@ -326,11 +326,11 @@ static int opt_expect(struct conf_parser *ps, void *base)
 		if (ps->tok.type != TOK_STRING)
 			return conf_syntax(ps);
 		if (conf_copy(&ps->tok, name, sizeof(name)) < 0)
-			return conf_fail(ps, "parsing config file in line (%u), "
-					 "symbol '%.*s': `ExpectationSync' name "
-					 "is longer than %d characters", ps->tok.line,
-					 (int)ps->tok.len, ps->tok.p,
-					 SYNC_CONF_HELPER_NAME - 1);
+			return conf_fail(ps, "parsing config file in line "
+					 "(%u), symbol '%.*s': `ExpectationSync'"
+					 " name is longer than %d characters",
+					 ps->tok.line, (int)ps->tok.len,
+					 ps->tok.p, SYNC_CONF_HELPER_NAME - 1);
 		for (i = 0; i < c->sync.n_expect_helpers; i++)
 			if (!strcasecmp(c->sync.expect_helpers[i], name))
 				break;

@@ -348,7 +348,8 @@ static const struct {
 	{ "sections twice", GEN("HashSize 5\n") GEN("HashSize 6\n"), "",
 	  "hash_size=6" },
 	{ "one line", "General{HashSize 5 UNIX{Path /x }}Sync{Mode FTFW{}"
-	  "UDP{Port 1}}", "", "hash_size=5 unix=/x chan0=udp/1/0/1/-/-/-/-/1/0/0/128" },
+	  "UDP{Port 1}}", "",
+	  "hash_size=5 unix=/x chan0=udp/1/0/1/-/-/-/-/1/0/0/128" },
 };
 
 START_TEST(test_ok)
@@ -579,7 +580,8 @@ static const struct {
 	  "parsing config file in line (4), symbol 'abcdefghijklmnop': "
 	  "`ExpectationSync' name is longer than 15 characters", "" },
 	{ "17 ExpectationSync names", SYNC("Options {\nExpectationSync {\n"
-		N4("g") N4("h") N4("j") N4("k") "z\n}\n}\n"), 0, 4, "too many helpers in "
+		N4("g") N4("h") N4("j") N4("k") "z\n}\n}\n"), 0, 4,
+	  "too many helpers in "
 	  "`ExpectationSync' (Maximum: 16)", "" },
 	{ "33 helpers", HELPER(T4 T4 T4 T4 T4 T4 T4 T4 "Type ftp inet tcp {\n"
 			       "}\n"), 0, 67,
