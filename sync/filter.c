@@ -22,9 +22,12 @@
 
 void sync_filter_mask(union ct_addr *m, unsigned int plen, unsigned int words)
 {
+	unsigned int n = plen < 32 * words ? plen : 32 * words;
+
 	memset(m, 0, sizeof(*m));
-	for (unsigned int b = 0; b < plen && b < 32 * words; b++)
-		m->v6[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	memset(m->v6, 0xff, n / 8);
+	if (n % 8)
+		m->v6[n / 8] = (uint8_t)(0xff << (8 - n % 8));
 }
 
 static void key_of(struct sync_filter_key *k, const union ct_addr *a,

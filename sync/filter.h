@@ -59,7 +59,8 @@ bool sync_filter_match(const struct sync_filter *f, const struct ct_entry *e);
  * from the kernel): those it accepts. Everything else it accepts too,
  * except a message that does not decode, which it may drop by the parts
  * it reads (userspace would drop it as well). The program's size grows
- * with the address sets (a little over two instructions per IPv4 host).
+ * with the address sets: about 1500 IPv4 hosts fit, 180 IPv6 hosts that
+ * share no prefix (sync/filter_bpf.c).
  * Returns 0; -E2BIG when it does not fit CT_BPF_MAXINSNS (the caller
  * falls back to userspace filtering and logs it); -EINVAL for a NULL @p.
  * The result passes ct_bpf_check().
