@@ -41,14 +41,14 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
 	ct/bpf.c ct/bpf_vm.c ct/event.c
-SYNC_SRCS =
+SYNC_SRCS = sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h ct/out.h \
-	ct/proto.h ct/stats.h ct/table.h
+	ct/proto.h ct/stats.h ct/table.h sync/msg.h sync/msg_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -65,7 +65,9 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_format.c tests/unit/check_labels.c \
 	tests/unit/check_ct_codec.c \
 	tests/unit/check_ct_args.c tests/unit/check_filter.c \
-	tests/unit/check_expect.c tests/unit/check_bpf.c $(CT_ARGS_SRCS)
+	tests/unit/check_expect.c tests/unit/check_bpf.c \
+	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
+	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c $(CT_ARGS_SRCS)
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -165,6 +167,11 @@ ct/event.o: ct/event.c ct/event.h ct/bpf.h ct/decode.h ct/entry.h \
 	nl/attr.h nl/sock.h $(NL_UAPI)
 ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 	ct/entry.h ct/format.h ct/labels.h ct/stats.h ct/proto.h
+SYNC_MSG_H = sync/msg.h sync/msg_int.h ct/entry.h ct/expect.h
+sync/msg.o: sync/msg.c $(SYNC_MSG_H) ct/proto.h
+sync/msg_ct.o: sync/msg_ct.c $(SYNC_MSG_H) $(NL_UAPI)
+sync/msg_ct_parse.o: sync/msg_ct_parse.c $(SYNC_MSG_H) ct/proto.h
+sync/msg_exp.o: sync/msg_exp.c $(SYNC_MSG_H)
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -192,13 +199,13 @@ check-builds:
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h
+		tests/unit/fixture.h tests/unit/sync_check.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h
+		tests/unit/fixture.h tests/unit/sync_check.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)

@@ -21,6 +21,7 @@ static Suite *(*const suites[])(void) = {
 	bpf_suite,
 	ct_args_suite,
 	filter_suite,
+	sync_msg_suite,
 };
 
 int main(void)

@@ -19,5 +19,6 @@ Suite *expect_suite(void);
 Suite *bpf_suite(void);
 Suite *ct_args_suite(void);
 Suite *filter_suite(void);
+Suite *sync_msg_suite(void);
 
 #endif
