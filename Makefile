@@ -72,6 +72,7 @@ NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
+SYNCTOOL_SRCS = tests/netns/synctool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
@@ -248,8 +249,14 @@ build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) $(LIB_SRCS) ct/event.h \
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EVTOOL_SRCS) $(CT_ARGS_SRCS) \
 		$(LIB_SRCS)
 
+# synctool: the sync codec against Debian's conntrackd (t_sync_msg_ref.sh)
+build/netns/synctool: $(SYNCTOOL_SRCS) $(LIB_SRCS) sync/msg.h ct/entry.h \
+		ct/expect.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SYNCTOOL_SRCS) $(LIB_SRCS)
+
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
-		build/netns/evtool
+		build/netns/evtool build/netns/synctool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous
