@@ -83,6 +83,8 @@ static void get_labels(const struct sync_attr *a, struct ct_entry *e)
 {
 	uint8_t any = 0;
 
+	/* a later attribute replaces an earlier one whole */
+	memset(e->labels, 0, sizeof(e->labels));
 	for (uint16_t i = 0; i < a->len; i += 4) {
 		uint32_t v = sync_get_be32(a->val + i);
 
@@ -92,8 +94,6 @@ static void get_labels(const struct sync_attr *a, struct ct_entry *e)
 	/* all clear is what the sender leaves out */
 	e->labels_len = any ? (uint8_t)a->len : 0;
 	e->set = any ? e->set | CT_LABELS : e->set & ~(uint64_t)CT_LABELS;
-	if (!any)
-		memset(e->labels, 0, sizeof(e->labels));
 }
 
 static void get_seqadj(const struct sync_attr *a, struct ct_entry *e)

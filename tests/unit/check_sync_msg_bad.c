@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <check.h>
 
@@ -217,6 +218,38 @@ START_TEST(test_bad_ct_other)
 	ct_base(&r, SYNC_NTA_DNAT_IPV6);
 	raw_attr(&r, SYNC_NTA_DNAT_IPV4, 4, 0x0a);
 	ck_ct(&r, 0, "IPv4 DNAT of an IPv6 flow");
+}
+END_TEST
+
+/* An attribute that comes again replaces the first one whole. */
+START_TEST(test_dup_attrs)
+{
+	struct sync_msg_stats st = { 0 };
+	struct ct_entry e;
+	struct raw r;
+
+	raw_begin(&r, SYNC_T_CT_NEW);
+	raw_attr(&r, SYNC_NTA_IPV6, 32, 0x20);
+	raw_attr(&r, SYNC_NTA_IPV4, 8, 0x0a);
+	raw_attr(&r, SYNC_NTA_LABELS, 16, 0xff);
+	raw_bytes(&r, SYNC_NTA_LABELS, "\0\0\0\1", 4);
+	raw_bytes(&r, SYNC_NTA_PORT, "\0\1\0\2", 4);
+	raw_bytes(&r, SYNC_NTA_PORT, "\0\3\0\4", 4);
+	ck_assert_int_eq(sc_parse_ct(r.b, raw_end(&r), &e, &st), 0);
+	ck_assert_uint_eq(e.family, AF_INET);
+	for (size_t i = 4; i < sizeof(e.orig.src); i++)
+		ck_assert_uint_eq(e.orig.src.v6[i], 0);
+	ck_assert_uint_eq(e.labels_len, 4);
+	ck_assert_uint_eq(e.labels[0] | e.labels[1] | e.labels[2] |
+			  e.labels[3], 1);
+	for (size_t i = 4; i < sizeof(e.labels); i++)
+		ck_assert_uint_eq(e.labels[i], 0);
+	ck_assert(e.orig.sport == 3 && e.orig.dport == 4);
+	/* all clear the second time: no labels at all */
+	raw_bytes(&r, SYNC_NTA_LABELS, "\0\0\0\0", 4);
+	ck_assert_int_eq(sc_parse_ct(r.b, raw_end(&r), &e, &st), 0);
+	ck_assert(!(e.set & CT_LABELS) && e.labels_len == 0);
+	sc_ck_stats(&st, &sc_zero_stats);
 }
 END_TEST
 
@@ -454,6 +487,7 @@ TCase *sync_msg_bad_tcase(void)
 
 	tcase_add_test(tc, test_bad_ct_sizes);
 	tcase_add_test(tc, test_bad_ct_other);
+	tcase_add_test(tc, test_dup_attrs);
 	tcase_add_test(tc, test_bad_exp);
 	tcase_add_test(tc, test_bad_header);
 	tcase_add_test(tc, test_truncated);
