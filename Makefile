@@ -76,7 +76,7 @@ SYNCTOOL_SRCS = tests/netns/synctool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats
+	stats sync_msg
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -87,7 +87,7 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
-	ct/bpf_vm.c
+	ct/bpf_vm.c $(SYNC_SRCS)
 
 MANPAGES = man/conntrack.8
 
