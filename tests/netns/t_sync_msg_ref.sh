@@ -99,9 +99,12 @@ EOF
 }
 
 # refd NS CONF DIR: starts the reference in NS, waits for its socket.
+# Its pid goes to DAEMONS, which the EXIT trap kills.
 refd() {
 	local i
-	ns_exec "$1" "$REFD" -C "$2" >"$3/stdout" 2>&1 &
+	# not through ns_exec: a function in the background is a subshell,
+	# and $! would be that shell, not the daemon (ip netns exec execs)
+	ip netns exec "$1" "$REFD" -C "$2" >"$3/stdout" 2>&1 &
 	DAEMONS="$DAEMONS $!"
 	for i in $(seq 100); do
 		grep -q 'initialization completed' "$3/log" 2>/dev/null &&
@@ -113,12 +116,12 @@ refd() {
 
 # listen NS OUT: keeps every datagram to 10.77.0.2:PORT in NS as a hex line.
 listen() {
-	ns_exec "$1" python3 -c '
-import socket, sys
+	ip netns exec "$1" python3 -c '
+import os, socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.77.0.2", int(sys.argv[1])))
 out = open(sys.argv[2], "w")
-print("ready", flush=True)
+print("ready", os.getpid(), flush=True)
 while True:
     d, _ = s.recvfrom(65536)
     out.write(d.hex() + "\n")
@@ -126,7 +129,11 @@ while True:
 ' "$PORT" "$2" >"$T_TMP/listen.out" 2>&1 &
 	DAEMONS="$DAEMONS $!"
 	for _ in $(seq 100); do
-		grep -q ready "$T_TMP/listen.out" 2>/dev/null && return 0
+		if grep -q '^ready [0-9]' "$T_TMP/listen.out" 2>/dev/null; then
+			# the python itself, should a shim have forked it
+			DAEMONS="$DAEMONS $(awk '/^ready/ {print $2}' "$T_TMP/listen.out")"
+			return 0
+		fi
 		sleep 0.05
 	done
 	t_fail "listener did not start"
