@@ -47,7 +47,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
 	sync/filter_bpf.c sync/ctl.c sync/kernel.c sync/dump.c sync/report.c \
-	sync/stats_mode.c sync/daemon.c
+	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
+	sync/msg_ct_parse.c sync/msg_exp.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -58,7 +59,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
 	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
-	sync/dump.h sync/report.h sync/daemon.h
+	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -82,17 +83,19 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_loop.c tests/unit/check_log.c tests/unit/check_process.c \
 	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c \
 	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_cache.c \
-	tests/unit/check_ctd_args.c $(CTD_ARGS_SRCS) \
-	tests/unit/check_sync_filter.c
+	tests/unit/check_ctd_args.c $(CTD_ARGS_SRCS) tests/unit/check_sync_filter.c \
+	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
+	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
 SFTOOL_SRCS = tests/netns/sftool.c
+SYNCTOOL_SRCS = tests/netns/synctool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf
+	stats sync_filter pack conf sync_msg
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -103,7 +106,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
-	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c
+	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
+	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
 
 MANPAGES = man/conntrack.8
 
@@ -229,6 +233,11 @@ cmd/conntrackd.o: cmd/conntrackd.c cmd/ctd_args.h $(SYNC_DAEMON_H) \
 sync/hash.o: sync/hash.c sync/hash.h
 sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
 	ct/expect.h
+SYNC_MSG_H = sync/msg.h sync/msg_int.h ct/entry.h ct/expect.h
+sync/msg.o: sync/msg.c $(SYNC_MSG_H) ct/proto.h
+sync/msg_ct.o: sync/msg_ct.c $(SYNC_MSG_H) $(NL_UAPI)
+sync/msg_ct_parse.o: sync/msg_ct_parse.c $(SYNC_MSG_H) ct/proto.h
+sync/msg_exp.o: sync/msg_exp.c $(SYNC_MSG_H)
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -256,13 +265,13 @@ check-builds:
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h tests/unit/check_config.h
+	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h tests/unit/check_config.h
+	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
@@ -314,6 +323,11 @@ build/netns/sftool: $(SFTOOL_SRCS) $(LIB_SRCS) sync/filter.h sync/config.h \
 
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 		build/netns/evtool build/netns/sftool
+# synctool: the sync codec against Debian's conntrackd (t_sync_msg_ref.sh)
+build/netns/synctool: $(SYNCTOOL_SRCS) $(LIB_SRCS) sync/msg.h ct/entry.h \
+		ct/expect.h $(NL_UAPI)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SYNCTOOL_SRCS) $(LIB_SRCS)
+		build/netns/evtool build/netns/synctool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous

@@ -130,21 +130,13 @@ out:
 	return 0;
 }
 
-/* The ICMP reply type of a request type (the kernel's invmap). */
+/* The ICMP reply type of a request type (the kernel's invmap); a type
+ * without one stays as it is (the kernel refuses it either way). */
 static uint8_t icmp_inverse(uint8_t l4, uint8_t type)
 {
-	static const uint8_t v4[][2] = { { 8, 0 }, { 13, 14 }, { 15, 16 },
-					 { 17, 18 }, { 0, 8 }, { 14, 13 },
-					 { 16, 15 }, { 18, 17 } };
-	static const uint8_t v6[][2] = { { 128, 129 }, { 129, 128 },
-					 { 139, 140 }, { 140, 139 } };
-	const uint8_t (*m)[2] = l4 == 58 ? v6 : v4;
-	size_t n = l4 == 58 ? 4 : 8;
+	int r = ct_proto_icmp_reply_type(l4, type);
 
-	for (size_t i = 0; i < n; i++)
-		if (m[i][0] == type)
-			return m[i][1];
-	return type;
+	return r < 0 ? type : (uint8_t)r;
 }
 
 static void invert(const struct ct_tuple *from, struct ct_tuple *to)

@@ -103,6 +103,26 @@ int ct_proto_tuple_complete(const struct ct_tuple *t)
 	return (t->set & need) == need;
 }
 
+int ct_proto_icmp_reply_type(uint8_t l4, uint8_t type)
+{
+	/* request, reply: each pair works both ways */
+	static const uint8_t v4[][2] = { { 8, 0 }, { 13, 14 }, { 15, 16 },
+					 { 17, 18 } };
+	static const uint8_t v6[][2] = { { 128, 129 }, { 139, 140 } };
+	const uint8_t (*m)[2] = l4 == IPPROTO_ICMPV6 ? v6 : v4;
+	size_t n = l4 == IPPROTO_ICMPV6 ? 2 : 4;
+
+	if (l4 != IPPROTO_ICMP && l4 != IPPROTO_ICMPV6)
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i][0] == type)
+			return m[i][1];
+		if (m[i][1] == type)
+			return m[i][0];
+	}
+	return -ENOENT;
+}
+
 const char *ct_proto_l3_name(uint8_t l3)
 {
 	return l3 == AF_INET ? "ipv4" : l3 == AF_INET6 ? "ipv6" : "unknown";

@@ -59,6 +59,13 @@ const char *ct_proto_state_name(const struct ct_proto *p, unsigned int state);
  * or -EINVAL. */
 int ct_proto_state_parse(const struct ct_proto *p, const char *name);
 
+/* The ICMP (@l4 IPPROTO_ICMP) or ICMPv6 (IPPROTO_ICMPV6) type a reply to
+ * a message of @type has, as the kernel's invmap pairs them (echo, and
+ * for ICMP timestamp, info and address mask; for ICMPv6 node
+ * information): 0..255, or -ENOENT for a type the kernel does not
+ * track as a flow (and for other protocols). */
+int ct_proto_icmp_reply_type(uint8_t l4, uint8_t type);
+
 /* "ipv4", "ipv6" or "unknown". */
 const char *ct_proto_l3_name(uint8_t l3);
 

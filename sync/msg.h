@@ -93,17 +93,23 @@ int sync_msg_is_data(const struct sync_msg_hdr *h);
 /*
  * sync_msg_build_ct - a conntrack message of @type (CT_NEW, CT_UPD,
  * CT_DEL) for @e into @buf, sequence 0 and no flags (the sender sets
- * them with sync_msg_stamp). Returns its length, -EMSGSIZE if @cap is too
- * small, -EINVAL when @e has no orig tuple of a known family.
+ * them with sync_msg_stamp). Attributes go out in upstream's order and
+ * only for fields whose presence bit is set; @o may be NULL (all
+ * options off). Returns its length, -EMSGSIZE if @cap is too small,
+ * -EINVAL when @e has no orig tuple of a known family, a helper name of
+ * 16 bytes or more, or labels over CT_LABELS_BYTES.
  */
 int sync_msg_build_ct(void *buf, size_t cap, enum sync_msg_type type,
 		      const struct ct_entry *e, const struct sync_msg_opts *o);
-/* The same for an expectation (EXP_NEW, EXP_UPD, EXP_DEL). */
+/* The same for an expectation (EXP_NEW, EXP_UPD, EXP_DEL): -EINVAL also
+ * without master and expected tuple addresses, or with an expectfn name
+ * of 28 bytes or more (upstream's limit). */
 int sync_msg_build_exp(void *buf, size_t cap, enum sync_msg_type type,
 		       const struct ct_expect *x,
 		       const struct sync_msg_opts *o);
 /* A control message (type CTL) with @flags; ACK, NACK and RESYNC carry
- * @from and @to (16 bytes), others are 8 bytes. Returns the length. */
+ * @from and @to (16 bytes), others are 8 bytes. Returns the length, or
+ * -EMSGSIZE. */
 int sync_msg_build_ctl(void *buf, size_t cap, uint8_t flags, uint32_t from,
 		       uint32_t to);
 /* Writes @seq and ORs @flags into the header of the message at @msg. */
@@ -113,24 +119,46 @@ void sync_msg_stamp(void *msg, uint32_t seq, uint8_t flags);
  * sync_msg_next - the message at @buf (@len bytes left in the datagram or
  * stream buffer): decodes its header into @h and returns its length, or
  * 0 when @len is shorter than the message says it is (a stream keeps the
- * bytes for the next read; a datagram counts rcv_truncated), or a
- * negative errno with the reason counted in @st (-EPROTO bad version,
- * -EBADMSG bad header or size). Nothing is read past @len.
+ * bytes for the next read; a datagram counts it with
+ * sync_msg_count_short), or a negative errno with the reason counted in
+ * @st (never NULL) and rcv_malformed:
+ *   -EBADMSG, rcv_bad_size: len 0, or under 8 (16 for ACK, NACK and
+ *            RESYNC); h->len is then 0: nothing after it can be found,
+ *            stop walking this buffer;
+ *   -EPROTO,  rcv_bad_version: version other than 1;
+ *   -EBADMSG, rcv_bad_type: type neither 0..5 nor CTL;
+ *   -EBADMSG, rcv_bad_header: a data type with flags other than HELLO and
+ *            HELLO_BACK, a CTL without ACK, NACK, RESYNC or ALIVE, or an
+ *            ACK/NACK whose `to` is before its `from`.
+ * After those last three h->len is the message's length: skip it and go
+ * on with the next one, as upstream does. Nothing is read past @len.
  */
 int sync_msg_next(const void *buf, size_t len, struct sync_msg_hdr *h,
 		  struct sync_msg_stats *st);
+
+/* A datagram ended inside the message at @buf (@len bytes left, for
+ * which sync_msg_next returned 0): counts it as upstream does,
+ * rcv_bad_size when the header says more than @len, else rcv_truncated
+ * (the header itself, or an ACK's from/to, is cut), and rcv_malformed. */
+void sync_msg_count_short(const void *buf, size_t len,
+			  struct sync_msg_stats *st);
 
 /*
  * sync_msg_parse_ct - the conntrack flow of data message @msg (its
  * header already checked by sync_msg_next; @len = h.len) into @e: the
  * orig tuple and state as sent, the reply tuple rebuilt (inverse of the
- * original, then the NAT attributes), family from the addresses. Strings
+ * original, then the NAT attributes, which also set CT_SNAT/CT_DNAT in
+ * @e when they change the reply), family from the addresses. Strings
  * (helper) point into @msg. Returns 0, or -EBADMSG with rcv_bad_payload
  * counted (unknown attribute, wrong size, string without NUL, labels too
- * long, a length past the end, no address).
+ * long, a length past the end, no address) and @e cleared.
  */
 int sync_msg_parse_ct(const void *msg, size_t len, struct ct_entry *e,
 		      struct sync_msg_stats *st);
+/* The same for an expectation message: master, expected tuple (both
+ * required), mask, timeout, flags, class, NAT (CT_EXP_NAT when a NAT
+ * tuple attribute came; nat_dir 0 or 1), helper and expectfn names
+ * pointing into @msg. */
 int sync_msg_parse_exp(const void *msg, size_t len, struct ct_expect *x,
 		       struct sync_msg_stats *st);
 

@@ -39,12 +39,11 @@ size_t fixture_unhex(const char *s, unsigned char *out, size_t cap)
 static unsigned char *loaded[256];
 static unsigned int nloaded;
 
-unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
-			    unsigned char **keep, unsigned int max)
+/* Opens fixture @rel under RAWCT_TOP (or the current directory), or
+ * fails the running test. */
+static FILE *fixture_open(const char *rel)
 {
-	static char line[65536 * 2 + 4];
 	const char *top = getenv("RAWCT_TOP");
-	unsigned int nd = 0;
 	char path[512];
 	FILE *f;
 
@@ -53,6 +52,16 @@ unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 	f = fopen(path, "r");
 	ck_assert_msg(f != NULL, "cannot open %s (run from the top or set "
 		      "RAWCT_TOP)", path);
+	return f;
+}
+
+unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
+			    unsigned char **keep, unsigned int max)
+{
+	static char line[65536 * 2 + 4];
+	unsigned int nd = 0;
+	FILE *f = fixture_open(rel);
+
 	while (fgets(line, sizeof(line), f)) {
 		struct nl_reply r = { .on_data = on_data, .arg = arg,
 				      .nseq = 1 };
@@ -76,6 +85,36 @@ unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 		if (keep && nd < max)
 			keep[nd] = d;
 		nd++;	/* d is kept: decoded strings point into it */
+	}
+	fclose(f);
+	return nd;
+}
+
+unsigned int fixture_load(const char *rel, unsigned char **bufs,
+			  size_t *lens, unsigned int max)
+{
+	static char line[65536 * 2 + 4];
+	unsigned int nd = 0;
+	FILE *f = fixture_open(rel);
+
+	while (fgets(line, sizeof(line), f)) {
+		size_t n, cap = strlen(line) / 2 + 1;
+		unsigned char *tmp, *d;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		ck_assert_uint_lt(nd, max);
+		ck_assert_uint_lt(nloaded, sizeof(loaded) / sizeof(loaded[0]));
+		tmp = malloc(cap);
+		ck_assert_ptr_nonnull(tmp);
+		n = fixture_unhex(line, tmp, cap);
+		d = malloc(n ? n : 1);
+		ck_assert_ptr_nonnull(d);
+		memcpy(d, tmp, n);
+		free(tmp);
+		loaded[nloaded++] = d;
+		bufs[nd] = d;
+		lens[nd++] = n;
 	}
 	fclose(f);
 	return nd;

@@ -29,4 +29,14 @@ size_t fixture_unhex(const char *s, unsigned char *out, size_t cap);
 unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 			    unsigned char **keep, unsigned int max);
 
+/*
+ * fixture_load - the datagrams of hex fixture file @rel (one per line,
+ * '#' and blank lines skipped), each in a heap buffer of exactly its
+ * size (so ASan sees any overread), kept for the life of the process.
+ * Stores up to @max of them in @bufs/@lens; fails the running Check test
+ * if the file cannot be read or has more. Returns how many.
+ */
+unsigned int fixture_load(const char *rel, unsigned char **bufs,
+			  size_t *lens, unsigned int max);
+
 #endif

@@ -29,5 +29,6 @@ Suite *cache_suite(void);
 Suite *sync_filter_suite(void);
 
 Suite *ctd_args_suite(void);
+Suite *sync_msg_suite(void);
 
 #endif
