@@ -24,6 +24,7 @@ static Suite *(*const suites[])(void) = {
 	loop_suite,
 	log_suite,
 	process_suite,
+	link_suite,
 };
 
 int main(void)

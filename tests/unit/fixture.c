@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Hex fixture loading shared by the unit suites (see fixture.h).
+ * Hex fixture loading and link messages shared by the unit suites (see
+ * fixture.h).
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nl/msg.h"
+#include "nl/rtnl.h"
 #include "tests/unit/fixture.h"
 
 static int hexval(int c)
@@ -79,4 +82,25 @@ unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 	}
 	fclose(f);
 	return nd;
+}
+
+void fixture_link(struct nl_msg *m, int type, int family, int index,
+		  unsigned int flags, const char *name, unsigned int mtu,
+		  int carrier)
+{
+	struct ifinfomsg ifi = {
+		.ifi_family = (unsigned char)family,
+		.ifi_index = index, .ifi_flags = flags,
+	};
+
+	ck_assert_int_eq(nl_msg_begin(m, (uint16_t)type, 0, 0), 0);
+	ck_assert_int_eq(nl_msg_put_fixed(m, &ifi, sizeof(ifi)), 0);
+	if (name)
+		ck_assert_int_eq(nl_attr_put_str(m, IFLA_IFNAME, name), 0);
+	if (mtu)
+		ck_assert_int_eq(nl_attr_put_u32(m, IFLA_MTU, mtu), 0);
+	if (carrier >= 0)
+		ck_assert_int_eq(nl_attr_put_u8(m, IFLA_CARRIER,
+						(uint8_t)carrier), 0);
+	nl_msg_end(m);
 }

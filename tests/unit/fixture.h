@@ -3,7 +3,8 @@
  * Hex fixtures for the unit tests: files under tests/data/ holding one
  * captured netlink datagram per line as hex, '#' lines being comments
  * that say how the capture was made. Paths are relative to the top of the
- * tree (the tests run from there, or RAWCT_TOP names it).
+ * tree (the tests run from there, or RAWCT_TOP names it). Also link
+ * messages built as the kernel sends them, for the link watcher's tests.
  */
 #ifndef RAWCT_TESTS_FIXTURE_H
 #define RAWCT_TESTS_FIXTURE_H
@@ -28,5 +29,18 @@ size_t fixture_unhex(const char *s, unsigned char *out, size_t cap);
  */
 unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 			    unsigned char **keep, unsigned int max);
+
+struct nl_msg;
+
+/*
+ * fixture_link - appends to @m a link message of @type (RTM_NEWLINK,
+ * RTM_DELLINK) as rtnetlink sends it: an ifinfomsg of @family, @index and
+ * @flags, then IFLA_IFNAME @name, IFLA_MTU @mtu and IFLA_CARRIER
+ * @carrier, each left out when NULL, 0 or -1. Fails the running Check
+ * test if @m is full.
+ */
+void fixture_link(struct nl_msg *m, int type, int family, int index,
+		  unsigned int flags, const char *name, unsigned int mtu,
+		  int carrier);
 
 #endif

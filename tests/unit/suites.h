@@ -22,5 +22,6 @@ Suite *filter_suite(void);
 Suite *loop_suite(void);
 Suite *log_suite(void);
 Suite *process_suite(void);
+Suite *link_suite(void);
 
 #endif
