@@ -42,7 +42,9 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
 	ct/bpf.c ct/bpf_vm.c ct/event.c
 SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
-	sync/process.c sync/link.c
+	sync/process.c sync/link.c sync/chans.c sync/chans_report.c \
+	sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c sync/chan_dgram.c \
+	sync/chan_stream.c sync/chan_sock.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -50,7 +52,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
 	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
-	sync/loop_int.h sync/process.h nl/rtnl.h sync/link.h
+	sync/loop_int.h sync/process.h nl/rtnl.h sync/link.h sync/channel.h \
+	sync/chan_int.h sync/config.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -70,6 +73,7 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_expect.c tests/unit/check_bpf.c \
 	tests/unit/check_loop.c tests/unit/check_log.c \
 	tests/unit/check_process.c tests/unit/check_link.c \
+	tests/unit/check_chan_stream.c tests/unit/check_chans.c \
 	$(CT_ARGS_SRCS)
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
@@ -177,6 +181,16 @@ sync/log.o: sync/log.c sync/log.h
 sync/process.o: sync/process.c sync/process.h
 sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
 	nl/sock.h $(NL_UAPI)
+CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
+	ct/entry.h
+sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
+sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) sync/link.h nl/rtnl.h
+sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H)
+sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)
+sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H)
+sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H)
+sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H)
+sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the

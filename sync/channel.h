@@ -46,7 +46,9 @@ struct sync_chan_stats {
 	uint64_t pkts_sent, pkts_recv;
 	uint64_t err_send, err_recv;
 	uint64_t dropped_peer;		/* from an address not configured */
-	uint64_t backlog_overflow;	/* TCP: dropped while disconnected */
+	uint64_t backlog_overflow;	/* TCP: messages dropped, backlog full */
+	uint64_t backlog_bytes;		/* TCP: bytes waiting to be written
+					 * now (a level, not a counter) */
 };
 
 /* Called for what arrived on channel @idx: a datagram payload, or for
@@ -54,7 +56,9 @@ struct sync_chan_stats {
 typedef void (*sync_chans_recv_cb)(struct sync_chans *m, unsigned int idx,
 				   const void *buf, size_t len, void *arg);
 
-/* Events the owner must act on. */
+/* Events the owner must act on. They are delivered from a step of the
+ * loop, never from inside the call that caused them (sync_chans_send,
+ * say); one event raised several times before delivery comes once. */
 enum sync_chans_event {
 	SYNC_CHANS_EV_CONNECTED = 1,	/* TCP: a connection came up */
 	SYNC_CHANS_EV_LOST,		/* messages were lost (backlog full,

@@ -25,6 +25,8 @@ static Suite *(*const suites[])(void) = {
 	log_suite,
 	process_suite,
 	link_suite,
+	chan_stream_suite,
+	chans_suite,
 };
 
 int main(void)

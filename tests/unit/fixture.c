@@ -104,3 +104,23 @@ void fixture_link(struct nl_msg *m, int type, int family, int index,
 						(uint8_t)carrier), 0);
 	nl_msg_end(m);
 }
+
+void fixture_sync_msg(unsigned char *p, size_t len, uint32_t seq)
+{
+	p[0] = 0x10;
+	p[1] = 0;
+	p[2] = (unsigned char)(len >> 8);
+	p[3] = (unsigned char)len;
+	p[4] = (unsigned char)(seq >> 24);
+	p[5] = (unsigned char)(seq >> 16);
+	p[6] = (unsigned char)(seq >> 8);
+	p[7] = (unsigned char)seq;
+	for (size_t j = 8; j < len; j++)
+		p[j] = (unsigned char)(seq * 7 + j);
+}
+
+uint32_t fixture_sync_seq(const unsigned char *p)
+{
+	return (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+	       (uint32_t)p[6] << 8 | p[7];
+}

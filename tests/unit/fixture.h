@@ -10,6 +10,7 @@
 #define RAWCT_TESTS_FIXTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nl/reply.h"
 
@@ -42,5 +43,12 @@ struct nl_msg;
 void fixture_link(struct nl_msg *m, int type, int family, int index,
 		  unsigned int flags, const char *name, unsigned int mtu,
 		  int carrier);
+
+/* A sync message (sync/msg.h header: version 1, type CT_NEW) of @len
+ * bytes (>= 8) with sequence @seq and a payload derived from it. */
+void fixture_sync_msg(unsigned char *p, size_t len, uint32_t seq);
+
+/* The sequence number of the sync message at @p. */
+uint32_t fixture_sync_seq(const unsigned char *p);
 
 #endif

@@ -23,5 +23,7 @@ Suite *loop_suite(void);
 Suite *log_suite(void);
 Suite *process_suite(void);
 Suite *link_suite(void);
+Suite *chan_stream_suite(void);
+Suite *chans_suite(void);
 
 #endif
