@@ -38,13 +38,16 @@ struct sync_link;
 /* Datagrams (or stream reads) handled per wakeup, as upstream's
  * EventIterationLimit default, so one busy link cannot starve others. */
 #define CHAN_RX_BURST		100
+/* What an IPv6 header takes beyond the IPv4 one in ops->hdr. */
+#define CHAN_IPV6_EXTRA		20
 /* The header of a sync message (sync/msg.h): length at bytes 2-3. */
 #define CHAN_MSG_HDR		8
 
 struct chan_ops {
 	const char *name;	/* as reports print it: UDP, multicast, TCP */
-	unsigned int hdr;	/* IP + transport headers (28, 40), taken off
-				 * the MTU for the payload of a datagram */
+	unsigned int hdr;	/* IPv4 + transport headers (28, 40), taken
+				 * off the MTU for the payload of a datagram
+				 * (IPv6: CHAN_IPV6_EXTRA more) */
 	/* Opens the sockets of @c and registers them in its set's loop.
 	 * Returns 0 or -errno (nothing left open). */
 	int (*open)(struct chan *c);

@@ -261,6 +261,7 @@ static int chan_open(struct sync_chans *m, unsigned int i,
 {
 	struct chan *c = &m->chan[i];
 	const struct sync_link_if *li;
+	unsigned int hdr = ops->hdr;
 	int rc;
 
 	*c = (struct chan){ .set = m, .idx = i, .conf = *cc };
@@ -268,10 +269,14 @@ static int chan_open(struct sync_chans *m, unsigned int i,
 	li = c->conf.iface[0] ? sync_link_find(m->link, c->conf.iface) : NULL;
 	if (!li)
 		return -ENODEV;
-	if (li->mtu < ops->hdr + CHAN_MSG_HDR)
+	/* upstream takes the IPv4 header off for IPv6 too, so its full
+	 * datagrams leave in two fragments */
+	if (chan_family(cc) == AF_INET6)
+		hdr += CHAN_IPV6_EXTRA;
+	if (li->mtu < hdr + CHAN_MSG_HDR)
 		return -EINVAL;
 	c->ifindex = li->ifindex;
-	c->limit = li->mtu - ops->hdr;
+	c->limit = li->mtu - hdr;
 	if (c->limit > CHAN_RX_MAX - 1)
 		c->limit = CHAN_RX_MAX - 1;
 	c->tx = malloc(c->limit);

@@ -156,7 +156,8 @@ static const struct chan_ops *const base_ops[] = {
 };
 
 /* Channels of @type on the interfaces named in @ifaces (a space-separated
- * list; a '*' suffix marks Default). Returns sync_chans's result. */
+ * list; a '*' suffix marks Default, a "6:" prefix IPv6). Returns
+ * chans_open_env()'s result. */
 static int rig_open(struct rig *r, int type, const char *ifaces)
 {
 	struct chans_env env = { .ops = { NULL } };
@@ -191,7 +192,11 @@ static int rig_open(struct rig *r, int type, const char *ifaces)
 			break;
 		}
 		cc = &r->conf.sync.chan[r->conf.sync.n_chan++];
-
+		if (strncmp(w, "6:", 2) == 0) {
+			cc->family = AF_INET6;
+			w += 2;
+			l -= 2;
+		}
 		cc->type = (uint8_t)type;
 		cc->is_default = w[l - 1] == '*';
 		snprintf(cc->iface, sizeof(cc->iface), "%.*s",
@@ -303,6 +308,13 @@ START_TEST(test_mtu_values)
 	rig_close(&r);
 	ck_assert_int_eq(rig_open(&r, SYNC_CHAN_MCAST, "lo"), 0);
 	ck_assert_uint_eq(sync_chans_mtu(r.m), 65536 - 28);
+	rig_close(&r);
+	/* IPv6: its header is 20 bytes longer (upstream forgets) */
+	ck_assert_int_eq(rig_open(&r, SYNC_CHAN_UDP, "6:a"), 0);
+	ck_assert_uint_eq(sync_chans_mtu(r.m), 1452);
+	rig_close(&r);
+	ck_assert_int_eq(rig_open(&r, SYNC_CHAN_TCP, "6:b"), 0);
+	ck_assert_uint_eq(sync_chans_mtu(r.m), 1440);
 	rig_close(&r);
 }
 END_TEST
