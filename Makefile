@@ -79,6 +79,7 @@ NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
+CHANTOOL_SRCS = tests/netns/chantool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
@@ -267,8 +268,14 @@ build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) $(LIB_SRCS) ct/event.h \
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EVTOOL_SRCS) $(CT_ARGS_SRCS) \
 		$(LIB_SRCS)
 
+# chantool: sync/channel.h's dedicated links between namespaces and
+# against the reference conntrackd (t_sync_chan.sh)
+build/netns/chantool: $(CHANTOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) $(LIB_SRCS)
+
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
-		build/netns/evtool
+		build/netns/evtool build/netns/chantool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous
