@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of sync/link, the link watcher's table, fed link messages
- * built with nl/msg as the kernel sends them (RTM_NEWLINK with an
- * ifinfomsg and IFLA_IFNAME, IFLA_MTU, IFLA_CARRIER): adding, updating
+ * Unit tests of sync/link, the link watcher's table, fed a real link dump
+ * and real link events (tests/data/link_*.hex) and link messages built
+ * with nl/msg as the kernel sends them (RTM_NEWLINK with an ifinfomsg and
+ * IFLA_IFNAME, IFLA_MTU, IFLA_CARRIER): adding, updating
  * (absent attributes keep their values), removing, several messages in
  * one datagram, the AF_BRIDGE messages skipped, lookups by index and by
  * name, and a failing row for each malformed datagram.
@@ -137,6 +138,53 @@ START_TEST(test_bridge_skipped)
 }
 END_TEST
 
+/* ---- captured from the kernel (tests/data/make_link.sh) --------------- */
+
+static int apply_one(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nlmsghdr h;
+
+	memcpy(&h, nlh, sizeof(h));
+	ck_assert_int_eq(sync_link_apply(arg, nlh, h.nlmsg_len), 1);
+	return 0;
+}
+
+static void want_if(const struct sync_link *t, const char *name,
+		    unsigned int mtu, int up, int running, int carrier)
+{
+	const struct sync_link_if *i = sync_link_find(t, name);
+
+	ck_assert_msg(i != NULL, "%s missing", name);
+	ck_assert_uint_eq(i->mtu, mtu);
+	ck_assert_msg(!!(i->flags & RTNL_IFF_UP) == up, "%s up", name);
+	ck_assert_msg(!!(i->flags & RTNL_IFF_RUNNING) == running,
+		      "%s running", name);
+	ck_assert_msg(i->carrier == carrier, "%s carrier %d", name,
+		      i->carrier);
+	ck_assert_ptr_eq(sync_link_get(t, i->ifindex), i);
+}
+
+START_TEST(test_real)
+{
+	struct sync_link *t;
+
+	ck_assert_int_eq(sync_link_new(&t), 0);
+	fixture_replay("tests/data/link_dump.hex", apply_one, t, NULL, 0);
+	want_if(t, "lo", 65536, 1, 1, 1);
+	want_if(t, "vs0", 1500, 1, 0, 0);	/* its peer is down */
+	want_if(t, "vs1", 1500, 0, 0, 0);
+	want_if(t, "vt0", 9000, 1, 1, 1);
+	want_if(t, "vt1", 9000, 1, 1, 1);
+	/* vs1 up (vs0 gets its carrier), vt0 down (vt1 loses it) */
+	fixture_replay("tests/data/link_events.hex", apply_one, t, NULL, 0);
+	want_if(t, "vs0", 1500, 1, 1, 1);
+	want_if(t, "vs1", 1500, 1, 1, 1);
+	want_if(t, "vt0", 9000, 0, 0, 0);
+	want_if(t, "vt1", 9000, 1, 0, 0);
+	sync_link_free(t);
+}
+END_TEST
+
 /* ---- malformed datagrams: one failing row per rule -------------------- */
 
 struct bad_case {
@@ -205,6 +253,7 @@ Suite *link_suite(void)
 	tcase_add_test(tc, test_add_update_remove);
 	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_bridge_skipped);
+	tcase_add_test(tc, test_real);
 	tcase_add_loop_test(tc, test_bad, 0,
 			    sizeof(bad_cases) / sizeof(bad_cases[0]));
 	suite_add_tcase(s, tc);
