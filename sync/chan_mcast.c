@@ -61,7 +61,11 @@ static int mcast_rx_setup(const struct chan *c, int fd)
 		struct ipv6_mreq mr = { .ipv6mr_interface = c->ifindex };
 
 		memcpy(&mr.ipv6mr_multiaddr, cc->addr.v6, sizeof(cc->addr.v6));
+		/* before Linux 4.20 there is no such option: then the
+		 * arrival interface check alone keeps others' groups out */
 		rc = chan_sockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0);
+		if (rc == -ENOPROTOOPT)
+			rc = 0;
 		if (rc == 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP,
 					  &mr, sizeof(mr)) < 0)
 			rc = -errno;
