@@ -86,11 +86,12 @@ void sync_chans_close(struct sync_chans *m);
  * sync_chans_send - append message @msg (@len bytes, a whole sync
  * message) to the active channel's buffer; a full buffer goes out first.
  * Returns 0, -EMSGSIZE for a message larger than a datagram can carry,
- * -EINVAL for one shorter than a header, or -errno of sending the full
- * buffer (counted as err_send; what that buffer held is lost for
- * datagram channels as upstream loses it, and SYNC_CHANS_EV_LOST
- * follows; @msg itself is buffered). A TCP channel fails only when its
- * backlog is full (-ENOBUFS, counted as backlog_overflow).
+ * -EINVAL when @len is not the length its header says (or shorter than
+ * a header), or -errno of sending the full buffer (counted as err_send;
+ * what that buffer held is lost for datagram channels as upstream loses
+ * it, and SYNC_CHANS_EV_LOST follows; @msg itself is buffered). A TCP
+ * channel fails only when its backlog is full (-ENOBUFS, counted as
+ * backlog_overflow).
  */
 int sync_chans_send(struct sync_chans *m, const void *msg, size_t len);
 

@@ -152,7 +152,9 @@ static int chan_append(struct chan *c, const void *msg, size_t len)
 
 int sync_chans_send(struct sync_chans *m, const void *msg, size_t len)
 {
-	if (len < CHAN_MSG_HDR)
+	/* the buffers hold whole messages only: moving them to another
+	 * channel and the TCP backlog walk them by their lengths */
+	if (chan_msg_len(msg, len) != (int)len)
 		return -EINVAL;
 	return chan_append(&m->chan[m->active], msg, len);
 }

@@ -329,6 +329,9 @@ START_TEST(test_send_errors)
 	fixture_sync_msg(m, 1473, 1);
 	ck_assert_int_eq(sync_chans_send(r.m, m, 1473), -EMSGSIZE);
 	ck_assert_int_eq(sync_chans_send(r.m, m, 7), -EINVAL);
+	fixture_sync_msg(m, 100, 1);
+	ck_assert_int_eq(sync_chans_send(r.m, m, 99), -EINVAL);
+	ck_assert_int_eq(sync_chans_send(r.m, m, 101), -EINVAL);
 	ck_assert_uint_eq(sync_chans_pending(r.m), 0);
 	fixture_sync_msg(m, 1000, 2);
 	ck_assert_int_eq(sync_chans_send(r.m, m, 1000), 0);
