@@ -107,8 +107,7 @@ tool() {
 
 # wait_grep FILE REGEX [SECS]: until FILE has a line matching REGEX.
 wait_grep() {
-	local i
-	for i in $(seq $((${3:-5} * 20))); do
+	for _ in $(seq $((${3:-5} * 20))); do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -195,6 +194,7 @@ case_mcast_other_iface() {
 	tool s "$NA" send -t mcast -c "$(spec mcast a)" send 5 100
 	finish "$s" send
 	finish "$r" recv
+	kill -TERM "$o"
 	grep -q '^recv ok 5 first=0$' "$T_TMP/recv.out" || t_fail "not all received"
 	t_eq "datagrams taken on vs0" "$(stat_of recv 0 pkts_recv)" 1
 }
@@ -297,24 +297,28 @@ Sync {
 EOF
 }
 
+# ref_start TYPE: the reference daemon in NB (NOTRACK over TYPE), once
+# its control socket is there (killed by pid at the end of the case).
+# Skips loudly without the reference binaries.
 ref_start() {
+	local ref
 	[ -x "$REFD" ] || t_skip "no reference daemon $REFD (Debian conntrackd)"
 	[ -x "$REFCT" ] || t_skip "no reference $REFCT"
 	if [ -x "$NLPROBE" ]; then ns_require_ctnetlink "$NB"; fi
 	ref_conf "$1"
 	ip netns exec "$NB" "$REFD" -C "$T_TMP/ref.conf" >"$T_TMP/ref.out" 2>&1 &
-	REF=$!
-	PIDS="$PIDS $REF"
-	local i
-	for i in $(seq 100); do
+	ref=$!
+	PIDS="$PIDS $ref"
+	for _ in $(seq 100); do
 		[ -S "$T_TMP/ref.ctl" ] && return 0
-		kill -0 "$REF" 2>/dev/null ||
+		kill -0 "$ref" 2>/dev/null ||
 			t_fail "reference daemon died: $(tail -n 3 "$T_TMP/ref.out" | tr '\n' ' ')"
 		sleep 0.05
 	done
 	t_fail "reference daemon did not start"
 }
 
+# ref ARGS...: the reference's client (-e, -s...) against it.
 ref() {
 	ip netns exec "$NB" "$REFD" -C "$T_TMP/ref.conf" "$@"
 }
@@ -346,12 +350,12 @@ report_block() {
 # Our CT_NEW over TYPE lands in the reference's external cache; then
 # both sides' -s and -s link blocks have one shape.
 ours_to_ref() {
-	local type=$1 s i got head
+	local type=$1 s got head
 	pair
 	ref_start "$type"
 	tool s "$NA" send -t "$type" -c "$(spec "$type" a)" -T 15 -L 1.5 \
 		hex "$CT_NEW"
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		got=$(ref -e 2>&1)
 		case $got in *"src=10.1.1.1 dst=10.2.2.2 sport=1111 dport=80"*) break ;; esac
 		sleep 0.1
