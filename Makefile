@@ -48,7 +48,9 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
 	sync/filter_bpf.c sync/ctl.c sync/kernel.c sync/dump.c sync/report.c \
 	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
-	sync/msg_ct_parse.c sync/msg_exp.c
+	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
+	sync/chans_report.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
+	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -59,7 +61,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
 	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
-	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h
+	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
+	sync/link.h sync/channel.h sync/chan_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -85,13 +88,16 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_cache.c \
 	tests/unit/check_ctd_args.c $(CTD_ARGS_SRCS) tests/unit/check_sync_filter.c \
 	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
-	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c
+	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
+	tests/unit/check_link.c tests/unit/check_chan_stream.c \
+	tests/unit/check_chans.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
 SFTOOL_SRCS = tests/netns/sftool.c
 SYNCTOOL_SRCS = tests/netns/synctool.c
+CHANTOOL_SRCS = tests/netns/chantool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
@@ -238,6 +244,18 @@ sync/msg.o: sync/msg.c $(SYNC_MSG_H) ct/proto.h
 sync/msg_ct.o: sync/msg_ct.c $(SYNC_MSG_H) $(NL_UAPI)
 sync/msg_ct_parse.o: sync/msg_ct_parse.c $(SYNC_MSG_H) ct/proto.h
 sync/msg_exp.o: sync/msg_exp.c $(SYNC_MSG_H)
+sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
+	nl/sock.h $(NL_UAPI)
+CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
+	ct/entry.h
+sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
+sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) sync/link.h nl/rtnl.h
+sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H)
+sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)
+sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H)
+sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H)
+sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H)
+sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -321,13 +339,21 @@ build/netns/sftool: $(SFTOOL_SRCS) $(LIB_SRCS) sync/filter.h sync/config.h \
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SFTOOL_SRCS) $(LIB_SRCS)
 
-check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
-		build/netns/evtool build/netns/sftool
 # synctool: the sync codec against Debian's conntrackd (t_sync_msg_ref.sh)
 build/netns/synctool: $(SYNCTOOL_SRCS) $(LIB_SRCS) sync/msg.h ct/entry.h \
 		ct/expect.h $(NL_UAPI)
+	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SYNCTOOL_SRCS) $(LIB_SRCS)
-		build/netns/evtool build/netns/synctool
+
+# chantool: sync/channel.h's dedicated links between namespaces and
+# against the reference conntrackd (t_sync_chan.sh)
+build/netns/chantool: $(CHANTOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) $(LIB_SRCS)
+
+check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
+		build/netns/evtool build/netns/sftool build/netns/synctool \
+		build/netns/chantool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous

@@ -46,15 +46,22 @@ struct sync_chan_stats {
 	uint64_t pkts_sent, pkts_recv;
 	uint64_t err_send, err_recv;
 	uint64_t dropped_peer;		/* from an address not configured */
-	uint64_t backlog_overflow;	/* TCP: dropped while disconnected */
+	uint64_t backlog_overflow;	/* TCP: messages dropped, backlog full */
+	uint64_t backlog_bytes;		/* TCP: bytes waiting to be written
+					 * now (a level, not a counter) */
 };
 
 /* Called for what arrived on channel @idx: a datagram payload, or for
- * TCP a run of whole messages. @buf is valid during the call only. */
+ * TCP a run of whole messages. @buf is valid during the call only. If
+ * the first message's header is sound (version 1, a length that fits)
+ * @idx is already the active channel. The callback may send and flush,
+ * not close the set. */
 typedef void (*sync_chans_recv_cb)(struct sync_chans *m, unsigned int idx,
 				   const void *buf, size_t len, void *arg);
 
-/* Events the owner must act on. */
+/* Events the owner must act on. They are delivered from a step of the
+ * loop, never from inside the call that caused them (sync_chans_send,
+ * say); one event raised several times before delivery comes once. */
 enum sync_chans_event {
 	SYNC_CHANS_EV_CONNECTED = 1,	/* TCP: a connection came up */
 	SYNC_CHANS_EV_LOST,		/* messages were lost (backlog full,
@@ -79,8 +86,12 @@ void sync_chans_close(struct sync_chans *m);
  * sync_chans_send - append message @msg (@len bytes, a whole sync
  * message) to the active channel's buffer; a full buffer goes out first.
  * Returns 0, -EMSGSIZE for a message larger than a datagram can carry,
- * or -errno of the send (counted as err_send; the message is lost for
- * datagram channels as upstream loses it).
+ * -EINVAL when @len is not the length its header says (or shorter than
+ * a header), or -errno of sending the full buffer (counted as err_send;
+ * what that buffer held is lost for datagram channels as upstream loses
+ * it, and SYNC_CHANS_EV_LOST follows; @msg itself is buffered). A TCP
+ * channel fails only when its backlog is full (-ENOBUFS, counted as
+ * backlog_overflow).
  */
 int sync_chans_send(struct sync_chans *m, const void *msg, size_t len);
 
@@ -90,7 +101,8 @@ int sync_chans_flush(struct sync_chans *m);
 /* Bytes buffered not yet sent (for the 1 ms coalescing decision). */
 size_t sync_chans_pending(const struct sync_chans *m);
 
-/* The largest message payload one datagram carries (MTU - headers). */
+/* The largest message payload one datagram carries: the MTU less 28
+ * (UDP, multicast) or 40 (TCP) bytes as upstream, 20 more over IPv6. */
 size_t sync_chans_mtu(const struct sync_chans *m);
 
 /* Channels configured, the active one, per-channel counters. */

@@ -31,6 +31,9 @@ static Suite *(*const suites[])(void) = {
 	sync_filter_suite,
 	ctd_args_suite,
 	sync_msg_suite,
+	link_suite,
+	chan_stream_suite,
+	chans_suite,
 };
 
 int main(void)

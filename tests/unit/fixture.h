@@ -3,12 +3,14 @@
  * Hex fixtures for the unit tests: files under tests/data/ holding one
  * captured netlink datagram per line as hex, '#' lines being comments
  * that say how the capture was made. Paths are relative to the top of the
- * tree (the tests run from there, or RAWCT_TOP names it).
+ * tree (the tests run from there, or RAWCT_TOP names it). Also link
+ * messages built as the kernel sends them, for the link watcher's tests.
  */
 #ifndef RAWCT_TESTS_FIXTURE_H
 #define RAWCT_TESTS_FIXTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nl/reply.h"
 
@@ -38,5 +40,25 @@ unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
  */
 unsigned int fixture_load(const char *rel, unsigned char **bufs,
 			  size_t *lens, unsigned int max);
+
+struct nl_msg;
+
+/*
+ * fixture_link - appends to @m a link message of @type (RTM_NEWLINK,
+ * RTM_DELLINK) as rtnetlink sends it: an ifinfomsg of @family, @index and
+ * @flags, then IFLA_IFNAME @name, IFLA_MTU @mtu and IFLA_CARRIER
+ * @carrier, each left out when NULL, 0 or -1. Fails the running Check
+ * test if @m is full.
+ */
+void fixture_link(struct nl_msg *m, int type, int family, int index,
+		  unsigned int flags, const char *name, unsigned int mtu,
+		  int carrier);
+
+/* A sync message (sync/msg.h header: version 1, type CT_NEW) of @len
+ * bytes (>= 8) with sequence @seq and a payload derived from it. */
+void fixture_sync_msg(unsigned char *p, size_t len, uint32_t seq);
+
+/* The sequence number of the sync message at @p. */
+uint32_t fixture_sync_seq(const unsigned char *p);
 
 #endif

@@ -30,5 +30,8 @@ Suite *sync_filter_suite(void);
 
 Suite *ctd_args_suite(void);
 Suite *sync_msg_suite(void);
+Suite *link_suite(void);
+Suite *chan_stream_suite(void);
+Suite *chans_suite(void);
 
 #endif
