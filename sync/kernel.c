@@ -202,6 +202,7 @@ static void resync_timeout(struct sync_loop *l, void *arg)
 	struct sync_kernel *k = arg;
 
 	(void)l;
+	k->d->st.nl_kernel_table_resync++;
 	sync_kernel_resync(k, SYNC_K_CT | (k->expect ? SYNC_K_EXP : 0));
 }
 
@@ -209,7 +210,7 @@ static void poll_timeout(struct sync_loop *l, void *arg)
 {
 	struct sync_kernel *k = arg;
 
-	resync_timeout(l, arg);
+	sync_kernel_resync(k, SYNC_K_CT | (k->expect ? SYNC_K_EXP : 0));
 	sync_loop_timer_add(l, &k->poll_timer,
 			    (uint64_t)k->d->conf->poll_secs * 1000000);
 }
