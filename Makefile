@@ -50,7 +50,10 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
 	sync/chans_report.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
-	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c
+	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
+	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
+	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
+	sync/alarm.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -62,7 +65,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
-	sync/link.h sync/channel.h sync/chan_int.h
+	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -236,6 +239,21 @@ sync/daemon.o: sync/daemon.c $(SYNC_DAEMON_H) sync/ctl.h sync/filter.h \
 cmd/ctd_args.o: cmd/ctd_args.c cmd/ctd_args.h sync/ctl.h
 cmd/conntrackd.o: cmd/conntrackd.c cmd/ctd_args.h $(SYNC_DAEMON_H) \
 	sync/ctl.h
+SYNC_INT_H = sync/sync_int.h $(SYNC_DAEMON_H) sync/cache.h sync/msg.h
+sync/txq.o: sync/txq.c $(SYNC_INT_H) sync/channel.h ct/pack.h
+sync/internal.o: sync/internal.c $(SYNC_INT_H) sync/kernel.h ct/pack.h
+sync/external.o: sync/external.c $(SYNC_INT_H) sync/kernel.h ct/format.h \
+	ct/pack.h ct/table.h nl/sock.h
+sync/commit.o: sync/commit.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h \
+	ct/batch.h ct/expect_table.h ct/format.h ct/pack.h ct/table.h nl/sock.h
+sync/sync_recv.o: sync/sync_recv.c $(SYNC_INT_H) sync/channel.h
+sync/sync_req.o: sync/sync_req.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
+	sync/dump.h sync/kernel.h sync/report.h
+sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
+	sync/dump.h sync/hash.h sync/kernel.h sync/report.h
+sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
+sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
+sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h
 sync/hash.o: sync/hash.c sync/hash.h
 sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
 	ct/expect.h

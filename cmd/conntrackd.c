@@ -85,7 +85,13 @@ static int client(struct sync_log *log, int action)
 {
 	int rc = sync_ctl_request(conf.unix_path, action, STDOUT_FILENO);
 
-	if (rc == 0)
+	/* a commit answers nothing, unless something could not be
+	 * committed: then its exit status says so (ours; upstream's daemon
+	 * never answers a commit, so this gives 0 with it) */
+	if (rc > 0 && (action == SYNC_CT_COMMIT || action == SYNC_EXP_COMMIT ||
+		       action == SYNC_ALL_COMMIT))
+		return EXIT_FAILURE;
+	if (rc >= 0)
 		return EXIT_SUCCESS;
 	sync_log(log, SYNC_LOG_ERR, "can't connect: is conntrackd running? "
 		 "appropriate permissions?");

@@ -533,7 +533,7 @@ int sync_ctl_request(const char *path, int code, int out_fd)
 	struct sockaddr_un sa;
 	char buf[4096];
 	ssize_t n;
-	int fd, rc;
+	int fd, rc, got = 0;
 
 	rc = ctl_addr(&sa, path);
 	if (rc < 0)
@@ -553,6 +553,7 @@ int sync_ctl_request(const char *path, int code, int out_fd)
 			continue;
 		if (n <= 0)
 			break;
+		got = 1;
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = write(out_fd, buf + off, (size_t)(n - off));
 
@@ -564,5 +565,5 @@ int sync_ctl_request(const char *path, int code, int out_fd)
 		}
 	}
 	close(fd);
-	return 0;
+	return got;
 }

@@ -148,8 +148,9 @@ int sync_client_cred(const struct sync_client *cl, uint32_t *uid,
 
 /*
  * sync_ctl_request - the client side: connect to @path, send @code,
- * and copy the answer to @out_fd until the daemon closes. Returns 0, or
- * -errno of the connect (the caller prints upstream's "can't connect: is
+ * and copy the answer to @out_fd until the daemon closes. Returns 1 if
+ * the daemon answered something, 0 if it answered nothing, or -errno of
+ * the connect (the caller prints upstream's "can't connect: is
  * conntrackd running? appropriate permissions?"), -ENAMETOOLONG.
  */
 int sync_ctl_request(const char *path, int code, int out_fd);

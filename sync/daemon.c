@@ -19,6 +19,22 @@
 #include "sync/loop.h"
 #include "sync/report.h"
 
+/* A configuration with neither Stats nor Sync: upstream starts a daemon
+ * that only answers the generic requests; so do we. */
+static int idle_request(struct sync_daemon *d, struct sync_client *cl,
+			int code)
+{
+	(void)d;
+	(void)cl;
+	(void)code;
+	return SYNC_REQ_UNKNOWN;
+}
+
+static const struct sync_mode_ops idle_mode = {
+	.name = "idle",
+	.request = idle_request,
+};
+
 uint32_t sync_daemon_now(void)
 {
 	return (uint32_t)(sync_loop_now() / 1000000);
@@ -154,7 +170,12 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 
 	d->conf = conf;
 	d->start_time = time(NULL);
-	d->mode = &sync_stats_mode;
+	if (conf->run & SYNC_RUN_SYNC)
+		d->mode = &sync_sync_mode;
+	else if (conf->run & SYNC_RUN_STATS)
+		d->mode = &sync_stats_mode;
+	else
+		d->mode = &idle_mode;
 	rc = sync_hash_seed(d->seed);
 	if (rc < 0)
 		return rc;

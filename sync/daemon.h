@@ -64,6 +64,7 @@ struct sync_mode_ops {
 };
 
 extern const struct sync_mode_ops sync_stats_mode;
+extern const struct sync_mode_ops sync_sync_mode;
 
 /* `-s runtime` counters, upstream's names. */
 struct sync_runtime_stats {

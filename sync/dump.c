@@ -50,6 +50,10 @@ int sync_dump_line(char *buf, size_t len, const struct sync_cache_obj *o,
 				    &e) < 0)
 			return -EBADMSG;
 		e.set &= ~(uint64_t)CT_TIMEOUT;
+		if (opts->no_reply) {
+			e.set &= ~(uint64_t)CT_REPLY;
+			memset(&e.reply, 0, sizeof(e.reply));
+		}
 		n = opts->xml ? ct_format_xml(buf, len, &e, &fo)
 			      : ct_format_default(buf, len, &e, &fo);
 	}

@@ -21,6 +21,9 @@ struct sync_dump_opts {
 	uint8_t exp;		/* the cache holds expectations */
 	uint8_t xml;
 	uint8_t hide_dead;	/* FTFW: DEAD objects are not shown */
+	uint8_t no_reply;	/* external flows: the peer sends only the
+				 * original direction, and upstream shows
+				 * only what it received */
 	/* text after the entry (before [active since]), or NULL */
 	int (*suffix)(const struct sync_cache_obj *o, char *buf, size_t len,
 		      void *arg);

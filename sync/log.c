@@ -144,6 +144,22 @@ void sync_log_flow(struct sync_log *l, const char *text, int64_t now)
 
 /* Opens @path for appending into *@fd (closing what it held), keeping
  * the name in @keep. */
+void sync_log_entry(struct sync_log *l, const char *text)
+{
+	char when[64], line[SYNC_LOG_LINE_MAX + 1];
+	int n;
+
+	if (l->fd >= 0) {
+		log_ctime(when, sizeof(when), time(NULL));
+		n = log_fit(line, sizeof(line),
+			    snprintf(line, sizeof(line), "%s\t%s\n", when,
+				     text));
+		log_put(l->fd, line, n);
+	}
+	if (l->syslog != -1 && l->syslog_open)
+		syslog(LOG_ERR | l->syslog, "%s", text);
+}
+
 static int log_open_one(const char *path, int *fd, char *keep, size_t cap)
 {
 	size_t n;

@@ -81,6 +81,13 @@ void sync_log_v(struct sync_log *l, enum sync_log_level level,
 void sync_log_flow(struct sync_log *l, const char *text, int64_t now);
 
 /*
+ * sync_log_entry - a flow that an operation failed on, as upstream's
+ * dlog_ct() writes it to the main LogFile after the error line:
+ * "<ctime>\t<text>\n", and to syslog at LOG_ERR.
+ */
+void sync_log_entry(struct sync_log *l, const char *text);
+
+/*
  * sync_log_format - the file form of a line into @buf (@len bytes):
  * "[ctime] (pid=N) [level] message\n", cut to fit. For tests and for
  * sync_log itself. Returns the length written.
