@@ -18,7 +18,14 @@
  *   everything it holds is sent again, since the peer may never have
  *   seen it;
  * - a NACK for messages no longer queued is ignored; here it makes the
- *   whole internal cache go out again (a resync of the peer).
+ *   whole internal cache go out again (a resync of the peer);
+ * - on an idle link the two peers acknowledge each other's ACKs, one a
+ *   second each, forever, since upstream keeps ACKs for retransmission.
+ *   We keep only data and RESYNC messages, and mark our ACK, NACK and
+ *   ALIVE messages with the flag upstream leaves unused (its receivers
+ *   ignore it), so that between two of our daemons an idle link carries
+ *   one ALIVE a second each way and nothing else. An upstream peer's
+ *   ACKs (unmarked) are still acknowledged, as it expects.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -54,10 +61,11 @@ static void alive(struct sync_loop *l, void *arg)
 
 	(void)l;
 	if (f->ack_from_set && s->seq_set) {
-		sync_tx_ctl(s, SYNC_F_ACK, f->ack_from, s->last_seq_recv);
+		sync_tx_ctl(s, SYNC_F_ACK | SYNC_F_UNUSED, f->ack_from,
+			    s->last_seq_recv);
 		f->ack_from_set = 0;
 	} else {
-		sync_tx_ctl(s, SYNC_F_ALIVE, 0, 0);
+		sync_tx_ctl(s, SYNC_F_ALIVE | SYNC_F_UNUSED, 0, 0);
 	}
 	/* re-armed by the transmit run that follows */
 }
@@ -241,6 +249,16 @@ static int digest(struct sync_state *s, const struct sync_msg_hdr *h)
 	return SYNC_RX_BAD;
 }
 
+/* Whether the peer keeps @h for retransmission until we acknowledge
+ * it: data and RESYNC always; ACK and NACK unless marked as ours. */
+static int needs_ack(const struct sync_msg_hdr *h)
+{
+	if (sync_msg_is_data(h) || (h->flags & SYNC_F_RESYNC))
+		return 1;
+	return (h->flags & (SYNC_F_ACK | SYNC_F_NACK)) &&
+	       !(h->flags & SYNC_F_UNUSED);
+}
+
 /* One more message of the current window; ACK when it is full. */
 static void window_count(struct sync_state *s, uint32_t seq)
 {
@@ -251,7 +269,7 @@ static void window_count(struct sync_state *s, uint32_t seq)
 		f->ack_from = seq;
 	}
 	if (--f->window == 0) {
-		sync_tx_ctl(s, SYNC_F_ACK, f->ack_from, seq);
+		sync_tx_ctl(s, SYNC_F_ACK | SYNC_F_UNUSED, f->ack_from, seq);
 		f->window = s->conf->sync.ack_window;
 		f->ack_from_set = 0;
 	}
@@ -283,13 +301,14 @@ static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 			return rx;
 		want = s->last_seq_recv + 1;
 		if (f->ack_from_set) {
-			sync_tx_ctl(s, SYNC_F_ACK, f->ack_from, want - 1);
+			sync_tx_ctl(s, SYNC_F_ACK | SYNC_F_UNUSED, f->ack_from,
+				    want - 1);
 			f->ack_from_set = 0;
 		}
-		sync_tx_ctl(s, SYNC_F_NACK, want, h->seq - 1);
-		f->window = s->conf->sync.ack_window - 1;
-		f->ack_from = h->seq;
-		f->ack_from_set = 1;
+		sync_tx_ctl(s, SYNC_F_NACK | SYNC_F_UNUSED, want, h->seq - 1);
+		f->window = s->conf->sync.ack_window;
+		if (needs_ack(h))
+			window_count(s, h->seq);
 		break;
 	case SYNC_SEQ_BEFORE:
 		return SYNC_RX_DROP;	/* no delayed messages */
@@ -297,7 +316,8 @@ static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 		rx = digest(s, h);
 		if (rx == SYNC_RX_BAD)
 			return rx;
-		window_count(s, h->seq);
+		if (needs_ack(h))
+			window_count(s, h->seq);
 		break;
 	}
 	sync_seq_update(s, h->seq);
@@ -331,12 +351,8 @@ static void rs_overflow(struct sync_state *s)
 
 static int ftfw_sent(struct sync_state *s, struct sync_txnode *n)
 {
-	if (n->ctl) {
-		struct sync_txctl *c = (struct sync_txctl *)n;
-
-		if (!(c->flags & (SYNC_F_ACK | SYNC_F_NACK | SYNC_F_RESYNC)))
-			return 0;	/* ALIVE: nothing to keep */
-	}
+	if (n->ctl && !(((struct sync_txctl *)n)->flags & SYNC_F_RESYNC))
+		return 0;	/* ACK, NACK, ALIVE: nothing to keep */
 	if (sync_txq_add(&s->rs, n, TXQ_RS) < 0) {
 		rs_overflow(s);
 		if (sync_txq_add(&s->rs, n, TXQ_RS) < 0)

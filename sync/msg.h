@@ -49,6 +49,10 @@ enum sync_msg_type {
 };
 
 enum {
+	SYNC_F_UNUSED = 1 << 0,		/* upstream's NET_F_UNUSED; we set it
+					 * on our ACK, NACK and ALIVE messages
+					 * to say "not kept for retransmission:
+					 * do not acknowledge" (sync/ftfw.c) */
 	SYNC_F_RESYNC = 1 << 1,
 	SYNC_F_NACK = 1 << 2,
 	SYNC_F_ACK = 1 << 3,
