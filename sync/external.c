@@ -17,6 +17,7 @@
 
 #include "ct/format.h"
 #include "ct/pack.h"
+#include "ct/expect_table.h"
 #include "ct/table.h"
 #include "nl/sock.h"
 #include "sync/kernel.h"
@@ -209,6 +210,35 @@ static void inject(struct sync_state *s, int kind, struct ct_entry *e)
 	}
 }
 
+/* An expectation straight into the kernel (upstream has no update for
+ * them: an update is created like a new one). */
+static void inject_exp(struct sync_state *s, int kind, struct ct_expect *x)
+{
+	struct nl_sock *sk = s->inject_sock;
+	int rc;
+
+	if (!sk || !sync_kernel_expect(s->d->kernel))
+		return;
+	x->set &= ~(uint32_t)CT_EXP_ID;
+	if (kind == 2) {
+		rc = ct_expect_delete(sk, x, NULL);
+		if (rc < 0 && rc != -ENOENT)
+			sync_log(&s->d->log, SYNC_LOG_WARNING, "could not "
+				 "delete exp entry: %s", strerror(-rc));
+		return;
+	}
+	rc = ct_expect_create(sk, x, NLM_F_CREATE | NLM_F_EXCL, NULL);
+	if (rc == -EEXIST) {
+		rc = ct_expect_delete(sk, x, NULL);
+		if (rc == 0 || rc == -ENOENT)
+			rc = ct_expect_create(sk, x, NLM_F_CREATE | NLM_F_EXCL,
+					      NULL);
+	}
+	if (rc < 0)
+		sync_log(&s->d->log, SYNC_LOG_WARNING, "could not add new exp "
+			 "entry: %s", strerror(-rc));
+}
+
 /* What a flow from the peer needs before it can go into the kernel. */
 void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
 {
@@ -253,9 +283,12 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		struct ct_expect x;
 
 		kind = h->type - SYNC_T_EXP_NEW;
-		if (sync_msg_parse_exp(msg, h->len, &x, &s->err) < 0 ||
-		    !s->ext_exp)
+		if (sync_msg_parse_exp(msg, h->len, &x, &s->err) < 0)
 			return;
+		if (!s->ext_exp) {
+			inject_exp(s, kind, &x);
+			return;
+		}
 		klen = ct_expect_key(key, &x);
 		blen = ct_expect_pack(body, sizeof(body), &x, ~(uint32_t)0);
 		if (klen > 0 && blen > 0)

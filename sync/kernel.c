@@ -28,7 +28,15 @@
 
 #define DUMP_SLICE	8	/* datagrams of a dump per wakeup */
 
-enum { JOB_NONE, JOB_RESYNC, JOB_FLUSH };
+enum { JOB_NONE, JOB_RESYNC, JOB_FLUSH, JOB_VISIT };
+
+struct visit {
+	struct visit *next;
+	int exp;
+	sync_kernel_visit_cb cb;
+	void (*done)(void *arg, int ok);
+	void *arg;
+};
 
 struct sync_kernel {
 	struct sync_daemon *d;
@@ -41,6 +49,7 @@ struct sync_kernel {
 	int warned;
 	struct sync_loop_timer resync_timer, poll_timer;
 	unsigned int want_resync, want_flush;	/* SYNC_K_* queued */
+	struct visit *visits, *visit;		/* queued, running */
 	struct {
 		uint8_t kind;			/* JOB_* running */
 		uint8_t table;			/* SYNC_K_CT or _EXP */
@@ -230,8 +239,11 @@ static int dump_ct(const struct nlmsghdr *nlh, void *arg)
 	if (!ct_passes(d, &e))
 		return 0;
 	if (k->job.kind == JOB_FLUSH)
-		return ct_batch_delete(&k->batch, &e) < 0 ? 0 : 0;
-	d->mode->ct_dump(d, &e);
+		ct_batch_delete(&k->batch, &e);
+	else if (k->job.kind == JOB_VISIT)
+		k->visit->cb(k->visit->arg, &e, NULL);
+	else
+		d->mode->ct_dump(d, &e);
 	return 0;
 }
 
@@ -245,7 +257,11 @@ static int dump_exp(const struct nlmsghdr *nlh, void *arg)
 		d->st.nl_dump_unknown_type++;
 		return 0;
 	}
-	if (exp_passes(d, &x) && d->mode->exp_dump)
+	if (!exp_passes(d, &x))
+		return 0;
+	if (k->job.kind == JOB_VISIT)
+		k->visit->cb(k->visit->arg, NULL, &x);
+	else if (d->mode->exp_dump)
 		d->mode->exp_dump(d, &x);
 	return 0;
 }
@@ -295,6 +311,12 @@ static void job_end(struct sync_kernel *k, int rc)
 				 strerror(-rc));
 		if (d->mode->dump_end)
 			d->mode->dump_end(d, exp, rc == 0);
+	} else if (k->job.kind == JOB_VISIT) {
+		struct visit *v = k->visit;
+
+		k->visit = NULL;
+		v->done(v->arg, rc == 0);
+		free(v);
 	} else {
 		ct_batch_flush(&k->batch);
 	}
@@ -343,8 +365,14 @@ static void job_next(struct sync_kernel *k)
 	unsigned int t;
 	int rc;
 
-	while (k->job.kind == JOB_NONE && (k->want_resync || k->want_flush)) {
-		if (k->want_flush) {
+	while (k->job.kind == JOB_NONE &&
+	       (k->want_resync || k->want_flush || k->visits)) {
+		if (!k->want_flush && !k->want_resync) {
+			k->visit = k->visits;
+			k->visits = k->visit->next;
+			k->job.kind = JOB_VISIT;
+			t = k->visit->exp ? SYNC_K_EXP : SYNC_K_CT;
+		} else if (k->want_flush) {
 			t = (k->want_flush & SYNC_K_CT) ? SYNC_K_CT : SYNC_K_EXP;
 			k->want_flush &= ~t;
 			if (t == SYNC_K_EXP || !d->filter) {
@@ -380,6 +408,27 @@ void sync_kernel_resync(struct sync_kernel *k, unsigned int what)
 	job_next(k);
 }
 
+int sync_kernel_visit(struct sync_kernel *k, int exp, sync_kernel_visit_cb cb,
+		      void (*done)(void *arg, int ok), void *arg)
+{
+	struct visit *v, **pp;
+
+	if (!k)
+		return -ENODEV;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->exp = exp;
+	v->cb = cb;
+	v->done = done;
+	v->arg = arg;
+	for (pp = &k->visits; *pp; pp = &(*pp)->next)
+		;
+	*pp = v;
+	job_next(k);
+	return 0;
+}
+
 void sync_kernel_flush(struct sync_kernel *k, unsigned int what)
 {
 	if (!k)
@@ -393,7 +442,7 @@ void sync_kernel_flush(struct sync_kernel *k, unsigned int what)
 int sync_kernel_busy(const struct sync_kernel *k)
 {
 	return k && (k->job.kind != JOB_NONE || k->want_resync ||
-		     k->want_flush);
+		     k->want_flush || k->visits);
 }
 
 size_t sync_kernel_bufsize(const struct sync_kernel *k)
@@ -527,6 +576,17 @@ void sync_kernel_close(struct sync_kernel *k)
 		return;
 	if (k->job.kind != JOB_NONE)
 		sync_loop_fd_del(k->d->loop, nl_sock_fd(k->dump));
+	if (k->visit) {
+		k->visit->next = k->visits;
+		k->visits = k->visit;
+	}
+	while (k->visits) {
+		struct visit *v = k->visits;
+
+		k->visits = v->next;
+		v->done(v->arg, 0);
+		free(v);
+	}
 	if (k->ev) {
 		sync_loop_fd_del(k->d->loop, ct_event_fd(k->ev));
 		ct_event_close(k->ev);

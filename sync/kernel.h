@@ -54,6 +54,19 @@ void sync_kernel_resync(struct sync_kernel *k, unsigned int what);
  * Filter is deleted (all of them, by one request, without a Filter). */
 void sync_kernel_flush(struct sync_kernel *k, unsigned int what);
 
+/*
+ * sync_kernel_visit - queue a dump of the kernel's conntrack (@exp 0) or
+ * expectation table whose entries that pass the Filter go to @cb (@e or
+ * @x set, borrowed for the call), then @done(@arg, ok) once, also when
+ * the kernel side closes first. For dumps that are not the mode's own
+ * (-i without an internal cache). Returns 0, -ENOMEM, -ENODEV (no
+ * kernel side; @done is not called).
+ */
+typedef void (*sync_kernel_visit_cb)(void *arg, const struct ct_entry *e,
+				     const struct ct_expect *x);
+int sync_kernel_visit(struct sync_kernel *k, int exp, sync_kernel_visit_cb cb,
+		      void (*done)(void *arg, int ok), void *arg);
+
 /* Whether a dump or flush is queued or running. */
 int sync_kernel_busy(const struct sync_kernel *k);
 

@@ -10,7 +10,11 @@
  * also commits expectations.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "ct/expect_format.h"
+#include "ct/format.h"
 
 #include "sync/channel.h"
 #include "sync/ctl.h"
@@ -40,6 +44,60 @@ static int expires(const struct sync_cache_obj *o, char *buf, size_t len,
 	return snprintf(buf, len, " [expires in %lds]", left < 0 ? 0 : left);
 }
 
+/* -i without an internal cache: the kernel table, as upstream's bypass
+ * dumps it (the entries as the kernel has them, timeout included). */
+struct kdump {
+	struct sync_client *cl;
+	int xml;
+};
+
+static void kdump_entry(void *arg, const struct ct_entry *e,
+			const struct ct_expect *x)
+{
+	struct kdump *k = arg;
+	struct ct_fmt_opts fo = { 0 };
+	char line[2048];
+	int n;
+
+	if (e)
+		n = k->xml ? ct_format_xml(line, sizeof(line) - 1, e, &fo)
+			   : ct_format_default(line, sizeof(line) - 1, e, &fo);
+	else
+		n = k->xml ? ct_expect_format_xml(line, sizeof(line) - 1, x,
+						  &fo)
+			   : ct_expect_format_default(line, sizeof(line) - 1,
+						      x, &fo);
+	if (n < 0)
+		return;
+	line[n++] = '\n';
+	sync_client_write(k->cl, line, (size_t)n);
+}
+
+static void kdump_done(void *arg, int ok)
+{
+	struct kdump *k = arg;
+
+	(void)ok;
+	sync_client_release(k->cl);
+	free(k);
+}
+
+static void kernel_dump(struct sync_state *s, struct sync_client *cl,
+			int exp, int xml)
+{
+	struct kdump *k = malloc(sizeof(*k));
+
+	if (!k)
+		return;
+	k->cl = sync_client_hold(cl);
+	k->xml = xml;
+	if (sync_kernel_visit(s->d->kernel, exp, kdump_entry, kdump_done,
+			      k) < 0) {
+		sync_client_release(cl);
+		free(k);
+	}
+}
+
 static void dump(struct sync_state *s, struct sync_client *cl, int ext,
 		 int exp, int xml)
 {
@@ -60,6 +118,10 @@ static void dump(struct sync_state *s, struct sync_client *cl, int ext,
 		}
 	} else {
 		c = exp ? s->int_exp : s->int_ct;
+		if (!s->int_ct) {
+			kernel_dump(s, cl, exp, xml);
+			return;
+		}
 	}
 	if (c)
 		sync_dump_start(cl, c, &o);
