@@ -118,7 +118,7 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
 	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
 
-MANPAGES = man/conntrack.8 man/conntrackd.8
+MANPAGES = man/conntrack.8 man/conntrackd.8 man/conntrackd.conf.5
 
 # ---- build --------------------------------------------------------------
 all: $(PROGS)
