@@ -118,7 +118,7 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
 	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
 
-MANPAGES = man/conntrack.8
+MANPAGES = man/conntrack.8 man/conntrackd.8 man/conntrackd.conf.5
 
 # ---- build --------------------------------------------------------------
 all: $(PROGS)
@@ -518,17 +518,19 @@ static:
 	$(MUSLCC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O2 -static \
 		-o build/static/conntrack $(CONNTRACK_SRCS) $(LIB_SRCS)
 
+# each page goes to the man<section> its name ends with
 install: all
-	mkdir -p $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	mkdir -p $(DESTDIR)$(SBINDIR)
 	for p in $(PROGS); do \
 		install -m 0755 $$p $(DESTDIR)$(SBINDIR)/$$p || exit 1; done
 	for m in $(MANPAGES); do \
-		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/ || exit 1; done
+		d=$(DESTDIR)$(MANDIR)/man$${m##*.}; \
+		mkdir -p $$d && install -m 0644 $$m $$d/ || exit 1; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(SBINDIR)/$$p; done
 	for m in $(MANPAGES); do \
-		rm -f $(DESTDIR)$(MANDIR)/man8/`basename $$m`; done
+		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/`basename $$m`; done
 
 clean:
 	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) $(CONNTRACKD_OBJS) librawct.a $(PROGS)
