@@ -119,7 +119,8 @@ static void send_mainpid(pid_t child, void *arg)
 	char msg[32];
 
 	snprintf(msg, sizeof(msg), "MAINPID=%d", (int)child);
-	sync_notify_send(n, msg);
+	if (conf.systemd)
+		sync_notify_send(n, msg);
 }
 
 static int start(struct sync_daemon *d, int background)

@@ -92,7 +92,8 @@ static void flush_master(struct sync_daemon *d, unsigned int what)
 
 static void resync_master(struct sync_daemon *d, unsigned int what)
 {
-	if (!d->mode->dump_end) {
+	if (!d->mode->dump_end ||
+	    (d->mode->can_resync && !d->mode->can_resync(d))) {
 		sync_log(&d->log, SYNC_LOG_NOTICE, "resync is unsupported in "
 			 "this mode");
 		return;
@@ -228,7 +229,8 @@ static void watchdog(struct sync_loop *l, void *arg)
 {
 	struct sync_daemon *d = arg;
 
-	sync_notify_send(&d->notify, "WATCHDOG=1");
+	if (d->conf->systemd)
+		sync_notify_send(&d->notify, "WATCHDOG=1");
 	sync_loop_timer_add(l, &d->watchdog, d->notify.watchdog_usec / 2);
 }
 
@@ -253,7 +255,10 @@ int sync_daemon_run(struct sync_daemon *d)
 
 void sync_daemon_fini(struct sync_daemon *d)
 {
-	/* clients first: their producers point into the mode's caches */
+	/* work that holds clients ends first, then the clients (their
+	 * producers point into the mode's caches), then the mode */
+	if (d->mode && d->mode->quiesce && d->mode_priv)
+		d->mode->quiesce(d);
 	sync_ctl_close(d->ctl);
 	d->ctl = NULL;
 	if (d->mode && d->mode->fini)

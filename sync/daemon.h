@@ -61,6 +61,10 @@ struct sync_mode_ops {
 	/* a control request the daemon core does not answer itself */
 	int (*request)(struct sync_daemon *d, struct sync_client *cl,
 		       int code);
+	/* shutdown begins: end work that holds clients (may be NULL) */
+	void (*quiesce)(struct sync_daemon *d);
+	/* whether -R and overrun resyncs are possible (NULL: yes) */
+	int (*can_resync)(struct sync_daemon *d);
 };
 
 extern const struct sync_mode_ops sync_stats_mode;

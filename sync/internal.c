@@ -197,6 +197,17 @@ void sync_internal_ct_event(struct sync_state *s, enum ct_event_type type,
 	event(s, 0, type, key, klen, body, blen, origin);
 }
 
+int sync_internal_has(struct sync_state *s, const struct ct_entry *e)
+{
+	uint8_t key[CT_KEY_MAX];
+	int klen;
+
+	if (!s->int_ct)
+		return 0;
+	klen = ct_entry_key(key, e);
+	return klen > 0 && sync_cache_find(s->int_ct, key, (size_t)klen);
+}
+
 void sync_internal_exp_event(struct sync_state *s, enum ct_event_type type,
 			     const struct ct_expect *x,
 			     enum sync_origin origin)

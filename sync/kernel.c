@@ -184,6 +184,7 @@ static void on_overrun(struct sync_kernel *k)
 	d->st.nl_overrun++;
 	grow_buffer(k);
 	if (d->conf->nl_overrun_resync > 0 && d->mode->dump_end &&
+	    (!d->mode->can_resync || d->mode->can_resync(d)) &&
 	    !sync_loop_timer_pending(&k->resync_timer))
 		sync_loop_timer_add(d->loop, &k->resync_timer,
 				    (uint64_t)d->conf->nl_overrun_resync *

@@ -198,6 +198,8 @@ void sync_internal_ct_dump(struct sync_state *s, const struct ct_entry *e);
 void sync_internal_exp_dump(struct sync_state *s, const struct ct_expect *x);
 void sync_internal_dump_end(struct sync_state *s, int exp, int ok);
 void sync_internal_flush(struct sync_state *s, int exp);
+/* Whether the internal cache holds the flow of @e. */
+int sync_internal_has(struct sync_state *s, const struct ct_entry *e);
 /* Queue every internal object (bulk send, resync request). */
 void sync_internal_bulk(struct sync_state *s);
 

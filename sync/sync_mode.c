@@ -130,10 +130,36 @@ static void sync_fini(struct sync_daemon *d)
 	d->mode_priv = NULL;
 }
 
+static void sync_quiesce(struct sync_daemon *d)
+{
+	sync_commit_abort(state(d));
+}
+
+static int sync_can_resync(struct sync_daemon *d)
+{
+	return state(d)->int_ct != NULL;
+}
+
+/* The traffic of a flow that ended and that we cached (upstream counts
+ * it when its internal cache had the flow). */
+static void account(struct sync_daemon *d, const struct ct_entry *e)
+{
+	for (int dir = 0; dir < 2; dir++) {
+		if (!(e->set & (dir ? CT_COUNTERS_REPLY : CT_COUNTERS_ORIG)))
+			continue;
+		d->traffic.bytes += e->counters[dir].bytes;
+		d->traffic.packets += e->counters[dir].packets;
+	}
+}
+
 static void sync_ct_event(struct sync_daemon *d, enum ct_event_type type,
 			  const struct ct_entry *e, enum sync_origin origin)
 {
 	struct sync_state *s = state(d);
+
+	if (type == CT_EVENT_T_DESTROY && origin != SYNC_ORIGIN_INJECT &&
+	    sync_internal_has(s, e))
+		account(d, e);
 
 	if (!s->int_ct && origin == SYNC_ORIGIN_NOT_ME) {
 		if (type == CT_EVENT_T_NEW)
@@ -199,4 +225,6 @@ const struct sync_mode_ops sync_sync_mode = {
 	.exp_dump = sync_exp_dump,
 	.dump_end = sync_dump_end,
 	.request = sync_mode_request,
+	.quiesce = sync_quiesce,
+	.can_resync = sync_can_resync,
 };

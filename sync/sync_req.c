@@ -315,8 +315,14 @@ static void flush(struct sync_state *s, unsigned int what, int exp,
 	sync_mode_reset_timer(s, 1);
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "%s", msg);
 	for (int e = 0; e <= exp; e++) {
-		if (what & 1)
+		if ((what & 1) && !s->int_ct && !e) {
+			/* no internal cache: upstream's bypass flushes the
+			 * kernel table (what passes the Filter) */
+			s->d->st.nl_kernel_table_flush++;
+			sync_kernel_flush(s->d->kernel, SYNC_K_CT);
+		} else if (what & 1) {
 			sync_internal_flush(s, e);
+		}
 		if (what & 2)
 			sync_external_flush(s, e);
 	}
