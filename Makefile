@@ -122,7 +122,7 @@ cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
 	$(CT_ARGS_H) ct/bpf.h ct/event.h ct/expect.h ct/expect_codec.h \
 	ct/format.h ct/labels.h ct/stats.h nl/attr.h nl/msg.h $(NL_UAPI)
 cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
-	ct/format.h ct/table.h nl/sock.h
+	ct/format.h ct/proto.h ct/table.h nl/sock.h
 cmd/ct_lex.o: cmd/ct_lex.c cmd/ct_lex.h nl/copy.h
 cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H) \
 	ct/batch.h ct/entry.h nl/batch.h nl/reply.h nl/sock.h

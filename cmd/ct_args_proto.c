@@ -408,10 +408,6 @@ int ct_args_proto_opt(struct ct_parse *p, int op_index, const char *arg)
 		t->l4 = x->num;
 		t->set |= CT_TUPLE_PROTO;
 		a->tmpl.set |= CT_ORIG;
-		if (a->tmpl.reply.l3) {
-			a->tmpl.reply.l4 = x->num;
-			a->tmpl.reply.set |= CT_TUPLE_PROTO;
-		}
 		break;
 	}
 	default:
@@ -482,6 +478,16 @@ int ct_args_proto_final(struct ct_parse *p, unsigned int cmd)
 	if (r == 0)
 		return ct_args_fail(p, CT_EXIT_PARAM, "%s",
 				    x->tuple_msg[partial == 1]);
+	if ((x->kind == CT_L4_ICMP || x->kind == CT_L4_ICMPV6) &&
+	    (a->tmpl.reply.set & (CT_TUPLE_SRC | CT_TUPLE_DST))) {
+		/* the ICMP options name the orig tuple; the reply one has
+		 * the paired type, as libnetfilter_conntrack's setters
+		 * give it (there only when -s/-d and -r/-q come before the
+		 * ICMP options) */
+		a->tmpl.reply.l4 = x->num;
+		a->tmpl.reply.set |= CT_TUPLE_PROTO;
+		ct_proto_icmp_reply(&a->tmpl.orig, &a->tmpl.reply);
+	}
 	if (x->num == IPPROTO_TCP) {
 		/* manual entries bypass window tracking */
 		uint8_t fl = CT_TCP_FLAG_BE_LIBERAL | CT_TCP_FLAG_SACK_PERM;

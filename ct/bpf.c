@@ -280,8 +280,9 @@ static void tuple_addrs(struct bpf_asm *a, const struct tuple_req *r,
 	}
 }
 
-/* X = the CTA_TUPLE_PROTO nest level 1; the l4 fields of @t */
-static void tuple_l4(struct bpf_asm *a, const struct ct_tuple *t)
+/* X = the CTA_TUPLE_PROTO nest level 1; the l4 fields of @t. A field
+ * the event lacks does not match, or with @lax is not compared. */
+static void tuple_l4(struct bpf_asm *a, const struct ct_tuple *t, bool lax)
 {
 	static const struct { uint16_t bit, port, icmp, icmp6, len; } f[] = {
 		{ CT_TUPLE_SPORT, CTA_PROTO_SRC_PORT, 0, 0, 6 },
@@ -313,8 +314,8 @@ static void tuple_l4(struct bpf_asm *a, const struct ct_tuple *t)
 		else if (p->kind == CT_L4_ICMPV6)
 			attr = f[i].icmp6;
 		if (!attr) {
-			/* the decoder leaves the field 0 */
-			if (want[i])
+			/* the decoder never has the field */
+			if (!lax)
 				ret(a, CT_BPF_DROP);
 			continue;
 		}
@@ -326,7 +327,7 @@ static void tuple_l4(struct bpf_asm *a, const struct ct_tuple *t)
 		match(a, UINT32_MAX, want[i]);
 		ja(a, done);
 		label_here(a, absent);
-		if (want[i])
+		if (!lax)
 			ret(a, CT_BPF_DROP);
 		label_here(a, done);
 	}
@@ -369,7 +370,7 @@ static void tuple(struct bpf_asm *a, uint16_t dir, const struct tuple_req *r,
 			match(a, UINT32_MAX, r->net[i]->l3);
 	if (!t)
 		return;
-	tuple_l4(a, t);
+	tuple_l4(a, t, f && (f->set & CT_F_L4_LAX));
 	if (t->set & CT_TUPLE_ZONE) {
 		int absent = label_new(a), done = label_new(a);
 
