@@ -13,10 +13,12 @@
  * in the result, labels are resolved through the caller's callback, and
  * the function can run in a loop (-R, the fuzzer). Differences from
  * upstream, all deliberate (spec section 5):
- *  - layer-4 numbers (ports, keys, vtags, icmp type/code/id) are checked:
- *    digits only (GRE keys: strtoul base 0), within the field's range;
+ *  - layer-4 numbers (ports and their masks, keys, vtags, icmp
+ *    type/code/id) are checked: decimal digits or 0x and hex digits (GRE
+ *    keys: strtoul base 0, as upstream), within the field's range;
  *    otherwise "unexpected value 'X' with --sport option", exit 1, like
- *    HEAD's checks of -m/-w/-c/-i (upstream atoi()s garbage to 0);
+ *    HEAD's checks of -m/-w/-c/-i, which take 0x too (upstream atoi()s
+ *    garbage and hex to 0);
  *  - SCTP states beyond SHUTDOWN_ACK_SENT (HEARTBEAT_*) are "unknown SCTP
  *    state" (upstream crashes on a NULL table slot);
  *  - -u negation (!ASSURED) is kept as a mask for the userspace filter,

@@ -3,9 +3,11 @@
  * The protocol extensions of conntrack(8) (extensions/libct_proto_*.c):
  * the long options each one adds after -p, their values, the command x
  * option matrix and final check of each, and the -h -p text. Numbers are
- * checked strictly (see ct_args.h); everything else is upstream's.
+ * checked strictly and may be hexadecimal (see ct_args.h); everything
+ * else is upstream's.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -257,19 +259,29 @@ int ct_args_proto_find(const char *name, int *xproto, uint8_t *num)
 	return 0;
 }
 
-/* Strict decimal (base 10, digits only) or, with @base0, strtoul base 0
- * without sign or blanks; at most @max. */
+/* Decimal digits (leading zeros stay decimal, as upstream's atoi reads
+ * them) or 0x/0X and hex digits; with @base0 strtoul base 0 (GRE keys:
+ * octal too, as upstream reads them). No sign or blanks; at most @max. */
 static int number(const char *s, unsigned long max, int base0,
 		  unsigned long *out)
 {
+	const char *d = s;
+	int base = base0 ? 0 : 10;
 	unsigned long v;
 	char *end;
 
-	if (!*s || !(s[0] >= '0' && s[0] <= '9'))
+	if (!base0 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		d = s + 2;
+	}
+	if (!*d || !(base == 16 ? isxdigit((unsigned char)*d) :
+				  isdigit((unsigned char)*d)))
 		return -EINVAL;
 	errno = 0;
-	v = strtoul(s, &end, base0 ? 0 : 10);
-	if (*end || errno || v > max)
+	v = strtoul(d, &end, base);
+	/* base 16 would take a second 0x: "0x0x5" ends at the x */
+	if (*end || errno || v > max ||
+	    (base == 16 && strspn(d, "0123456789abcdefABCDEF") != strlen(d)))
 		return -EINVAL;
 	*out = v;
 	return 0;

@@ -136,6 +136,14 @@ case_create_flush() {
 	t_eq "-I expect without master" "$out|$err|$rc" "|$BANNER Operation failed: master conntrack not found|1"
 	run_ct out err rc -F expect
 	t_eq "-F expect" "$out|$err|$rc" "|$BANNER expectation table has been emptied.|0"
+	# ports and their masks in hexadecimal (upstream's atoi: mask 0)
+	# shellcheck disable=SC2086
+	run_ct out err rc -I expect $MASTER ${TUPLE/--mask-port-dst 65535/--mask-port-dst 0xffff} \
+		--tuple-port-dst 0x4E21 -t 100
+	t_eq "-I expect in hex" "$out|$err|$rc" "||0"
+	run_ct out err rc -L expect
+	t_eq "created in hex" "$(no_timeout <<<"$out")" "${RIG_LINE/dport=10000/dport=20001}"
+	run_ct out err rc -F expect
 	run_ct out err rc -C expect
 	t_eq "-C expect after -F" "$out" 0
 }

@@ -18,7 +18,7 @@
 #include "nl/uapi.h"
 #include "tests/unit/suites.h"
 
-#define MAXW 24
+#define MAXW 32
 
 struct row {
 	const char *line;	/* words separated by single blanks */
@@ -109,6 +109,29 @@ static const struct row rows[] = {
 	{ "-L -p dccp --state X", 2, "Unknown DCCP state `X'", 0 },
 	{ "-L -p tcp --sport 70000", 1, "unexpected value '70000' with "
 	  "--sport option", 0 },
+	/* numbers: decimal or 0x hex, in range, nothing else */
+	{ "-L -p tcp --dport 0x50", 0, NULL, CT_CMD_LIST },
+	{ "-L -p tcp --dport 0XfFfF", 0, NULL, CT_CMD_LIST },
+	{ "-L -p tcp --dport 0x10000", 1, "unexpected value '0x10000' with "
+	  "--dport option", 0 },
+	{ "-L -p tcp --dport 0x", 1, "unexpected value '0x' with --dport "
+	  "option", 0 },
+	{ "-L -p tcp --dport 0x0x50", 1, "unexpected value '0x0x50' with "
+	  "--dport option", 0 },
+	{ "-L -p tcp --dport 0x-1", 1, "unexpected value '0x-1' with --dport "
+	  "option", 0 },
+	{ "-L -p tcp --dport 0x5g", 1, "unexpected value '0x5g' with --dport "
+	  "option", 0 },
+	{ "-L -p tcp --dport x50", 1, "unexpected value 'x50' with --dport "
+	  "option", 0 },
+	{ "-L -p tcp --dport +80", 1, "unexpected value '+80' with --dport "
+	  "option", 0 },
+	{ "-L -p icmp --icmp-type 0x100", 1, "unexpected value '0x100' with "
+	  "--icmp-type option", 0 },
+	{ "-L -p sctp --orig-vtag 0x100000000", 1, "unexpected value "
+	  "'0x100000000' with --orig-vtag option", 0 },
+	{ "-L -w 0x10000", 1, "unexpected value '0x10000' with -w option", 0 },
+	{ "-L -m 0x1/0xg", 1, "unexpected value '0x1/0xg' with -m option", 0 },
 	{ "-L -z -p tcp", 2, "Can't use -z with filtering parameters", 0 },
 	{ "-L --mask-src 255.0.0.0", 2, "Can't use --mask-src without --src",
 	  0 },
@@ -171,6 +194,72 @@ START_TEST(test_values)
 	ck_assert_uint_eq(a->filter.status, 4);
 	ck_assert_uint_eq(a->filter.status_mask, 6);
 	ck_assert_uint_eq(a->filter.tmpl.zone, 4);
+	free(a);
+}
+END_TEST
+
+/* Hexadecimal wherever people write it; leading zeros stay decimal
+ * (upstream's atoi reads them so), GRE keys are strtoul base 0 as
+ * upstream (octal too). */
+START_TEST(test_hex)
+{
+	static const char *const lines[] = {
+		"-D -p tcp --sport 0x15 --dport 0X50 --reply-port-src 080 "
+		"--reply-port-dst 0xffff -w 0xb -m 0x10/0xf0 -i 0x7",
+		"-I expect -s 1.1.1.1 -d 2.2.2.2 -p udp --sport 0x15 --dport 80 "
+		"--tuple-src 1.1.1.1 --tuple-dst 2.2.2.2 --mask-src 1.1.1.1 "
+		"--mask-dst 1.1.1.1 --tuple-port-src 0x1 --tuple-port-dst 0x2 "
+		"--mask-port-src 0 --mask-port-dst 0xffff -t 0x10",
+		"-L -p icmp --icmp-type 0x8 --icmp-code 0x0 --icmp-id 0x4ca",
+		"-I -p sctp -t 5 -s 1.1.1.1 -d 2.2.2.2 --sport 1 --dport 2 "
+		"--state ESTABLISHED --orig-vtag 0xffffffff --reply-vtag 010",
+		"-L -p gre --srckey 010 --dstkey 0x10",
+	};
+	char buf[512], *argv[MAXW + 1];
+	struct ct_args *a = malloc(sizeof(*a));
+	struct ct_args_err err;
+	const struct ct_tuple *o = &a->tmpl.orig, *r = &a->tmpl.reply;
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(buf, sizeof(buf), "%s", lines[i]);
+		ck_assert_msg(ct_args_parse(split(buf, argv), argv, NULL, a,
+					    &err) == 0, "%s: %s", lines[i],
+			      err.msg);
+		switch (i) {
+		case 0:
+			ck_assert_uint_eq(o->sport, 21);
+			ck_assert_uint_eq(o->dport, 80);
+			ck_assert_uint_eq(r->sport, 80);
+			ck_assert_uint_eq(r->dport, 65535);
+			ck_assert_uint_eq(a->tmpl.zone, 11);
+			ck_assert_uint_eq(a->mark.value, 16);
+			ck_assert_uint_eq(a->mark.mask, 0xf0);
+			ck_assert_uint_eq(a->tmpl.id, 7);
+			break;
+		case 1:
+			ck_assert_uint_eq(o->sport, 21);
+			ck_assert_uint_eq(a->exp_tuple.sport, 1);
+			ck_assert_uint_eq(a->exp_tuple.dport, 2);
+			ck_assert_uint_eq(a->exp_mask.sport, 0);
+			ck_assert_uint_eq(a->exp_mask.dport, 65535);
+			ck_assert_uint_eq(a->tmpl.timeout, 0); /* atol, as upstream */
+			break;
+		case 2:
+			ck_assert_uint_eq(o->icmp_type, 8);
+			ck_assert_uint_eq(o->icmp_id, 1226);
+			break;
+		case 3:
+			ck_assert_uint_eq(a->tmpl.sctp.vtag[CT_DIR_ORIG],
+					  0xffffffff);
+			ck_assert_uint_eq(a->tmpl.sctp.vtag[CT_DIR_REPLY],
+					  htonl(10));
+			break;
+		default:
+			ck_assert_uint_eq(o->sport, 8);
+			ck_assert_uint_eq(o->dport, 16);
+			break;
+		}
+	}
 	free(a);
 }
 END_TEST
@@ -413,6 +502,7 @@ Suite *ct_args_suite(void)
 
 	tcase_add_loop_test(tc, test_rows, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_hex);
 	tcase_add_test(tc, test_sctp_vtag);
 	tcase_add_loop_test(tc, test_exp_tuple_port, 0, 4);
 	tcase_add_test(tc, test_permutation);
