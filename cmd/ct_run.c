@@ -120,9 +120,9 @@ const char *ct_err2str(int err, unsigned int cmd)
 
 	if (cmd == CT_CMD_LIST && err == ENOTSUPP)
 		return "function not implemented";
-	/* upstream's entry for EINVAL covers the command bits 0..15: not
-	 * -A (bit 19), which gets strerror's "Invalid argument" */
-	if (err == EINVAL && cmd < 16)
+	/* upstream's EINVAL row has the command mask 0xFFFF, bits 0..15:
+	 * not -A (bit 19), which gets strerror's "Invalid argument" */
+	if (err == EINVAL && cmd < CT_CMD_EXP_COUNT)
 		return "invalid parameters";
 	if (cmd == CT_CMD_CREATE && err == EEXIST)
 		return "Such conntrack exists, try -U to update";

@@ -124,11 +124,14 @@ static const struct ct_tuple *key_tuple(const struct ct_entry *e,
 {
 	int orig = !!(e->set & CT_ORIG), reply = !!(e->set & CT_REPLY);
 
-	if (!(orig && ct_proto_tuple_complete(&e->orig)) &&
-	    ((reply && ct_proto_tuple_complete(&e->reply)) || !orig))
-		orig = 0;
-	*type = orig ? CTA_TUPLE_ORIG : CTA_TUPLE_REPLY;
-	return orig ? &e->orig : reply ? &e->reply : NULL;
+	/* the reply tuple if it is the only one, or the only complete one */
+	if (reply && (!orig || (!ct_proto_tuple_complete(&e->orig) &&
+				ct_proto_tuple_complete(&e->reply)))) {
+		*type = CTA_TUPLE_REPLY;
+		return &e->reply;
+	}
+	*type = CTA_TUPLE_ORIG;
+	return orig ? &e->orig : NULL;
 }
 
 int ct_entry_put_key(struct nl_msg *m, const struct ct_entry *e)
