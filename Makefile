@@ -35,19 +35,37 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
 # ---- sources ------------------------------------------------------------
-NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c
-CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/labels.c ct/decode.c ct/encode.c \
-	ct/table.c ct/stats.c ct/batch.c ct/filter.c \
-	ct/expect_codec.c ct/expect_table.c ct/expect_format.c \
-	ct/bpf.c ct/bpf_vm.c ct/event.c
-SYNC_SRCS =
+NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c \
+	nl/step.c
+CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
+	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c ct/table.c ct/stats.c \
+	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
+	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
+	ct/pack.c
+SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
+	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
+	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
+	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
+	sync/filter_bpf.c sync/ctl.c sync/kernel.c sync/dump.c sync/report.c \
+	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
+	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
+	sync/chans_report.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
+	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
+	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
+	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
+	sync/alarm.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
-	ct/expect_table.h ct/filter.h ct/format.h ct/labels.h ct/out.h \
-	ct/proto.h ct/stats.h ct/table.h
+	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
+	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
+	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
+	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
+	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
+	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
+	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -57,32 +75,48 @@ CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
 	cmd/ct_load.c cmd/ct_lex.c cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c \
 	$(CT_ARGS_SRCS)
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
-PROGS = conntrack
+CTD_ARGS_SRCS = cmd/ctd_args.c
+CONNTRACKD_SRCS = cmd/conntrackd.c $(CTD_ARGS_SRCS)
+CONNTRACKD_OBJS = $(CONNTRACKD_SRCS:.c=.o)
+PROGS = conntrack conntrackd
 
 UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c \
 	tests/unit/check_msg.c tests/unit/check_reply.c \
 	tests/unit/check_format.c tests/unit/check_labels.c \
 	tests/unit/check_ct_codec.c \
 	tests/unit/check_ct_args.c tests/unit/check_filter.c \
-	tests/unit/check_expect.c tests/unit/check_bpf.c $(CT_ARGS_SRCS)
+	tests/unit/check_expect.c tests/unit/check_bpf.c \
+	tests/unit/check_loop.c tests/unit/check_log.c tests/unit/check_process.c \
+	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c \
+	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_cache.c \
+	tests/unit/check_ctd_args.c $(CTD_ARGS_SRCS) tests/unit/check_sync_filter.c \
+	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
+	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
+	tests/unit/check_link.c tests/unit/check_chan_stream.c \
+	tests/unit/check_chans.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
 EVTOOL_SRCS = tests/netns/evtool.c
+SFTOOL_SRCS = tests/netns/sftool.c
+SYNCTOOL_SRCS = tests/netns/synctool.c
+CHANTOOL_SRCS = tests/netns/chantool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats
+	stats sync_filter pack conf sync_msg
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
 FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS)
 # what `make coverage` reports on
 COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
-	ct/format.c ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
+	ct/format.c ct/format_xml.c ct/format_save.c ct/format_json.c \
+	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
-	ct/bpf_vm.c
+	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
+	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
 
 MANPAGES = man/conntrack.8
 
@@ -99,6 +133,9 @@ librawct.a: $(LIB_OBJS)
 
 conntrack: $(CONNTRACK_OBJS) librawct.a
 	$(CC) $(CFLAGS) $(THREADS) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CONNTRACK_OBJS) librawct.a
+
+conntrackd: $(CONNTRACKD_OBJS) librawct.a
+	$(CC) $(CFLAGS) $(THREADS) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CONNTRACKD_OBJS) librawct.a
 
 # header dependencies (keep in step with the #includes)
 NL_UAPI = nl/uapi.h
@@ -135,9 +172,14 @@ cmd/ct_getopt.o: cmd/ct_getopt.c cmd/ct_getopt.h
 ct/filter.o: ct/filter.c ct/filter.h ct/entry.h ct/proto.h ct/table.h \
 	$(NL_UAPI)
 ct/out.o: ct/out.c ct/out.h ct/entry.h nl/copy.h
-ct/format.o: ct/format.c ct/format.h ct/out.h ct/entry.h ct/labels.h ct/proto.h \
-	ct/stats.h nl/attr.h nl/reply.h $(NL_UAPI)
-ct/labels.o: ct/labels.c ct/labels.h
+CT_FORMAT_H = ct/format.h ct/format_int.h ct/out.h ct/entry.h ct/labels.h \
+	ct/proto.h ct/stats.h $(NL_UAPI)
+ct/format.o: ct/format.c $(CT_FORMAT_H)
+ct/format_xml.o: ct/format_xml.c $(CT_FORMAT_H)
+ct/format_save.o: ct/format_save.c $(CT_FORMAT_H)
+ct/format_json.o: ct/format_json.c $(CT_FORMAT_H)
+ct/labels.o: ct/labels.c ct/labels.h ct/file.h
+ct/file.o: ct/file.c ct/file.h
 ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
 ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
@@ -153,12 +195,85 @@ ct/expect_codec.o: ct/expect_codec.c ct/expect_codec.h ct/expect.h \
 ct/expect_table.o: ct/expect_table.c ct/expect_table.h ct/expect_codec.h \
 	ct/expect.h ct/entry.h ct/encode.h ct/stats.h nl/attr.h nl/msg.h \
 	nl/reply.h nl/sock.h $(NL_UAPI)
-ct/bpf.o: ct/bpf.c ct/bpf.h ct/entry.h ct/filter.h ct/proto.h $(NL_UAPI)
+ct/bpf.o: ct/bpf.c ct/bpf.h ct/bpf_emit.h ct/entry.h ct/filter.h ct/proto.h \
+	$(NL_UAPI)
+ct/bpf_emit.o: ct/bpf_emit.c ct/bpf_emit.h ct/bpf.h $(NL_UAPI)
 ct/bpf_vm.o: ct/bpf_vm.c ct/bpf.h $(NL_UAPI)
 ct/event.o: ct/event.c ct/event.h ct/bpf.h ct/decode.h ct/entry.h \
 	nl/attr.h nl/sock.h $(NL_UAPI)
+SYNC_FILTER_H = sync/filter.h sync/filter_int.h sync/config.h ct/bpf.h \
+	ct/entry.h ct/expect.h
+sync/filter.o: sync/filter.c $(SYNC_FILTER_H)
+sync/filter_bpf.o: sync/filter_bpf.c $(SYNC_FILTER_H) ct/bpf_emit.h $(NL_UAPI)
 ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 	ct/entry.h ct/format.h ct/labels.h ct/stats.h ct/proto.h
+sync/loop.o: sync/loop.c sync/loop.h sync/loop_int.h
+sync/loop_timer.o: sync/loop_timer.c sync/loop.h sync/loop_int.h
+sync/loop_signal.o: sync/loop_signal.c sync/loop.h sync/loop_int.h
+sync/log.o: sync/log.c sync/log.h
+sync/process.o: sync/process.c sync/process.h
+CONF_H = sync/config.h sync/config_int.h sync/config_lex.h ct/entry.h
+sync/config.o: sync/config.c $(CONF_H) ct/file.h
+sync/config_lex.o: sync/config_lex.c sync/config_lex.h sync/config.h \
+	ct/entry.h
+sync/config_general.o: sync/config_general.c $(CONF_H)
+sync/config_filter.o: sync/config_filter.c $(CONF_H)
+sync/config_sync.o: sync/config_sync.c $(CONF_H)
+sync/config_helper.o: sync/config_helper.c $(CONF_H)
+sync/config_check.o: sync/config_check.c $(CONF_H)
+ct/pack.o: ct/pack.c ct/pack.h ct/entry.h ct/expect.h ct/proto.h
+nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
+SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
+	sync/process.h ct/entry.h ct/event.h ct/expect.h
+sync/ctl.o: sync/ctl.c sync/ctl.h sync/loop.h
+sync/kernel.o: sync/kernel.c sync/kernel.h $(SYNC_DAEMON_H) sync/filter.h \
+	ct/batch.h ct/bpf.h ct/decode.h ct/expect_codec.h ct/expect_table.h \
+	ct/table.h nl/msg.h nl/sock.h nl/step.h $(NL_UAPI)
+sync/dump.o: sync/dump.c sync/dump.h sync/cache.h sync/ctl.h ct/entry.h \
+	ct/expect.h ct/expect_format.h ct/format.h ct/pack.h
+sync/report.o: sync/report.c sync/report.h sync/cache.h $(SYNC_DAEMON_H)
+sync/stats_mode.o: sync/stats_mode.c $(SYNC_DAEMON_H) sync/cache.h \
+	sync/ctl.h sync/dump.h sync/report.h ct/format.h ct/pack.h
+sync/daemon.o: sync/daemon.c $(SYNC_DAEMON_H) sync/ctl.h sync/filter.h \
+	sync/hash.h sync/kernel.h sync/report.h
+cmd/ctd_args.o: cmd/ctd_args.c cmd/ctd_args.h sync/ctl.h
+cmd/conntrackd.o: cmd/conntrackd.c cmd/ctd_args.h $(SYNC_DAEMON_H) \
+	sync/ctl.h
+SYNC_INT_H = sync/sync_int.h $(SYNC_DAEMON_H) sync/cache.h sync/msg.h
+sync/txq.o: sync/txq.c $(SYNC_INT_H) sync/channel.h ct/pack.h
+sync/internal.o: sync/internal.c $(SYNC_INT_H) sync/kernel.h ct/pack.h
+sync/external.o: sync/external.c $(SYNC_INT_H) sync/kernel.h ct/format.h \
+	ct/pack.h ct/table.h nl/sock.h
+sync/commit.o: sync/commit.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h \
+	ct/batch.h ct/expect_table.h ct/format.h ct/pack.h ct/table.h nl/sock.h
+sync/sync_recv.o: sync/sync_recv.c $(SYNC_INT_H) sync/channel.h
+sync/sync_req.o: sync/sync_req.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
+	sync/dump.h sync/kernel.h sync/report.h
+sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
+	sync/dump.h sync/hash.h sync/kernel.h sync/report.h
+sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
+sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
+sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h
+sync/hash.o: sync/hash.c sync/hash.h
+sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
+	ct/expect.h
+SYNC_MSG_H = sync/msg.h sync/msg_int.h ct/entry.h ct/expect.h
+sync/msg.o: sync/msg.c $(SYNC_MSG_H) ct/proto.h
+sync/msg_ct.o: sync/msg_ct.c $(SYNC_MSG_H) $(NL_UAPI)
+sync/msg_ct_parse.o: sync/msg_ct_parse.c $(SYNC_MSG_H) ct/proto.h
+sync/msg_exp.o: sync/msg_exp.c $(SYNC_MSG_H)
+sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
+	nl/sock.h $(NL_UAPI)
+CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
+	ct/entry.h
+sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
+sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) sync/link.h nl/rtnl.h
+sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H)
+sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)
+sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H)
+sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H)
+sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H)
+sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -194,13 +309,13 @@ check-builds:
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h
+	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-		tests/unit/fixture.h
+	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
@@ -243,8 +358,28 @@ build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) $(LIB_SRCS) ct/event.h \
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EVTOOL_SRCS) $(CT_ARGS_SRCS) \
 		$(LIB_SRCS)
 
+# sftool: conntrackd's Filter and its BPF program against real events
+# (t_sync_filter.sh)
+build/netns/sftool: $(SFTOOL_SRCS) $(LIB_SRCS) sync/filter.h sync/config.h \
+		ct/event.h ct/bpf.h ct/format.h ct/entry.h nl/sock.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SFTOOL_SRCS) $(LIB_SRCS)
+
+# synctool: the sync codec against Debian's conntrackd (t_sync_msg_ref.sh)
+build/netns/synctool: $(SYNCTOOL_SRCS) $(LIB_SRCS) sync/msg.h ct/entry.h \
+		ct/expect.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SYNCTOOL_SRCS) $(LIB_SRCS)
+
+# chantool: sync/channel.h's dedicated links between namespaces and
+# against the reference conntrackd (t_sync_chan.sh)
+build/netns/chantool: $(CHANTOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) $(LIB_SRCS)
+
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
-		build/netns/evtool
+		build/netns/evtool build/netns/sftool build/netns/synctool \
+		build/netns/chantool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous
@@ -284,6 +419,16 @@ build/compat/fmtdump: tests/compat/fmtdump.c $(LIB_SRCS) ct/format.h \
 check-format-diff: build/compat/fmtdump
 	FMTDUMP=build/compat/fmtdump tests/compat/format_diff.sh
 .PHONY: check-format-diff
+
+# conntrackd's cache memory per flow, a figure to read (tests/bench)
+build/bench/cache_mem: tests/bench/cache_mem.c $(LIB_SRCS) ct/pack.h \
+		ct/proto.h sync/cache.h sync/hash.h
+	mkdir -p build/bench
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/cache_mem.c $(LIB_SRCS)
+
+bench-cache: build/bench/cache_mem
+	build/bench/cache_mem
+.PHONY: bench-cache
 
 # build, then create and list flows in a scratch namespace (root)
 demo: all
@@ -413,7 +558,7 @@ uninstall:
 		rm -f $(DESTDIR)$(MANDIR)/man8/`basename $$m`; done
 
 clean:
-	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) librawct.a $(PROGS)
+	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) $(CONNTRACKD_OBJS) librawct.a $(PROGS)
 	rm -rf build
 
 .PHONY: all test check check-asan check-builds check-netns check-compat fuzz fuzz-build fuzz-replay \

@@ -69,12 +69,20 @@ int ct_event_open(struct ct_event_src **out, const struct ct_event_opts *opts)
 	rc = nl_sock_open(&ev->sock, opts->netns);
 	if (rc < 0)
 		goto free_ev;
-	/* We want to hear about every loss (the default; make it explicit). */
-	rc = nl_sock_set_opt(ev->sock, NETLINK_NO_ENOBUFS, 0);
+	/* We want to hear about every loss (the default; make it explicit),
+	 * unless the kernel is asked to keep what it cannot deliver. */
+	rc = nl_sock_set_opt(ev->sock, NETLINK_NO_ENOBUFS,
+			     !!(opts->flags & CT_EVENT_F_RELIABLE));
+	if (rc == 0 && (opts->flags & CT_EVENT_F_RELIABLE))
+		rc = nl_sock_set_opt(ev->sock, NETLINK_BROADCAST_ERROR, 1);
 	if (rc < 0)
 		goto close_sock;
-	want = opts->rcvbuf ? opts->rcvbuf : CT_EVENT_RCVBUF_DEFAULT;
-	rc = nl_sock_set_rcvbuf(ev->sock, want, &ev->st.rcvbuf);
+	if (!opts->rcvbuf && (opts->flags & CT_EVENT_F_SYSTEM_RCVBUF)) {
+		rc = nl_sock_get_rcvbuf(ev->sock, &ev->st.rcvbuf);
+	} else {
+		want = opts->rcvbuf ? opts->rcvbuf : CT_EVENT_RCVBUF_DEFAULT;
+		rc = nl_sock_set_rcvbuf(ev->sock, want, &ev->st.rcvbuf);
+	}
 	if (rc < 0)
 		goto close_sock;
 	ev->st.rcvbuf_max = opts->rcvbuf_max ? opts->rcvbuf_max
@@ -134,6 +142,17 @@ int ct_event_set_filter(struct ct_event_src *ev, const struct ct_bpf_prog *p)
 	rc = ct_bpf_attach(nl_sock_fd(ev->sock), p);
 	if (rc == 0)
 		ev->st.filtered = 1;
+	return rc;
+}
+
+int ct_event_set_rcvbuf(struct ct_event_src *ev, size_t bytes,
+			size_t *actual)
+{
+	int rc = nl_sock_set_rcvbuf(ev->sock, bytes, &ev->st.rcvbuf);
+
+	if (rc == 0 && actual)
+		*actual = ev->st.rcvbuf;
+	ev->st.at_max = ev->st.rcvbuf >= ev->st.rcvbuf_max;
 	return rc;
 }
 
@@ -292,7 +311,7 @@ int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg)
 		ev->st.overruns++;
 		if (ev->flags & CT_EVENT_F_FATAL_OVERRUN)
 			ev->failed = 1;
-		else
+		else if (!(ev->flags & CT_EVENT_F_NO_GROW))
 			grow(ev);
 		return -ENOBUFS;
 	}

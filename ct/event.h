@@ -50,6 +50,17 @@ enum {
 						 * the stream is incomplete */
 	CT_EVENT_F_NO_DECODE	= 1 << 2,	/* do not decode entries (the
 						 * callback decodes nlh) */
+	CT_EVENT_F_SYSTEM_RCVBUF = 1 << 3,	/* rcvbuf 0: keep the system's
+						 * default buffer (read back)
+						 * instead of ours */
+	CT_EVENT_F_NO_GROW	= 1 << 4,	/* count ENOBUFS but leave the
+						 * buffer to the caller
+						 * (ct_event_set_rcvbuf) */
+	CT_EVENT_F_RELIABLE	= 1 << 5,	/* NETLINK_BROADCAST_ERROR and
+						 * NETLINK_NO_ENOBUFS: the
+						 * kernel keeps what it could
+						 * not deliver (conntrackd's
+						 * NetlinkEventsReliable) */
 };
 
 /* Sizes. The kernel doubles what setsockopt asks for; sizes reported
@@ -161,6 +172,10 @@ int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg);
  * poll() without one more receive that would only say -EAGAIN. */
 int ct_event_drained(const struct ct_event_src *ev);
 
+/* Sets the receive buffer as nl_sock_set_rcvbuf() (@bytes is doubled by
+ * the kernel); the statistics follow. Returns 0 or -errno. */
+int ct_event_set_rcvbuf(struct ct_event_src *ev, size_t bytes,
+			size_t *actual);
 /* Statistics so far (copied into @st). */
 void ct_event_stats(const struct ct_event_src *ev, struct ct_event_stats *st);
 

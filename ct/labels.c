@@ -7,12 +7,11 @@
  * labels.h for what is accepted and what is reported).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "ct/file.h"
 #include "ct/labels.h"
 
 #define LABELMAP_FILE_MAX (1024 * 1024)
@@ -167,54 +166,21 @@ fail:
 int ct_labelmap_load(struct ct_labelmap **out, const char *path,
 		     unsigned int flags, struct ct_labelmap_err *err)
 {
-	size_t cap = 4096, len = 0;
-	char *text, *bigger;
-	ssize_t r;
-	int fd, ret;
+	size_t len = 0;
+	char *text;
+	int ret;
 
 	if (err)
 		memset(err, 0, sizeof(*err));
 	if (!out)
 		return -EINVAL;
 	*out = NULL;
-	fd = open(path ? path : CT_LABELMAP_DEFAULT_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	text = malloc(cap);
-	if (!text) {
-		ret = -ENOMEM;
-		goto close_fd;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap >= LABELMAP_FILE_MAX) {
-				ret = -EFBIG;
-				goto free_text;
-			}
-			bigger = realloc(text, cap * 2);
-			if (!bigger) {
-				ret = -ENOMEM;
-				goto free_text;
-			}
-			text = bigger;
-			cap *= 2;
-		}
-		r = read(fd, text + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = -errno;
-			goto free_text;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
+	ret = ct_file_read(path ? path : CT_LABELMAP_DEFAULT_PATH,
+			   LABELMAP_FILE_MAX, &text, &len);
+	if (ret < 0)
+		return ret;
 	ret = ct_labelmap_parse(out, text, len, flags, err);
-free_text:
 	free(text);
-close_fd:
-	close(fd);
 	return ret;
 }
 

@@ -138,20 +138,22 @@ void ct_proto_tuple_fill(struct ct_tuple *t)
 
 int ct_proto_icmp_reply_type(uint8_t l4, uint8_t type)
 {
-	/* { request, reply }, each way round */
+	/* request, reply: each pair works both ways */
 	static const uint8_t v4[][2] = { { 8, 0 }, { 13, 14 }, { 15, 16 },
 					 { 17, 18 } };
 	static const uint8_t v6[][2] = { { 128, 129 }, { 139, 140 } };
 	const uint8_t (*m)[2] = l4 == IPPROTO_ICMPV6 ? v6 : v4;
 	size_t n = l4 == IPPROTO_ICMPV6 ? 2 : 4;
 
+	if (l4 != IPPROTO_ICMP && l4 != IPPROTO_ICMPV6)
+		return -ENOENT;
 	for (size_t i = 0; i < n; i++) {
 		if (m[i][0] == type)
 			return m[i][1];
 		if (m[i][1] == type)
 			return m[i][0];
 	}
-	return -EINVAL;
+	return -ENOENT;
 }
 
 void ct_proto_icmp_reply(const struct ct_tuple *orig, struct ct_tuple *reply)

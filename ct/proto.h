@@ -64,6 +64,13 @@ const char *ct_proto_state_name(const struct ct_proto *p, unsigned int state);
  * or -EINVAL. */
 int ct_proto_state_parse(const struct ct_proto *p, const char *name);
 
+/* The ICMP (@l4 IPPROTO_ICMP) or ICMPv6 (IPPROTO_ICMPV6) type a reply to
+ * a message of @type has, as the kernel's invmap pairs them (echo, and
+ * for ICMP timestamp, info and address mask; for ICMPv6 node
+ * information): 0..255, or -ENOENT for a type the kernel does not
+ * track as a flow (and for other protocols). */
+int ct_proto_icmp_reply_type(uint8_t l4, uint8_t type);
+
 /* "ipv4", "ipv6" or "unknown". */
 const char *ct_proto_l3_name(uint8_t l3);
 
@@ -72,13 +79,6 @@ const char *ct_proto_l3_name(uint8_t l3);
 const char *ct_proto_l4_name(uint8_t l4);
 
 struct ct_tuple;
-
-/* The ICMP (@l4 IPPROTO_ICMP) or ICMPv6 type the reply of a flow of type
- * @type has, as the kernel's invmap pairs them (echo and echo reply,
- * timestamp, information, address mask; ICMPv6 echo and node
- * information); -EINVAL for a type without a pair, which the kernel
- * tracks in no tuple. */
-int ct_proto_icmp_reply_type(uint8_t l4, uint8_t type);
 
 /* Fills the ICMP part of @reply from @orig, as the kernel pairs them:
  * the reply type (or the same type when it has no pair, which the

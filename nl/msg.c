@@ -73,18 +73,27 @@ int nl_msg_begin_nfnl(struct nl_msg *m, uint8_t subsys, uint8_t cmd,
 		      uint16_t flags, uint32_t seq, uint8_t family)
 {
 	struct nfgenmsg g = { .nfgen_family = family, .version = NFNETLINK_V0 };
-	unsigned char *p;
 	int rc;
 
 	rc = nl_msg_begin(m, (uint16_t)(subsys << 8 | cmd), flags, seq);
 	if (rc < 0)
 		return rc;
-	p = reserve(m, sizeof(g));
-	if (!p) {
+	rc = nl_msg_put_fixed(m, &g, sizeof(g));
+	if (rc < 0)
 		nl_msg_cancel(m);
+	return rc;
+}
+
+int nl_msg_put_fixed(struct nl_msg *m, const void *data, size_t len)
+{
+	unsigned char *p;
+
+	if (!m->open)
+		return -EINVAL;
+	p = reserve(m, len);
+	if (!p)
 		return -EMSGSIZE;
-	}
-	memcpy(p, &g, sizeof(g));
+	memcpy(p, data, len);
 	return 0;
 }
 

@@ -40,6 +40,11 @@ int nl_msg_begin(struct nl_msg *m, uint16_t type, uint16_t flags,
 int nl_msg_begin_nfnl(struct nl_msg *m, uint8_t subsys, uint8_t cmd,
 		      uint16_t flags, uint32_t seq, uint8_t family);
 
+/* Appends @len bytes of the family's fixed header (struct nfgenmsg,
+ * struct ifinfomsg...) to the open message, padded to 4 bytes. Returns 0,
+ * -EMSGSIZE (nothing written) or -EINVAL if no message is open. */
+int nl_msg_put_fixed(struct nl_msg *m, const void *data, size_t len);
+
 /* Closes the open message; the next begin starts after it. */
 void nl_msg_end(struct nl_msg *m);
 

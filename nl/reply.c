@@ -324,3 +324,24 @@ int nl_query(struct nl_sock *s, const struct nl_msg *req,
 		return -q.error;
 	return r.dump_intr ? -EINTR : 0;
 }
+
+const struct nlmsghdr *nl_reply_next(const void *buf, size_t len,
+				     size_t *off, struct nlmsghdr *h,
+				     int *err)
+{
+	const unsigned char *p = buf;
+	size_t at = *off;
+
+	*err = 0;
+	if (at >= len)
+		return NULL;
+	*err = -EBADMSG;
+	if (len - at < NLMSG_HDRLEN)
+		return NULL;
+	memcpy(h, p + at, sizeof(*h));
+	if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - at)
+		return NULL;
+	*err = 0;
+	*off = at + NLMSG_ALIGN((size_t)h->nlmsg_len);
+	return (const struct nlmsghdr *)(const void *)(p + at);
+}

@@ -63,6 +63,20 @@ struct nl_reply {
  */
 int nl_reply_parse(struct nl_reply *r, const void *buf, size_t len);
 
+/*
+ * nl_reply_next - walk the messages of datagram @buf (@len bytes) without
+ * the port id and sequence checks of nl_reply_parse() (for multicast
+ * events, whose nlmsg_pid names the process that caused them). Start with
+ * *@off = 0; each call copies the header of the message at *@off into
+ * *@h, moves *@off past it (aligned) and returns the message (borrowed
+ * from @buf). Returns NULL at the end, with *@err = 0, or where the rest
+ * is not a whole message (a header that does not fit, nlmsg_len below the
+ * header or past the end), with *@err = -EBADMSG.
+ */
+const struct nlmsghdr *nl_reply_next(const void *buf, size_t len,
+				     size_t *off, struct nlmsghdr *h,
+				     int *err);
+
 struct nl_attr_err;
 
 /* Empties @ack (no error, no offset, no text); NULL is ignored. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * NETLINK_NETFILTER sockets. Entering a network namespace uses setns() on
+ * Netlink sockets: NETLINK_NETFILTER for ctnetlink, any other protocol
+ * (NETLINK_ROUTE for conntrackd's link watcher) on request. Entering a network namespace uses setns() on
  * the calling thread just for socket(): a netlink socket belongs to the
  * namespace it was created in, so the thread switches back at once.
  */
@@ -20,13 +21,14 @@
 
 struct nl_sock {
 	int fd;
+	int proto;			/* NETLINK_NETFILTER, NETLINK_ROUTE */
 	uint32_t portid;
 	uint32_t seq;
 	char *netns;			/* where it was opened, or NULL */
 	unsigned char rx[NL_SOCK_RXBUF];
 };
 
-static int socket_in_netns(const char *netns)
+static int socket_in_netns(const char *netns, int proto)
 {
 	int self, target, fd, saved;
 
@@ -42,7 +44,7 @@ static int socket_in_netns(const char *netns)
 		saved = -errno;
 		goto close_target;
 	}
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
 	saved = fd < 0 ? -errno : fd;
 	if (setns(self, CLONE_NEWNET) < 0) {
 		/* Stuck in the other namespace: refuse to go on there. */
@@ -72,6 +74,11 @@ static uint32_t seq_start(void)
 
 int nl_sock_open(struct nl_sock **out, const char *netns)
 {
+	return nl_sock_open_proto(out, netns, NETLINK_NETFILTER);
+}
+
+int nl_sock_open_proto(struct nl_sock **out, const char *netns, int proto)
+{
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	socklen_t salen = sizeof(sa);
 	struct nl_sock *s;
@@ -83,11 +90,11 @@ int nl_sock_open(struct nl_sock **out, const char *netns)
 	if (!s)
 		return -ENOMEM;
 	memset(s, 0, offsetof(struct nl_sock, rx));
+	s->proto = proto;
 	if (netns)
-		s->fd = socket_in_netns(netns);
+		s->fd = socket_in_netns(netns, proto);
 	else
-		s->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-			       NETLINK_NETFILTER);
+		s->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
 	if (s->fd < 0) {
 		rc = netns ? s->fd : -errno;
 		goto free_sock;
@@ -130,7 +137,7 @@ void nl_sock_close(struct nl_sock *s)
 
 int nl_sock_open_sibling(const struct nl_sock *s, struct nl_sock **out)
 {
-	return nl_sock_open(out, s->netns);
+	return nl_sock_open_proto(out, s->netns, s->proto);
 }
 
 int nl_sock_fd(const struct nl_sock *s)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A NETLINK_NETFILTER socket: opened in the caller's or a named network
+ * A netlink socket (NETLINK_NETFILTER unless asked otherwise): opened in the caller's or a named network
  * namespace, bound, with its port id, a per-request sequence counter and a
  * receive buffer of its own. Sending and receiving are plain datagrams
  * here; nl/reply.h walks what comes back.
@@ -28,7 +28,10 @@ struct nl_sock;
  */
 int nl_sock_open(struct nl_sock **out, const char *netns);
 
-/* Opens another socket in the namespace @s was opened in (for a second
+/* nl_sock_open() for netlink protocol @proto (NETLINK_ROUTE...). */
+int nl_sock_open_proto(struct nl_sock **out, const char *netns, int proto);
+
+/* Opens another socket (same protocol) in the namespace @s was opened in (for a second
  * request running alongside). Returns as nl_sock_open(). */
 int nl_sock_open_sibling(const struct nl_sock *s, struct nl_sock **out);
 

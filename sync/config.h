@@ -26,7 +26,9 @@
 #define SYNC_CONF_CHAN_MAX	4	/* "Maximum: 4" dedicated links */
 #define SYNC_CONF_HELPER_NAME	16	/* NFCT_HELPER_NAME_MAX */
 #define SYNC_CONF_EXP_HELPERS	16	/* ExpectationSync { names } */
-#define SYNC_CONF_HELPERS	16	/* Helper { Type ... } sections */
+#define SYNC_CONF_HELPERS	32	/* Helper { Type ... } sections: 12
+					 * helper/protocol pairs, both
+					 * families */
 #define SYNC_CONF_POLICIES	4	/* Policy blocks per Type */
 
 /* What the daemon runs (sync_conf.run): Sync and Stats exclude each other;
@@ -52,8 +54,11 @@ enum sync_conf_chan_type {
 /* One dedicated link: Multicast, UDP or TCP { ... }. */
 struct sync_conf_chan {
 	uint8_t type;			/* enum sync_conf_chan_type */
-	uint8_t is_default;		/* `Multicast Default {' */
-	uint8_t family;			/* AF_INET or AF_INET6 (0 unset) */
+	uint8_t is_default;		/* `Multicast Default {'; after the
+					 * parse exactly one link has it:
+					 * the last marked, else the first */
+	uint8_t family;			/* AF_INET or AF_INET6 (0 unset): of
+					 * the last valid address given */
 	uint8_t checksum;		/* Checksum on|off, default on */
 	union ct_addr addr;		/* IPv4_address/IPv6_address: the
 					 * group (mcast), the bind address
@@ -63,7 +68,10 @@ struct sync_conf_chan {
 	char iface[SYNC_CONF_IFNAME_MAX];	/* Interface */
 	uint16_t port;			/* Group (mcast) or Port */
 	uint32_t sndbuf, rcvbuf;	/* 0 = system default */
-	uint32_t errq_len;		/* TCP ErrorQueueLength, 128 */
+	uint32_t errq_len;		/* TCP ErrorQueueLength, 128: one
+					 * value for all links in upstream
+					 * (the last given), copied into
+					 * each */
 };
 
 /* Filter sets (sync_conf_filter.set) */
@@ -86,9 +94,12 @@ struct sync_conf_filter {
 	uint8_t proto_ignore;		/* Protocol Ignore (else Accept) */
 	uint8_t addr_ignore;
 	uint8_t state_ignore;
-	uint8_t proto[256 / 8];		/* bitmap of l4 protocol numbers */
-	uint16_t states;		/* bitmap of TCP_CONNTRACK_* */
-	struct sync_conf_net *nets;	/* owned; n_nets entries */
+	uint8_t proto[256 / 8];		/* bitmap of l4 protocol numbers:
+					 * bit p % 8 of byte p / 8 */
+	uint16_t states;		/* bitmap of TCP_CONNTRACK_*: bit 1
+					 * SYN_SENT ... 8 CLOSE, 9 LISTEN */
+	struct sync_conf_net *nets;	/* owned; n_nets entries, each
+					 * once, in the order given */
 	size_t n_nets;
 };
 
@@ -97,7 +108,10 @@ struct sync_conf_policy {
 	uint32_t expect_max, expect_timeout;
 };
 
-/* Helper { Type <name> <inet|inet6> <tcp|udp> { ... } } */
+/* Helper { Type <name> <inet|inet6> <tcp|udp> { ... } }: a helper
+ * upstream ships for that protocol; policy[] holds the Policy blocks,
+ * each replacing the built-in policy of that name whole (a field not
+ * given is 0, as upstream). */
 struct sync_conf_helper {
 	char name[SYNC_CONF_HELPER_NAME];
 	uint8_t l3;			/* AF_INET, AF_INET6 */
@@ -114,27 +128,37 @@ struct sync_conf {
 	uint32_t hash_size;		/* 65536 */
 	uint32_t hash_limit;		/* 262144 */
 	char logfile[SYNC_CONF_PATH_MAX + 1];	/* "" = off; on gives
-						 * /var/log/conntrackd.log */
+						 * /var/log/conntrackd.log;
+						 * off changes nothing, as
+						 * upstream */
 	int syslog;			/* facility (LOG_DAEMON...), -1 off */
 	char lockfile[SYNC_CONF_PATH_MAX + 1];	/* /var/lock/conntrackd.lock */
 	char unix_path[SYNC_CONF_UNIX_MAX];	/* "" = none given */
 	uint32_t nl_bufsize;		/* NetlinkBufferSize, 0 unset */
 	uint32_t nl_bufsize_max;	/* NetlinkBufferSizeMaxGrowth, 0 */
-	uint32_t nl_overrun_resync;	/* seconds, 30; 0 = off */
+	uint32_t nl_overrun_resync;	/* seconds, 30 (on, or 0 given);
+					 * 0 = off */
 	uint8_t nl_reliable;		/* NetlinkEventsReliable */
-	uint8_t systemd;		/* Systemd on|off */
+	uint8_t systemd;		/* Systemd on|off; on by default as
+					 * in upstream built with systemd */
 	uint32_t poll_secs;		/* 0 = event driven */
 	uint32_t event_iter_limit;	/* 100 */
 	struct {
 		uint8_t set;		/* a Scheduler section was given */
-		int type;		/* SCHED_RR or SCHED_FIFO */
+		int type;		/* SCHED_RR or SCHED_FIFO; 0
+					 * (SCHED_OTHER) without a Type line:
+					 * upstream then runs RR at priority
+					 * 99 whatever Priority says */
 		int prio;		/* 0..99 */
 	} sched;
 	struct sync_conf_filter filter;
 
 	/* Sync */
 	struct {
-		uint8_t mode;			/* enum sync_conf_mode */
+		uint8_t mode;			/* enum sync_conf_mode: of
+						 * several Mode blocks FTFW,
+						 * then ALARM, then NOTRACK;
+						 * 0 without Sync */
 		uint32_t resend_queue_size;	/* 131072 */
 		uint32_t commit_timeout;	/* 0 = unset */
 		uint32_t purge_timeout;		/* 60 */
@@ -145,7 +169,10 @@ struct sync_conf {
 		uint8_t disable_external;	/* FTFW, NOTRACK */
 		uint8_t startup_resync;
 		uint8_t tcp_window_tracking;
-		uint8_t expect_sync;		/* 0 off, 1 all, 2 by name */
+		uint8_t expect_sync;		/* 0 off, 1 all, 2 by name:
+						 * the last of on, off and
+						 * { } says on or off; names
+						 * of every block count */
 		char expect_helpers[SYNC_CONF_EXP_HELPERS]
 				   [SYNC_CONF_HELPER_NAME];
 		unsigned int n_expect_helpers;
@@ -155,8 +182,8 @@ struct sync_conf {
 
 	/* Stats */
 	struct {
-		char logfile[SYNC_CONF_PATH_MAX + 1];	/* "" = off; on gives
-						 * /var/log/conntrackd-stats.log */
+		/* "" = off; on gives /var/log/conntrackd-stats.log */
+		char logfile[SYNC_CONF_PATH_MAX + 1];
 		int syslog;			/* facility, -1 off */
 	} stats;
 
@@ -171,12 +198,20 @@ struct sync_conf {
 /* A parse or validation error: upstream's message (for a syntax error,
  * "parsing config file in line (N), symbol 'X': syntax error"). */
 struct sync_conf_err {
-	unsigned int line;		/* 0 when not tied to a line */
+	unsigned int line;		/* where it was found (upstream's
+					 * message names it for syntax
+					 * errors only); 0 for the errors
+					 * of opening or reading the file */
 	char msg[512];
 };
 
 /* Receives one warning (upstream's text, no level, no newline). */
 typedef void (*sync_conf_warn_cb)(void *arg, const char *msg);
+
+/* Looks an interface up by name as upstream does while parsing (an
+ * unknown `Interface' only warns): nonzero if it exists. if_nametoindex()
+ * has this type. */
+typedef unsigned int (*sync_conf_ifindex_fn)(const char *name);
 
 /* sync_conf_init - upstream's defaults into @c (nothing allocated). */
 void sync_conf_init(struct sync_conf *c);
@@ -193,9 +228,21 @@ int sync_conf_parse(struct sync_conf *c, const char *text, size_t len,
 		    void *arg);
 
 /*
+ * sync_conf_parse_ifindex - sync_conf_parse() with @ifindex checking the
+ * `Interface' names (NULL: if_nametoindex, which sync_conf_parse() uses),
+ * so that tests and fuzzers depend on neither the host's interfaces nor
+ * a socket.
+ */
+int sync_conf_parse_ifindex(struct sync_conf *c, const char *text,
+			    size_t len, struct sync_conf_err *err,
+			    sync_conf_warn_cb warn, void *arg,
+			    sync_conf_ifindex_fn ifindex);
+
+/*
  * sync_conf_load - sync_conf_init() and sync_conf_parse() of the file at
  * @path. Returns as sync_conf_parse(), or -errno from opening or reading
- * the file (@err then says which file and why).
+ * the file (-EFBIG from 16 MiB on); @err->msg then says which file in
+ * upstream's words ("can't open config file `%s'") and the errno why.
  */
 int sync_conf_load(struct sync_conf *c, const char *path,
 		   struct sync_conf_err *err, sync_conf_warn_cb warn,

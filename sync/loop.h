@@ -4,9 +4,11 @@
  * kept in one ordered structure (no syscall per timer), and deferred work
  * ("steps") that runs a bounded slice per wakeup so a long job (a dump to
  * a client, a flush, a commit) never keeps the loop from reading events
- * or serving other clients. Signals are turned into flags by their
- * handlers and into callbacks by the loop. The loop owns nothing but its
- * registrations; the objects behind them belong to their modules.
+ * or serving other clients. Signals are blocked and read from a
+ * signalfd, so their callbacks run from the loop and no handler runs at
+ * all. The loop owns nothing but its registrations; the objects behind
+ * them belong to their modules. Every registration may be added, changed
+ * or removed from inside any callback, its own included.
  */
 #ifndef RAWCT_SYNC_LOOP_H
 #define RAWCT_SYNC_LOOP_H
@@ -41,18 +43,25 @@ int sync_loop_new(struct sync_loop **out);
 /* Frees the loop (not the objects registered); accepts NULL. */
 void sync_loop_free(struct sync_loop *l);
 
-/* Watch @fd for @events (POLLIN|POLLOUT). Returns 0, -EEXIST, -ENOMEM. */
+/* Watch @fd for @events (POLLIN|POLLOUT). Returns 0, -EEXIST (@fd is
+ * watched already), -EBADF (@fd < 0), -EINVAL (@cb NULL), -ENOMEM. A
+ * descriptor added from a callback is first polled on the next
+ * iteration; POLLNVAL is reported too (a descriptor closed but not
+ * removed), and the callback must then remove it. */
 int sync_loop_fd_add(struct sync_loop *l, int fd, unsigned int events,
 		     sync_loop_fd_cb cb, void *arg);
 /* Change the events watched. Returns 0 or -ENOENT. */
 int sync_loop_fd_mod(struct sync_loop *l, int fd, unsigned int events);
-/* Stop watching @fd (safe from inside any callback). */
+/* Stop watching @fd (safe from inside any callback: a descriptor removed
+ * during dispatch is not called back, even when it was ready, and the
+ * number may be added again at once). */
 void sync_loop_fd_del(struct sync_loop *l, int fd);
 
 void sync_loop_timer_init(struct sync_loop_timer *t, sync_loop_timer_cb cb,
 			  void *arg);
 /* Arm (or re-arm) @t to fire once after @usec microseconds. Returns 0 or
- * -ENOMEM. */
+ * -ENOMEM. Timers fire in order of expiry, no earlier than it; one armed
+ * for 0 from a timer callback fires on the next iteration. */
 int sync_loop_timer_add(struct sync_loop *l, struct sync_loop_timer *t,
 			uint64_t usec);
 /* Disarm; no-op when not armed. */
@@ -60,23 +69,37 @@ void sync_loop_timer_del(struct sync_loop *l, struct sync_loop_timer *t);
 /* Whether @t is armed. */
 int sync_loop_timer_pending(const struct sync_loop_timer *t);
 
-/* Queue a step (deferred bounded work). Returns 0 or -ENOMEM. */
+/* Queue a step (deferred bounded work). Returns 0, -EINVAL (@cb NULL)
+ * or -ENOMEM. Each step queued is called once per iteration, in the
+ * order queued (a step added during an iteration starts on the next);
+ * the same @cb and @arg queued twice are called twice. */
 int sync_loop_step_add(struct sync_loop *l, sync_loop_step_cb cb, void *arg);
 /* Remove every step registered with this @cb and @arg. */
 void sync_loop_step_del(struct sync_loop *l, sync_loop_step_cb cb,
 			void *arg);
 
-/* Deliver @signo through @cb from the loop (the handler only sets a
- * flag). Returns 0 or -errno from sigaction. */
+/* Deliver @signo through @cb from the loop: the signal is blocked in the
+ * calling thread (threads started later inherit that) and read from a
+ * signalfd the loop watches, so nothing runs in a signal handler. A NULL
+ * @cb stops that: what is queued for @signo is dropped and it is unblocked
+ * unless it was blocked before. sync_loop_free() does so for all.
+ * Returns 0, -EINVAL (SIGKILL, SIGSTOP, out of range), or -errno from
+ * pthread_sigmask, signalfd or the registration of its descriptor. */
 int sync_loop_signal(struct sync_loop *l, int signo, sync_loop_signal_cb cb,
 		     void *arg);
 
 /* Monotonic time in microseconds, as the timers count. */
 uint64_t sync_loop_now(void);
 
-/* Run until sync_loop_stop(). Returns 0, or -errno if poll fails for a
+/* Run until sync_loop_stop() (or nothing at all is registered). An
+ * iteration polls (not sleeping while steps are queued), calls back the
+ * ready descriptors, fires the due timers and calls each step once.
+ * Returns 0, -EBUSY if already running, or -errno if poll fails for a
  * reason other than EINTR. */
 int sync_loop_run(struct sync_loop *l);
+/* Makes sync_loop_run() return after the callback in progress (the
+ * rest of that iteration is skipped); the loop may be run again. A stop
+ * requested before sync_loop_run() makes it return at once. */
 void sync_loop_stop(struct sync_loop *l);
 
 #endif

@@ -84,6 +84,18 @@ need_threads() {
 		t_skip "one CPU: conntrack runs no helper threads here"
 }
 
+# wait_file FILE: waits up to 5 s for FILE, the ready file a listener
+# creates once it is subscribed or bound; fails the case if it does not
+# appear.
+wait_file() {
+	local i
+	for i in $(seq 100); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	t_fail "listener did not start ($1)"
+}
+
 # t_fail WHY / t_skip WHY: end the case with that verdict.
 t_fail() {
 	printf '%s\n' "$*" >"$T_TMP/why"

@@ -22,16 +22,6 @@ t_prereq() {
 	[ -x "$CONNTRACK" ] || echo "FAIL $CONNTRACK missing (make all)"
 }
 
-# wait_file FILE: up to 5 s for a listener's ready file
-wait_file() {
-	local i
-	for i in $(seq 100); do
-		[ -e "$1" ] && return 0
-		sleep 0.05
-	done
-	t_fail "listener did not start ($1)"
-}
-
 FILTERS=(
 	"-p tcp --dport 81"
 	"-m 1"

@@ -21,6 +21,19 @@ static Suite *(*const suites[])(void) = {
 	bpf_suite,
 	ct_args_suite,
 	filter_suite,
+	loop_suite,
+	log_suite,
+	process_suite,
+	config_suite,
+	pack_suite,
+	hash_suite,
+	cache_suite,
+	sync_filter_suite,
+	ctd_args_suite,
+	sync_msg_suite,
+	link_suite,
+	chan_stream_suite,
+	chans_suite,
 };
 
 int main(void)

@@ -19,5 +19,19 @@ Suite *expect_suite(void);
 Suite *bpf_suite(void);
 Suite *ct_args_suite(void);
 Suite *filter_suite(void);
+Suite *loop_suite(void);
+Suite *log_suite(void);
+Suite *process_suite(void);
+Suite *config_suite(void);
+Suite *pack_suite(void);
+Suite *hash_suite(void);
+Suite *cache_suite(void);
+Suite *sync_filter_suite(void);
+
+Suite *ctd_args_suite(void);
+Suite *sync_msg_suite(void);
+Suite *link_suite(void);
+Suite *chan_stream_suite(void);
+Suite *chans_suite(void);
 
 #endif

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conntrackd(8): parse the command line (cmd/ctd_args) and the
+ * configuration (sync/config), then either send one request to the
+ * running daemon (client mode) or become the daemon: log, lock file,
+ * start-up (sync/daemon), background, systemd readiness, the loop, and a
+ * clean shutdown. Exit status and messages are upstream's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/ctd_args.h"
+#include "sync/config.h"
+#include "sync/ctl.h"
+#include "sync/daemon.h"
+#include "sync/log.h"
+#include "sync/process.h"
+
+#define VERSION "1.4.8"
+
+/* The daemon's state lives here, in cmd/, for the signal-free shutdown
+ * path and so that the library below keeps no globals. */
+static struct sync_daemon daemon_state;
+static struct sync_conf conf;
+
+static void show_usage(const char *prog)
+{
+	printf("Connection tracking userspace daemon v%s\n", VERSION);
+	printf("Usage: %s [commands] [options]\n\n", prog);
+	printf("%s\n", ctd_usage_commands());
+	fflush(stdout);
+}
+
+static void show_version(void)
+{
+	printf("Connection tracking userspace daemon v%s. Licensed under "
+	       "GPLv2.\n(C) 2006-2009 Pablo Neira Ayuso "
+	       "<pablo@netfilter.org>\n", VERSION);
+	fflush(stdout);
+}
+
+static void conf_warning(void *arg, const char *msg)
+{
+	sync_log(arg, SYNC_LOG_WARNING, "%s", msg);
+}
+
+static int load_config(struct sync_log *log, const char *path)
+{
+	struct sync_conf_err err;
+	int rc;
+
+	rc = sync_conf_load(&conf, path, &err, conf_warning, log);
+	if (rc == 0)
+		return 0;
+	if (err.msg[0])
+		sync_log(log, SYNC_LOG_ERR, "%s", err.msg);
+	else
+		sync_log(log, SYNC_LOG_ERR, "can't open config file `%s'",
+			 path);
+	return rc;
+}
+
+/* `Helper' sections need the kernel's nfnetlink_cthelper, which we do
+ * not drive: say so instead of starting half of what was asked. */
+static int check_helper(struct sync_log *log)
+{
+	if (!(conf.run & SYNC_RUN_HELPER))
+		return 0;
+	sync_log(log, SYNC_LOG_ERR, "userspace conntrack helpers (the Helper "
+		 "section) are not supported: they need the kernel's "
+		 "nfnetlink_cthelper (CONFIG_NF_CT_NETLINK_HELPER) and an "
+		 "NFQUEUE helper runtime, which this conntrackd does not "
+		 "provide");
+	return -EOPNOTSUPP;
+}
+
+static int client(struct sync_log *log, int action)
+{
+	int rc = sync_ctl_request(conf.unix_path, action, STDOUT_FILENO);
+
+	/* a commit answers nothing, unless something could not be
+	 * committed: then its exit status says so (ours; upstream's daemon
+	 * never answers a commit, so this gives 0 with it) */
+	if (rc > 0 && (action == SYNC_CT_COMMIT || action == SYNC_EXP_COMMIT ||
+		       action == SYNC_ALL_COMMIT))
+		return EXIT_FAILURE;
+	if (rc >= 0)
+		return EXIT_SUCCESS;
+	sync_log(log, SYNC_LOG_ERR, "can't connect: is conntrackd running? "
+		 "appropriate permissions?");
+	return EXIT_FAILURE;
+}
+
+static void set_scheduler(struct sync_log *log)
+{
+	struct sched_param sp = { .sched_priority = conf.sched.prio };
+
+	/* upstream forces SCHED_RR 99 without a Scheduler section; we
+	 * only do what the configuration asks (DIFFERENCES) */
+	if (!conf.sched.set)
+		return;
+	if (sched_setscheduler(0, conf.sched.type, &sp) < 0)
+		sync_log(log, SYNC_LOG_WARNING, "scheduler configuration "
+			 "failed: %s. Likely a bug in conntrackd, please report "
+			 "it. Continuing with system default scheduler.",
+			 strerror(errno));
+}
+
+static void send_mainpid(pid_t child, void *arg)
+{
+	struct sync_notify *n = arg;
+	char msg[32];
+
+	snprintf(msg, sizeof(msg), "MAINPID=%d", (int)child);
+	sync_notify_send(n, msg);
+}
+
+static int start(struct sync_daemon *d, int background)
+{
+	struct sync_log *log = &d->log;
+	int rc;
+
+	rc = sync_log_open(log, conf.logfile, conf.stats.logfile,
+			   conf.syslog, conf.stats.syslog);
+	if (rc < 0) {
+		fprintf(stderr, "ERROR: can't open logfile `%s'.Reason: %s\n",
+			log->path[0] ? log->path : conf.stats.logfile,
+			strerror(-rc));
+		return EXIT_FAILURE;
+	}
+	/* as upstream: with -d, once the log is open nothing more goes to
+	 * the console */
+	if (background)
+		sync_log_console(log, 0);
+	rc = sync_lock_take(&d->lock, conf.lockfile);
+	if (rc < 0) {
+		sync_log(log, SYNC_LOG_ERR, "lockfile `%s' exists, perhaps "
+			 "conntrackd already running?", conf.lockfile);
+		sync_log_close(log);
+		return EXIT_FAILURE;
+	}
+	set_scheduler(log);
+	if (sync_daemon_init(d, &conf) < 0) {
+		sync_log(log, SYNC_LOG_ERR, "conntrackd cannot start, please "
+			 "review your configuration");
+		sync_lock_release(&d->lock);
+		sync_log_close(log);
+		return EXIT_FAILURE;
+	}
+	if (chdir("/") < 0)
+		sync_log(log, SYNC_LOG_WARNING, "Cannot change current "
+			 "directory to /: %s", strerror(errno));
+	sync_notify_init(&d->notify);
+	if (background) {
+		rc = sync_daemonize(send_mainpid, &d->notify);
+		if (rc < 0) {
+			sync_log(log, SYNC_LOG_ERR, "fork has failed: %s",
+				 strerror(-rc));
+			sync_daemon_fini(d);
+			sync_lock_release(&d->lock);
+			sync_log_close(log);
+			return EXIT_FAILURE;
+		}
+		sync_detach_stdio();
+		sync_log_console(log, 0);
+		d->daemonized = 1;
+		sync_log(log, SYNC_LOG_NOTICE, "-- starting in daemon mode --");
+	} else {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			dup2(fd, STDIN_FILENO);
+			close(fd);
+		}
+		sync_log(log, SYNC_LOG_NOTICE, "-- starting in console "
+			 "mode --");
+	}
+	sync_lock_write_pid(&d->lock, getpid());
+	if (conf.systemd)
+		sync_notify_send(&d->notify, "READY=1");
+	sync_daemon_run(d);
+	sync_daemon_fini(d);
+	sync_lock_release(&d->lock);
+	sync_log(log, SYNC_LOG_NOTICE, "---- shutdown received ----");
+	sync_log_close(log);
+	if (conf.systemd)
+		sync_notify_send(&d->notify, "STOPPING=1");
+	sync_notify_close(&d->notify);
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	struct sync_daemon *d = &daemon_state;
+	struct ctd_args a;
+	int rc;
+
+	sync_log_init(&d->log);
+	ctd_args_parse(argc, argv, &a);
+	if (a.warning[0])
+		sync_log(&d->log, SYNC_LOG_WARNING, "%s", a.warning);
+	if (a.version) {
+		show_version();
+		return EXIT_SUCCESS;
+	}
+	if (a.help) {
+		show_usage(argv[0]);
+		return EXIT_SUCCESS;
+	}
+	if (a.exit >= 0) {
+		if (a.usage)
+			show_usage(argv[0]);
+		sync_log(&d->log, SYNC_LOG_ERR, "%s", a.error);
+		return a.exit;
+	}
+	umask(0177);
+	sync_conf_init(&conf);
+	rc = load_config(&d->log, a.config ? a.config : SYNC_CONF_DEFAULT_PATH);
+	if (rc == 0 && a.run != CTD_RUN_REQUEST && check_helper(&d->log) < 0) {
+		sync_log(&d->log, SYNC_LOG_ERR, "conntrackd cannot start, "
+			 "please review your configuration");
+		rc = -EOPNOTSUPP;
+	}
+	if (rc < 0) {
+		sync_conf_free(&conf);
+		return EXIT_FAILURE;
+	}
+	if (a.config_test) {
+		printf("configuration file `%s' is valid\n",
+		       a.config ? a.config : SYNC_CONF_DEFAULT_PATH);
+		rc = EXIT_SUCCESS;
+	} else if (a.run == CTD_RUN_REQUEST) {
+		rc = client(&d->log, a.action);
+	} else {
+		rc = start(d, a.run == CTD_RUN_DAEMON);
+	}
+	sync_conf_free(&conf);
+	return rc;
+}

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conntrackd's caches (sync/cache.h): a bucket array that never grows,
+ * singly linked chains with new objects at the head, the bucket chosen
+ * by multiplying the keyed SipHash (low 32 bits) by the bucket count and
+ * keeping the top 32 bits (no division, any HashSize). An object is one
+ * allocation laid out as
+ *
+ *   struct sync_cache_obj | extra area (extra8 * 8 bytes) | key bytes
+ *
+ * and its body a second one whose capacity is the body length rounded
+ * up to what malloc hands out anyway (16-byte chunks with an 8-byte
+ * header on glibc), so updates that grow a body a little still reuse it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ct/pack.h"
+#include "sync/cache.h"
+#include "sync/hash.h"
+
+#define NAME_MAX_LEN 31
+#define EXTRA_MAX (255 * 8)
+
+struct sync_cache {
+	struct sync_cache_obj **bucket;
+	uint32_t buckets, limit, count;
+	uint8_t extra8;
+	uint8_t seed[16];
+	sync_cache_release_cb release;
+	void *arg;
+	struct sync_cache_stats stats;
+	char name[NAME_MAX_LEN + 1];
+};
+
+int sync_cache_new(struct sync_cache **out, const struct sync_cache_conf *cf)
+{
+	struct sync_cache *c;
+	const char *name;
+
+	if (!out || !cf || !cf->buckets || !cf->limit || cf->extra > EXTRA_MAX)
+		return -EINVAL;
+	name = cf->name ? cf->name : "";
+	if (strnlen(name, NAME_MAX_LEN + 1) > NAME_MAX_LEN)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->bucket = calloc(cf->buckets, sizeof(c->bucket[0]));
+	if (!c->bucket) {
+		free(c);
+		return -ENOMEM;
+	}
+	c->buckets = cf->buckets;
+	c->limit = cf->limit;
+	c->extra8 = (uint8_t)((cf->extra + 7) / 8);
+	memcpy(c->seed, cf->seed, sizeof(c->seed));
+	c->release = cf->release;
+	c->arg = cf->arg;
+	memcpy(c->name, name, strlen(name) + 1);
+	*out = c;
+	return 0;
+}
+
+/* Everything goes, the release callback first. With @count, each
+ * object that is not DEAD counts as a deletion, as upstream's flush. */
+static void drop_all(struct sync_cache *c, int count)
+{
+	for (uint32_t b = 0; b < c->buckets; b++) {
+		struct sync_cache_obj *o = c->bucket[b], *next;
+
+		c->bucket[b] = NULL;
+		for (; o; o = next) {
+			next = o->next;
+			c->count--;
+			c->stats.objects--;
+			if (o->status != SYNC_OBJ_DEAD) {
+				c->stats.active--;
+				c->stats.del_ok += (uint32_t)count;
+			}
+			if (c->release)
+				c->release(c, o, c->arg);
+			free(o->body);
+			free(o);
+		}
+	}
+}
+
+void sync_cache_free(struct sync_cache *c)
+{
+	if (!c)
+		return;
+	drop_all(c, 0);
+	free(c->bucket);
+	free(c);
+}
+
+const char *sync_cache_name(const struct sync_cache *c)
+{
+	return c->name;
+}
+
+struct sync_cache_stats *sync_cache_stats(struct sync_cache *c)
+{
+	return &c->stats;
+}
+
+uint32_t sync_cache_count(const struct sync_cache *c)
+{
+	return c->count;
+}
+
+static uint32_t key_hash(const struct sync_cache *c, const void *key,
+			 size_t len)
+{
+	return (uint32_t)sync_hash_siphash(c->seed, key, len);
+}
+
+static uint32_t bucket_of(const struct sync_cache *c, uint32_t hash)
+{
+	return (uint32_t)((uint64_t)hash * c->buckets >> 32);
+}
+
+const void *sync_cache_obj_key(const struct sync_cache_obj *o)
+{
+	return (const uint8_t *)(o + 1) + (size_t)o->extra8 * 8;
+}
+
+const void *sync_cache_obj_body(const struct sync_cache_obj *o)
+{
+	return o->body;
+}
+
+void *sync_cache_obj_extra(struct sync_cache_obj *o)
+{
+	return o + 1;
+}
+
+struct sync_cache_obj *sync_cache_obj_of_extra(void *extra)
+{
+	return (struct sync_cache_obj *)extra - 1;
+}
+
+static struct sync_cache_obj *find(const struct sync_cache *c,
+				   const void *key, size_t len, uint32_t h)
+{
+	struct sync_cache_obj *o = c->bucket[bucket_of(c, h)];
+
+	for (; o; o = o->next)
+		if (o->hash == h && o->key_len == len &&
+		    !memcmp(sync_cache_obj_key(o), key, len))
+			return o;
+	return NULL;
+}
+
+struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
+				       const void *key, size_t key_len)
+{
+	if (!key_len || key_len > CT_KEY_MAX)
+		return NULL;
+	return find(c, key, key_len, key_hash(c, key, key_len));
+}
+
+/* What malloc gives for @len bytes anyway: 8 less than a multiple of 16,
+ * at least 24 (glibc's chunks; harmless elsewhere). */
+static size_t body_cap(size_t len)
+{
+	size_t cap = ((len + 8 + 15) & ~(size_t)15) - 8;
+
+	return cap < 24 ? 24 : cap;
+}
+
+/* A body buffer holding @len bytes of @body, or NULL (*@cap unchanged). */
+static uint8_t *body_new(const void *body, size_t len, uint16_t *cap)
+{
+	size_t n = body_cap(len);
+	uint8_t *b = malloc(n);
+
+	if (!b)
+		return NULL;
+	if (len)
+		memcpy(b, body, len);
+	*cap = (uint16_t)n;
+	return b;
+}
+
+static int add_fail(struct sync_cache *c, int err)
+{
+	c->stats.add_fail++;
+	if (err == -ENOMEM)
+		c->stats.add_fail_enomem++;
+	else if (err == -ENOSPC)
+		c->stats.add_fail_enospc++;
+	return err;
+}
+
+int sync_cache_add(struct sync_cache *c, const void *key, size_t key_len,
+		   const void *body, size_t body_len, uint32_t now,
+		   struct sync_cache_obj **out)
+{
+	size_t extra = (size_t)c->extra8 * 8;
+	struct sync_cache_obj *o;
+	uint32_t h, b;
+
+	if (out)
+		*out = NULL;
+	if (!key || !key_len || key_len > CT_KEY_MAX ||
+	    body_len > CT_PACK_MAX || (body_len && !body))
+		return add_fail(c, -EINVAL);
+	h = key_hash(c, key, key_len);
+	if (find(c, key, key_len, h))
+		return -EEXIST;
+	if (c->count >= c->limit)
+		return add_fail(c, -ENOSPC);
+	o = calloc(1, sizeof(*o) + extra + key_len);
+	if (!o)
+		return add_fail(c, -ENOMEM);
+	o->body = body_new(body, body_len, &o->body_cap);
+	if (!o->body) {
+		free(o);
+		return add_fail(c, -ENOMEM);
+	}
+	o->hash = h;
+	o->lifetime = o->lastupdate = now;
+	o->body_len = (uint16_t)body_len;
+	o->key_len = (uint8_t)key_len;
+	o->status = SYNC_OBJ_NEW;
+	o->extra8 = c->extra8;
+	memcpy((uint8_t *)(o + 1) + extra, key, key_len);
+	b = bucket_of(c, h);
+	o->next = c->bucket[b];
+	c->bucket[b] = o;
+	c->count++;
+	c->stats.active++;
+	c->stats.add_ok++;
+	c->stats.objects++;
+	if (out)
+		*out = o;
+	return 0;
+}
+
+int sync_cache_update(struct sync_cache *c, struct sync_cache_obj *o,
+		      const void *body, size_t body_len, uint32_t now)
+{
+	uint8_t *nb;
+
+	if (body_len > CT_PACK_MAX || (body_len && !body)) {
+		c->stats.upd_fail++;
+		return -EINVAL;
+	}
+	if (body_len > o->body_cap) {
+		nb = body_new(body, body_len, &o->body_cap);
+		if (!nb) {
+			c->stats.upd_fail++;
+			return -ENOMEM;
+		}
+		free(o->body);
+		o->body = nb;
+	} else if (body_len) {
+		memmove(o->body, body, body_len);
+	}
+	o->body_len = (uint16_t)body_len;
+	o->lastupdate = now;
+	if (o->status == SYNC_OBJ_DEAD)
+		c->stats.active++;
+	o->status = SYNC_OBJ_ALIVE;
+	c->stats.upd_ok++;
+	return 0;
+}
+
+void sync_cache_set_dead(struct sync_cache *c, struct sync_cache_obj *o)
+{
+	if (o->status == SYNC_OBJ_DEAD)
+		return;
+	o->status = SYNC_OBJ_DEAD;
+	c->stats.active--;
+	c->stats.del_ok++;
+}
+
+void sync_cache_del(struct sync_cache *c, struct sync_cache_obj *o)
+{
+	struct sync_cache_obj **pp = &c->bucket[bucket_of(c, o->hash)];
+
+	while (*pp && *pp != o)
+		pp = &(*pp)->next;
+	if (!*pp)
+		return;		/* not ours: nothing to undo */
+	*pp = o->next;
+	if (c->release)
+		c->release(c, o, c->arg);
+	c->count--;
+	c->stats.objects--;
+	if (o->status != SYNC_OBJ_DEAD) {
+		c->stats.active--;
+		c->stats.del_ok++;
+	}
+	free(o->body);
+	free(o);
+}
+
+void sync_cache_flush(struct sync_cache *c)
+{
+	drop_all(c, 1);
+	c->stats.flush++;
+}
+
+int sync_cache_iter(struct sync_cache *c, uint32_t *cursor, uint32_t budget,
+		    sync_cache_iter_cb cb, void *arg)
+{
+	uint32_t b = *cursor, seen = 0;
+
+	while (b < c->buckets) {
+		struct sync_cache_obj *o = c->bucket[b], *next;
+
+		for (; o; o = next) {
+			int rc;
+
+			next = o->next;	/* @cb may delete o */
+			rc = cb(c, o, arg);
+			seen++;
+			if (rc < 0) {
+				*cursor = b + 1;
+				return rc;
+			}
+		}
+		b++;
+		if (seen >= budget)
+			break;
+	}
+	*cursor = b;
+	return b < c->buckets;
+}
+
+uint32_t sync_cache_max_chain(const struct sync_cache *c)
+{
+	uint32_t max = 0;
+
+	for (uint32_t b = 0; b < c->buckets; b++) {
+		uint32_t n = 0;
+
+		for (const struct sync_cache_obj *o = c->bucket[b]; o;
+		     o = o->next)
+			n++;
+		if (n > max)
+			max = n;
+	}
+	return max;
+}

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * conntrackd's dedicated links (spec 2.6; upstream src/channel*.c,
+ * mcast.c, udp.c, tcp.c, multichannel.c): up to four channels of one
+ * transport (UDP, multicast or TCP) between the replicas, of which one is
+ * active for sending; receiving on any channel makes it the active one;
+ * when the active channel's interface goes down or loses its carrier
+ * (rtnetlink link events) the next one that is up takes over, with
+ * upstream's log lines.
+ *
+ * What travels is sync messages (sync/msg.h). Sending appends a message
+ * to the active channel's buffer, which goes out as one datagram (or one
+ * stream write) when the next message would not fit the interface's MTU
+ * minus the IP/UDP (or TCP) headers, or at sync_chans_flush(). Receiving
+ * hands the owner whole datagram payloads (UDP, multicast) or the bytes of
+ * the stream with message boundaries restored (TCP), each with the
+ * channel it came on; the owner walks the messages with sync_msg_next().
+ * One receive buffer per channel, never shared.
+ *
+ * Unlike upstream: multicast receives only on its group and interface;
+ * UDP and multicast drop datagrams whose source is not the configured
+ * peer (UDP: the destination address; multicast: any address on the
+ * link, but only on the configured interface) and count them; TCP checks
+ * the peer address on accept, reconnects with a bounded backoff, never
+ * cuts a message in the stream (partial writes are finished before the
+ * next), and keeps what was sent while not connected (bounded: a
+ * channel whose backlog overflows tells its owner, which resyncs).
+ *
+ * Everything is non-blocking and driven by the daemon's loop.
+ */
+#ifndef RAWCT_SYNC_CHANNEL_H
+#define RAWCT_SYNC_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sync/config.h"
+
+struct sync_loop;
+struct sync_log;
+struct sync_chans;
+
+/* Counters of one channel (`-s` channel block, `-s link`). */
+struct sync_chan_stats {
+	uint64_t bytes_sent, bytes_recv;
+	uint64_t pkts_sent, pkts_recv;
+	uint64_t err_send, err_recv;
+	uint64_t dropped_peer;		/* from an address not configured */
+	uint64_t backlog_overflow;	/* TCP: messages dropped, backlog full */
+	uint64_t backlog_bytes;		/* TCP: bytes waiting to be written
+					 * now (a level, not a counter) */
+};
+
+/* Called for what arrived on channel @idx: a datagram payload, or for
+ * TCP a run of whole messages. @buf is valid during the call only. If
+ * the first message's header is sound (version 1, a length that fits)
+ * @idx is already the active channel. The callback may send and flush,
+ * not close the set. */
+typedef void (*sync_chans_recv_cb)(struct sync_chans *m, unsigned int idx,
+				   const void *buf, size_t len, void *arg);
+
+/* Events the owner must act on. They are delivered from a step of the
+ * loop, never from inside the call that caused them (sync_chans_send,
+ * say); one event raised several times before delivery comes once. */
+enum sync_chans_event {
+	SYNC_CHANS_EV_CONNECTED = 1,	/* TCP: a connection came up */
+	SYNC_CHANS_EV_LOST,		/* messages were lost (backlog full,
+					 * send error): resync the peer */
+};
+typedef void (*sync_chans_event_cb)(struct sync_chans *m, unsigned int idx,
+				    enum sync_chans_event ev, void *arg);
+
+/*
+ * sync_chans_open - open the configured channels (conf->sync.chan,
+ * n_chan), their sockets bound and registered in @l, the link watcher
+ * (rtnetlink) too. Logs upstream's errors through @log ("can't open
+ * channel socket: %s"...). Returns 0 and *@out, or -errno.
+ */
+int sync_chans_open(struct sync_chans **out, const struct sync_conf *conf,
+		    struct sync_loop *l, struct sync_log *log,
+		    sync_chans_recv_cb recv, sync_chans_event_cb event,
+		    void *arg);
+void sync_chans_close(struct sync_chans *m);
+
+/*
+ * sync_chans_send - append message @msg (@len bytes, a whole sync
+ * message) to the active channel's buffer; a full buffer goes out first.
+ * Returns 0, -EMSGSIZE for a message larger than a datagram can carry,
+ * -EINVAL when @len is not the length its header says (or shorter than
+ * a header), or -errno of sending the full buffer (counted as err_send;
+ * what that buffer held is lost for datagram channels as upstream loses
+ * it, and SYNC_CHANS_EV_LOST follows; @msg itself is buffered). A TCP
+ * channel fails only when its backlog is full (-ENOBUFS, counted as
+ * backlog_overflow).
+ */
+int sync_chans_send(struct sync_chans *m, const void *msg, size_t len);
+
+/* Sends what is buffered. Returns 0 or -errno. */
+int sync_chans_flush(struct sync_chans *m);
+
+/* Bytes buffered not yet sent (for the 1 ms coalescing decision). */
+size_t sync_chans_pending(const struct sync_chans *m);
+
+/* The largest message payload one datagram carries: the MTU less 28
+ * (UDP, multicast) or 40 (TCP) bytes as upstream, 20 more over IPv6. */
+size_t sync_chans_mtu(const struct sync_chans *m);
+
+/* Channels configured, the active one, per-channel counters. */
+unsigned int sync_chans_count(const struct sync_chans *m);
+unsigned int sync_chans_active(const struct sync_chans *m);
+const struct sync_chan_stats *sync_chans_stats(const struct sync_chans *m,
+					       unsigned int idx);
+
+/*
+ * The text blocks of upstream's statistics, written into @buf like
+ * snprintf (returns the length needed):
+ *   sync_chans_report: the `-s` / `-s network` block of the active
+ *     channel: "UDP traffic (active device=%s):\n%20llu Bytes sent
+ *     %20llu Bytes recv\n..." (multicast / TCP variants, see spec 2.5);
+ *   sync_chans_report_link: `-s link`, one block per channel with its
+ *     device status (RUNNING, NO-CARRIER, DOWN) and role (ACTIVE,
+ *     BACKUP).
+ */
+int sync_chans_report(const struct sync_chans *m, char *buf, size_t len);
+int sync_chans_report_link(const struct sync_chans *m, char *buf,
+			   size_t len);
+
+#endif

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The dedicated links in upstream's statistics, byte for byte (spec 2.5;
+ * upstream's {mcast,udp,tcp}_snprintf_stats and _stats2): the active
+ * channel's block for `-s` and `-s network`, one block per channel with
+ * its device status and role for `-s link`. Both write like snprintf:
+ * cut to the buffer, returning the length the whole text needs.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "sync/chan_int.h"
+#include "sync/link.h"
+
+/* Appends to @buf (@len bytes) at *@off, which counts what the whole
+ * text needs even past the end of the buffer. */
+__attribute__((format(printf, 4, 5)))
+static void rep_put(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(*off < len ? buf + *off : NULL,
+		      *off < len ? len - *off : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off += (size_t)n;
+}
+
+static void rep_counters(char *buf, size_t len, size_t *off,
+			 const struct sync_chan_stats *s)
+{
+	rep_put(buf, len, off,
+		"%20llu Bytes sent %20llu Bytes recv\n"
+		"%20llu Pckts sent %20llu Pckts recv\n"
+		"%20llu Error send %20llu Error recv\n\n",
+		(unsigned long long)s->bytes_sent,
+		(unsigned long long)s->bytes_recv,
+		(unsigned long long)s->pkts_sent,
+		(unsigned long long)s->pkts_recv,
+		(unsigned long long)s->err_send,
+		(unsigned long long)s->err_recv);
+}
+
+static int rep_end(char *buf, size_t len, size_t off)
+{
+	if (len && off >= len)
+		buf[len - 1] = '\0';
+	return off > (size_t)INT32_MAX ? INT32_MAX : (int)off;
+}
+
+int sync_chans_report(const struct sync_chans *m, char *buf, size_t len)
+{
+	const struct chan *c = chans_chan_const(m, sync_chans_active(m));
+	char state[64] = "";
+	size_t off = 0;
+
+	if (c->ops->state)
+		c->ops->state(c, state, sizeof(state));
+	rep_put(buf, len, &off, "%s traffic (active device=%s)%s:\n",
+		c->ops->name, chans_ifname(m, c), state);
+	rep_counters(buf, len, &off, &c->st);
+	return rep_end(buf, len, off);
+}
+
+/* IFF_UP is the administrative state, IFF_RUNNING the operational one
+ * (upstream: "carrier status"). */
+static const char *rep_status(unsigned int flags)
+{
+	if (!(flags & RTNL_IFF_UP))
+		return "DOWN";
+	return flags & RTNL_IFF_RUNNING ? "RUNNING" : "NO-CARRIER";
+}
+
+int sync_chans_report_link(const struct sync_chans *m, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	for (unsigned int i = 0; i < sync_chans_count(m); i++) {
+		const struct chan *c = chans_chan_const(m, i);
+		unsigned int f = sync_link_flags(chans_link(m), c->ifindex);
+
+		rep_put(buf, len, &off,
+			"%s traffic device=%s status=%s role=%s:\n",
+			c->ops->name, chans_ifname(m, c), rep_status(f),
+			i == sync_chans_active(m) ? "ACTIVE" : "BACKUP");
+		rep_counters(buf, len, &off, &c->st);
+	}
+	return rep_end(buf, len, off);
+}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The running conntrackd (see sync/daemon.h): start-up in upstream's
+ * order, the control requests every mode shares (kill, flush and resync
+ * of the kernel tables, runtime statistics, the JSON statistics), the
+ * signals, the systemd watchdog, and shutdown.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sync/ctl.h"
+#include "sync/daemon.h"
+#include "sync/filter.h"
+#include "sync/hash.h"
+#include "sync/kernel.h"
+#include "sync/loop.h"
+#include "sync/report.h"
+
+/* A configuration with neither Stats nor Sync: upstream starts a daemon
+ * that only answers the generic requests; so do we. */
+static int idle_request(struct sync_daemon *d, struct sync_client *cl,
+			int code)
+{
+	(void)d;
+	(void)cl;
+	(void)code;
+	return SYNC_REQ_UNKNOWN;
+}
+
+static const struct sync_mode_ops idle_mode = {
+	.name = "idle",
+	.request = idle_request,
+};
+
+uint32_t sync_daemon_now(void)
+{
+	return (uint32_t)(sync_loop_now() / 1000000);
+}
+
+static void stop(struct sync_daemon *d)
+{
+	d->stopping = 1;
+	sync_loop_stop(d->loop);
+}
+
+static void on_signal(struct sync_loop *l, int signo, void *arg)
+{
+	(void)l;
+	(void)signo;
+	stop(arg);
+}
+
+static void report(struct sync_client *cl, int n, const char *buf,
+		   size_t cap)
+{
+	sync_client_write(cl, buf, (size_t)n < cap ? (size_t)n : cap - 1);
+}
+
+static void stats_json(struct sync_daemon *d, struct sync_client *cl)
+{
+	char buf[1024];
+	int n;
+
+	n = sync_report_json_runtime(buf, sizeof(buf),
+				     time(NULL) - d->start_time, &d->st,
+				     sync_kernel_bufsize(d->kernel),
+				     &d->traffic);
+	sync_client_write(cl, "{", 1);
+	report(cl, n, buf, sizeof(buf));
+	sync_client_write(cl, ",", 1);
+	d->mode->request(d, cl, SYNC_STATS_JSON);
+	sync_client_write(cl, "}\n", 2);
+}
+
+static void flush_master(struct sync_daemon *d, unsigned int what)
+{
+	if (what & SYNC_K_CT) {
+		d->st.nl_kernel_table_flush++;
+		sync_log(&d->log, SYNC_LOG_NOTICE, "flushing kernel conntrack "
+			 "table");
+	}
+	if ((what & SYNC_K_EXP) && sync_kernel_expect(d->kernel)) {
+		d->st.nl_kernel_table_flush++;
+		sync_log(&d->log, SYNC_LOG_NOTICE, "flushing kernel expect "
+			 "table");
+	}
+	sync_kernel_flush(d->kernel, what);
+}
+
+static void resync_master(struct sync_daemon *d, unsigned int what)
+{
+	if (!d->mode->dump_end) {
+		sync_log(&d->log, SYNC_LOG_NOTICE, "resync is unsupported in "
+			 "this mode");
+		return;
+	}
+	if (what & SYNC_K_CT) {
+		d->st.nl_kernel_table_resync++;
+		sync_log(&d->log, SYNC_LOG_NOTICE, "resync with master "
+			 "conntrack table");
+	}
+	if ((what & SYNC_K_EXP) && sync_kernel_expect(d->kernel)) {
+		d->st.nl_kernel_table_resync++;
+		sync_log(&d->log, SYNC_LOG_NOTICE, "resync with master "
+			 "expect table");
+	}
+	sync_kernel_resync(d->kernel, what);
+}
+
+/* The requests every mode shares come first, as in upstream's
+ * local_handler and ctnl_local; the mode gets the code afterwards
+ * (flush and resync codes too, which it may also act on). */
+void sync_daemon_request(struct sync_client *cl, int code, void *arg)
+{
+	struct sync_daemon *d = arg;
+	char buf[2048];
+	int shared = 1;
+
+	if (d->ctl)
+		d->st.local_read_failed =
+			sync_ctl_stats(d->ctl)->read_failed;
+	switch (code) {
+	case SYNC_KILL:
+		stop(d);
+		return;
+	case SYNC_STATS_RUNTIME:
+		report(cl, sync_report_runtime(buf, sizeof(buf),
+					       time(NULL) - d->start_time,
+					       &d->st,
+					       sync_kernel_bufsize(d->kernel)),
+		       buf, sizeof(buf));
+		return;
+	case SYNC_STATS_PROCESS:
+		return;		/* no child processes: nothing to list */
+	case SYNC_STATS_JSON:
+		stats_json(d, cl);
+		return;
+	case SYNC_CT_FLUSH_MASTER:
+		flush_master(d, SYNC_K_CT);
+		break;
+	case SYNC_EXP_FLUSH_MASTER:
+		flush_master(d, SYNC_K_EXP);
+		break;
+	case SYNC_ALL_FLUSH_MASTER:
+		flush_master(d, SYNC_K_CT | SYNC_K_EXP);
+		break;
+	case SYNC_CT_RESYNC_MASTER:
+		resync_master(d, SYNC_K_CT);
+		break;
+	case SYNC_EXP_RESYNC_MASTER:
+		resync_master(d, SYNC_K_EXP);
+		break;
+	case SYNC_ALL_RESYNC_MASTER:
+		resync_master(d, SYNC_K_CT | SYNC_K_EXP);
+		break;
+	default:
+		shared = 0;
+		break;
+	}
+	if (d->mode->request(d, cl, code) == SYNC_REQ_UNKNOWN && !shared)
+		d->st.local_unknown_request++;
+}
+
+int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
+{
+	int rc;
+
+	d->conf = conf;
+	d->start_time = time(NULL);
+	if (conf->run & SYNC_RUN_SYNC)
+		d->mode = &sync_sync_mode;
+	else if (conf->run & SYNC_RUN_STATS)
+		d->mode = &sync_stats_mode;
+	else
+		d->mode = &idle_mode;
+	rc = sync_hash_seed(d->seed);
+	if (rc < 0)
+		return rc;
+	rc = sync_loop_new(&d->loop);
+	if (rc < 0)
+		return rc;
+	if (conf->filter.set) {
+		rc = sync_filter_new(&d->filter, &conf->filter);
+		if (rc < 0)
+			goto err;
+	}
+	if (conf->unix_path[0]) {
+		rc = sync_ctl_open(&d->ctl, d->loop, conf->unix_path,
+				   sync_daemon_request, d);
+		if (rc < 0) {
+			sync_log(&d->log, SYNC_LOG_ERR, "can't open unix "
+				 "socket!");
+			goto err;
+		}
+	} else {
+		sync_log(&d->log, SYNC_LOG_WARNING, "no UNIX Path in the "
+			 "configuration: this daemon cannot be controlled");
+	}
+	if (conf->run & (SYNC_RUN_STATS | SYNC_RUN_SYNC)) {
+		rc = sync_kernel_open(&d->kernel, d);
+		if (rc < 0)
+			goto err;
+		rc = d->mode->init(d);
+		if (rc < 0) {
+			sync_log(&d->log, SYNC_LOG_ERR, "initialization "
+				 "failed");
+			goto err;
+		}
+		sync_kernel_resync(d->kernel, SYNC_K_CT | SYNC_K_EXP);
+	}
+	if (sync_loop_signal(d->loop, SIGINT, on_signal, d) < 0 ||
+	    sync_loop_signal(d->loop, SIGTERM, on_signal, d) < 0) {
+		rc = -errno;
+		goto err;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	sync_log(&d->log, SYNC_LOG_NOTICE, "initialization completed");
+	return 0;
+err:
+	sync_daemon_fini(d);
+	return rc;
+}
+
+static void watchdog(struct sync_loop *l, void *arg)
+{
+	struct sync_daemon *d = arg;
+
+	sync_notify_send(&d->notify, "WATCHDOG=1");
+	sync_loop_timer_add(l, &d->watchdog, d->notify.watchdog_usec / 2);
+}
+
+int sync_daemon_run(struct sync_daemon *d)
+{
+	int rc = 0;
+
+	sync_loop_timer_init(&d->watchdog, watchdog, d);
+	if (d->notify.watchdog_usec)
+		sync_loop_timer_add(d->loop, &d->watchdog,
+				    d->notify.watchdog_usec / 2);
+	while (!d->stopping) {
+		rc = sync_loop_run(d->loop);
+		if (rc < 0) {
+			d->st.select_failed++;
+			break;
+		}
+	}
+	sync_loop_timer_del(d->loop, &d->watchdog);
+	return rc;
+}
+
+void sync_daemon_fini(struct sync_daemon *d)
+{
+	/* clients first: their producers point into the mode's caches */
+	sync_ctl_close(d->ctl);
+	d->ctl = NULL;
+	if (d->mode && d->mode->fini)
+		d->mode->fini(d);
+	sync_kernel_close(d->kernel);
+	d->kernel = NULL;
+	sync_filter_free(d->filter);
+	d->filter = NULL;
+	sync_loop_free(d->loop);
+	d->loop = NULL;
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The Sync mode's external side (spec 2.9; upstream external_cache.c and
+ * external_inject.c): what the peer sends, kept in the external caches
+ * until a commit puts it into the kernel, or, with DisableExternalCache,
+ * put into the kernel at once: a new flow is created (if it exists,
+ * deleted and created again), an update updates (created if missing,
+ * deleted and created when the kernel refuses the change), a deletion
+ * deletes (a missing flow is no error). Failures are counted and logged
+ * with the flow, as upstream does.
+ *
+ * In ALARM mode external flows expire CacheTimeout seconds after their
+ * last refresh; one sweep a second finds them (no timer per flow).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "ct/format.h"
+#include "ct/pack.h"
+#include "ct/expect_table.h"
+#include "ct/table.h"
+#include "nl/sock.h"
+#include "sync/kernel.h"
+#include "sync/sync_int.h"
+
+#define EXPIRE_SLICE	4096	/* objects looked at per sweep step */
+
+static int new_cache(struct sync_state *s, struct sync_cache **out)
+{
+	struct sync_cache_conf cf = {
+		.name = "external",
+		.buckets = s->conf->hash_size,
+		.limit = s->conf->hash_limit,
+	};
+
+	memcpy(cf.seed, s->d->seed, sizeof(cf.seed));
+	return sync_cache_new(out, &cf);
+}
+
+static int expire_obj(struct sync_cache *c, struct sync_cache_obj *o,
+		      void *arg)
+{
+	struct sync_state *s = arg;
+
+	if (sync_daemon_now() - o->lastupdate >= s->conf->sync.cache_timeout)
+		sync_cache_del(c, o);
+	return 0;
+}
+
+static void expire(struct sync_loop *l, void *arg)
+{
+	struct sync_state *s = arg;
+
+	if (sync_cache_iter(s->ext_ct, &s->ext_cursor, EXPIRE_SLICE,
+			    expire_obj, s) != 1) {
+		s->ext_cursor = 0;
+		if (s->ext_exp) {
+			uint32_t c = 0;
+
+			while (sync_cache_iter(s->ext_exp, &c, UINT32_MAX,
+					       expire_obj, s) == 1)
+				;
+		}
+		sync_loop_timer_add(l, &s->ext_sweep, 1000000);
+		return;
+	}
+	sync_loop_timer_add(l, &s->ext_sweep, 1000);
+}
+
+int sync_external_init(struct sync_state *s)
+{
+	int rc = 0;
+
+	if (s->conf->sync.disable_external) {
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "disabling external "
+			 "cache");
+		s->inject_sock = sync_kernel_sock(s->d->kernel,
+						  SYNC_ORIGIN_INJECT);
+		return s->inject_sock || !s->d->kernel ? 0 : -ENOMEM;
+	}
+	rc = new_cache(s, &s->ext_ct);
+	if (rc == 0 && sync_kernel_expect(s->d->kernel))
+		rc = new_cache(s, &s->ext_exp);
+	if (rc < 0) {
+		sync_log(&s->d->log, SYNC_LOG_ERR, "can't allocate memory for "
+			 "the external cache");
+		return rc;
+	}
+	if (s->sub->external_timer) {
+		sync_loop_timer_init(&s->ext_sweep, expire, s);
+		sync_loop_timer_add(s->d->loop, &s->ext_sweep, 1000000);
+	}
+	return 0;
+}
+
+void sync_external_fini(struct sync_state *s)
+{
+	if (s->d->loop)
+		sync_loop_timer_del(s->d->loop, &s->ext_sweep);
+	sync_cache_free(s->ext_ct);
+	sync_cache_free(s->ext_exp);
+	s->ext_ct = s->ext_exp = NULL;
+}
+
+void sync_external_flush(struct sync_state *s, int exp)
+{
+	struct sync_cache *c = exp ? s->ext_exp : s->ext_ct;
+
+	if (c)
+		sync_cache_flush(c);
+}
+
+/* The peer's NEW replaces, UPD refreshes (or adds), DEL deletes. */
+static void cache_msg(struct sync_cache *c, int kind, const uint8_t *key,
+		      int klen, const uint8_t *body, int blen)
+{
+	struct sync_cache_obj *o = sync_cache_find(c, key, (size_t)klen);
+	uint32_t now = sync_daemon_now();
+
+	if (kind == 2) {
+		if (o)
+			sync_cache_del(c, o);
+		else
+			sync_cache_stats(c)->del_fail_enoent++;
+		return;
+	}
+	if (o && kind == 0) {
+		sync_cache_del(c, o);
+		o = NULL;
+	}
+	if (o)
+		sync_cache_update(c, o, body, (size_t)blen, now);
+	else
+		sync_cache_add(c, key, (size_t)klen, body, (size_t)blen, now,
+			       NULL);
+}
+
+/* "could not ...: reason", then the flow, as upstream's dlog_ct. */
+static void inject_fail(struct sync_state *s, const char *what, int err,
+			const struct ct_entry *e)
+{
+	struct ct_fmt_opts fo = { 0 };
+	char line[1024];
+
+	sync_log(&s->d->log, SYNC_LOG_WARNING, "%s: %s", what, strerror(-err));
+	if (ct_format_default(line, sizeof(line), e, &fo) >= 0)
+		sync_log_entry(&s->d->log, line);
+}
+
+/* Create; when it exists, delete and create once more. */
+static int inject_create(struct nl_sock *sk, const struct ct_entry *e)
+{
+	int rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL, NULL);
+
+	if (rc == -EEXIST) {
+		rc = ct_table_delete(sk, e, NULL);
+		if (rc == 0 || rc == -ENOENT)
+			rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL,
+					     NULL);
+	}
+	return rc;
+}
+
+static void inject(struct sync_state *s, int kind, struct ct_entry *e)
+{
+	struct nl_sock *sk = s->inject_sock;
+	struct sync_inject_stats *st = &s->inject;
+	struct ct_entry upd;
+	int rc;
+
+	if (!sk)
+		return;
+	switch (kind) {
+	case 0:
+		rc = inject_create(sk, e);
+		if (rc == 0) {
+			st->add_ok++;
+			return;
+		}
+		st->add_fail++;
+		inject_fail(s, "could not add new ct entry", rc, e);
+		return;
+	case 1:
+		/* an update carries no NAT, helper or master: the kernel
+		 * refuses to change those */
+		upd = *e;
+		upd.set &= ~(uint64_t)(CT_SNAT | CT_DNAT | CT_HELPER |
+				       CT_MASTER);
+		rc = ct_table_create(sk, &upd, 0, NULL);
+		if (rc == -ENOENT)
+			rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL,
+					     NULL);
+		else if (rc < 0)
+			rc = inject_create(sk, e);
+		if (rc == 0) {
+			st->upd_ok++;
+			return;
+		}
+		st->upd_fail++;
+		inject_fail(s, "could not update ct entry", rc, e);
+		return;
+	default:
+		rc = ct_table_delete(sk, e, NULL);
+		if (rc == 0) {
+			st->del_ok++;
+		} else if (rc != -ENOENT) {
+			st->del_fail++;
+			inject_fail(s, "could not destroy ct entry", rc, e);
+		}
+	}
+}
+
+/* An expectation straight into the kernel (upstream has no update for
+ * them: an update is created like a new one). */
+static void inject_exp(struct sync_state *s, int kind, struct ct_expect *x)
+{
+	struct nl_sock *sk = s->inject_sock;
+	int rc;
+
+	if (!sk || !sync_kernel_expect(s->d->kernel))
+		return;
+	x->set &= ~(uint32_t)CT_EXP_ID;
+	if (kind == 2) {
+		rc = ct_expect_delete(sk, x, NULL);
+		if (rc < 0 && rc != -ENOENT)
+			sync_log(&s->d->log, SYNC_LOG_WARNING, "could not "
+				 "delete exp entry: %s", strerror(-rc));
+		return;
+	}
+	rc = ct_expect_create(sk, x, NLM_F_CREATE | NLM_F_EXCL, NULL);
+	if (rc == -EEXIST) {
+		rc = ct_expect_delete(sk, x, NULL);
+		if (rc == 0 || rc == -ENOENT)
+			rc = ct_expect_create(sk, x, NLM_F_CREATE | NLM_F_EXCL,
+					      NULL);
+	}
+	if (rc < 0)
+		sync_log(&s->d->log, SYNC_LOG_WARNING, "could not add new exp "
+			 "entry: %s", strerror(-rc));
+}
+
+/* What a flow from the peer needs before it can go into the kernel. */
+void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
+{
+	if (s->conf->sync.commit_timeout && !s->conf->sync.disable_external) {
+		e->timeout = s->conf->sync.commit_timeout;
+		e->set |= CT_TIMEOUT;
+	}
+	e->status &= ~(uint32_t)IPS_EXPECTED;
+	if ((e->set & CT_TCP) && !s->conf->sync.tcp_window_tracking) {
+		for (int d = 0; d < 2; d++) {
+			e->tcp.flags[d] |= CT_TCP_FLAG_BE_LIBERAL;
+			e->tcp.mask[d] |= CT_TCP_FLAG_BE_LIBERAL;
+		}
+		e->set |= CT_TCP_FLAGS;
+	}
+}
+
+void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
+		       const void *msg)
+{
+	uint8_t key[CT_KEY_MAX], body[CT_PACK_MAX];
+	int klen, blen, kind;
+
+	if (h->type <= SYNC_T_CT_DEL) {
+		struct ct_entry e;
+
+		kind = h->type - SYNC_T_CT_NEW;
+		if (sync_msg_parse_ct(msg, h->len, &e, &s->err) < 0)
+			return;
+		if (!s->ext_ct) {
+			sync_external_prepare(s, &e);
+			inject(s, kind, &e);
+			return;
+		}
+		klen = ct_entry_key(key, &e);
+		blen = ct_entry_pack(body, sizeof(body), &e, ~(uint64_t)0);
+		if (klen > 0 && blen > 0)
+			cache_msg(s->ext_ct, kind, key, klen, body, blen);
+		return;
+	}
+	{
+		struct ct_expect x;
+
+		kind = h->type - SYNC_T_EXP_NEW;
+		if (sync_msg_parse_exp(msg, h->len, &x, &s->err) < 0)
+			return;
+		if (!s->ext_exp) {
+			inject_exp(s, kind, &x);
+			return;
+		}
+		klen = ct_expect_key(key, &x);
+		blen = ct_expect_pack(body, sizeof(body), &x, ~(uint32_t)0);
+		if (klen > 0 && blen > 0)
+			cache_msg(s->ext_exp, kind, key, klen, body, blen);
+	}
+}

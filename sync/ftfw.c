@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * FTFW (spec 2.8; upstream sync-ftfw.c): reliable replication. Every
+ * message carries the sender's next sequence number; the receiver
+ * acknowledges windows of ACKWindowSize messages (ACK from..to) and asks
+ * for what it missed (NACK from..to); the sender keeps what it sent, and
+ * the ACK/NACK/RESYNC control messages, in the resend queue until they
+ * are acknowledged, and sends again what is NACKed (with a new sequence
+ * number, serialised from the cache as it is then). An ALIVE (or an ACK
+ * of what is pending) goes out after a second without traffic. A node
+ * that starts says HELLO on everything until the peer answers HELLO_BACK.
+ *
+ * What upstream loses and we do not:
+ * - a full resend queue drops its oldest message silently; here a flow
+ *   whose message falls out is remembered and sent again as soon as the
+ *   peer is heard from, deletions included;
+ * - a HELLO (the peer restarted) throws the resend queue away; here
+ *   everything it holds is sent again, since the peer may never have
+ *   seen it;
+ * - a NACK for messages no longer queued is ignored; here it makes the
+ *   whole internal cache go out again (a resync of the peer);
+ * - on an idle link the two peers acknowledge each other's ACKs, one a
+ *   second each, forever, since upstream keeps ACKs for retransmission.
+ *   We keep only data and RESYNC messages, and mark our ACK, NACK and
+ *   ALIVE messages with the flag upstream leaves unused (its receivers
+ *   ignore it), so that between two of our daemons an idle link carries
+ *   one ALIVE a second each way and nothing else. An upstream peer's
+ *   ACKs (unmarked) are still acknowledged, as it expects.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sync/ctl.h"
+#include "sync/sync_int.h"
+
+#define ALIVE_USEC	1000000
+
+enum { HELLO_INIT, HELLO_SAY, HELLO_DONE };
+
+struct ftfw {
+	struct sync_loop_timer alive;
+	uint32_t window;
+	uint32_t ack_from;
+	uint8_t ack_from_set;
+	uint8_t hello;
+	uint8_t say_hello_back;
+	uint8_t lost;			/* messages fell out of the queue */
+	uint32_t overflows;		/* counted, logged once per episode */
+};
+
+static struct ftfw *priv(struct sync_state *s)
+{
+	return s->sub_priv;
+}
+
+static void alive(struct sync_loop *l, void *arg)
+{
+	struct sync_state *s = arg;
+	struct ftfw *f = priv(s);
+
+	(void)l;
+	if (f->ack_from_set && s->seq_set) {
+		sync_tx_ctl(s, SYNC_F_ACK | SYNC_F_UNUSED, f->ack_from,
+			    s->last_seq_recv);
+		f->ack_from_set = 0;
+	} else {
+		sync_tx_ctl(s, SYNC_F_ALIVE | SYNC_F_UNUSED, 0, 0);
+	}
+	/* re-armed by the transmit run that follows */
+}
+
+static int ftfw_init(struct sync_state *s)
+{
+	struct ftfw *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	s->sub_priv = f;
+	f->window = s->conf->sync.ack_window;
+	sync_txq_init(&s->rs, "rsqueue", s->conf->sync.resend_queue_size);
+	sync_loop_timer_init(&f->alive, alive, s);
+	return sync_loop_timer_add(s->d->loop, &f->alive, ALIVE_USEC);
+}
+
+/* Empties the resend queue (control nodes freed, objects released). */
+static void rs_clear(struct sync_state *s)
+{
+	struct sync_txnode *n;
+
+	while ((n = sync_txq_first(&s->rs))) {
+		sync_txq_del(&s->rs, n);
+		if (n->ctl)
+			sync_txctl_free(n);
+		else
+			sync_obj_done(s, sync_node_obj(n));
+	}
+}
+
+static void ftfw_fini(struct sync_state *s)
+{
+	struct ftfw *f = priv(s);
+
+	if (!f)
+		return;
+	sync_loop_timer_del(s->d->loop, &f->alive);
+	rs_clear(s);
+	free(f);
+	s->sub_priv = NULL;
+}
+
+static uint8_t ftfw_flags(struct sync_state *s)
+{
+	struct ftfw *f = priv(s);
+	uint8_t fl = 0;
+
+	if (f->hello == HELLO_INIT)
+		f->hello = HELLO_SAY;
+	if (f->hello == HELLO_SAY)
+		fl |= SYNC_F_HELLO;
+	if (f->say_hello_back) {
+		fl |= SYNC_F_HELLO_BACK;
+		f->say_hello_back = 0;
+	}
+	return fl;
+}
+
+static void bulk(struct sync_state *s)
+{
+	if (s->int_ct)
+		sync_internal_bulk(s);
+}
+
+/* The messages that fell out of the resend queue go out again: every
+ * object marked while the peer was away. */
+static int resend_marked(struct sync_cache *c, struct sync_cache_obj *o,
+			 void *arg)
+{
+	struct sync_state *s = arg;
+	struct sync_txnode *n = sync_obj_node(o);
+
+	(void)c;
+	if (!n->resend)
+		return 0;
+	n->resend = 0;
+	sync_tx_obj(s, o);
+	return 0;
+}
+
+static void resend_lost(struct sync_state *s)
+{
+	struct ftfw *f = priv(s);
+	uint32_t cursor = 0;
+
+	if (!f->lost)
+		return;
+	f->lost = 0;
+	sync_log(&s->d->log, SYNC_LOG_NOTICE, "resend queue overflowed: "
+		 "sending the lost states again");
+	if (s->int_ct)
+		while (sync_cache_iter(s->int_ct, &cursor, UINT32_MAX,
+				       resend_marked, s) == 1)
+			;
+	cursor = 0;
+	if (s->int_exp)
+		while (sync_cache_iter(s->int_exp, &cursor, UINT32_MAX,
+				       resend_marked, s) == 1)
+			;
+}
+
+/* ACK from..to: what it covers is delivered. */
+static void rs_ack(struct sync_state *s, uint32_t from, uint32_t to)
+{
+	struct sync_txnode *n, *next;
+
+	for (n = sync_txq_first(&s->rs); n; n = next) {
+		next = sync_txq_next(&s->rs, n);
+		if (sync_seq_before(n->seq, from))
+			continue;
+		if (sync_seq_before(to, n->seq))
+			break;
+		sync_txq_del(&s->rs, n);
+		if (n->ctl)
+			sync_txctl_free(n);
+		else
+			sync_obj_done(s, sync_node_obj(n));
+	}
+}
+
+/* NACK from..to: send those again; if the queue no longer reaches back
+ * to @from, what is missing is lost: resync the peer. */
+static void rs_nack(struct sync_state *s, uint32_t from, uint32_t to)
+{
+	struct sync_txnode *n, *next, *first = sync_txq_first(&s->rs);
+
+	if (!first || sync_seq_before(from, first->seq)) {
+		if (priv(s)->overflows) {
+			sync_log(&s->d->log, SYNC_LOG_NOTICE, "NACK for "
+				 "messages no longer queued: resync");
+			bulk(s);
+		}
+	}
+	for (n = first; n; n = next) {
+		next = sync_txq_next(&s->rs, n);
+		if (sync_seq_before(n->seq, from))
+			continue;
+		if (sync_seq_before(to, n->seq))
+			break;
+		sync_txq_del(&s->rs, n);
+		sync_txq_add(&s->tx, n, TXQ_TX);
+	}
+	sync_tx_kick(s);
+}
+
+/* Everything waiting for an acknowledgement goes out again. */
+static void rs_resend_all(struct sync_state *s)
+{
+	struct sync_txnode *n;
+
+	while ((n = sync_txq_first(&s->rs))) {
+		sync_txq_del(&s->rs, n);
+		sync_txq_add(&s->tx, n, TXQ_TX);
+	}
+	sync_tx_kick(s);
+}
+
+static int digest(struct sync_state *s, const struct sync_msg_hdr *h)
+{
+	if (sync_msg_is_data(h))
+		return SYNC_RX_DATA;
+	if (h->type != SYNC_T_CTL)
+		return SYNC_RX_BAD;
+	if (h->flags & SYNC_F_ACK) {
+		rs_ack(s, h->from, h->to);
+		return SYNC_RX_CTL;
+	}
+	if (h->flags & SYNC_F_NACK) {
+		rs_nack(s, h->from, h->to);
+		return SYNC_RX_CTL;
+	}
+	if (h->flags & SYNC_F_RESYNC) {
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync requested by "
+			 "other node");
+		bulk(s);
+		return SYNC_RX_CTL;
+	}
+	if (h->flags & SYNC_F_ALIVE)
+		return SYNC_RX_CTL;
+	return SYNC_RX_BAD;
+}
+
+/* Whether the peer keeps @h for retransmission until we acknowledge
+ * it: data and RESYNC always; ACK and NACK unless marked as ours. */
+static int needs_ack(const struct sync_msg_hdr *h)
+{
+	if (sync_msg_is_data(h) || (h->flags & SYNC_F_RESYNC))
+		return 1;
+	return (h->flags & (SYNC_F_ACK | SYNC_F_NACK)) &&
+	       !(h->flags & SYNC_F_UNUSED);
+}
+
+/* One more message of the current window; ACK when it is full. */
+static void window_count(struct sync_state *s, uint32_t seq)
+{
+	struct ftfw *f = priv(s);
+
+	if (!f->ack_from_set) {
+		f->ack_from_set = 1;
+		f->ack_from = seq;
+	}
+	if (--f->window == 0) {
+		sync_tx_ctl(s, SYNC_F_ACK | SYNC_F_UNUSED, f->ack_from, seq);
+		f->window = s->conf->sync.ack_window;
+		f->ack_from_set = 0;
+	}
+}
+
+static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
+{
+	struct ftfw *f = priv(s);
+	int rx, hello = 0;
+	uint32_t want;
+
+	if (h->flags & SYNC_F_HELLO) {
+		/* the peer (re)started: its window restarts here, and what
+		 * we sent before may never have reached it */
+		f->say_hello_back = 1;
+		hello = 1;
+		if (f->ack_from_set && sync_seq_before(h->seq, f->ack_from)) {
+			f->window = s->conf->sync.ack_window - 1;
+			f->ack_from = h->seq;
+		}
+		rs_resend_all(s);
+	}
+	if ((h->flags & SYNC_F_HELLO_BACK) && f->hello == HELLO_SAY)
+		f->hello = HELLO_DONE;
+	switch (hello ? SYNC_SEQ_IN_SYNC : sync_seq_track(s, h->seq)) {
+	case SYNC_SEQ_AFTER:
+		rx = digest(s, h);
+		if (rx == SYNC_RX_BAD)
+			return rx;
+		want = s->last_seq_recv + 1;
+		if (f->ack_from_set) {
+			sync_tx_ctl(s, SYNC_F_ACK | SYNC_F_UNUSED, f->ack_from,
+				    want - 1);
+			f->ack_from_set = 0;
+		}
+		sync_tx_ctl(s, SYNC_F_NACK | SYNC_F_UNUSED, want, h->seq - 1);
+		f->window = s->conf->sync.ack_window;
+		if (needs_ack(h))
+			window_count(s, h->seq);
+		break;
+	case SYNC_SEQ_BEFORE:
+		return SYNC_RX_DROP;	/* no delayed messages */
+	default:
+		rx = digest(s, h);
+		if (rx == SYNC_RX_BAD)
+			return rx;
+		if (needs_ack(h))
+			window_count(s, h->seq);
+		break;
+	}
+	sync_seq_update(s, h->seq);
+	resend_lost(s);
+	return rx;
+}
+
+/* The queue is full: its oldest message falls out. An object's state is
+ * marked to be sent again once the peer is heard from. */
+static void rs_overflow(struct sync_state *s)
+{
+	struct ftfw *f = priv(s);
+	struct sync_txnode *old = sync_txq_first(&s->rs);
+
+	if (!old)
+		return;
+	if (!f->lost)
+		sync_log(&s->d->log, SYNC_LOG_WARNING, "resend queue is full "
+			 "(ResendQueueSize %u): states will be sent again when "
+			 "the peer answers", s->rs.max);
+	f->lost = 1;
+	f->overflows++;
+	sync_txq_del(&s->rs, old);
+	if (old->ctl) {
+		sync_txctl_free(old);
+	} else {
+		old->resend = 1;
+		s->resync_pending = 1;
+	}
+}
+
+static int ftfw_sent(struct sync_state *s, struct sync_txnode *n)
+{
+	if (n->ctl && !(((struct sync_txctl *)n)->flags & SYNC_F_RESYNC))
+		return 0;	/* ACK, NACK, ALIVE: nothing to keep */
+	if (sync_txq_add(&s->rs, n, TXQ_RS) < 0) {
+		rs_overflow(s);
+		if (sync_txq_add(&s->rs, n, TXQ_RS) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void ftfw_enqueue(struct sync_state *s, struct sync_cache_obj *o)
+{
+	sync_obj_node(o)->resend = 0;
+	sync_tx_obj(s, o);
+}
+
+static void ftfw_after_xmit(struct sync_state *s)
+{
+	sync_loop_timer_add(s->d->loop, &priv(s)->alive, ALIVE_USEC);
+}
+
+/* TCP came (back) up: what went into the dead connection may be lost. */
+static void ftfw_link_event(struct sync_state *s, int lost)
+{
+	(void)lost;
+	rs_resend_all(s);
+}
+
+static int rs_dump(struct sync_client *cl, struct sync_state *s)
+{
+	struct sync_txnode *n;
+
+	sync_client_printf(cl, "resent queue (len=%u)\n", s->rs.len);
+	for (n = sync_txq_first(&s->rs); n; n = sync_txq_next(&s->rs, n)) {
+		if (n->ctl)
+			sync_client_printf(cl, "control -> seq:%u flags:%u\n",
+					   n->seq,
+					   ((struct sync_txctl *)n)->flags);
+		else
+			sync_client_printf(cl, "object -> seq:%u\n", n->seq);
+	}
+	return SYNC_REQ_DONE;
+}
+
+static int ftfw_request(struct sync_state *s, struct sync_client *cl,
+			int code)
+{
+	switch (code) {
+	case SYNC_REQUEST_DUMP:
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync requested");
+		sync_tx_ctl(s, SYNC_F_RESYNC, 0, 0);
+		return SYNC_REQ_DONE;
+	case SYNC_SEND_BULK:
+		bulk(s);
+		return SYNC_REQ_DONE;
+	case SYNC_STATS_RSQUEUE:
+		return rs_dump(cl, s);
+	}
+	return SYNC_REQ_UNKNOWN;
+}
+
+const struct sync_sub sync_sub_ftfw = {
+	.name = "ftfw",
+	.init = ftfw_init,
+	.fini = ftfw_fini,
+	.request = ftfw_request,
+	.recv = ftfw_recv,
+	.enqueue = ftfw_enqueue,
+	.sent = ftfw_sent,
+	.flags = ftfw_flags,
+	.link_event = ftfw_link_event,
+	.after_xmit = ftfw_after_xmit,
+};

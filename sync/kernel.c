@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conntrackd's kernel side (see sync/kernel.h): the event socket and its
+ * overrun policy, and a queue of table jobs (resync dumps, selective
+ * flushes) run one at a time on the dump socket, a few datagrams per loop
+ * wakeup.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ct/batch.h"
+#include "ct/bpf.h"
+#include "ct/decode.h"
+#include "ct/event.h"
+#include "ct/expect_codec.h"
+#include "ct/expect_table.h"
+#include "ct/table.h"
+#include "nl/msg.h"
+#include "nl/sock.h"
+#include "nl/step.h"
+#include "nl/uapi.h"
+#include "sync/filter.h"
+#include "sync/kernel.h"
+#include "sync/loop.h"
+
+#define DUMP_SLICE	8	/* datagrams of a dump per wakeup */
+
+enum { JOB_NONE, JOB_RESYNC, JOB_FLUSH, JOB_VISIT };
+
+struct visit {
+	struct visit *next;
+	int exp;
+	sync_kernel_visit_cb cb;
+	void (*done)(void *arg, int ok);
+	void *arg;
+};
+
+struct sync_kernel {
+	struct sync_daemon *d;
+	struct ct_event_src *ev;
+	struct nl_sock *dump;
+	struct nl_sock *flush;
+	struct nl_sock *origin[SYNC_ORIGIN_INJECT + 1];
+	int expect;
+	size_t bufsize;
+	int warned;
+	struct sync_loop_timer resync_timer, poll_timer;
+	unsigned int want_resync, want_flush;	/* SYNC_K_* queued */
+	struct visit *visits, *visit;		/* queued, running */
+	struct {
+		uint8_t kind;			/* JOB_* running */
+		uint8_t table;			/* SYNC_K_CT or _EXP */
+		uint8_t retried;
+		struct nl_step st;
+	} job;
+	struct ct_batch batch;
+	_Alignas(8) unsigned char batch_buf[CT_BATCH_BUF];
+};
+
+static void job_next(struct sync_kernel *k);
+
+static enum sync_origin origin_of(const struct sync_kernel *k, uint32_t pid)
+{
+	if (pid == 0)
+		return SYNC_ORIGIN_NOT_ME;
+	for (int o = SYNC_ORIGIN_FLUSH; o <= SYNC_ORIGIN_INJECT; o++)
+		if (k->origin[o] && nl_sock_portid(k->origin[o]) == pid)
+			return (enum sync_origin)o;
+	return SYNC_ORIGIN_NOT_ME;
+}
+
+/* Upstream's sanity check: a flow without the addresses of its family
+ * cannot be filtered nor replicated. */
+static int ct_sane(struct sync_daemon *d, const struct ct_entry *e)
+{
+	uint16_t need = CT_TUPLE_SRC;
+
+	if (!(e->set & CT_ORIG) || !(e->set & CT_REPLY))
+		return 0;
+	if ((e->orig.set & need) && (e->reply.set & need))
+		return 1;
+	sync_log(&d->log, SYNC_LOG_ERR, "missing %s address. You forgot to "
+		 "load nf_conntrack_%s?",
+		 e->orig.l3 == AF_INET6 ? "IPv6" : "IPv4",
+		 e->orig.l3 == AF_INET6 ? "ipv6" : "ipv4");
+	return 0;
+}
+
+static int ct_passes(struct sync_daemon *d, const struct ct_entry *e)
+{
+	return ct_sane(d, e) && (!d->filter || sync_filter_match(d->filter, e));
+}
+
+/* An expectation is followed when its helper is wanted and its master
+ * would pass the conntrack filter. */
+static int exp_passes(struct sync_daemon *d, const struct ct_expect *x)
+{
+	struct ct_entry m;
+
+	if (!sync_filter_expect(d->conf, x))
+		return 0;
+	if (!d->filter)
+		return 1;
+	memset(&m, 0, sizeof(m));
+	m.set = CT_ORIG | CT_REPLY;
+	m.family = x->family;
+	m.orig = x->master;
+	m.reply = x->master;
+	m.reply.src = x->master.dst;
+	m.reply.dst = x->master.src;
+	return sync_filter_match(d->filter, &m);
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static int on_event(const struct ct_event *ev, void *arg)
+{
+	struct sync_kernel *k = arg;
+	struct sync_daemon *d = k->d;
+	enum sync_origin origin = origin_of(k, ev->portid);
+
+	d->st.nl_events_received++;
+	if (ev->kind == CT_EVENT_K_EXPECT) {
+		struct ct_expect x;
+
+		if (!k->expect || !d->mode->exp_event ||
+		    ct_expect_decode(ev->nlh, &x, NULL) < 0) {
+			d->st.nl_events_unknown_type++;
+			return 0;
+		}
+		if (!exp_passes(d, &x)) {
+			d->st.nl_events_filtered++;
+			return 0;
+		}
+		d->mode->exp_event(d, (enum ct_event_type)ev->type, &x, origin);
+		return 0;
+	}
+	if (!ev->entry) {
+		d->st.nl_catch_event_failed++;
+		return 0;
+	}
+	if (!ct_passes(d, ev->entry)) {
+		d->st.nl_events_filtered++;
+		return 0;
+	}
+	d->mode->ct_event(d, (enum ct_event_type)ev->type, ev->entry, origin);
+	return 0;
+}
+
+/* Upstream's nl_resize_socket_buffer: double until the next doubling
+ * would pass NetlinkBufferSizeMaxGrowth, then warn once. */
+static void grow_buffer(struct sync_kernel *k)
+{
+	struct sync_daemon *d = k->d;
+	size_t now;
+
+	if (k->warned)
+		return;
+	if (k->bufsize * 2 > d->conf->nl_bufsize_max) {
+		sync_log(&d->log, SYNC_LOG_WARNING, "netlink event socket "
+			 "buffer size cannot be doubled further since it will "
+			 "exceed NetlinkBufferSizeMaxGrowth. We are likely to "
+			 "be losing events, this may lead to unsynchronized "
+			 "replicas. Please, consider increasing netlink socket "
+			 "buffer size via NetlinkBufferSize and "
+			 "NetlinkBufferSizeMaxGrowth clauses in conntrackd.conf");
+		k->warned = 1;
+		return;
+	}
+	if (ct_event_set_rcvbuf(k->ev, k->bufsize, &now) == 0)
+		k->bufsize = now;
+	sync_log(&d->log, SYNC_LOG_NOTICE, "netlink event socket buffer size "
+		 "has been doubled to %zu bytes", k->bufsize);
+}
+
+static void on_overrun(struct sync_kernel *k)
+{
+	struct sync_daemon *d = k->d;
+
+	d->st.nl_catch_event_failed++;
+	d->st.nl_overrun++;
+	grow_buffer(k);
+	if (d->conf->nl_overrun_resync > 0 && d->mode->dump_end &&
+	    !sync_loop_timer_pending(&k->resync_timer))
+		sync_loop_timer_add(d->loop, &k->resync_timer,
+				    (uint64_t)d->conf->nl_overrun_resync *
+				    1000000);
+}
+
+static void event_io(struct sync_loop *l, int fd, unsigned int revents,
+		     void *arg)
+{
+	struct sync_kernel *k = arg;
+	int rc;
+
+	(void)l;
+	(void)fd;
+	(void)revents;
+	rc = ct_event_recv(k->ev, on_event, k);
+	if (rc == -ENOBUFS)
+		on_overrun(k);
+	else if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
+		k->d->st.nl_catch_event_failed++;
+}
+
+static void resync_timeout(struct sync_loop *l, void *arg)
+{
+	struct sync_kernel *k = arg;
+
+	(void)l;
+	k->d->st.nl_kernel_table_resync++;
+	sync_kernel_resync(k, SYNC_K_CT | (k->expect ? SYNC_K_EXP : 0));
+}
+
+static void poll_timeout(struct sync_loop *l, void *arg)
+{
+	struct sync_kernel *k = arg;
+
+	sync_kernel_resync(k, SYNC_K_CT | (k->expect ? SYNC_K_EXP : 0));
+	sync_loop_timer_add(l, &k->poll_timer,
+			    (uint64_t)k->d->conf->poll_secs * 1000000);
+}
+
+/* ---- table jobs ---------------------------------------------------------- */
+
+static int dump_ct(const struct nlmsghdr *nlh, void *arg)
+{
+	struct sync_kernel *k = arg;
+	struct sync_daemon *d = k->d;
+	struct ct_entry e;
+
+	if (ct_entry_decode(nlh, &e, NULL) < 0) {
+		d->st.nl_dump_unknown_type++;
+		return 0;
+	}
+	if (!ct_passes(d, &e))
+		return 0;
+	if (k->job.kind == JOB_FLUSH)
+		ct_batch_delete(&k->batch, &e);
+	else if (k->job.kind == JOB_VISIT)
+		k->visit->cb(k->visit->arg, &e, NULL);
+	else
+		d->mode->ct_dump(d, &e);
+	return 0;
+}
+
+static int dump_exp(const struct nlmsghdr *nlh, void *arg)
+{
+	struct sync_kernel *k = arg;
+	struct sync_daemon *d = k->d;
+	struct ct_expect x;
+
+	if (ct_expect_decode(nlh, &x, NULL) < 0) {
+		d->st.nl_dump_unknown_type++;
+		return 0;
+	}
+	if (!exp_passes(d, &x))
+		return 0;
+	if (k->job.kind == JOB_VISIT)
+		k->visit->cb(k->visit->arg, NULL, &x);
+	else if (d->mode->exp_dump)
+		d->mode->exp_dump(d, &x);
+	return 0;
+}
+
+static void dump_io(struct sync_loop *l, int fd, unsigned int revents,
+		    void *arg);
+
+static int job_dump(struct sync_kernel *k)
+{
+	_Alignas(4) unsigned char buf[256];
+	struct nl_msg m;
+	int exp = k->job.table == SYNC_K_EXP;
+	int rc;
+
+	nl_msg_init(&m, buf, sizeof(buf));
+	rc = nl_msg_begin_nfnl(&m, exp ? NFNL_SUBSYS_CTNETLINK_EXP :
+			       NFNL_SUBSYS_CTNETLINK, exp ? IPCTNL_MSG_EXP_GET :
+			       IPCTNL_MSG_CT_GET, NLM_F_DUMP,
+			       nl_sock_seq_next(k->dump), AF_UNSPEC);
+	if (rc < 0)
+		return rc;
+	nl_msg_end(&m);
+	rc = nl_step_begin(&k->job.st, k->dump, &m, exp ? dump_exp : dump_ct,
+			   k);
+	if (rc < 0)
+		return rc;
+	return sync_loop_fd_add(k->d->loop, nl_sock_fd(k->dump), POLLIN,
+				dump_io, k);
+}
+
+static void job_end(struct sync_kernel *k, int rc)
+{
+	struct sync_daemon *d = k->d;
+	int exp = k->job.table == SYNC_K_EXP;
+
+	sync_loop_fd_del(d->loop, nl_sock_fd(k->dump));
+	if (k->job.kind == JOB_RESYNC) {
+		if (rc == -EINTR && !k->job.retried) {
+			/* the table changed under the dump: once more */
+			k->job.retried = 1;
+			if (job_dump(k) == 0)
+				return;
+		}
+		if (rc < 0)
+			sync_log(&d->log, SYNC_LOG_ERR, "can't dump kernel %s "
+				 "table: %s", exp ? "expect" : "conntrack",
+				 strerror(-rc));
+		if (d->mode->dump_end)
+			d->mode->dump_end(d, exp, rc == 0);
+	} else if (k->job.kind == JOB_VISIT) {
+		struct visit *v = k->visit;
+
+		k->visit = NULL;
+		v->done(v->arg, rc == 0);
+		free(v);
+	} else {
+		ct_batch_flush(&k->batch);
+	}
+	k->job.kind = JOB_NONE;
+	job_next(k);
+}
+
+static void dump_io(struct sync_loop *l, int fd, unsigned int revents,
+		    void *arg)
+{
+	struct sync_kernel *k = arg;
+	int i, rc = 1;
+
+	(void)l;
+	(void)fd;
+	(void)revents;
+	for (i = 0; i < DUMP_SLICE && rc == 1; i++) {
+		rc = nl_step_recv(&k->job.st);
+		if (k->job.kind == JOB_FLUSH)
+			ct_batch_flush(&k->batch);
+	}
+	if (rc == 1 || rc == -EAGAIN)
+		return;
+	job_end(k, rc);
+}
+
+/* The flush of a whole table in one request (no Filter). */
+static void flush_all(struct sync_kernel *k, int exp)
+{
+	struct nl_ack ack;
+	int rc;
+
+	if (exp)
+		rc = ct_expect_flush(k->flush, 0, NULL, NULL, &ack);
+	else
+		rc = ct_table_flush(k->flush, NULL, &ack);
+	if (rc < 0)
+		sync_log(&k->d->log, SYNC_LOG_ERR, "can't flush kernel %s "
+			 "table: %s", exp ? "expect" : "conntrack",
+			 strerror(-rc));
+}
+
+static void job_next(struct sync_kernel *k)
+{
+	struct sync_daemon *d = k->d;
+	unsigned int t;
+	int rc;
+
+	while (k->job.kind == JOB_NONE &&
+	       (k->want_resync || k->want_flush || k->visits)) {
+		if (!k->want_flush && !k->want_resync) {
+			k->visit = k->visits;
+			k->visits = k->visit->next;
+			k->job.kind = JOB_VISIT;
+			t = k->visit->exp ? SYNC_K_EXP : SYNC_K_CT;
+		} else if (k->want_flush) {
+			t = (k->want_flush & SYNC_K_CT) ? SYNC_K_CT : SYNC_K_EXP;
+			k->want_flush &= ~t;
+			if (t == SYNC_K_EXP || !d->filter) {
+				flush_all(k, t == SYNC_K_EXP);
+				continue;
+			}
+			k->job.kind = JOB_FLUSH;
+			ct_batch_init(&k->batch, k->flush, k->batch_buf,
+				      sizeof(k->batch_buf), NULL, NULL);
+		} else {
+			t = (k->want_resync & SYNC_K_CT) ? SYNC_K_CT
+							 : SYNC_K_EXP;
+			k->want_resync &= ~t;
+			k->job.kind = JOB_RESYNC;
+			if (d->mode->dump_begin)
+				d->mode->dump_begin(d, t == SYNC_K_EXP);
+		}
+		k->job.table = (uint8_t)t;
+		k->job.retried = 0;
+		rc = job_dump(k);
+		if (rc < 0)
+			job_end(k, rc);
+	}
+}
+
+void sync_kernel_resync(struct sync_kernel *k, unsigned int what)
+{
+	if (!k)
+		return;
+	if (!k->expect)
+		what &= ~(unsigned int)SYNC_K_EXP;
+	k->want_resync |= what;
+	job_next(k);
+}
+
+int sync_kernel_visit(struct sync_kernel *k, int exp, sync_kernel_visit_cb cb,
+		      void (*done)(void *arg, int ok), void *arg)
+{
+	struct visit *v, **pp;
+
+	if (!k)
+		return -ENODEV;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->exp = exp;
+	v->cb = cb;
+	v->done = done;
+	v->arg = arg;
+	for (pp = &k->visits; *pp; pp = &(*pp)->next)
+		;
+	*pp = v;
+	job_next(k);
+	return 0;
+}
+
+void sync_kernel_flush(struct sync_kernel *k, unsigned int what)
+{
+	if (!k)
+		return;
+	if (!k->expect)
+		what &= ~(unsigned int)SYNC_K_EXP;
+	k->want_flush |= what;
+	job_next(k);
+}
+
+int sync_kernel_busy(const struct sync_kernel *k)
+{
+	return k && (k->job.kind != JOB_NONE || k->want_resync ||
+		     k->want_flush || k->visits);
+}
+
+size_t sync_kernel_bufsize(const struct sync_kernel *k)
+{
+	return k ? k->bufsize : 0;
+}
+
+int sync_kernel_expect(const struct sync_kernel *k)
+{
+	return k && k->expect;
+}
+
+struct nl_sock *sync_kernel_sock(struct sync_kernel *k,
+				 enum sync_origin origin)
+{
+	int rc;
+
+	if (origin <= SYNC_ORIGIN_NOT_ME || origin > SYNC_ORIGIN_INJECT)
+		return NULL;
+	if (!k->origin[origin]) {
+		rc = nl_sock_open(&k->origin[origin], NULL);
+		if (rc < 0) {
+			sync_log(&k->d->log, SYNC_LOG_ERR, "can't open netlink "
+				 "handler: %s", strerror(-rc));
+			return NULL;
+		}
+	}
+	return k->origin[origin];
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+static int open_events(struct sync_kernel *k)
+{
+	const struct sync_conf *c = k->d->conf;
+	struct sync_log *log = &k->d->log;
+	struct ct_event_opts o = {
+		.groups = CT_EVENT_CT_ALL | (k->expect ? CT_EVENT_EXP_ALL : 0),
+		.flags = CT_EVENT_F_NONBLOCK | CT_EVENT_F_SYSTEM_RCVBUF |
+			 CT_EVENT_F_NO_GROW |
+			 (c->nl_reliable ? CT_EVENT_F_RELIABLE : 0),
+		.rcvbuf_max = SIZE_MAX,
+	};
+	int rc;
+
+	rc = ct_event_open(&k->ev, &o);
+	if (rc < 0)
+		return rc;
+	if (c->nl_reliable)
+		sync_log(log, SYNC_LOG_NOTICE, "reliable ctnetlink event "
+			 "delivery is ENABLED.");
+	if (k->d->filter && c->filter.kernelspace) {
+		struct ct_bpf_prog *p = malloc(sizeof(*p));
+
+		rc = p ? sync_filter_bpf(k->d->filter, p) : -ENOMEM;
+		if (rc == 0)
+			rc = ct_event_set_filter(k->ev, p);
+		free(p);
+		if (rc < 0)
+			sync_log(log, SYNC_LOG_ERR, "cannot set event "
+				 "filtering: %s", strerror(-rc));
+		sync_log(log, SYNC_LOG_NOTICE, "using kernel-space event "
+			 "filtering");
+	} else if (k->d->filter) {
+		sync_log(log, SYNC_LOG_NOTICE, "using user-space event "
+			 "filtering");
+	}
+	if (c->nl_bufsize && c->nl_bufsize <= c->nl_bufsize_max) {
+		rc = ct_event_set_rcvbuf(k->ev, c->nl_bufsize / 2, &k->bufsize);
+		if (rc < 0)
+			return rc;
+	} else {
+		struct ct_event_stats st;
+
+		sync_log(log, SYNC_LOG_NOTICE, "NetlinkBufferSize is either "
+			 "not set or is greater than NetlinkBufferSizeMaxGrowth"
+			 ". Using current system buffer size");
+		ct_event_stats(k->ev, &st);
+		k->bufsize = st.rcvbuf;
+	}
+	sync_log(log, SYNC_LOG_NOTICE, "netlink event socket buffer size has "
+		 "been set to %zu bytes", k->bufsize);
+	return sync_loop_fd_add(k->d->loop, ct_event_fd(k->ev), POLLIN,
+				event_io, k);
+}
+
+int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
+{
+	struct sync_kernel *k;
+	int rc;
+
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->d = d;
+	k->expect = d->conf->sync.expect_sync != 0 &&
+		    (d->conf->run & SYNC_RUN_SYNC);
+	sync_loop_timer_init(&k->resync_timer, resync_timeout, k);
+	sync_loop_timer_init(&k->poll_timer, poll_timeout, k);
+	if (d->conf->poll_secs) {
+		sync_log(&d->log, SYNC_LOG_NOTICE, "running in polling mode");
+		rc = sync_loop_timer_add(d->loop, &k->poll_timer,
+					 (uint64_t)d->conf->poll_secs *
+					 1000000);
+	} else {
+		rc = open_events(k);
+	}
+	if (rc < 0)
+		goto err;
+	rc = nl_sock_open(&k->dump, NULL);
+	if (rc == 0)
+		rc = nl_sock_set_nonblock(k->dump, 1);
+	if (rc == 0)
+		rc = nl_sock_open(&k->flush, NULL);
+	if (rc < 0)
+		goto err;
+	k->origin[SYNC_ORIGIN_FLUSH] = k->flush;
+	*out = k;
+	return 0;
+err:
+	sync_log(&d->log, SYNC_LOG_ERR, "can't open netlink handler: %s",
+		 strerror(-rc));
+	sync_log(&d->log, SYNC_LOG_ERR, "no ctnetlink kernel support?");
+	sync_kernel_close(k);
+	return rc;
+}
+
+void sync_kernel_close(struct sync_kernel *k)
+{
+	if (!k)
+		return;
+	if (k->job.kind != JOB_NONE)
+		sync_loop_fd_del(k->d->loop, nl_sock_fd(k->dump));
+	if (k->visit) {
+		k->visit->next = k->visits;
+		k->visits = k->visit;
+	}
+	while (k->visits) {
+		struct visit *v = k->visits;
+
+		k->visits = v->next;
+		v->done(v->arg, 0);
+		free(v);
+	}
+	if (k->ev) {
+		sync_loop_fd_del(k->d->loop, ct_event_fd(k->ev));
+		ct_event_close(k->ev);
+	}
+	sync_loop_timer_del(k->d->loop, &k->resync_timer);
+	sync_loop_timer_del(k->d->loop, &k->poll_timer);
+	for (int o = SYNC_ORIGIN_COMMIT; o <= SYNC_ORIGIN_INJECT; o++)
+		nl_sock_close(k->origin[o]);
+	nl_sock_close(k->flush);
+	nl_sock_close(k->dump);
+	free(k);
+}

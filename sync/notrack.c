@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * NOTRACK (spec 2.9; upstream sync-notrack.c): best effort. Each change
+ * is sent once, nothing is acknowledged; an ALIVE every second tells the
+ * peer the link works; a RESYNC request (-n, StartupResync) makes the
+ * peer send its whole internal cache (or, without one, its kernel table).
+ * Sequence numbers are tracked for the statistics only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "sync/ctl.h"
+#include "sync/kernel.h"
+#include "sync/sync_int.h"
+
+#define ALIVE_USEC	1000000
+
+struct notrack {
+	struct sync_loop_timer alive;
+};
+
+static void alive(struct sync_loop *l, void *arg)
+{
+	struct sync_state *s = arg;
+	struct notrack *n = s->sub_priv;
+
+	sync_tx_ctl(s, SYNC_F_ALIVE, 0, 0);
+	sync_loop_timer_add(l, &n->alive, ALIVE_USEC);
+}
+
+static int notrack_init(struct sync_state *s)
+{
+	struct notrack *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	s->sub_priv = n;
+	sync_loop_timer_init(&n->alive, alive, s);
+	return sync_loop_timer_add(s->d->loop, &n->alive, ALIVE_USEC);
+}
+
+static void notrack_fini(struct sync_state *s)
+{
+	struct notrack *n = s->sub_priv;
+
+	if (!n)
+		return;
+	sync_loop_timer_del(s->d->loop, &n->alive);
+	free(n);
+	s->sub_priv = NULL;
+}
+
+/* A bulk send: the internal cache, or without one the kernel table. */
+static void bulk(struct sync_state *s)
+{
+	if (s->int_ct)
+		sync_internal_bulk(s);
+	else
+		sync_kernel_resync(s->d->kernel, SYNC_K_CT);
+}
+
+static int notrack_request(struct sync_state *s, struct sync_client *cl,
+			   int code)
+{
+	(void)cl;
+	switch (code) {
+	case SYNC_REQUEST_DUMP:
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync requested");
+		sync_tx_ctl(s, SYNC_F_RESYNC, 0, 0);
+		return SYNC_REQ_DONE;
+	case SYNC_SEND_BULK:
+		bulk(s);
+		return SYNC_REQ_DONE;
+	}
+	return SYNC_REQ_UNKNOWN;
+}
+
+static int notrack_recv(struct sync_state *s, const struct sync_msg_hdr *h)
+{
+	int rx = SYNC_RX_BAD;
+
+	sync_seq_track(s, h->seq);
+	if (sync_msg_is_data(h)) {
+		rx = SYNC_RX_DATA;
+	} else if (h->type == SYNC_T_CTL && (h->flags & SYNC_F_RESYNC)) {
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync requested by "
+			 "other node");
+		bulk(s);
+		rx = SYNC_RX_CTL;
+	} else if (h->type == SYNC_T_CTL && (h->flags & SYNC_F_ALIVE)) {
+		rx = SYNC_RX_CTL;
+	}
+	if (rx != SYNC_RX_BAD)
+		sync_seq_update(s, h->seq);
+	return rx;
+}
+
+static void notrack_enqueue(struct sync_state *s, struct sync_cache_obj *o)
+{
+	sync_tx_obj(s, o);
+}
+
+static int notrack_sent(struct sync_state *s, struct sync_txnode *n)
+{
+	(void)s;
+	(void)n;
+	return 0;
+}
+
+static void notrack_after_xmit(struct sync_state *s)
+{
+	struct notrack *n = s->sub_priv;
+
+	sync_loop_timer_add(s->d->loop, &n->alive, ALIVE_USEC);
+}
+
+const struct sync_sub sync_sub_notrack = {
+	.name = "notrack",
+	.init = notrack_init,
+	.fini = notrack_fini,
+	.request = notrack_request,
+	.recv = notrack_recv,
+	.enqueue = notrack_enqueue,
+	.sent = notrack_sent,
+	.after_xmit = notrack_after_xmit,
+};

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conntrackd's Sync mode (spec 2.2, 2.6-2.12; upstream sync-mode.c): the
+ * internal and external sides, the dedicated links, the sub-mode chosen
+ * once from the configuration (FTFW, NOTRACK, ALARM), and the answers to
+ * the control requests, with upstream's log lines and texts.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync/channel.h"
+#include "sync/ctl.h"
+#include "sync/dump.h"
+#include "sync/hash.h"
+#include "sync/kernel.h"
+#include "sync/report.h"
+#include "sync/sync_int.h"
+
+static struct sync_state *state(struct sync_daemon *d)
+{
+	return d->mode_priv;
+}
+
+static void on_link_event(struct sync_chans *m, unsigned int idx,
+			  enum sync_chans_event ev, void *arg)
+{
+	struct sync_state *s = arg;
+
+	(void)m;
+	(void)idx;
+	if (s->sub->link_event)
+		s->sub->link_event(s, ev == SYNC_CHANS_EV_LOST);
+}
+
+static void reset_timeout(struct sync_loop *l, void *arg)
+{
+	struct sync_state *s = arg;
+
+	(void)l;
+	s->d->st.nl_kernel_table_flush++;
+	sync_log(&s->d->log, SYNC_LOG_NOTICE, "flushing kernel conntrack "
+		 "table (scheduled)");
+	sync_kernel_flush(s->d->kernel, SYNC_K_CT);
+	sync_internal_flush(s, 0);
+}
+
+static const struct sync_sub *sub_of(const struct sync_conf *c)
+{
+	switch (c->sync.mode) {
+	case SYNC_MODE_ALARM:
+		return &sync_sub_alarm;
+	case SYNC_MODE_NOTRACK:
+		return &sync_sub_notrack;
+	}
+	return &sync_sub_ftfw;
+}
+
+static void sync_fini(struct sync_daemon *d);
+
+static int sync_init(struct sync_daemon *d)
+{
+	struct sync_state *s = calloc(1, sizeof(*s));
+	uint8_t rnd[16];
+	int rc;
+
+	if (!s) {
+		sync_log(&d->log, SYNC_LOG_ERR, "can't allocate memory for "
+			 "sync");
+		return -ENOMEM;
+	}
+	d->mode_priv = s;
+	s->d = d;
+	s->conf = d->conf;
+	s->sub = sub_of(d->conf);
+	s->opts.no_timeout = d->conf->sync.commit_timeout &&
+			     !d->conf->sync.disable_external;
+	s->opts.wscale = d->conf->sync.tcp_window_tracking;
+	/* a random first sequence number, not upstream's time(NULL) */
+	sync_hash_seed(rnd);
+	memcpy(&s->seq_next, rnd, sizeof(s->seq_next));
+	sync_txq_init(&s->tx, "txqueue", 0);
+	sync_txq_init(&s->rs, "rsqueue", 0);
+	sync_loop_timer_init(&s->xmit_timer, NULL, s);
+	sync_loop_timer_init(&s->reset_timer, reset_timeout, s);
+	rc = s->sub->init(s);
+	if (rc == 0)
+		rc = sync_internal_init(s);
+	if (rc == 0)
+		rc = sync_external_init(s);
+	if (rc == 0) {
+		rc = sync_chans_open(&s->chans, d->conf, d->loop, &d->log,
+				     sync_recv_payload, on_link_event, s);
+		if (rc < 0)
+			sync_log(&d->log, SYNC_LOG_ERR, "can't open channel "
+				 "socket: %s", strerror(-rc));
+	}
+	if (rc < 0) {
+		sync_fini(d);
+		return rc;
+	}
+	if (d->conf->sync.startup_resync && s->sub != &sync_sub_alarm) {
+		sync_log(&d->log, SYNC_LOG_NOTICE, "resync requested");
+		sync_tx_ctl(s, SYNC_F_RESYNC, 0, 0);
+	}
+	return 0;
+}
+
+static void sync_fini(struct sync_daemon *d)
+{
+	struct sync_state *s = state(d);
+	struct sync_txnode *n;
+
+	if (!s)
+		return;
+	sync_commit_abort(s);
+	sync_loop_timer_del(d->loop, &s->reset_timer);
+	sync_tx_stop(s);
+	if (s->sub_priv && s->sub->fini)
+		s->sub->fini(s);
+	while ((n = sync_txq_first(&s->tx))) {
+		sync_txq_del(&s->tx, n);
+		if (n->ctl)
+			sync_txctl_free(n);
+	}
+	sync_chans_close(s->chans);
+	sync_internal_fini(s);
+	sync_external_fini(s);
+	free(s);
+	d->mode_priv = NULL;
+}
+
+static void sync_ct_event(struct sync_daemon *d, enum ct_event_type type,
+			  const struct ct_entry *e, enum sync_origin origin)
+{
+	struct sync_state *s = state(d);
+
+	if (!s->int_ct && origin == SYNC_ORIGIN_NOT_ME) {
+		if (type == CT_EVENT_T_NEW)
+			s->bypass.new_++;
+		else if (type == CT_EVENT_T_UPDATE)
+			s->bypass.upd++;
+		else
+			s->bypass.del++;
+	}
+	sync_internal_ct_event(s, type, e, origin);
+}
+
+static void sync_exp_event(struct sync_daemon *d, enum ct_event_type type,
+			   const struct ct_expect *x, enum sync_origin origin)
+{
+	sync_internal_exp_event(state(d), type, x, origin);
+}
+
+static void sync_dump_begin(struct sync_daemon *d, int exp)
+{
+	sync_internal_dump_begin(state(d), exp);
+}
+
+static void sync_ct_dump(struct sync_daemon *d, const struct ct_entry *e)
+{
+	struct sync_state *s = state(d);
+
+	if (!s->int_ct) {
+		/* no internal cache: a bulk send is the kernel table */
+		if (!s->dump_populate) {
+			sync_tx_entry(s, SYNC_T_CT_NEW, e);
+			sync_tx_kick(s);
+		}
+		return;
+	}
+	sync_internal_ct_dump(s, e);
+}
+
+static void sync_exp_dump(struct sync_daemon *d, const struct ct_expect *x)
+{
+	sync_internal_exp_dump(state(d), x);
+}
+
+static void sync_dump_end(struct sync_daemon *d, int exp, int ok)
+{
+	struct sync_state *s = state(d);
+
+	if (!s->int_ct) {
+		s->dump_populate = 0;
+		return;
+	}
+	sync_internal_dump_end(s, exp, ok);
+}
+
+const struct sync_mode_ops sync_sync_mode = {
+	.name = "sync",
+	.init = sync_init,
+	.fini = sync_fini,
+	.ct_event = sync_ct_event,
+	.exp_event = sync_exp_event,
+	.dump_begin = sync_dump_begin,
+	.ct_dump = sync_ct_dump,
+	.exp_dump = sync_exp_dump,
+	.dump_end = sync_dump_end,
+	.request = sync_mode_request,
+};

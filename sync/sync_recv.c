@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What arrives from the peer (upstream sync-mode.c channel_handler and
+ * network.c's sequence tracking): each datagram (or run of stream
+ * messages) walked message by message through sync_msg_next(), which
+ * never reads past the buffer and counts every malformed message by its
+ * reason; each message judged by the sub-mode (sequence, acknowledgements,
+ * control messages); data messages handed to the external side.
+ */
+#include "sync/channel.h"
+#include "sync/sync_int.h"
+
+int sync_seq_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+int sync_seq_track(struct sync_state *s, uint32_t seq)
+{
+	uint32_t want = s->last_seq_recv + 1;
+
+	if (!s->seq_set)
+		return SYNC_SEQ_UNSET;
+	if (seq == want)
+		return SYNC_SEQ_IN_SYNC;
+	if (sync_seq_before(want, seq)) {
+		/* the messages between were lost (upstream counts two too
+		 * many: seq - last + 1) */
+		s->rcv_lost += seq - want;
+		return SYNC_SEQ_AFTER;
+	}
+	s->rcv_before++;
+	return SYNC_SEQ_BEFORE;
+}
+
+void sync_seq_update(struct sync_state *s, uint32_t seq)
+{
+	s->seq_set = 1;
+	s->last_seq_recv = seq;
+}
+
+void sync_recv_payload(struct sync_chans *m, unsigned int idx,
+		       const void *buf, size_t len, void *arg)
+{
+	struct sync_state *s = arg;
+	const uint8_t *p = buf;
+	struct sync_msg_hdr h;
+	size_t off = 0;
+	int n;
+
+	(void)m;
+	(void)idx;
+	while (off < len) {
+		n = sync_msg_next(p + off, len - off, &h, &s->err);
+		if (n == 0) {
+			sync_msg_count_short(p + off, len - off, &s->err);
+			break;
+		}
+		if (n < 0) {
+			if (h.len == 0)
+				break;
+			off += h.len;
+			continue;
+		}
+		switch (s->sub->recv(s, &h)) {
+		case SYNC_RX_DATA:
+			sync_external_msg(s, &h, p + off);
+			break;
+		case SYNC_RX_BAD:
+			s->err.rcv_malformed++;
+			s->err.rcv_bad_header++;
+			break;
+		}
+		off += (size_t)n;
+	}
+}
