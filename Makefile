@@ -159,7 +159,7 @@ cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
 	$(CT_ARGS_H) ct/bpf.h ct/event.h ct/expect.h ct/expect_codec.h \
 	ct/format.h ct/labels.h ct/stats.h nl/attr.h nl/msg.h $(NL_UAPI)
 cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
-	ct/format.h ct/table.h nl/sock.h
+	ct/format.h ct/proto.h ct/table.h nl/sock.h
 cmd/ct_lex.o: cmd/ct_lex.c cmd/ct_lex.h nl/copy.h
 cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H) \
 	ct/batch.h ct/entry.h nl/batch.h nl/reply.h nl/sock.h
@@ -286,7 +286,10 @@ test: all check check-asan check-builds check-netns check-threads check-compat \
 	else echo "SKIP: fuzz-smoke needs $(CLANG)"; fi
 
 # The other compilers and libcs we promise: clang with our warnings as
-# errors, and a static musl binary that must run (-V) and link nothing.
+# errors, and a static musl binary that must run (-V), link nothing and
+# stay under STATIC_MAX bytes (what a minimal distribution would take,
+# libc included).
+STATIC_MAX = 204800
 check-builds:
 	mkdir -p build/clang
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
@@ -297,7 +300,12 @@ check-builds:
 	@if command -v $(MUSLCC) >/dev/null 2>&1; then \
 		$(MAKE) static && build/static/conntrack -V && \
 		{ ! ldd build/static/conntrack >/dev/null 2>&1 || \
-		  ldd build/static/conntrack 2>&1 | grep -q 'not a dynamic'; }; \
+		  ldd build/static/conntrack 2>&1 | grep -q 'not a dynamic'; } && \
+		n=`wc -c <build/static/conntrack` && \
+		echo "build/static/conntrack: $$n bytes" && \
+		{ [ "$$n" -le $(STATIC_MAX) ] || { \
+			echo "build/static/conntrack: over $(STATIC_MAX) bytes"; \
+			exit 1; }; }; \
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
@@ -513,10 +521,29 @@ coverage:
 		$(COV_SRCS)
 
 # ---- other builds -------------------------------------------------------
+# static: what a minimal distribution ships: musl; each function and
+# object in its own section so the linker drops what no program uses; no
+# unwind tables (C without exceptions; the debug copy has .debug_frame)
+# nor alignment padding; stripped. -O2 rather than -Os: -Os is 20 KiB
+# smaller but runs 5% (-L) to 17% (-R) more instructions (callgrind).
+# build/static/<prog>.debug is the same program with its symbols and
+# debug info; the stripped one names it in .gnu_debuglink, so gdb finds
+# it next to it. A program is one line here and a word in STATIC_PROGS.
+STATIC_CFLAGS = -O2 -g -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-align-functions \
+	-fno-align-jumps -fno-align-loops -fno-align-labels
+STATIC_LDFLAGS = -static -Wl,--gc-sections
+STATIC_CC = $(MUSLCC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(STATIC_CFLAGS) \
+	$(STATIC_LDFLAGS)
+STATIC_PROGS = conntrack
+OBJCOPY = objcopy
 static:
 	mkdir -p build/static
-	$(MUSLCC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O2 -static \
-		-o build/static/conntrack $(CONNTRACK_SRCS) $(LIB_SRCS)
+	$(STATIC_CC) -o build/static/conntrack.debug $(CONNTRACK_SRCS) $(LIB_SRCS)
+	for p in $(STATIC_PROGS); do \
+		$(OBJCOPY) --strip-all --add-gnu-debuglink=build/static/$$p.debug \
+			build/static/$$p.debug build/static/$$p || exit 1; \
+	done
 
 # each page goes to the man<section> its name ends with
 install: all

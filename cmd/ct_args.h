@@ -13,10 +13,12 @@
  * in the result, labels are resolved through the caller's callback, and
  * the function can run in a loop (-R, the fuzzer). Differences from
  * upstream, all deliberate (spec section 5):
- *  - layer-4 numbers (ports, keys, vtags, icmp type/code/id) are checked:
- *    digits only (GRE keys: strtoul base 0), within the field's range;
+ *  - layer-4 numbers (ports and their masks, keys, vtags, icmp
+ *    type/code/id) are checked: decimal digits or 0x and hex digits (GRE
+ *    keys: strtoul base 0, as upstream), within the field's range;
  *    otherwise "unexpected value 'X' with --sport option", exit 1, like
- *    HEAD's checks of -m/-w/-c/-i (upstream atoi()s garbage to 0);
+ *    HEAD's checks of -m/-w/-c/-i, which take 0x too (upstream atoi()s
+ *    garbage and hex to 0);
  *  - SCTP states beyond SHUTDOWN_ACK_SENT (HEARTBEAT_*) are "unknown SCTP
  *    state" (upstream crashes on a NULL table slot);
  *  - -u negation (!ASSURED) is kept as a mask for the userspace filter,
@@ -24,7 +26,11 @@
  *    see it), and NAT address filters work for IPv6;
  *  - "--mask-src without --src" and "-z with filtering parameters" are
  *    reported at parse time (upstream: when the command runs);
- *  - -o and the label map do not leak from one -R line into the next.
+ *  - -o and the label map do not leak from one -R line into the next;
+ *  - the ICMP options give a reply tuple its paired type, code and id
+ *    whatever the order of the options (upstream: only when -s/-d and
+ *    -r/-q come first), so an ICMP entry can be named by its reply
+ *    tuple alone.
  */
 #ifndef RAWCT_CMD_CT_ARGS_H
 #define RAWCT_CMD_CT_ARGS_H
@@ -150,7 +156,7 @@ struct ct_args {
 	/* Expectation parts (-I/-D/-G expect): tuple, mask. */
 	struct ct_tuple exp_tuple, exp_mask;
 
-	/* The userspace filter of -L/-D/-U/-E, complete (kernel-side parts
+	/* The userspace filter of -L/-G/-D/-U/-E, complete (kernel-side parts
 	 * are derived from it by ct_filter_kernel()). */
 	struct ct_filter filter;
 
@@ -176,10 +182,21 @@ const char *ct_args_opt_name(unsigned int bit);
 /*
  * ct_args_complete - what upstream's create path adds to the template
  * before sending: the missing direction derived from the given one
- * (NFCT_SOPT_SETUP_REPLY/ORIGINAL), the label bits. Fills @e from @a for
+ * (NFCT_SOPT_SETUP_REPLY/ORIGINAL), the label bits, the l4 fields of
+ * each tuple not given, as 0 (libnetfilter_conntrack writes them all:
+ * -I -p icmp without --icmp-id creates id 0). Fills @e from @a for
  * -I/-A. Returns 0.
  */
 int ct_args_complete(const struct ct_args *a, struct ct_entry *e);
+
+/*
+ * ct_args_key - the entry -G asks the kernel for: the template with the
+ * family and, as upstream sends them, every l4 field of a tuple with
+ * addresses and protocol (0 where not given: -G with orig addresses and
+ * reply ports looks up orig ports 0). ct_entry_put_key() then picks the
+ * tuple. Fills @e from @a.
+ */
+void ct_args_key(const struct ct_args *a, struct ct_entry *e);
 
 /* The protocol extension help of -h -p X (text after upstream's
  * "Proto `X' help:" line), or NULL when -p was not given. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * From parsed options to what the commands use: the userspace filter of
- * -L/-D/-U/-E (upstream's nfct_filter_init and nfct_filter, -U's own
+ * -L/-G/-D/-U/-E (upstream's nfct_filter_init and nfct_filter, -U's own
  * narrower selection) and the complete template of -I/-A (upstream's
  * NFCT_SOPT_SETUP_REPLY/ORIGINAL).
  */
@@ -42,8 +42,10 @@ int ct_args_build_filter(struct ct_parse *p)
 	    (o & CT_OPT_COMPARISON) && (o & CT_OPT_ZERO))
 		return ct_args_fail(p, CT_EXIT_PARAM,
 				    "Can't use -z with filtering parameters");
+	/* -G filters the entry it got as -L does (upstream's dump
+	 * callback): the tuple it was not looked up by, the id, labels */
 	if (cmd != CT_CMD_LIST && cmd != CT_CMD_UPDATE &&
-	    cmd != CT_CMD_DELETE && cmd != CT_CMD_EVENT)
+	    cmd != CT_CMD_DELETE && cmd != CT_CMD_EVENT && cmd != CT_CMD_GET)
 		return 0;
 	if ((o & CT_OPT_MASK_SRC) && !(o & CT_OPT_ORIG_SRC))
 		return ct_args_fail(p, CT_EXIT_PARAM,
@@ -90,6 +92,8 @@ int ct_args_build_filter(struct ct_parse *p)
 			f->tmpl.id = a->tmpl.id;
 			f->tmpl.set |= CT_ID;
 		}
+		/* nfct_cmp(NFCT_CMP_ORIG/REPL) without NFCT_CMP_MASK */
+		f->set |= CT_F_L4_LAX;
 	} else {
 		if (o & CT_OPT_MARK) {
 			f->set |= CT_F_MARK;
@@ -130,15 +134,6 @@ out:
 	return 0;
 }
 
-/* The ICMP reply type of a request type (the kernel's invmap); a type
- * without one stays as it is (the kernel refuses it either way). */
-static uint8_t icmp_inverse(uint8_t l4, uint8_t type)
-{
-	int r = ct_proto_icmp_reply_type(l4, type);
-
-	return r < 0 ? type : (uint8_t)r;
-}
-
 static void invert(const struct ct_tuple *from, struct ct_tuple *to)
 {
 	const struct ct_proto *pr = ct_proto_by_num(from->l4);
@@ -162,11 +157,7 @@ static void invert(const struct ct_tuple *from, struct ct_tuple *to)
 		break;
 	case CT_L4_ICMP:
 	case CT_L4_ICMPV6:
-		to->icmp_type = icmp_inverse(from->l4, from->icmp_type);
-		to->icmp_code = from->icmp_code;
-		to->icmp_id = from->icmp_id;
-		to->set |= from->set & (CT_TUPLE_ICMP_TYPE |
-					CT_TUPLE_ICMP_CODE | CT_TUPLE_ICMP_ID);
+		ct_proto_icmp_reply(from, to);
 		break;
 	default:
 		break;
@@ -186,6 +177,8 @@ int ct_args_complete(const struct ct_args *a, struct ct_entry *e)
 		invert(&e->reply, &e->orig);
 		e->set |= CT_ORIG;
 	}
+	ct_proto_tuple_fill(&e->orig);
+	ct_proto_tuple_fill(&e->reply);
 	if (o & CT_OPT_MARK) {
 		e->mark = a->mark.value;
 		e->set |= CT_MARK;
@@ -196,4 +189,12 @@ int ct_args_complete(const struct ct_args *a, struct ct_entry *e)
 		e->set |= CT_LABELS;
 	}
 	return 0;
+}
+
+void ct_args_key(const struct ct_args *a, struct ct_entry *e)
+{
+	*e = a->tmpl;
+	e->family = (uint8_t)a->family;
+	ct_proto_tuple_fill(&e->orig);
+	ct_proto_tuple_fill(&e->reply);
 }

@@ -3,9 +3,11 @@
  * The protocol extensions of conntrack(8) (extensions/libct_proto_*.c):
  * the long options each one adds after -p, their values, the command x
  * option matrix and final check of each, and the -h -p text. Numbers are
- * checked strictly (see ct_args.h); everything else is upstream's.
+ * checked strictly and may be hexadecimal (see ct_args.h); everything
+ * else is upstream's.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -257,19 +259,29 @@ int ct_args_proto_find(const char *name, int *xproto, uint8_t *num)
 	return 0;
 }
 
-/* Strict decimal (base 10, digits only) or, with @base0, strtoul base 0
- * without sign or blanks; at most @max. */
+/* Decimal digits (leading zeros stay decimal, as upstream's atoi reads
+ * them) or 0x/0X and hex digits; with @base0 strtoul base 0 (GRE keys:
+ * octal too, as upstream reads them). No sign or blanks; at most @max. */
 static int number(const char *s, unsigned long max, int base0,
 		  unsigned long *out)
 {
+	const char *d = s;
+	int base = base0 ? 0 : 10;
 	unsigned long v;
 	char *end;
 
-	if (!*s || !(s[0] >= '0' && s[0] <= '9'))
+	if (!base0 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		d = s + 2;
+	}
+	if (!*d || !(base == 16 ? isxdigit((unsigned char)*d) :
+				  isdigit((unsigned char)*d)))
 		return -EINVAL;
 	errno = 0;
-	v = strtoul(s, &end, base0 ? 0 : 10);
-	if (*end || errno || v > max)
+	v = strtoul(d, &end, base);
+	/* base 16 would take a second 0x: "0x0x5" ends at the x */
+	if (*end || errno || v > max ||
+	    (base == 16 && strspn(d, "0123456789abcdefABCDEF") != strlen(d)))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -408,10 +420,6 @@ int ct_args_proto_opt(struct ct_parse *p, int op_index, const char *arg)
 		t->l4 = x->num;
 		t->set |= CT_TUPLE_PROTO;
 		a->tmpl.set |= CT_ORIG;
-		if (a->tmpl.reply.l3) {
-			a->tmpl.reply.l4 = x->num;
-			a->tmpl.reply.set |= CT_TUPLE_PROTO;
-		}
 		break;
 	}
 	default:
@@ -482,6 +490,16 @@ int ct_args_proto_final(struct ct_parse *p, unsigned int cmd)
 	if (r == 0)
 		return ct_args_fail(p, CT_EXIT_PARAM, "%s",
 				    x->tuple_msg[partial == 1]);
+	if ((x->kind == CT_L4_ICMP || x->kind == CT_L4_ICMPV6) &&
+	    (a->tmpl.reply.set & (CT_TUPLE_SRC | CT_TUPLE_DST))) {
+		/* the ICMP options name the orig tuple; the reply one has
+		 * the paired type, as libnetfilter_conntrack's setters
+		 * give it (there only when -s/-d and -r/-q come before the
+		 * ICMP options) */
+		a->tmpl.reply.l4 = x->num;
+		a->tmpl.reply.set |= CT_TUPLE_PROTO;
+		ct_proto_icmp_reply(&a->tmpl.orig, &a->tmpl.reply);
+	}
 	if (x->num == IPPROTO_TCP) {
 		/* manual entries bypass window tracking */
 		uint8_t fl = CT_TCP_FLAG_BE_LIBERAL | CT_TCP_FLAG_SACK_PERM;

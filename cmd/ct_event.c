@@ -85,20 +85,42 @@ struct ev_run {
 
 /* ---- [USERSPACE] progname= ---------------------------------------------- */
 
-/* The inode of the netfilter netlink socket bound to @portid, 0 if none. */
+/* Column @n (from 0) of a /proc/net/netlink @line as a decimal number
+ * (no sscanf: it would bring musl's whole scanf and float scanner into
+ * the static binary). -1 if there is no such number. */
+static int column(const char *line, int n, unsigned long *v)
+{
+	const char *p = line;
+	char *end;
+
+	for (int i = 0;; i++) {
+		p += strspn(p, " \t");
+		if (!*p || *p == '\n')
+			return -1;
+		if (i == n)
+			break;
+		p += strcspn(p, " \t\n");
+	}
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	*v = strtoul(p, &end, 10);
+	return errno || !strchr(" \t\n", *end) ? -1 : 0;
+}
+
+/* The inode of the netfilter netlink socket bound to @portid, 0 if none.
+ * Columns: sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode. */
 static unsigned long portid_inode(uint32_t portid)
 {
 	char line[256];
-	unsigned long inode = 0, ino;
-	unsigned int pid;
-	int proto;
+	unsigned long inode = 0, ino, pid, proto;
 	FILE *f = fopen("/proc/net/netlink", "re");
 
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %d %u %*s %*s %*s %*s %*s %*s %lu",
-			   &proto, &pid, &ino) == 3 &&
+		if (!column(line, 1, &proto) && !column(line, 2, &pid) &&
+		    !column(line, 9, &ino) &&
 		    proto == NETLINK_NETFILTER_PROTO && pid == portid) {
 			inode = ino;
 			break;

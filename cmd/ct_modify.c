@@ -15,8 +15,10 @@
  *
  * A -D whose filter names one entry (complete tuple and zone) skips the
  * dump: GET and DELETE go out in one batch when the key is the whole
- * filter, else the GET's answer is filtered before the delete. Without a
- * zone upstream matches the tuple in every zone, so that is a dump.
+ * filter and the kernel surely compares all of it (a protocol it may
+ * track as generic, ignoring ports, is not), else the GET's answer is
+ * filtered before the delete. Without a zone upstream matches the tuple
+ * in every zone, so that is a dump.
  * The kernel's filtered flush (mark/status/zone) is not used for -D: it
  * does not say which entries it removed, and -D prints each of them.
  */
@@ -29,6 +31,7 @@
 #include "ct/batch.h"
 #include "ct/filter.h"
 #include "ct/format.h"
+#include "ct/proto.h"
 #include "ct/table.h"
 #include "nl/sock.h"
 
@@ -399,20 +402,32 @@ static int get_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
 }
 
 /* The filter is exactly "this tuple in this zone": nothing to check on
- * the entry beyond what the kernel's lookup already matched. */
+ * the entry beyond what the kernel's lookup already matched. The key is
+ * the complete tuple (orig first, as ct_entry_put_key takes it); the
+ * other one may only repeat its protocol (-p puts it in the orig tuple
+ * of a -D that names the reply one). */
 static int key_only(const struct ct_filter *f)
 {
-	const struct ct_tuple *t;
+	const struct ct_tuple *t = &f->tmpl.orig, *other = &f->tmpl.reply;
 	uint64_t tuples = f->tmpl.set & (CT_ORIG | CT_REPLY);
 
 	if (f->set & ~(uint32_t)(CT_F_CMP | CT_F_FAMILY))
 		return 0;
 	if (f->tmpl.set & ~(CT_ORIG | CT_REPLY | CT_ZONE))
 		return 0;
-	if (tuples != CT_ORIG && tuples != CT_REPLY)
+	if (!(tuples & CT_ORIG) || !ct_proto_tuple_complete(t)) {
+		t = &f->tmpl.reply;
+		other = &f->tmpl.orig;
+	}
+	if (tuples == (CT_ORIG | CT_REPLY) &&
+	    ((other->set & ~CT_TUPLE_PROTO) ||
+	     ((other->set & CT_TUPLE_PROTO) && other->l4 != t->l4)))
 		return 0;
-	t = tuples == CT_ORIG ? &f->tmpl.orig : &f->tmpl.reply;
 	if (t->set & CT_TUPLE_ZONE)
+		return 0;
+	/* a kernel that tracks the protocol as generic would find (and
+	 * delete) the entry whatever the ports: check the answer first */
+	if (!ct_proto_by_num(t->l4)->core)
 		return 0;
 	return !(f->set & CT_F_FAMILY) || f->family == t->l3;
 }

@@ -120,7 +120,9 @@ const char *ct_err2str(int err, unsigned int cmd)
 
 	if (cmd == CT_CMD_LIST && err == ENOTSUPP)
 		return "function not implemented";
-	if (err == EINVAL)
+	/* upstream's EINVAL row has the command mask 0xFFFF, bits 0..15:
+	 * not -A (bit 19), which gets strerror's "Invalid argument" */
+	if (err == EINVAL && cmd < CT_CMD_EXP_COUNT)
 		return "invalid parameters";
 	if (cmd == CT_CMD_CREATE && err == EEXIST)
 		return "Such conntrack exists, try -U to update";
@@ -286,6 +288,8 @@ static int get_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
 {
 	struct printer *pr = arg;
 
+	if (!ct_filter_match(&pr->a->filter, e))
+		return 0;
 	print_entry(pr, e);
 	pr->counter++;
 	return 0;
@@ -294,12 +298,12 @@ static int get_cb(const struct ct_entry *e, const struct nlmsghdr *nlh,
 static int do_get(struct ct_ctx *c, const struct ct_args *a)
 {
 	struct printer pr = { a, c, CT_FMT_EV_NONE, 4096, 0 };
-	struct ct_entry key = a->tmpl;
+	struct ct_entry key;
 	int rc;
 
 	if (open_sock(&c->sock) < 0)
 		return CT_EXIT_OTHER;
-	key.family = (uint8_t)a->family;
+	ct_args_key(a, &key);
 	rc = ct_table_get(c->sock, &key, get_cb, &pr, NULL);
 	if (rc < 0)
 		return fail(c, a, rc);

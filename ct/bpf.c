@@ -85,8 +85,10 @@ static void tuple_addrs(struct ct_bpf_asm *a, const struct tuple_req *r,
 	}
 }
 
-/* X = the CTA_TUPLE_PROTO nest level 1; the l4 fields of @t */
-static void tuple_l4(struct ct_bpf_asm *a, const struct ct_tuple *t)
+/* X = the CTA_TUPLE_PROTO nest level 1; the l4 fields of @t. A field
+ * the event lacks does not match, or with @lax is not compared. */
+static void tuple_l4(struct ct_bpf_asm *a, const struct ct_tuple *t,
+		     bool lax)
 {
 	static const struct { uint16_t bit, port, icmp, icmp6, len; } f[] = {
 		{ CT_TUPLE_SPORT, CTA_PROTO_SRC_PORT, 0, 0, 6 },
@@ -118,8 +120,8 @@ static void tuple_l4(struct ct_bpf_asm *a, const struct ct_tuple *t)
 		else if (p->kind == CT_L4_ICMPV6)
 			attr = f[i].icmp6;
 		if (!attr) {
-			/* the decoder leaves the field 0 */
-			if (want[i])
+			/* the decoder never has the field */
+			if (!lax)
 				ct_bpf_emit_ret(a, CT_BPF_DROP);
 			continue;
 		}
@@ -130,7 +132,7 @@ static void tuple_l4(struct ct_bpf_asm *a, const struct ct_tuple *t)
 		ct_bpf_emit_match(a, UINT32_MAX, want[i]);
 		ct_bpf_emit_ja(a, &done);
 		ct_bpf_emit_label(a, &absent);
-		if (want[i])
+		if (!lax)
 			ct_bpf_emit_ret(a, CT_BPF_DROP);
 		ct_bpf_emit_label(a, &done);
 	}
@@ -176,7 +178,7 @@ static void tuple(struct ct_bpf_asm *a, uint16_t dir,
 			ct_bpf_emit_match(a, UINT32_MAX, r->net[i]->l3);
 	if (!t)
 		return;
-	tuple_l4(a, t);
+	tuple_l4(a, t, f && (f->set & CT_F_L4_LAX));
 	if (t->set & CT_TUPLE_ZONE) {
 		struct ct_bpf_label absent = { 0 }, done = { 0 };
 

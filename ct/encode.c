@@ -116,17 +116,35 @@ int ct_tuple_put(struct nl_msg *m, uint16_t type, const struct ct_tuple *t)
 	return rc;
 }
 
+/* The tuple that names @e (see ct_entry_put_key), or NULL. The command
+ * line sets the protocol in the orig tuple even when only -r/-q name the
+ * entry: such an orig tuple names nothing. */
+static const struct ct_tuple *key_tuple(const struct ct_entry *e,
+					uint16_t *type)
+{
+	int orig = !!(e->set & CT_ORIG), reply = !!(e->set & CT_REPLY);
+
+	/* the reply tuple if it is the only one, or the only complete one */
+	if (reply && (!orig || (!ct_proto_tuple_complete(&e->orig) &&
+				ct_proto_tuple_complete(&e->reply)))) {
+		*type = CTA_TUPLE_REPLY;
+		return &e->reply;
+	}
+	*type = CTA_TUPLE_ORIG;
+	return orig ? &e->orig : NULL;
+}
+
 int ct_entry_put_key(struct nl_msg *m, const struct ct_entry *e)
 {
+	const struct ct_tuple *t;
 	size_t start = m->len;
+	uint16_t type;
 	int rc;
 
-	if (e->set & CT_ORIG)
-		rc = ct_tuple_put(m, CTA_TUPLE_ORIG, &e->orig);
-	else if (e->set & CT_REPLY)
-		rc = ct_tuple_put(m, CTA_TUPLE_REPLY, &e->reply);
-	else
+	t = key_tuple(e, &type);
+	if (!t)
 		return -EINVAL;
+	rc = ct_tuple_put(m, type, t);
 	if (rc == 0 && (e->set & CT_ZONE))
 		rc = nl_attr_put_be16(m, CTA_ZONE, e->zone);
 	if (rc == 0 && (e->set & CT_ID))

@@ -28,8 +28,12 @@ int ct_tuple_put(struct nl_msg *m, uint16_t type, const struct ct_tuple *t);
 
 /*
  * ct_entry_put_key - the identity of @e for IPCTNL_MSG_CT_GET or
- * IPCTNL_MSG_CT_DELETE: the orig tuple if CT_ORIG is set, else the reply
- * tuple (CT_REPLY); CTA_ZONE if CT_ZONE; CTA_ID if CT_ID (the kernel then
+ * IPCTNL_MSG_CT_DELETE: one tuple, which the kernel looks the entry up
+ * by (it takes the orig tuple when both come, and refuses one without
+ * addresses or l4 identity). That is the orig tuple (CT_ORIG) if it is
+ * complete (ct_proto_tuple_complete), else the reply tuple (CT_REPLY) if
+ * that one is, else whichever is set, orig first (the kernel then says
+ * what is missing); CTA_ZONE if CT_ZONE; CTA_ID if CT_ID (the kernel then
  * answers ENOENT unless the id matches). Returns 0, -EINVAL if @e has
  * neither tuple, or -EMSGSIZE.
  */

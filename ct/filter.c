@@ -130,9 +130,13 @@ static bool net_match(const struct ct_filter_net *n, const struct ct_entry *e,
 	return true;
 }
 
-static bool tuple_match(const struct ct_tuple *t, const struct ct_tuple *x)
+static bool tuple_match(const struct ct_tuple *t, const struct ct_tuple *x,
+			bool lax)
 {
-	uint16_t s = t->set;
+	const uint16_t l4 = CT_TUPLE_SPORT | CT_TUPLE_DPORT |
+			    CT_TUPLE_ICMP_TYPE | CT_TUPLE_ICMP_CODE |
+			    CT_TUPLE_ICMP_ID;
+	uint16_t s = t->set, lacks = s & l4 & ~x->set;
 
 	if (t->l3 && t->l3 != x->l3)
 		return false;
@@ -142,6 +146,11 @@ static bool tuple_match(const struct ct_tuple *t, const struct ct_tuple *x)
 		return false;
 	if ((s & CT_TUPLE_DST) && !addr_eq(t->l3, &t->dst, &x->dst))
 		return false;
+	/* l4 fields the entry came without (a protocol the kernel tracks
+	 * as generic, DCCP on recent kernels) */
+	if (lacks && !lax)
+		return false;
+	s &= (uint16_t)~lacks;
 	if ((s & CT_TUPLE_SPORT) && t->sport != x->sport)
 		return false;
 	if ((s & CT_TUPLE_DPORT) && t->dport != x->dport)
@@ -158,13 +167,14 @@ static bool tuple_match(const struct ct_tuple *t, const struct ct_tuple *x)
 	return true;
 }
 
-static bool cmp_match(const struct ct_entry *t, const struct ct_entry *e)
+static bool cmp_match(const struct ct_entry *t, const struct ct_entry *e,
+		      bool lax)
 {
 	uint64_t s = t->set;
 
-	if ((s & CT_ORIG) && !tuple_match(&t->orig, &e->orig))
+	if ((s & CT_ORIG) && !tuple_match(&t->orig, &e->orig, lax))
 		return false;
-	if ((s & CT_REPLY) && !tuple_match(&t->reply, &e->reply))
+	if ((s & CT_REPLY) && !tuple_match(&t->reply, &e->reply, lax))
 		return false;
 	if ((s & CT_TIMEOUT) &&
 	    (!(e->set & CT_TIMEOUT) || e->timeout != t->timeout))
@@ -210,19 +220,23 @@ bool ct_filter_match(const struct ct_filter *f, const struct ct_entry *e)
 	    (((e->set & CT_STATUS) ? e->status : 0) & f->status_mask) !=
 	    f->status)
 		return false;
-	if ((f->set & CT_F_CMP) && !cmp_match(&f->tmpl, e))
+	if ((f->set & CT_F_CMP) &&
+	    !cmp_match(&f->tmpl, e, f->set & CT_F_L4_LAX))
 		return false;
 	return true;
 }
 
-/* The tuple fields CTA_FILTER can select exactly. */
-static void kernel_tuple(const struct ct_tuple *t, struct ct_tuple *k)
+/* The tuple fields CTA_FILTER can select exactly. With @lax no l4
+ * fields: the kernel would drop the entries that lack them. */
+static void kernel_tuple(const struct ct_tuple *t, struct ct_tuple *k,
+			 bool lax)
 {
-	uint16_t keep = CT_TUPLE_PROTO | CT_TUPLE_SPORT | CT_TUPLE_DPORT |
-			CT_TUPLE_ICMP_TYPE | CT_TUPLE_ICMP_CODE |
-			CT_TUPLE_ICMP_ID | CT_TUPLE_ZONE;
+	uint16_t keep = CT_TUPLE_PROTO | CT_TUPLE_ZONE;
 
 	*k = *t;
+	if (!lax)
+		keep |= CT_TUPLE_SPORT | CT_TUPLE_DPORT | CT_TUPLE_ICMP_TYPE |
+			CT_TUPLE_ICMP_CODE | CT_TUPLE_ICMP_ID;
 	if (t->l3)
 		keep |= CT_TUPLE_SRC | CT_TUPLE_DST;
 	k->set = t->set & keep;
@@ -254,9 +268,9 @@ int ct_filter_kernel(const struct ct_filter *f, struct ct_kfilter *kf,
 		kf->zone = f->tmpl.zone;
 	}
 	if (f->tmpl.set & CT_ORIG)
-		kernel_tuple(&f->tmpl.orig, &kf->orig);
+		kernel_tuple(&f->tmpl.orig, &kf->orig, f->set & CT_F_L4_LAX);
 	if (f->tmpl.set & CT_REPLY)
-		kernel_tuple(&f->tmpl.reply, &kf->reply);
+		kernel_tuple(&f->tmpl.reply, &kf->reply, f->set & CT_F_L4_LAX);
 	return 0;
 }
 

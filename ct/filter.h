@@ -31,6 +31,7 @@ enum {
 	CT_F_NAT_SRC	= 1 << 7,	/* source-NATed (-n) */
 	CT_F_NAT_DST	= 1 << 8,	/* destination-NATed (-g) */
 	CT_F_NAT_ANY	= 1 << 9,	/* either (-j) */
+	CT_F_L4_LAX	= 1 << 10,	/* CT_F_CMP: see struct ct_filter */
 };
 
 /* A NAT condition: an address the entry is NATed to and/or a port. */
@@ -55,7 +56,11 @@ struct ct_filter {
 	 * _ICMP_TYPE/_CODE/_ID, _ZONE) and, by tmpl.set, CT_TIMEOUT, CT_ID,
 	 * CT_SECMARK, CT_ZONE, CT_TCP/CT_SCTP/CT_DCCP (state only). An entry
 	 * without CT_TIMEOUT/CT_ID/state does not match such a field; a
-	 * missing secmark, zone or directional zone counts as 0.
+	 * missing secmark, zone or directional zone counts as 0. An l4 field
+	 * (port, key, ICMP type/code/id) the entry's tuple lacks, as one of
+	 * a protocol the kernel tracks as generic, does not match either,
+	 * unless CT_F_L4_LAX is set: then it is not compared (upstream's
+	 * -U compares tuples so, its -L/-D/-G do not).
 	 */
 	struct ct_entry tmpl;
 	uint32_t mark_value, mark_mask;
@@ -71,7 +76,8 @@ bool ct_filter_match(const struct ct_filter *f, const struct ct_entry *e);
 /*
  * ct_filter_kernel - the part of @f the kernel can apply in a dump: family,
  * mark/mask, status/mask (only with a nonzero mask), zone, and the exact
- * tuple fields of the compare (not the CIDR networks, NAT or labels).
+ * tuple fields of the compare (not the CIDR networks, NAT or labels; not
+ * the l4 fields with CT_F_L4_LAX).
  * @cmp_to_kernel: also send the tuple fields (false reproduces upstream's
  * -D, which sends mark and family only; either way results are the same,
  * as ct_filter_match() runs on each entry). Fills @kf; returns 0.

@@ -33,20 +33,20 @@ static const char *const dccp_states[] = {
 
 static const struct ct_proto protos[] = {
 	{ "tcp", IPPROTO_TCP, CT_L4_PORTS, CT_TCP, tcp_states,
-	  NSTATES(tcp_states) },
-	{ "udp", IPPROTO_UDP, CT_L4_PORTS, 0, NULL, 0 },
-	{ "udplite", IPPROTO_UDPLITE, CT_L4_PORTS, 0, NULL, 0 },
+	  NSTATES(tcp_states), 1 },
+	{ "udp", IPPROTO_UDP, CT_L4_PORTS, 0, NULL, 0, 1 },
+	{ "udplite", IPPROTO_UDPLITE, CT_L4_PORTS, 0, NULL, 0, 0 },
 	{ "sctp", IPPROTO_SCTP, CT_L4_PORTS, CT_SCTP, sctp_states,
-	  NSTATES(sctp_states) },
+	  NSTATES(sctp_states), 0 },
 	{ "dccp", IPPROTO_DCCP, CT_L4_PORTS, CT_DCCP, dccp_states,
-	  NSTATES(dccp_states) },
-	{ "icmp", IPPROTO_ICMP, CT_L4_ICMP, 0, NULL, 0 },
-	{ "icmpv6", IPPROTO_ICMPV6, CT_L4_ICMPV6, 0, NULL, 0 },
-	{ "gre", IPPROTO_GRE, CT_L4_GRE, 0, NULL, 0 },
+	  NSTATES(dccp_states), 0 },
+	{ "icmp", IPPROTO_ICMP, CT_L4_ICMP, 0, NULL, 0, 1 },
+	{ "icmpv6", IPPROTO_ICMPV6, CT_L4_ICMPV6, 0, NULL, 0, 1 },
+	{ "gre", IPPROTO_GRE, CT_L4_GRE, 0, NULL, 0, 0 },
 };
 
 static const struct ct_proto unknown = { "unknown", 0, CT_L4_NONE, 0,
-					 NULL, 0 };
+					 NULL, 0, 1 };
 
 const struct ct_proto *ct_proto_by_num(uint8_t num)
 {
@@ -103,6 +103,39 @@ int ct_proto_tuple_complete(const struct ct_tuple *t)
 	return (t->set & need) == need;
 }
 
+void ct_proto_tuple_fill(struct ct_tuple *t)
+{
+	uint16_t need = CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_PROTO, miss;
+
+	if ((t->set & need) != need)
+		return;
+	switch (ct_proto_by_num(t->l4)->kind) {
+	case CT_L4_PORTS:
+	case CT_L4_GRE:
+		miss = (CT_TUPLE_SPORT | CT_TUPLE_DPORT) & ~t->set;
+		if (miss & CT_TUPLE_SPORT)
+			t->sport = 0;
+		if (miss & CT_TUPLE_DPORT)
+			t->dport = 0;
+		break;
+	case CT_L4_ICMP:
+	case CT_L4_ICMPV6:
+		miss = (CT_TUPLE_ICMP_TYPE | CT_TUPLE_ICMP_CODE |
+			CT_TUPLE_ICMP_ID) & ~t->set;
+		if (miss & CT_TUPLE_ICMP_TYPE)
+			t->icmp_type = 0;
+		if (miss & CT_TUPLE_ICMP_CODE)
+			t->icmp_code = 0;
+		if (miss & CT_TUPLE_ICMP_ID)
+			t->icmp_id = 0;
+		break;
+	default:
+		miss = 0;
+		break;
+	}
+	t->set |= miss;
+}
+
 int ct_proto_icmp_reply_type(uint8_t l4, uint8_t type)
 {
 	/* request, reply: each pair works both ways */
@@ -121,6 +154,22 @@ int ct_proto_icmp_reply_type(uint8_t l4, uint8_t type)
 			return m[i][0];
 	}
 	return -ENOENT;
+}
+
+void ct_proto_icmp_reply(const struct ct_tuple *orig, struct ct_tuple *reply)
+{
+	uint16_t icmp = CT_TUPLE_ICMP_TYPE | CT_TUPLE_ICMP_CODE |
+			CT_TUPLE_ICMP_ID;
+	uint8_t kind = ct_proto_by_num(orig->l4)->kind;
+	int type;
+
+	if (kind != CT_L4_ICMP && kind != CT_L4_ICMPV6)
+		return;
+	type = ct_proto_icmp_reply_type(orig->l4, orig->icmp_type);
+	reply->icmp_type = type < 0 ? orig->icmp_type : (uint8_t)type;
+	reply->icmp_code = orig->icmp_code;
+	reply->icmp_id = orig->icmp_id;
+	reply->set = (uint16_t)((reply->set & ~icmp) | (orig->set & icmp));
 }
 
 const char *ct_proto_l3_name(uint8_t l3)

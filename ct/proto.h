@@ -42,6 +42,11 @@ struct ct_proto {
 	uint64_t info;			/* CT_TCP, CT_SCTP, CT_DCCP or 0 */
 	const char *const *states;	/* state names by value, or NULL */
 	uint8_t nstates;
+	/* tracked by every kernel (nf_conntrack's own trackers): a lookup
+	 * compares its l4 fields. The others may be built out, and then
+	 * the kernel tracks them as generic, ignoring ports and keys (as
+	 * 6.18 does DCCP). */
+	uint8_t core;
 };
 
 /* The descriptor of protocol @num: never NULL (the "unknown" row, whose
@@ -75,9 +80,21 @@ const char *ct_proto_l4_name(uint8_t l4);
 
 struct ct_tuple;
 
+/* Fills the ICMP part of @reply from @orig, as the kernel pairs them:
+ * the reply type (or the same type when it has no pair, which the
+ * kernel refuses), the same code and id; only the fields set in @orig.
+ * Nothing for other protocols. */
+void ct_proto_icmp_reply(const struct ct_tuple *orig, struct ct_tuple *reply);
+
 /* Whether @t names one flow: both addresses, the protocol and the l4
  * identity its protocol has (ports or keys; ICMP type, code and id).
  * The l3 family is not checked. */
 int ct_proto_tuple_complete(const struct ct_tuple *t);
+
+/* Gives @t, if it has both addresses and the protocol, the l4 fields of
+ * its protocol it lacks, as 0: libnetfilter_conntrack writes every l4
+ * field of a tuple it sends (so upstream's -I without --icmp-id creates
+ * id 0), and the kernel refuses a tuple without them. */
+void ct_proto_tuple_fill(struct ct_tuple *t);
 
 #endif

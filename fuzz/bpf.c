@@ -103,6 +103,8 @@ static void filter_of(struct rd *r, struct ct_filter *f)
 		f->set |= CT_F_NET_DST;
 	if ((more & 3) == 3)	/* not compiled: rarely */
 		f->set |= (parts & 1) ? CT_F_NAT_ANY : CT_F_LABELS;
+	if ((more & 3) == 2)	/* -U's compare of l4 fields */
+		f->set |= CT_F_L4_LAX;
 	f->family = (uint8_t)PICK(r, families);
 	f->mark_value = PICK(r, marks);
 	f->mark_mask = PICK(r, masks);

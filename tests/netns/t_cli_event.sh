@@ -10,7 +10,7 @@
 # accounting (a stopped monitor and a burst) with and without
 # --overrun-fatal, coalescing (a burst is written out whole with no later
 # event or signal to push it, RAWCT_EVENT_HOLD_US), and -E expect on a
-# real ftp expectation.
+# real ftp expectation, and the progname= of a process that made an event.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ftp_rig.sh"
 
@@ -331,7 +331,50 @@ case_illegal() {
 Try \`conntrack -h' or 'conntrack --help' for more information."
 }
 
+# [USERSPACE] progname=: the socket that made the event is found in
+# /proc/net/netlink and /proc/*/fd while its process lives. A python
+# writer creates the entry with its own ctnetlink request and waits.
+case_progname() {
+	local pid w line
+	command -v python3 >/dev/null || t_skip "no python3"
+	setup
+	mon pid p -E
+	subscribed 1
+	ns_exec "$NS" python3 -c '
+import socket, struct, time
+def attr(t, data):
+    n = 4 + len(data)
+    return struct.pack("=HH", n, t) + data + bytes((4 - n % 4) % 4)
+def nest(t, *parts):
+    return attr(t | 0x8000, b"".join(parts))
+def tup(t, a, b, sp, dp):
+    return nest(t, nest(1, attr(1, socket.inet_aton(a)), attr(2, socket.inet_aton(b))),
+                nest(2, attr(1, b"\x11"), attr(2, struct.pack(">H", sp)), attr(3, struct.pack(">H", dp))))
+body = struct.pack("=BBH", 2, 0, 0) + tup(1, "7.7.7.1", "7.7.7.2", 5, 6) + \
+    tup(2, "7.7.7.2", "7.7.7.1", 6, 5) + attr(7, struct.pack(">I", 50))
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12)
+s.bind((0, 0))
+s.send(struct.pack("=IHHII", 16 + len(body), 0x100, 0x1 | 0x4 | 0x400, 1, 0) + body)
+print("sent", flush=True)
+time.sleep(3)
+' >"$T_TMP/w.out" 2>&1 &
+	w=$!
+	for _ in $(seq 1 60); do
+		grep -q "src=7.7.7.1" "$T_TMP/p.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	stop "$pid"
+	wait "$w"
+	grep -q sent "$T_TMP/w.out" || t_fail "writer: $(cat "$T_TMP/w.out")"
+	line=$(grep "src=7.7.7.1" "$T_TMP/p.out")
+	case $line in
+	*" [USERSPACE] portid="[0-9]*" progname=python3") ;;
+	*) t_fail "no progname: $line" ;;
+	esac
+}
+
 t_case cli_event_basic case_basic
+t_case cli_event_progname case_progname
 t_case cli_event_masks case_masks
 t_case cli_event_formats case_formats
 t_case cli_event_filters case_filters

@@ -21,6 +21,7 @@
 
 #include "ct/decode.h"
 #include "ct/encode.h"
+#include "ct/proto.h"
 #include "ct/table.h"
 #include "nl/msg.h"
 #include "nl/reply.h"
@@ -588,6 +589,24 @@ START_TEST(roundtrip_key)
 	roundtrip(&want, &out, 1);
 	ck_assert_uint_eq(out.set, CT_REPLY);
 	ck_tuple_eq(&want.reply, &out.reply);
+	/* an orig tuple of the protocol alone (-p with -r/-q) names
+	 * nothing: the complete reply tuple goes */
+	want.set |= CT_ORIG;
+	want.orig.set = CT_TUPLE_PROTO;
+	want.orig.l4 = IPPROTO_TCP;
+	roundtrip(&want, &out, 1);
+	ck_assert_uint_eq(out.set, CT_REPLY);
+	/* neither complete: the orig one, the kernel says what lacks */
+	want.reply.set &= (uint16_t)~CT_TUPLE_DPORT;
+	roundtrip(&want, &out, 1);
+	ck_assert_uint_eq(out.set, CT_ORIG);
+	/* both complete: the orig one, as the kernel would take it */
+	memset(&in, 0, sizeof(in));
+	rt_tcp4(&in);
+	in.set &= CT_ORIG | CT_REPLY;
+	roundtrip(&in, &out, 1);
+	ck_assert_uint_eq(out.set, CT_ORIG);
+	ck_tuple_eq(&in.orig, &out.orig);
 	/* with neither: -EINVAL */
 	{
 		_Alignas(4) unsigned char b[128];
@@ -599,6 +618,73 @@ START_TEST(roundtrip_key)
 		want.set = CT_MARK;
 		ck_assert_int_eq(ct_entry_put_key(&m, &want), -EINVAL);
 	}
+}
+END_TEST
+
+/* The ICMP types the kernel pairs (invmap), and the tuple fill of the
+ * l4 fields libnetfilter_conntrack always sends. */
+START_TEST(proto_icmp_pairs)
+{
+	static const struct { uint8_t l4, type; int reply; } rows[] = {
+		{ IPPROTO_ICMP, 8, 0 }, { IPPROTO_ICMP, 0, 8 },
+		{ IPPROTO_ICMP, 13, 14 }, { IPPROTO_ICMP, 14, 13 },
+		{ IPPROTO_ICMP, 15, 16 }, { IPPROTO_ICMP, 16, 15 },
+		{ IPPROTO_ICMP, 17, 18 }, { IPPROTO_ICMP, 18, 17 },
+		{ IPPROTO_ICMP, 3, -ENOENT }, { IPPROTO_ICMP, 128, -ENOENT },
+		{ IPPROTO_ICMPV6, 128, 129 }, { IPPROTO_ICMPV6, 129, 128 },
+		{ IPPROTO_ICMPV6, 139, 140 }, { IPPROTO_ICMPV6, 140, 139 },
+		{ IPPROTO_ICMPV6, 8, -ENOENT }, { IPPROTO_ICMPV6, 1, -ENOENT },
+	};
+	struct ct_tuple o, r;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		ck_assert_int_eq(ct_proto_icmp_reply_type(rows[i].l4,
+							  rows[i].type),
+				 rows[i].reply);
+	memset(&o, 0, sizeof(o));
+	memset(&r, 0xff, sizeof(r));
+	r.set = CT_TUPLE_SRC | CT_TUPLE_ICMP_ID;
+	o.l4 = IPPROTO_ICMP;
+	o.set = CT_TUPLE_PROTO | CT_TUPLE_ICMP_TYPE | CT_TUPLE_ICMP_CODE;
+	o.icmp_type = 13;
+	o.icmp_code = 2;
+	ct_proto_icmp_reply(&o, &r);	/* only the fields o has */
+	ck_assert_uint_eq(r.set, CT_TUPLE_SRC | CT_TUPLE_ICMP_TYPE |
+			  CT_TUPLE_ICMP_CODE);
+	ck_assert_uint_eq(r.icmp_type, 14);
+	ck_assert_uint_eq(r.icmp_code, 2);
+	o.icmp_type = 3;		/* no pair: the same type */
+	ct_proto_icmp_reply(&o, &r);
+	ck_assert_uint_eq(r.icmp_type, 3);
+	o.l4 = IPPROTO_TCP;		/* not ICMP: untouched */
+	r.set = 0;
+	ct_proto_icmp_reply(&o, &r);
+	ck_assert_uint_eq(r.set, 0);
+
+	/* fill: only a tuple with both addresses and the protocol */
+	memset(&o, 0, sizeof(o));
+	o.l4 = IPPROTO_ICMP;
+	o.icmp_id = 77;
+	o.set = CT_TUPLE_SRC | CT_TUPLE_PROTO | CT_TUPLE_ICMP_TYPE;
+	ct_proto_tuple_fill(&o);
+	ck_assert_uint_eq(o.set, CT_TUPLE_SRC | CT_TUPLE_PROTO |
+			  CT_TUPLE_ICMP_TYPE);
+	o.set |= CT_TUPLE_DST;
+	ct_proto_tuple_fill(&o);
+	ck_assert(ct_proto_tuple_complete(&o));
+	ck_assert_uint_eq(o.icmp_id, 0);
+	o.l4 = IPPROTO_SCTP;
+	o.sport = 5;
+	o.set = CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_PROTO | CT_TUPLE_SPORT;
+	ct_proto_tuple_fill(&o);
+	ck_assert(ct_proto_tuple_complete(&o));
+	ck_assert_uint_eq(o.sport, 5);
+	ck_assert_uint_eq(o.dport, 0);
+	o.l4 = 99;
+	o.set = CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_PROTO;
+	ct_proto_tuple_fill(&o);
+	ck_assert_uint_eq(o.set, CT_TUPLE_SRC | CT_TUPLE_DST |
+			  CT_TUPLE_PROTO);
 }
 END_TEST
 
@@ -975,6 +1061,7 @@ Suite *ct_codec_suite(void)
 	tcase_add_loop_test(t, roundtrip_new, 0,
 			    (int)(sizeof(rt_rows) / sizeof(rt_rows[0])));
 	tcase_add_test(t, roundtrip_key);
+	tcase_add_test(t, proto_icmp_pairs);
 	tcase_add_test(t, encode_emsgsize);
 	tcase_add_test(t, encode_bad_values);
 	suite_add_tcase(s, t);

@@ -19,6 +19,8 @@ static void entry(struct ct_entry *e)
 		 CT_ID | CT_TCP;
 	e->orig.l3 = e->reply.l3 = AF_INET;
 	e->orig.l4 = e->reply.l4 = 6;
+	e->orig.set = e->reply.set = CT_TUPLE_SRC | CT_TUPLE_DST |
+		CT_TUPLE_PROTO | CT_TUPLE_SPORT | CT_TUPLE_DPORT;
 	inet_pton(AF_INET, "10.0.0.1", &e->orig.src);
 	inet_pton(AF_INET, "10.0.0.2", &e->orig.dst);
 	inet_pton(AF_INET, "10.0.0.2", &e->reply.src);
@@ -132,6 +134,40 @@ START_TEST(test_conditions)
 }
 END_TEST
 
+/* An l4 field the entry lacks (DCCP that the kernel tracks as generic):
+ * no match, or not compared with CT_F_L4_LAX (upstream's -U). */
+START_TEST(test_l4_lacking)
+{
+	struct ct_filter f;
+	struct ct_entry e;
+
+	entry(&e);
+	e.orig.l4 = e.reply.l4 = 33;
+	e.orig.sport = e.orig.dport = 0;
+	e.orig.set &= (uint16_t)~(CT_TUPLE_SPORT | CT_TUPLE_DPORT);
+	memset(&f, 0, sizeof(f));
+	f.set = CT_F_CMP;
+	f.tmpl.set = CT_ORIG;
+	f.tmpl.orig.set = CT_TUPLE_PROTO | CT_TUPLE_SPORT;
+	f.tmpl.orig.l4 = 33;
+	f.tmpl.orig.sport = 0;		/* not even 0 matches */
+	ck_assert(!ct_filter_match(&f, &e));
+	f.set |= CT_F_L4_LAX;
+	f.tmpl.orig.sport = 1000;
+	ck_assert(ct_filter_match(&f, &e));
+	f.tmpl.orig.l4 = 6;		/* the rest is still compared */
+	ck_assert(!ct_filter_match(&f, &e));
+	/* a field the entry has is compared either way */
+	f.tmpl.orig.l4 = 33;
+	f.tmpl.set = CT_REPLY;
+	f.tmpl.reply = f.tmpl.orig;
+	f.tmpl.reply.sport = 81;
+	ck_assert(!ct_filter_match(&f, &e));
+	f.tmpl.reply.sport = 80;
+	ck_assert(ct_filter_match(&f, &e));
+}
+END_TEST
+
 START_TEST(test_is_key)
 {
 	struct ct_filter f = { 0 };
@@ -155,6 +191,7 @@ Suite *filter_suite(void)
 
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_conditions);
+	tcase_add_test(tc, test_l4_lacking);
 	tcase_add_test(tc, test_is_key);
 	suite_add_tcase(s, tc);
 	return s;
