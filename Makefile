@@ -15,6 +15,8 @@ WERROR = -Werror
 PREFIX = /usr/local
 SBINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
+UNITDIR = $(PREFIX)/lib/systemd/system
+EXAMPLEDIR = $(PREFIX)/share/doc/rawct/examples
 DESTDIR =
 CHECK_LIBS = -lcheck -lsubunit -lrt -lm -pthread
 # seconds per harness in fuzz-smoke, and for `make fuzz-run HARNESS=x SECONDS=n`
@@ -118,6 +120,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
 	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
 
+EXAMPLES = examples/conntrackd-stats.conf examples/conntrackd-ftfw.conf \
+	examples/conntrackd-notrack.conf examples/conntrackd-alarm.conf
 MANPAGES = man/conntrack.8 man/conntrackd.8 man/conntrackd.conf.5
 
 # ---- build --------------------------------------------------------------
@@ -290,6 +294,7 @@ test: all check check-asan check-builds check-netns check-threads check-compat \
 # stay under STATIC_MAX bytes (what a minimal distribution would take,
 # libc included).
 STATIC_MAX = 204800
+STATIC_MAX_CTD = 409600
 check-builds:
 	mkdir -p build/clang
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
@@ -305,6 +310,12 @@ check-builds:
 		echo "build/static/conntrack: $$n bytes" && \
 		{ [ "$$n" -le $(STATIC_MAX) ] || { \
 			echo "build/static/conntrack: over $(STATIC_MAX) bytes"; \
+			exit 1; }; } && \
+		build/static/conntrackd -v && \
+		n=`wc -c <build/static/conntrackd` && \
+		echo "build/static/conntrackd: $$n bytes" && \
+		{ [ "$$n" -le $(STATIC_MAX_CTD) ] || { \
+			echo "build/static/conntrackd: over $(STATIC_MAX_CTD) bytes"; \
 			exit 1; }; }; \
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
@@ -535,11 +546,12 @@ STATIC_CFLAGS = -O2 -g -ffunction-sections -fdata-sections \
 STATIC_LDFLAGS = -static -Wl,--gc-sections
 STATIC_CC = $(MUSLCC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(STATIC_CFLAGS) \
 	$(STATIC_LDFLAGS)
-STATIC_PROGS = conntrack
+STATIC_PROGS = conntrack conntrackd
 OBJCOPY = objcopy
 static:
 	mkdir -p build/static
 	$(STATIC_CC) -o build/static/conntrack.debug $(CONNTRACK_SRCS) $(LIB_SRCS)
+	$(STATIC_CC) -o build/static/conntrackd.debug $(CONNTRACKD_SRCS) $(LIB_SRCS)
 	for p in $(STATIC_PROGS); do \
 		$(OBJCOPY) --strip-all --add-gnu-debuglink=build/static/$$p.debug \
 			build/static/$$p.debug build/static/$$p || exit 1; \
@@ -553,11 +565,19 @@ install: all
 	for m in $(MANPAGES); do \
 		d=$(DESTDIR)$(MANDIR)/man$${m##*.}; \
 		mkdir -p $$d && install -m 0644 $$m $$d/ || exit 1; done
+	mkdir -p $(DESTDIR)$(UNITDIR) $(DESTDIR)$(EXAMPLEDIR)
+	sed 's#/usr/sbin/#$(SBINDIR)/#g' examples/conntrackd.service \
+		>$(DESTDIR)$(UNITDIR)/conntrackd.service
+	for e in $(EXAMPLES); do \
+		install -m 0644 $$e $(DESTDIR)$(EXAMPLEDIR)/ || exit 1; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(SBINDIR)/$$p; done
 	for m in $(MANPAGES); do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/`basename $$m`; done
+	rm -f $(DESTDIR)$(UNITDIR)/conntrackd.service
+	for e in $(EXAMPLES); do \
+		rm -f $(DESTDIR)$(EXAMPLEDIR)/`basename $$e`; done
 
 clean:
 	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) $(CONNTRACKD_OBJS) librawct.a $(PROGS)

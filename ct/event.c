@@ -27,6 +27,7 @@ struct ct_event_src {
 	struct nl_sock *sock;
 	unsigned int flags;
 	int failed;			/* FATAL_OVERRUN tripped */
+	unsigned int batch;		/* datagrams per receive */
 	int drained;			/* the last receive emptied the queue */
 	struct ct_event_stats st;
 	struct sockaddr_nl from[RX_SLOTS];
@@ -66,6 +67,8 @@ int ct_event_open(struct ct_event_src **out, const struct ct_event_opts *opts)
 	if (!ev)
 		return -ENOMEM;
 	ev->flags = opts->flags;
+	ev->batch = opts->batch && opts->batch < RX_SLOTS ? opts->batch
+							   : RX_SLOTS;
 	rc = nl_sock_open(&ev->sock, opts->netns);
 	if (rc < 0)
 		goto free_ev;
@@ -297,14 +300,14 @@ int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg)
 	ev->drained = 0;
 	if (ev->failed)
 		return -ENOBUFS;
-	for (int i = 0; i < RX_SLOTS; i++) {
+	for (unsigned int i = 0; i < ev->batch; i++) {
 		ev->iov[i] = (struct iovec){ ev->rx[i], RX_SLOT_SIZE };
 		ev->mh[i].msg_hdr = (struct msghdr){
 			.msg_name = &ev->from[i],
 			.msg_namelen = sizeof(ev->from[i]),
 			.msg_iov = &ev->iov[i], .msg_iovlen = 1 };
 	}
-	n = recvmmsg(nl_sock_fd(ev->sock), ev->mh, RX_SLOTS,
+	n = recvmmsg(nl_sock_fd(ev->sock), ev->mh, ev->batch,
 		     (ev->flags & CT_EVENT_F_NONBLOCK) ? MSG_DONTWAIT : 0,
 		     NULL);
 	if (n < 0 && errno == ENOBUFS) {
@@ -318,7 +321,7 @@ int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg)
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	/* fewer than asked for: nothing else was queued just now */
-	ev->drained = n < RX_SLOTS;
+	ev->drained = (unsigned int)n < ev->batch;
 	for (int i = 0; i < n; i++) {
 		const struct msghdr *h = &ev->mh[i].msg_hdr;
 

@@ -75,6 +75,9 @@ struct ct_event_opts {
 	size_t rcvbuf;		/* bytes to ask for (-b); 0 = the default.
 				 * Applied with SO_RCVBUFFORCE, falling back
 				 * to SO_RCVBUF (capped by rmem_max) */
+	unsigned int batch;	/* datagrams (one event each) taken by one
+				 * receive, 1..32; 0 = 32 (conntrackd's
+				 * EventIterationLimit) */
 	size_t rcvbuf_max;	/* ENOBUFS growth stops here (as reported,
 				 * i.e. doubled); 0 = CT_EVENT_RCVBUF_MAX;
 				 * below the initial size: no growth */

@@ -486,6 +486,8 @@ static int open_events(struct sync_kernel *k)
 			 CT_EVENT_F_NO_GROW |
 			 (c->nl_reliable ? CT_EVENT_F_RELIABLE : 0),
 		.rcvbuf_max = SIZE_MAX,
+		/* ctnetlink sends one event per datagram */
+		.batch = c->event_iter_limit,
 	};
 	int rc;
 
