@@ -55,7 +55,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c
+	sync/alarm.c sync/privsep.c sync/seccomp.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -67,7 +67,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
-	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h
+	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h \
+	sync/privsep.h sync/seccomp.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -95,6 +96,7 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
 	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
 	tests/unit/check_link.c tests/unit/check_chan_stream.c \
+	tests/unit/check_privsep.c \
 	tests/unit/check_chans.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
@@ -106,7 +108,7 @@ CHANTOOL_SRCS = tests/netns/chantool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg
+	stats sync_filter pack conf sync_msg privsep
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -258,6 +260,9 @@ sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
 sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
 sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
 sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h
+sync/privsep.o: sync/privsep.c sync/privsep.h $(SYNC_DAEMON_H) sync/kernel.h \
+	sync/seccomp.h nl/sock.h $(NL_UAPI)
+sync/seccomp.o: sync/seccomp.c sync/seccomp.h ct/bpf.h
 sync/hash.o: sync/hash.c sync/hash.h
 sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
 	ct/expect.h

@@ -21,6 +21,7 @@
 #include "sync/ctl.h"
 #include "sync/daemon.h"
 #include "sync/log.h"
+#include "sync/privsep.h"
 #include "sync/process.h"
 
 #define VERSION "1.4.8"
@@ -123,10 +124,22 @@ static void send_mainpid(pid_t child, void *arg)
 		sync_notify_send(n, msg);
 }
 
+/* Upstream's last word on a failed start; undoes what was done. */
+static int cannot_start(struct sync_daemon *d, int initialised)
+{
+	sync_log(&d->log, SYNC_LOG_ERR, "conntrackd cannot start, please "
+		 "review your configuration");
+	if (initialised)
+		sync_daemon_fini(d);
+	sync_lock_release(&d->lock);
+	sync_log_close(&d->log);
+	return EXIT_FAILURE;
+}
+
 static int start(struct sync_daemon *d, int background)
 {
 	struct sync_log *log = &d->log;
-	int rc;
+	int rc, status = 0;
 
 	rc = sync_log_open(log, conf.logfile, conf.stats.logfile,
 			   conf.syslog, conf.stats.syslog);
@@ -148,13 +161,11 @@ static int start(struct sync_daemon *d, int background)
 		return EXIT_FAILURE;
 	}
 	set_scheduler(log);
-	if (sync_daemon_init(d, &conf) < 0) {
-		sync_log(log, SYNC_LOG_ERR, "conntrackd cannot start, please "
-			 "review your configuration");
-		sync_lock_release(&d->lock);
-		sync_log_close(log);
-		return EXIT_FAILURE;
-	}
+	if (sync_daemon_init(d, &conf) < 0)
+		return cannot_start(d, 0);
+	rc = sync_privsep_prepare(d);
+	if (rc < 0 && rc != -ENOTSUP)
+		return cannot_start(d, 1);
 	if (chdir("/") < 0)
 		sync_log(log, SYNC_LOG_WARNING, "Cannot change current "
 			 "directory to /: %s", strerror(errno));
@@ -184,15 +195,26 @@ static int start(struct sync_daemon *d, int background)
 			 "mode --");
 	}
 	sync_lock_write_pid(&d->lock, getpid());
-	if (conf.systemd)
-		sync_notify_send(&d->notify, "READY=1");
+	/* from here on, the loop runs unprivileged in a child; this
+	 * process only serves it, and cleans up after it */
+	rc = sync_privsep_start(d, &status);
+	if (rc == 1) {
+		if (conf.unix_path[0])
+			unlink(conf.unix_path);
+		sync_lock_release(&d->lock);
+		sync_log_close(log);
+		sync_notify_close(&d->notify);
+		return status;
+	}
+	if (rc < 0 && rc != -ENOTSUP)
+		return cannot_start(d, 1);
+	sync_daemon_notify(d, "READY=1");
 	sync_daemon_run(d);
+	sync_daemon_notify(d, "STOPPING=1");
 	sync_daemon_fini(d);
 	sync_lock_release(&d->lock);
 	sync_log(log, SYNC_LOG_NOTICE, "---- shutdown received ----");
 	sync_log_close(log);
-	if (conf.systemd)
-		sync_notify_send(&d->notify, "STOPPING=1");
 	sync_notify_close(&d->notify);
 	return EXIT_SUCCESS;
 }

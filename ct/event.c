@@ -125,6 +125,11 @@ int ct_event_fd(const struct ct_event_src *ev)
 	return nl_sock_fd(ev->sock);
 }
 
+struct nl_sock *ct_event_sock(struct ct_event_src *ev)
+{
+	return ev->sock;
+}
+
 uint32_t ct_event_portid(const struct ct_event_src *ev)
 {
 	return nl_sock_portid(ev->sock);

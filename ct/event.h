@@ -144,6 +144,9 @@ void ct_event_close(struct ct_event_src *ev);
 
 /* The socket, for poll(2) (POLLIN). */
 int ct_event_fd(const struct ct_event_src *ev);
+/* The netlink socket itself (to route its buffer changes elsewhere,
+ * nl_sock_set_ops). */
+struct nl_sock *ct_event_sock(struct ct_event_src *ev);
 
 /* Our netlink port id (to recognise events we caused ourselves). */
 uint32_t ct_event_portid(const struct ct_event_src *ev);

@@ -25,6 +25,8 @@ struct nl_sock {
 	uint32_t portid;
 	uint32_t seq;
 	char *netns;			/* where it was opened, or NULL */
+	const struct nl_sock_ops *ops;	/* privileged operations elsewhere */
+	void *ops_arg;
 	unsigned char rx[NL_SOCK_RXBUF];
 };
 
@@ -178,10 +180,24 @@ int nl_sock_get_rcvbuf(const struct nl_sock *s, size_t *bytes)
 	return 0;
 }
 
+void nl_sock_set_ops(struct nl_sock *s, const struct nl_sock_ops *ops,
+		     void *arg)
+{
+	s->ops = ops;
+	s->ops_arg = arg;
+}
+
 int nl_sock_set_rcvbuf(struct nl_sock *s, size_t bytes, size_t *actual)
 {
 	int v = bytes > INT32_MAX / 2 ? INT32_MAX / 2 : (int)bytes;
+	int rc;
 
+	if (s->ops && s->ops->rcvbuf) {
+		rc = s->ops->rcvbuf(s->ops_arg, s->fd, (size_t)v);
+		if (rc < 0)
+			return rc;
+		return actual ? nl_sock_get_rcvbuf(s, actual) : 0;
+	}
 	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0 &&
 	    setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) < 0)
 		return -errno;
@@ -210,6 +226,8 @@ int nl_sock_send(struct nl_sock *s, const void *buf, size_t len)
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	ssize_t n;
 
+	if (s->ops && s->ops->send)
+		return s->ops->send(s->ops_arg, s->fd, buf, len);
 	do
 		n = sendto(s->fd, buf, len, 0, (struct sockaddr *)&sa,
 			   sizeof(sa));

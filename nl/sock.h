@@ -86,6 +86,20 @@ ssize_t nl_sock_recv(struct nl_sock *s, const void **data);
  * takes any datagram), for a thread other than the socket's user. */
 ssize_t nl_sock_recv_buf(struct nl_sock *s, void *buf, size_t cap);
 
+/*
+ * Operations that need privilege, done by someone else: a daemon whose
+ * unprivileged part keeps the socket routes the sends of requests (which
+ * the kernel checks against the sender's capabilities) and forced buffer
+ * sizes to its privileged part. Each gets the socket's descriptor and
+ * returns 0 or -errno. A NULL @ops restores the direct calls.
+ */
+struct nl_sock_ops {
+	int (*send)(void *arg, int fd, const void *buf, size_t len);
+	int (*rcvbuf)(void *arg, int fd, size_t bytes);
+};
+void nl_sock_set_ops(struct nl_sock *s, const struct nl_sock_ops *ops,
+		     void *arg);
+
 /* Makes receives (non-)blocking. Returns 0 or -errno. */
 int nl_sock_set_nonblock(struct nl_sock *s, int on);
 

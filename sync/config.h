@@ -25,6 +25,7 @@
 #define SYNC_CONF_IFNAME_MAX	16	/* IFNAMSIZ */
 #define SYNC_CONF_CHAN_MAX	4	/* "Maximum: 4" dedicated links */
 #define SYNC_CONF_HELPER_NAME	16	/* NFCT_HELPER_NAME_MAX */
+#define SYNC_CONF_NAME_MAX	33	/* user and group names */
 #define SYNC_CONF_EXP_HELPERS	16	/* ExpectationSync { names } */
 #define SYNC_CONF_HELPERS	32	/* Helper { Type ... } sections: 12
 					 * helper/protocol pairs, both
@@ -134,6 +135,8 @@ struct sync_conf {
 	int syslog;			/* facility (LOG_DAEMON...), -1 off */
 	char lockfile[SYNC_CONF_PATH_MAX + 1];	/* /var/lock/conntrackd.lock */
 	char unix_path[SYNC_CONF_UNIX_MAX];	/* "" = none given */
+	char unix_group[SYNC_CONF_NAME_MAX];	/* ours: control clients'
+						 * group, "" = root only */
 	uint32_t nl_bufsize;		/* NetlinkBufferSize, 0 unset */
 	uint32_t nl_bufsize_max;	/* NetlinkBufferSizeMaxGrowth, 0 */
 	uint32_t nl_overrun_resync;	/* seconds, 30 (on, or 0 given);
@@ -152,6 +155,15 @@ struct sync_conf {
 		int prio;		/* 0..99 */
 	} sched;
 	struct sync_conf_filter filter;
+	/* ours: General { Privsep { Separate; User; Chroot } } */
+	struct {
+		uint8_t off;			/* Separate off */
+		char user[SYNC_CONF_NAME_MAX];	/* "" = conntrackd, else
+						 * nobody */
+		char chroot[SYNC_CONF_PATH_MAX + 1];	/* "" = an empty
+						 * directory made and
+						 * removed at start */
+	} privsep;
 
 	/* Sync */
 	struct {

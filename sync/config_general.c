@@ -143,6 +143,22 @@ static int general_lock(struct conf_parser *ps, void *base)
 			"LockFile path");
 }
 
+/* A user or group name (ours). */
+static int name_key(struct conf_parser *ps, char *dst, size_t cap,
+		    const char *what)
+{
+	conf_next(ps);
+	if (ps->tok.type != TOK_STRING)
+		return conf_syntax(ps);
+	if (conf_copy(&ps->tok, dst, cap) < 0)
+		return conf_fail(ps, "parsing config file in line (%u), %s "
+				 "`%.*s' is longer than %zu characters",
+				 ps->tok.line, what, (int)ps->tok.len,
+				 ps->tok.p, cap - 1);
+	conf_next(ps);
+	return 0;
+}
+
 static int unix_path(struct conf_parser *ps, void *base)
 {
 	return path_key(ps, ps->c->unix_path, sizeof(ps->c->unix_path), "Path");
@@ -154,8 +170,16 @@ static int unix_backlog(struct conf_parser *ps, void *base)
 			    "configuration, ignoring.");
 }
 
+/* ours: UNIX { Group name }, who besides root may use the socket */
+static int unix_group(struct conf_parser *ps, void *base)
+{
+	return name_key(ps, ps->c->unix_group, sizeof(ps->c->unix_group),
+			"Group");
+}
+
 static const struct conf_key unix_keys[] = {
 	{ .tok = K_PATH, .kind = KEY_FN, .fn = unix_path },
+	{ .tok = K_GROUP, .kind = KEY_FN, .fn = unix_group },
 	{ .tok = K_BACKLOG, .kind = KEY_FN, .fn = unix_backlog },
 };
 
@@ -249,6 +273,41 @@ static int general_sched(struct conf_parser *ps, void *base)
 	return conf_section(ps, sched_keys, CONF_N(sched_keys), base, 0);
 }
 
+/* ours: Privsep { Separate on|off; User name; Chroot /dir } */
+static int privsep_user(struct conf_parser *ps, void *base)
+{
+	return name_key(ps, ps->c->privsep.user,
+			    sizeof(ps->c->privsep.user), "User");
+}
+
+
+static int privsep_chroot(struct conf_parser *ps, void *base)
+{
+	return path_key(ps, ps->c->privsep.chroot,
+			sizeof(ps->c->privsep.chroot), "Chroot path");
+}
+
+static int privsep_separate(struct conf_parser *ps, void *base)
+{
+	conf_next(ps);
+	if (ps->tok.type != TOK_ON && ps->tok.type != TOK_OFF)
+		return conf_syntax(ps);
+	ps->c->privsep.off = ps->tok.type == TOK_OFF;
+	conf_next(ps);
+	return 0;
+}
+
+static const struct conf_key privsep_keys[] = {
+	{ .tok = K_SEPARATE, .kind = KEY_FN, .fn = privsep_separate },
+	{ .tok = K_USER, .kind = KEY_FN, .fn = privsep_user },
+	{ .tok = K_CHROOT, .kind = KEY_FN, .fn = privsep_chroot },
+};
+
+static int general_privsep(struct conf_parser *ps, void *base)
+{
+	return conf_section(ps, privsep_keys, CONF_N(privsep_keys), base, 0);
+}
+
 static const struct conf_key general_keys[] = {
 	{ .tok = K_HASHSIZE, .kind = KEY_U32, .off = OFF(hash_size),
 	  .max = CONF_INT_MAX, .dflt = 65536 },
@@ -271,6 +330,7 @@ static const struct conf_key general_keys[] = {
 	{ .tok = K_NICE, .kind = KEY_FN, .fn = general_nice },
 	{ .tok = K_SCHEDULER, .kind = KEY_FN, .fn = general_sched },
 	{ .tok = K_SYSTEMD, .kind = KEY_BOOL, .off = OFF(systemd) },
+	{ .tok = K_PRIVSEP, .kind = KEY_FN, .fn = general_privsep },
 };
 
 int conf_general(struct conf_parser *ps)

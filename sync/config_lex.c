@@ -64,6 +64,9 @@ static const struct kw kws[] = {
 	KW("Policy", K_POLICY), KW("ExpectMax", K_EXPECT_MAX),
 	KW("ExpectTimeout", K_EXPECT_TIMEOUT), KW("Systemd", K_SYSTEMD),
 	KW("StartupResync", K_STARTUP_RESYNC), KW("Setup", K_SETUP),
+	/* ours: privilege separation (General { Privsep { ... } }) */
+	KW("Privsep", K_PRIVSEP), KW("User", K_USER), KW("Chroot", K_CHROOT),
+	KW("Separate", K_SEPARATE),
 };
 
 /* The mode names and booleans: upstream writes them as classes like

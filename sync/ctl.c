@@ -22,6 +22,10 @@
 #include "sync/ctl.h"
 #include "sync/loop.h"
 
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS	59	/* Linux 4.13 */
+#endif
+
 #define BUF_HARD	(1024 * 1024)	/* a direct answer never exceeds */
 #define FILL_SLICE	8		/* producer calls per wakeup */
 
@@ -34,6 +38,7 @@ struct sync_client {
 	uint8_t state;
 	uint8_t req_len;
 	uint8_t held;
+	uint8_t denied;			/* answered "permission denied" */
 	uint8_t req[4];
 	char *buf;
 	size_t len, off, cap;
@@ -53,6 +58,9 @@ struct sync_ctl {
 	unsigned int nclients;
 	struct sync_loop_timer sweep;
 	struct sync_ctl_stats st;
+	gid_t group;			/* (gid_t)-1: root only */
+	sync_ctl_deny_cb deny;
+	void *deny_arg;
 };
 
 static void client_io(struct sync_loop *l, int fd, unsigned int revents,
@@ -291,7 +299,10 @@ static void client_request(struct sync_client *cl)
 	memcpy(&code, cl->req, sizeof(code));
 	cl->state = CL_ANSWERING;
 	cl->progress = sync_loop_now();
-	cl->ctl->cb(cl, code, cl->ctl->arg);
+	if (cl->denied)
+		sync_client_printf(cl, "permission denied\n");
+	else
+		cl->ctl->cb(cl, code, cl->ctl->arg);
 	if (cl->fd < 0 && !cl->held) {
 		client_free(cl);
 		return;
@@ -376,7 +387,9 @@ static void ctl_sweep(struct sync_loop *l, void *arg)
 		sync_loop_timer_add(l, &c->sweep, 1000000);
 }
 
-int sync_ctl_adopt(struct sync_ctl *c, int fd)
+/* A new client on @fd, or NULL (counted, @fd closed); its answer comes
+ * when its request is read. */
+static struct sync_client *client_new(struct sync_ctl *c, int fd)
 {
 	struct sync_client *cl;
 	int fl;
@@ -384,13 +397,13 @@ int sync_ctl_adopt(struct sync_ctl *c, int fd)
 	if (c->nclients >= SYNC_CTL_CLIENTS_MAX) {
 		c->st.dropped_full++;
 		close(fd);
-		return -EMFILE;
+		return NULL;
 	}
 	cl = calloc(1, sizeof(*cl));
 	if (!cl) {
 		c->st.dropped_full++;
 		close(fd);
-		return -ENOMEM;
+		return NULL;
 	}
 	fl = fcntl(fd, F_GETFL);
 	if (fl >= 0)
@@ -402,7 +415,7 @@ int sync_ctl_adopt(struct sync_ctl *c, int fd)
 		c->st.dropped_full++;
 		close(fd);
 		free(cl);
-		return -ENOMEM;
+		return NULL;
 	}
 	cl->next = c->clients;
 	if (c->clients)
@@ -411,6 +424,50 @@ int sync_ctl_adopt(struct sync_ctl *c, int fd)
 	c->nclients++;
 	if (!sync_loop_timer_pending(&c->sweep))
 		sync_loop_timer_add(c->loop, &c->sweep, 1000000);
+	return cl;
+}
+
+int sync_ctl_adopt(struct sync_ctl *c, int fd)
+{
+	if (c->nclients >= SYNC_CTL_CLIENTS_MAX) {
+		c->st.dropped_full++;
+		close(fd);
+		return -EMFILE;
+	}
+	return client_new(c, fd) ? 0 : -ENOMEM;
+}
+
+static int in_groups(int fd, gid_t group)
+{
+	gid_t g[256];
+	socklen_t len = sizeof(g);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) < 0)
+		return 0;
+	for (size_t i = 0; i < len / sizeof(g[0]); i++)
+		if (g[i] == group)
+			return 1;
+	return 0;
+}
+
+/* 1 if the peer of @fd may use the server; otherwise counts and reports
+ * (the client is told once its request is read: closing on an unread
+ * request would reset the connection before the answer). */
+static int ctl_admit(struct sync_ctl *c, int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0)
+		uc = (struct ucred){ .pid = 0, .uid = (uid_t)-1,
+				     .gid = (gid_t)-1 };
+	else if (uc.uid == 0 || (c->group != (gid_t)-1 &&
+				 (uc.gid == c->group ||
+				  in_groups(fd, c->group))))
+		return 1;
+	c->st.denied++;
+	if (c->deny)
+		c->deny(uc.uid, uc.gid, uc.pid, c->deny_arg);
 	return 0;
 }
 
@@ -418,6 +475,7 @@ static void ctl_accept(struct sync_loop *l, int fd, unsigned int revents,
 		       void *arg)
 {
 	struct sync_ctl *c = arg;
+	struct sync_client *cl;
 	int cfd, i;
 
 	(void)l;
@@ -427,7 +485,9 @@ static void ctl_accept(struct sync_loop *l, int fd, unsigned int revents,
 		if (cfd < 0)
 			return;
 		c->st.accepted++;
-		sync_ctl_adopt(c, cfd);
+		cl = client_new(c, cfd);
+		if (cl && !ctl_admit(c, cfd))
+			cl->denied = 1;
 	}
 }
 
@@ -456,8 +516,22 @@ int sync_ctl_new(struct sync_ctl **out, struct sync_loop *l,
 	c->cb = cb;
 	c->arg = arg;
 	c->fd = -1;
+	c->group = (gid_t)-1;
 	sync_loop_timer_init(&c->sweep, ctl_sweep, c);
 	*out = c;
+	return 0;
+}
+
+int sync_ctl_restrict(struct sync_ctl *c, gid_t group, sync_ctl_deny_cb deny,
+		      void *arg)
+{
+	c->group = group;
+	c->deny = deny;
+	c->deny_arg = arg;
+	if (group == (gid_t)-1 || !c->path[0])
+		return 0;
+	if (chown(c->path, 0, group) < 0 || chmod(c->path, 0660) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -478,6 +552,7 @@ int sync_ctl_open(struct sync_ctl **out, struct sync_loop *l,
 	c->loop = l;
 	c->cb = cb;
 	c->arg = arg;
+	c->group = (gid_t)-1;
 	memcpy(c->path, sa.sun_path, sizeof(c->path));
 	sync_loop_timer_init(&c->sweep, ctl_sweep, c);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct sync_loop;
 struct sync_ctl;
@@ -81,6 +82,7 @@ struct sync_ctl_stats {
 	uint32_t dropped_stalled;	/* took nothing for STALL_SEC */
 	uint32_t dropped_full;		/* over CLIENTS_MAX */
 	uint32_t dropped_peer;		/* closed before its answer */
+	uint32_t denied;		/* neither root nor in the group */
 };
 
 /* A request arrived: answer with sync_client_write/printf, start a
@@ -97,6 +99,19 @@ typedef void (*sync_ctl_request_cb)(struct sync_client *cl, int code,
  */
 int sync_ctl_open(struct sync_ctl **out, struct sync_loop *l,
 		  const char *path, sync_ctl_request_cb cb, void *arg);
+
+/*
+ * sync_ctl_restrict - who may talk to the server: root always; with
+ * @group set (not (gid_t)-1), members of @group too, whose primary or
+ * supplementary groups (SO_PEERCRED, SO_PEERGROUPS) hold it; the socket
+ * file then becomes root:@group, mode 0660. A caller refused is told
+ * "permission denied", counted in denied and reported to @deny (may be
+ * NULL) with its credentials. Returns 0 or -errno from chown/chmod.
+ */
+typedef void (*sync_ctl_deny_cb)(uint32_t uid, uint32_t gid, int32_t pid,
+				 void *arg);
+int sync_ctl_restrict(struct sync_ctl *c, gid_t group, sync_ctl_deny_cb deny,
+		      void *arg);
 
 /* A server without a socket file, whose clients come from
  * sync_ctl_adopt() only (tests and the fuzzer, over socketpairs). */

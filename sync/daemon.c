@@ -6,6 +6,7 @@
  * signals, the systemd watchdog, and shutdown.
  */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "sync/hash.h"
 #include "sync/kernel.h"
 #include "sync/loop.h"
+#include "sync/privsep.h"
 #include "sync/report.h"
 
 /* A configuration with neither Stats nor Sync: upstream starts a daemon
@@ -48,9 +50,13 @@ static void stop(struct sync_daemon *d)
 
 static void on_signal(struct sync_loop *l, int signo, void *arg)
 {
+	struct sync_daemon *d = arg;
+
 	(void)l;
-	(void)signo;
-	stop(arg);
+	if (signo == SIGHUP)
+		sync_log_reopen(&d->log);	/* logrotate (ours) */
+	else
+		stop(d);
 }
 
 static void report(struct sync_client *cl, int n, const char *buf,
@@ -120,9 +126,11 @@ void sync_daemon_request(struct sync_client *cl, int code, void *arg)
 	char buf[2048];
 	int shared = 1;
 
-	if (d->ctl)
+	if (d->ctl) {
 		d->st.local_read_failed =
 			sync_ctl_stats(d->ctl)->read_failed;
+		d->st.local_denied = sync_ctl_stats(d->ctl)->denied;
+	}
 	switch (code) {
 	case SYNC_KILL:
 		stop(d);
@@ -165,6 +173,45 @@ void sync_daemon_request(struct sync_client *cl, int code, void *arg)
 		d->st.local_unknown_request++;
 }
 
+/* A refused control client: logged, at most once a second. */
+static void daemon_ctl_denied(uint32_t uid, uint32_t gid, int32_t pid,
+			      void *arg)
+{
+	struct sync_daemon *d = arg;
+	uint64_t now = sync_loop_now();
+
+	if (d->denied_logged && now - d->denied_logged < 1000000)
+		return;
+	d->denied_logged = now;
+	sync_log(&d->log, SYNC_LOG_WARNING, "control socket: refused a "
+		 "client (uid=%u gid=%u pid=%d): neither root nor in the UNIX "
+		 "Group (%u refused so far)", uid, gid, pid,
+		 sync_ctl_stats(d->ctl)->denied);
+}
+
+/* UNIX { Group name }: its members may use the control socket too. */
+static int daemon_ctl_group(struct sync_daemon *d)
+{
+	const char *name = d->conf->unix_group;
+	struct group *gr;
+	int rc;
+
+	if (!name[0])
+		return sync_ctl_restrict(d->ctl, (gid_t)-1, daemon_ctl_denied,
+					 d);
+	gr = getgrnam(name);
+	if (!gr) {
+		sync_log(&d->log, SYNC_LOG_ERR, "UNIX Group `%s': no such "
+			 "group", name);
+		return -ENOENT;
+	}
+	rc = sync_ctl_restrict(d->ctl, gr->gr_gid, daemon_ctl_denied, d);
+	if (rc < 0)
+		sync_log(&d->log, SYNC_LOG_ERR, "UNIX Group `%s': %s", name,
+			 strerror(-rc));
+	return rc;
+}
+
 int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 {
 	int rc;
@@ -183,6 +230,15 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 	rc = sync_loop_new(&d->loop);
 	if (rc < 0)
 		return rc;
+	/* before anything a caller can see (the socket file): a signal
+	 * from then on is the loop's */
+	rc = sync_loop_signal(d->loop, SIGINT, on_signal, d);
+	if (rc == 0)
+		rc = sync_loop_signal(d->loop, SIGTERM, on_signal, d);
+	if (rc == 0)
+		rc = sync_loop_signal(d->loop, SIGHUP, on_signal, d);
+	if (rc < 0)
+		goto err;
 	if (conf->filter.set) {
 		rc = sync_filter_new(&d->filter, &conf->filter);
 		if (rc < 0)
@@ -196,6 +252,9 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 				 "socket!");
 			goto err;
 		}
+		rc = daemon_ctl_group(d);
+		if (rc < 0)
+			goto err;
 	} else {
 		sync_log(&d->log, SYNC_LOG_WARNING, "no UNIX Path in the "
 			 "configuration: this daemon cannot be controlled");
@@ -212,11 +271,6 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 		}
 		sync_kernel_resync(d->kernel, SYNC_K_CT | SYNC_K_EXP);
 	}
-	if (sync_loop_signal(d->loop, SIGINT, on_signal, d) < 0 ||
-	    sync_loop_signal(d->loop, SIGTERM, on_signal, d) < 0) {
-		rc = -errno;
-		goto err;
-	}
 	signal(SIGPIPE, SIG_IGN);
 	sync_log(&d->log, SYNC_LOG_NOTICE, "initialization completed");
 	return 0;
@@ -225,12 +279,24 @@ err:
 	return rc;
 }
 
+void sync_daemon_notify(struct sync_daemon *d, const char *state)
+{
+	if (!d->conf->systemd)
+		return;
+	if (!d->privsep) {
+		sync_notify_send(&d->notify, state);
+		return;
+	}
+	sync_privsep_notify(d->privsep, !strcmp(state, "READY=1") ?
+			    PS_NOTIFY_READY : !strcmp(state, "STOPPING=1") ?
+			    PS_NOTIFY_STOPPING : PS_NOTIFY_WATCHDOG);
+}
+
 static void watchdog(struct sync_loop *l, void *arg)
 {
 	struct sync_daemon *d = arg;
 
-	if (d->conf->systemd)
-		sync_notify_send(&d->notify, "WATCHDOG=1");
+	sync_daemon_notify(d, "WATCHDOG=1");
 	sync_loop_timer_add(l, &d->watchdog, d->notify.watchdog_usec / 2);
 }
 
@@ -269,4 +335,6 @@ void sync_daemon_fini(struct sync_daemon *d)
 	d->filter = NULL;
 	sync_loop_free(d->loop);
 	d->loop = NULL;
+	sync_privsep_free(d->privsep);
+	d->privsep = NULL;
 }

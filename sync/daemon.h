@@ -25,6 +25,7 @@ struct sync_client;
 struct sync_kernel;
 struct sync_filter;
 struct sync_daemon;
+struct sync_privsep;
 
 /* Where a kernel event comes from (upstream's origin types). */
 enum sync_origin {
@@ -83,6 +84,7 @@ struct sync_runtime_stats {
 	uint32_t select_failed;
 	uint32_t local_read_failed;
 	uint32_t local_unknown_request;
+	uint32_t local_denied;		/* ours: refused control clients */
 };
 
 /* `traffic processed` (destroyed flows' counters, both directions). */
@@ -106,6 +108,9 @@ struct sync_daemon {
 	int daemonized;			/* -d */
 	int stopping;
 	struct sync_loop_timer watchdog;	/* WATCHDOG=1 every usec/2 */
+	uint64_t denied_logged;		/* last refused client logged */
+	struct sync_privsep *privsep;	/* the unprivileged child's link to
+					 * its parent, NULL without */
 	struct sync_runtime_stats st;
 	struct sync_traffic traffic;
 };
@@ -130,6 +135,10 @@ void sync_daemon_fini(struct sync_daemon *d);
  * socket; @arg is the daemon): the shared requests, then the mode's;
  * unknown codes are counted (`-s runtime` local unknown request). */
 void sync_daemon_request(struct sync_client *cl, int code, void *arg);
+
+/* Tells systemd @state ("READY=1", ...): through the privileged parent
+ * when separated, else directly; nothing without `Systemd on'. */
+void sync_daemon_notify(struct sync_daemon *d, const char *state);
 
 /* Monotonic seconds for cache timestamps (lifetime, lastupdate). */
 uint32_t sync_daemon_now(void);

@@ -474,6 +474,23 @@ struct nl_sock *sync_kernel_sock(struct sync_kernel *k,
 	return k->origin[origin];
 }
 
+unsigned int sync_kernel_socks(struct sync_kernel *k, struct nl_sock **out,
+			       unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (!k)
+		return 0;
+	if (k->dump && n < max)
+		out[n++] = k->dump;
+	for (int o = SYNC_ORIGIN_FLUSH; o <= SYNC_ORIGIN_INJECT; o++)
+		if (k->origin[o] && n < max)
+			out[n++] = k->origin[o];
+	if (k->ev && n < max)
+		out[n++] = ct_event_sock(k->ev);
+	return n;
+}
+
 /* ---- opening ------------------------------------------------------------- */
 
 static int open_events(struct sync_kernel *k)
@@ -563,6 +580,15 @@ int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 	if (rc < 0)
 		goto err;
 	k->origin[SYNC_ORIGIN_FLUSH] = k->flush;
+	/* the sockets of commits and injections too, now: an unprivileged
+	 * part forked later has them, and its privileged parent knows them */
+	if (d->conf->run & SYNC_RUN_SYNC) {
+		rc = nl_sock_open(&k->origin[SYNC_ORIGIN_COMMIT], NULL);
+		if (rc == 0)
+			rc = nl_sock_open(&k->origin[SYNC_ORIGIN_INJECT], NULL);
+		if (rc < 0)
+			goto err;
+	}
 	*out = k;
 	return 0;
 err:

@@ -78,6 +78,12 @@ size_t sync_kernel_bufsize(const struct sync_kernel *k);
 struct nl_sock *sync_kernel_sock(struct sync_kernel *k,
 				 enum sync_origin origin);
 
+/* The netlink sockets the daemon sends requests on or sizes (dump,
+ * flush, commit, inject, the event socket), at most @max into @out.
+ * Returns how many. */
+unsigned int sync_kernel_socks(struct sync_kernel *k, struct nl_sock **out,
+			       unsigned int max);
+
 /* Whether expectations are followed (ExpectationSync). */
 int sync_kernel_expect(const struct sync_kernel *k);
 

@@ -142,8 +142,42 @@ void sync_log_flow(struct sync_log *l, const char *text, int64_t now)
 		syslog(LOG_INFO | l->flow_syslog, "%s", text);
 }
 
-/* Opens @path for appending into *@fd (closing what it held), keeping
- * the name in @keep. */
+static int log_reopen_one(const char *path)
+{
+	return path[0] ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+			      0600) : -1;
+}
+
+void sync_log_reopen_fds(const struct sync_log *l, int *fd, int *flow_fd)
+{
+	*fd = l->fd >= 0 ? log_reopen_one(l->path) : -1;
+	*flow_fd = l->flow_fd >= 0 ? log_reopen_one(l->flow_path) : -1;
+}
+
+void sync_log_reopen(struct sync_log *l)
+{
+	int fd, flow_fd;
+
+	sync_log_reopen_fds(l, &fd, &flow_fd);
+	sync_log_swap(l, fd, flow_fd);
+}
+
+/* @fd's file in place of @slot's (same number), if both are open. */
+static void log_swap_one(int slot, int fd)
+{
+	if (fd < 0)
+		return;
+	if (slot >= 0)
+		dup3(fd, slot, O_CLOEXEC);
+	close(fd);
+}
+
+void sync_log_swap(struct sync_log *l, int fd, int flow_fd)
+{
+	log_swap_one(l->fd, fd);
+	log_swap_one(l->flow_fd, flow_fd);
+}
+
 void sync_log_entry(struct sync_log *l, const char *text)
 {
 	char when[64], line[SYNC_LOG_LINE_MAX + 1];

@@ -81,6 +81,21 @@ void sync_log_v(struct sync_log *l, enum sync_log_level level,
 void sync_log_flow(struct sync_log *l, const char *text, int64_t now);
 
 /*
+ * sync_log_reopen_fds - the open log files opened again by their names
+ * (after a rotation): *@fd and *@flow_fd, each -1 if that log is not a
+ * file or cannot be opened (the old one then stays).
+ */
+void sync_log_reopen_fds(const struct sync_log *l, int *fd, int *flow_fd);
+
+/* Both at once, in place (SIGHUP without privilege separation). */
+void sync_log_reopen(struct sync_log *l);
+
+/* Puts new descriptors in place of the open log files (the same
+ * numbers: dup3), for a reopen done by someone else; -1 leaves one as it
+ * is. Takes ownership of @fd and @flow_fd. */
+void sync_log_swap(struct sync_log *l, int fd, int flow_fd);
+
+/*
  * sync_log_entry - a flow that an operation failed on, as upstream's
  * dlog_ct() writes it to the main LogFile after the error line:
  * "<ctime>\t<text>\n", and to syslog at LOG_ERR.

@@ -136,7 +136,7 @@ int sync_report_json_runtime(char *buf, size_t len, int64_t uptime_sec,
 		"\"overruns\":%u,\"kernel_table_flushes\":%u,"
 		"\"kernel_table_resyncs\":%u,\"buffer_size\":%zu},"
 		"\"runtime\":{\"local_read_failed\":%u,"
-		"\"local_unknown_request\":%u}",
+		"\"local_unknown_request\":%u,\"local_denied\":%u}",
 		(long long)uptime_sec, (unsigned long long)t->bytes,
 		(unsigned long long)t->packets,
 		(unsigned long long)st->nl_events_received,
@@ -144,5 +144,6 @@ int sync_report_json_runtime(char *buf, size_t len, int64_t uptime_sec,
 		st->nl_events_unknown_type, st->nl_catch_event_failed,
 		st->nl_dump_unknown_type, st->nl_overrun,
 		st->nl_kernel_table_flush, st->nl_kernel_table_resync,
-		bufsize, st->local_read_failed, st->local_unknown_request));
+		bufsize, st->local_read_failed, st->local_unknown_request,
+		st->local_denied));
 }

@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conntrackd's privilege separation (see sync/privsep.h for the design
+ * and the reasons): the fork, the child dropping everything, the
+ * parent's small loop, and the typed messages between them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nl/sock.h"
+#include "nl/uapi.h"
+#include "sync/daemon.h"
+#include "sync/kernel.h"
+#include "sync/loop.h"
+#include "sync/privsep.h"
+#include "sync/seccomp.h"
+
+#define CAP_LAST_GUESS	63	/* PR_CAPBSET_DROP past the last: EINVAL */
+
+struct sync_privsep {
+	struct sync_daemon *d;
+	int req;		/* child: requests and replies (-1 before) */
+	int note;		/* child: the parent's notices (log fds) */
+	pid_t child;
+	uid_t uid;		/* whom the child becomes */
+	gid_t gid;
+};
+
+/* ---- the check -------------------------------------------------------- */
+
+static int check_send(const uint8_t *p, size_t len)
+{
+	struct nlmsghdr h;
+	uint8_t sub, cmd;
+	size_t off = 0;
+
+	if (len < NLMSG_HDRLEN)
+		return -EBADMSG;
+	while (off < len) {
+		if (len - off < NLMSG_HDRLEN)
+			return -EBADMSG;
+		memcpy(&h, p + off, sizeof(h));
+		if (h.nlmsg_len < NLMSG_HDRLEN + sizeof(struct nfgenmsg) ||
+		    h.nlmsg_len > len - off)
+			return -EBADMSG;
+		sub = (uint8_t)(h.nlmsg_type >> 8);
+		cmd = (uint8_t)h.nlmsg_type;
+		if ((sub != NFNL_SUBSYS_CTNETLINK &&
+		     sub != NFNL_SUBSYS_CTNETLINK_EXP) ||
+		    cmd > IPCTNL_MSG_CT_DELETE ||
+		    !(h.nlmsg_flags & NLM_F_REQUEST) || h.nlmsg_pid != 0)
+			return -EPERM;
+		off += NLMSG_ALIGN((size_t)h.nlmsg_len);
+		if (off > len && off - len >= NLMSG_ALIGNTO)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+static int allowed_fd(const struct ps_allow *a, int fd)
+{
+	for (unsigned int i = 0; i < a->n; i++)
+		if (a->fds[i] == fd)
+			return 1;
+	return 0;
+}
+
+int sync_privsep_check(const void *rec, size_t len, const struct ps_allow *allow,
+		       struct ps_hdr *h)
+{
+	if (len < sizeof(*h))
+		return -EBADMSG;
+	memcpy(h, rec, sizeof(*h));
+	if (h->len != len - sizeof(*h) || h->len > PS_PAYLOAD_MAX)
+		return -EBADMSG;
+	switch (h->type) {
+	case PS_SEND:
+		if (!allowed_fd(allow, h->fd))
+			return -EPERM;
+		return check_send((const uint8_t *)rec + sizeof(*h), h->len);
+	case PS_RCVBUF:
+		if (h->len || h->arg <= 0 || !allowed_fd(allow, h->fd))
+			return h->len ? -EBADMSG : -EPERM;
+		return 0;
+	case PS_NOTIFY:
+		if (h->len || h->arg < PS_NOTIFY_READY ||
+		    h->arg > PS_NOTIFY_STOPPING)
+			return -EBADMSG;
+		return 0;
+	}
+	return -EBADMSG;
+}
+
+/* ---- the child's side ------------------------------------------------- */
+
+/* One request, its reply (the parent answers each at once). */
+static int ps_call(struct sync_privsep *ps, const struct ps_hdr *h,
+		   const void *payload)
+{
+	struct iovec iov[2] = {
+		{ (void *)h, sizeof(*h) }, { (void *)payload, h->len },
+	};
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = payload ? 2 : 1 };
+	struct ps_hdr r;
+	ssize_t n;
+
+	do
+		n = sendmsg(ps->req, &m, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	do
+		n = recv(ps->req, &r, sizeof(r), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(r) || r.type != PS_REPLY)
+		return -EPIPE;
+	return r.arg;
+}
+
+static int ps_send(void *arg, int fd, const void *buf, size_t len)
+{
+	struct ps_hdr h = { PS_SEND, (uint32_t)len, fd, 0 };
+
+	if (len > PS_PAYLOAD_MAX)
+		return -EMSGSIZE;
+	return ps_call(arg, &h, buf);
+}
+
+static int ps_rcvbuf(void *arg, int fd, size_t bytes)
+{
+	struct ps_hdr h = { PS_RCVBUF, 0, fd,
+			    bytes > INT32_MAX ? INT32_MAX : (int32_t)bytes };
+
+	return ps_call(arg, &h, NULL);
+}
+
+static const struct nl_sock_ops ps_ops = {
+	.send = ps_send,
+	.rcvbuf = ps_rcvbuf,
+};
+
+void sync_privsep_notify(struct sync_privsep *ps, int kind)
+{
+	struct ps_hdr h = { PS_NOTIFY, 0, -1, kind };
+
+	if (ps && ps->req >= 0)
+		ps_call(ps, &h, NULL);
+}
+
+/* New log descriptors from the parent (after its SIGHUP). */
+static void on_notice(struct sync_loop *l, int fd, unsigned int revents,
+		      void *arg)
+{
+	struct sync_privsep *ps = arg;
+	char cbuf[CMSG_SPACE(2 * sizeof(int))];
+	struct ps_hdr h;
+	struct iovec iov = { &h, sizeof(h) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int got[2] = { -1, -1 }, fds[2] = { -1, -1 }, n = 0, k = 0;
+
+	(void)revents;
+	if (recvmsg(fd, &m, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(h) ||
+	    h.type != PS_LOGS) {
+		sync_loop_fd_del(l, fd);	/* parent gone or confused */
+		return;
+	}
+	c = CMSG_FIRSTHDR(&m);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+		n = c->cmsg_len == CMSG_LEN(2 * sizeof(int)) ? 2 : 1;
+		memcpy(got, CMSG_DATA(c), (size_t)n * sizeof(int));
+	}
+	for (int i = 0; i < 2; i++)
+		if (h.arg & (1 << i) && k < n)
+			fds[i] = got[k++];
+	for (; k < n; k++)
+		close(got[k]);		/* more than the bits said */
+	sync_log_swap(&ps->d->log, fds[0], fds[1]);
+}
+
+static int drop_caps_bounding(void)
+{
+	for (int cap = 0; cap <= CAP_LAST_GUESS; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno;
+	return 0;
+}
+
+/* An empty root: the configured directory, or one made next to the lock
+ * file and removed once we are in it (nothing can be created in a
+ * directory that no longer exists). */
+static int enter_chroot(const struct sync_conf *c)
+{
+	char dir[PATH_MAX], *slash;
+	int made = 0;
+
+	if (c->privsep.chroot[0]) {
+		snprintf(dir, sizeof(dir), "%s", c->privsep.chroot);
+	} else {
+		snprintf(dir, sizeof(dir), "%s", c->lockfile);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return -EINVAL;
+		snprintf(slash + 1, sizeof(dir) - (size_t)(slash + 1 - dir),
+			 "conntrackd-empty.XXXXXX");
+		if (!mkdtemp(dir))
+			return -errno;
+		made = 1;
+	}
+	if (chdir(dir) < 0)
+		return -errno;
+	if (made && rmdir(dir) < 0)
+		return -errno;
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+static int drop(struct sync_privsep *ps, uid_t uid, gid_t gid)
+{
+	const struct sync_conf *c = ps->d->conf;
+	int rc;
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	rc = enter_chroot(c);
+	if (rc == 0)
+		rc = drop_caps_bounding();
+	if (rc == 0 && (setgroups(1, &gid) < 0 ||
+			setresgid(gid, gid, gid) < 0 ||
+			setresuid(uid, uid, uid) < 0))
+		rc = -errno;
+	if (rc == 0 && (setresuid(0, 0, 0) == 0 || getuid() == 0))
+		rc = -EPERM;	/* root came back: refuse to go on */
+	if (rc < 0)
+		return rc;
+	rc = sync_seccomp_apply();
+	if (rc == -EOPNOTSUPP) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		sync_log(&ps->d->log, SYNC_LOG_WARNING, "no seccomp filter "
+			 "for this architecture");
+		rc = 0;
+	}
+	return rc;
+}
+
+static void child_setup(struct sync_privsep *ps)
+{
+	struct nl_sock *socks[PS_FDS_MAX];
+	unsigned int n = sync_kernel_socks(ps->d->kernel, socks, PS_FDS_MAX);
+
+	for (unsigned int i = 0; i < n; i++)
+		nl_sock_set_ops(socks[i], &ps_ops, ps);
+	sync_loop_fd_add(ps->d->loop, ps->note, POLLIN, on_notice, ps);
+	ps->d->privsep = ps;
+}
+
+/* ---- the parent ------------------------------------------------------- */
+
+static void reply(int fd, int rc)
+{
+	struct ps_hdr r = { PS_REPLY, 0, -1, rc };
+
+	send(fd, &r, sizeof(r), MSG_NOSIGNAL);
+}
+
+static void serve(struct sync_privsep *ps, int fd, const struct ps_allow *a,
+		  uint8_t *buf)
+{
+	struct sync_daemon *d = ps->d;
+	struct ps_hdr h;
+	ssize_t n = recv(fd, buf, sizeof(h) + PS_PAYLOAD_MAX, MSG_TRUNC);
+	int rc, v;
+
+	if (n <= 0)
+		return;
+	rc = n > (ssize_t)(sizeof(h) + PS_PAYLOAD_MAX) ? -EBADMSG :
+	     sync_privsep_check(buf, (size_t)n, a, &h);
+	if (rc < 0) {
+		sync_log(&d->log, SYNC_LOG_WARNING, "privileged process: "
+			 "refused a request from the daemon (%s)",
+			 strerror(-rc));
+		reply(fd, rc);
+		return;
+	}
+	switch (h.type) {
+	case PS_SEND:
+		rc = send(h.fd, buf + sizeof(h), h.len, 0) == (ssize_t)h.len ?
+		     0 : -errno;
+		break;
+	case PS_RCVBUF:
+		v = h.arg;
+		rc = setsockopt(h.fd, SOL_SOCKET, SO_RCVBUFFORCE, &v,
+				sizeof(v)) < 0 ? -errno : 0;
+		break;
+	case PS_NOTIFY:
+		if (d->conf->systemd)
+			sync_notify_send(&d->notify, h.arg == PS_NOTIFY_READY ?
+					 "READY=1" : h.arg == PS_NOTIFY_STOPPING ?
+					 "STOPPING=1" : "WATCHDOG=1");
+		rc = 0;
+		break;
+	}
+	reply(fd, rc);
+}
+
+/* SIGHUP: the logs again, for the child (logrotate). arg's bit 0 says
+ * the LogFile comes, bit 1 the Stats LogFile, in that order; a log that
+ * cannot be opened is not sent and the child keeps the old one. */
+static void reopen_logs(struct sync_privsep *ps, int note)
+{
+	int fds[2], pass[2], n = 0;
+	char cbuf[CMSG_SPACE(sizeof(pass))];
+	struct ps_hdr h = { PS_LOGS, 0, -1, 0 };
+	struct iovec iov = { &h, sizeof(h) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	sync_log_reopen_fds(&ps->d->log, &fds[0], &fds[1]);
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0) {
+			pass[n++] = fds[i];
+			h.arg |= 1 << i;
+		}
+	if (n) {
+		memset(cbuf, 0, sizeof(cbuf));
+		m.msg_control = cbuf;
+		m.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+		memcpy(CMSG_DATA(c), pass, (size_t)n * sizeof(int));
+		sendmsg(note, &m, MSG_NOSIGNAL);
+	}
+	for (int i = 0; i < n; i++)
+		close(pass[i]);
+}
+
+static int parent_loop(struct sync_privsep *ps, int req, int note,
+		       const struct ps_allow *a)
+{
+	struct signalfd_siginfo si;
+	struct pollfd pfd[2];
+	uint8_t *buf = malloc(sizeof(struct ps_hdr) + PS_PAYLOAD_MAX);
+	sigset_t set;
+	int sfd, status = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (!buf || sfd < 0) {
+		kill(ps->child, SIGTERM);
+		waitpid(ps->child, &status, 0);
+		free(buf);
+		return 1;
+	}
+	for (;;) {
+		pfd[0] = (struct pollfd){ .fd = req, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN)
+			serve(ps, req, a, buf);
+		if (pfd[1].revents & POLLIN &&
+		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGHUP)
+				reopen_logs(ps, note);
+			else if (si.ssi_signo != SIGCHLD)
+				kill(ps->child, (int)si.ssi_signo);
+			else if (waitpid(ps->child, &status, WNOHANG) ==
+				 ps->child)
+				break;
+		}
+		if ((pfd[0].revents & (POLLHUP | POLLERR)) &&
+		    !(pfd[0].revents & POLLIN)) {
+			waitpid(ps->child, &status, 0);
+			break;
+		}
+	}
+	close(sfd);
+	free(buf);
+	if (WIFSIGNALED(status)) {
+		sync_log(&ps->d->log, SYNC_LOG_ERR, "unprivileged process "
+			 "(pid=%d) ended by signal %d", (int)ps->child,
+			 WTERMSIG(status));
+		return 1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int resolve(const struct sync_conf *c, uid_t *uid, gid_t *gid)
+{
+	const char *name = c->privsep.user[0] ? c->privsep.user : "conntrackd";
+	struct passwd *pw = getpwnam(name);
+
+	if (!pw && !c->privsep.user[0])
+		pw = getpwnam(name = "nobody");
+	if (!pw || pw->pw_uid == 0)
+		return -ENOENT;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+int sync_privsep_prepare(struct sync_daemon *d)
+{
+	struct sync_privsep *ps;
+	uid_t uid;
+	gid_t gid;
+
+	if (d->conf->privsep.off)
+		return -ENOTSUP;
+	if (resolve(d->conf, &uid, &gid) < 0) {
+		sync_log(&d->log, SYNC_LOG_ERR, "privilege separation: no "
+			 "unprivileged user `%s'", d->conf->privsep.user[0] ?
+			 d->conf->privsep.user : "conntrackd' nor `nobody");
+		return -ENOENT;
+	}
+	ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return -ENOMEM;
+	ps->d = d;
+	ps->req = ps->note = -1;
+	ps->uid = uid;
+	ps->gid = gid;
+	d->privsep = ps;
+	return 0;
+}
+
+int sync_privsep_start(struct sync_daemon *d, int *status)
+{
+	struct sync_privsep *ps = d->privsep;
+	struct nl_sock *socks[PS_FDS_MAX];
+	struct ps_allow a = { .n = 0 };
+	int req[2], note[2], rc;
+	pid_t pid;
+
+	if (!ps)
+		return -ENOTSUP;
+	a.n = sync_kernel_socks(d->kernel, socks, PS_FDS_MAX);
+	for (unsigned int i = 0; i < a.n; i++)
+		a.fds[i] = nl_sock_fd(socks[i]);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, req) < 0)
+		return -errno;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, note) < 0) {
+		rc = -errno;
+		goto err_req;
+	}
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		goto err_note;
+	}
+	if (pid == 0) {
+		close(req[0]);
+		close(note[0]);
+		ps->req = req[1];
+		ps->note = note[1];
+		rc = drop(ps, ps->uid, ps->gid);
+		if (rc < 0) {
+			sync_log(&d->log, SYNC_LOG_ERR, "cannot drop "
+				 "privileges: %s", strerror(-rc));
+			_exit(1);
+		}
+		child_setup(ps);
+		return 0;
+	}
+	close(req[1]);
+	close(note[1]);
+	ps->child = pid;
+	*status = parent_loop(ps, req[0], note[0], &a);
+	close(req[0]);
+	close(note[0]);
+	d->privsep = NULL;
+	free(ps);
+	return 1;
+err_note:
+	close(note[0]);
+	close(note[1]);
+err_req:
+	close(req[0]);
+	close(req[1]);
+	return rc;
+}
+
+void sync_privsep_free(struct sync_privsep *ps)
+{
+	if (!ps)
+		return;
+	if (ps->req >= 0)
+		close(ps->req);
+	if (ps->note >= 0)
+		close(ps->note);
+	free(ps);
+}
