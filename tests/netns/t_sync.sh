@@ -104,6 +104,55 @@ for mode in FTFW NOTRACK ALARM; do
 		done
 	done
 done
+# NAT flows: committed on B with A's reply tuple (the wire carries the
+# NAT addresses and ports, the receiver rebuilds the reply from them).
+nat_flows() {
+	cat <<'FLOWS'
+-I -s 10.3.1.1 -d 10.4.4.4 -p tcp --sport 1111 --dport 80 --state ESTABLISHED -u ASSURED,SEEN_REPLY -t 300 --src-nat 10.9.9.9
+-I -s 10.3.1.2 -d 10.4.4.4 -p tcp --sport 1111 --dport 80 --state ESTABLISHED -t 300 --dst-nat 10.8.8.8:8080
+-I -s 10.3.1.3 -d 10.4.4.4 -p udp --sport 7 --dport 8 -t 300 --src-nat 10.9.9.8:4000
+-I -s 10.3.1.4 -d 10.4.4.4 -p udp --sport 9 --dport 10 -t 300 --src-nat 10.9.9.7 --dst-nat 10.8.8.7
+-I -s 2001:db8::5 -d 2001:db8::6 -p tcp --sport 33 --dport 44 --state ESTABLISHED -t 300 --src-nat 2001:db8::99
+FLOWS
+}
+
+nat() {
+	local ia=$1 ib=$2 out rc
+	sync_pair
+	if [ "$ia" = ref ] || [ "$ib" = ref ]; then
+		sync_need_ref
+	fi
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP
+	sync_start a "$ia"
+	sync_start b "$ib"
+	sync_canary 1
+	nat_flows >"$T_TMP/flows"
+	sync_ct a -R "$T_TMP/flows" >/dev/null 2>&1 || t_fail "conntrack -R on A"
+	kernel_lines a >"$T_TMP/want_kernel"
+	grep -q 'src=10.4.4.4 dst=10.9.9.8 sport=8 dport=4000' "$T_TMP/want_kernel" ||
+		{ cp "$T_TMP/want_kernel" "$T_TMP/detail"; t_fail "A did not make the NAT flows"; }
+	sync_ct a -L 2>/dev/null | sync_tuples >"$T_TMP/want_ext"
+	if ! sync_poll 10 same_ext; then
+		diff -u "$T_TMP/want_ext" "$T_TMP/ext" >"$T_TMP/detail"
+		t_fail "B's external cache is not A's table"
+	fi
+	out=$(sync_ctl b -c 2>&1)
+	rc=$?
+	if [ "$rc" != 0 ] || [ -n "$out" ]; then
+		t_fail "-c on B: exit $rc: $out"
+	fi
+	kernel_lines b >"$T_TMP/kernel"
+	diff -u "$T_TMP/want_kernel" "$T_TMP/kernel" >"$T_TMP/detail" ||
+		t_fail "B's NAT flows differ from A's"
+}
+case_nat_ours() { nat ours ours; }
+case_nat_ours_ref() { nat ours ref; }
+case_nat_ref_ours() { nat ref ours; }
+t_case sync_nat_ours_to_ours case_nat_ours
+t_case sync_nat_ours_to_ref case_nat_ours_ref
+t_case sync_nat_ref_to_ours case_nat_ref_ours
+
 # the control: what an upstream receiver makes of what an upstream sender
 # sends (UDP-Lite and GRE committed with zero ports and keys)
 case_ref_to_ref() { matrix FTFW UDP ref ref; }
