@@ -241,7 +241,9 @@ void sync_mode_reset_timer(struct sync_state *s, int cancel)
 			    (uint64_t)s->conf->sync.purge_timeout * 1000000);
 }
 
-/* Flushes the caches; @what: 1 internal, 2 external, 3 both; @exp too. */
+/* Flushes the caches; @what: 1 internal, 2 external, 3 both; @exp too.
+ * A flush of the internal cache cancels a pending -t, as upstream's
+ * (the external one alone does not). */
 static void flush(struct sync_state *s, unsigned int what, int exp,
 		  const char *msg)
 {
@@ -250,7 +252,8 @@ static void flush(struct sync_state *s, unsigned int what, int exp,
 			 "commit still in progress");
 		return;
 	}
-	sync_mode_reset_timer(s, 1);
+	if (what & 1)
+		sync_mode_reset_timer(s, 1);
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "%s", msg);
 	for (int e = 0; e <= exp; e++) {
 		if (what & 1)
