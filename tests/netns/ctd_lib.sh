@@ -29,6 +29,7 @@ ctd_cleanup() {
 		done
 		kill -KILL "$p" 2>/dev/null
 	done
+	CTD_PIDS=""
 	ns_cleanup
 }
 
@@ -292,15 +293,16 @@ sync_stat() {
 		awk -v f="$field" "/$re/ { print (f == \"NF\" ? \$NF : \$f); exit }"
 }
 
-# sync_has SIDE WHERE REGEX [N]: WHERE (-e, -i, or kernel) has N lines
-# (default: at least one) matching the extended REGEX.
+# sync_has SIDE WHERE REGEX [N]: WHERE (-e, -i, "-e expect"..., kernel
+# or "kernel expect") has N lines (default: at least one) matching the
+# extended REGEX.
 sync_has() {
 	local n
-	if [ "$2" = kernel ]; then
-		n=$(sync_ct "$1" -L 2>/dev/null | grep -c -E -- "$3")
-	else
-		n=$(sync_ctl "$1" "$2" 2>/dev/null | grep -c -E -- "$3")
-	fi
+	# shellcheck disable=SC2086 # WHERE is words
+	case $2 in
+	kernel*) n=$(sync_ct "$1" -L ${2#kernel} 2>/dev/null | grep -c -E -- "$3") ;;
+	*) n=$(sync_ctl "$1" $2 2>/dev/null | grep -c -E -- "$3") ;;
+	esac
 	if [ -z "${4:-}" ]; then
 		[ "$n" -gt 0 ]
 	else
@@ -312,12 +314,13 @@ sync_has() {
 # fails the case with what WHERE holds.
 sync_wait() {
 	sync_poll "${5:-10}" sync_has "$1" "$2" "$3" "${4:-}" && return 0
-	if [ "$2" = kernel ]; then
-		sync_ct "$1" -L >"$T_TMP/detail" 2>&1
-	else
-		sync_ctl "$1" "$2" >"$T_TMP/detail" 2>&1
-	fi
-	t_fail "$1 $2: not ${4:-some} lines matching '$3'"
+	# shellcheck disable=SC2086 # WHERE is words
+	case $2 in
+	kernel*) sync_ct "$1" -L ${2#kernel} >"$T_TMP/where" 2>&1 ;;
+	*) sync_ctl "$1" $2 >"$T_TMP/where" 2>&1 ;;
+	esac
+	head -n 20 "$T_TMP/where" >"$T_TMP/detail"
+	t_fail "$1 $2: $(grep -c -E -- "$3" "$T_TMP/where") lines matching '$3', want ${4:-some}"
 }
 
 # sync_canary N [WHERE]: a udp flow 10.255.0.1:N -> 10.255.0.2:7 made on

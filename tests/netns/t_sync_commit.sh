@@ -22,7 +22,10 @@ two() {
 	sync_conf b "$1" UDP "${4:-}" "${5:-}"
 	sync_start a ours
 	sync_start b "$2"
-	sync_canary 1
+	case ${4:-} in
+	*DisableExternalCache*) sync_canary 1 kernel ;;
+	*) sync_canary 1 ;;
+	esac
 }
 
 # three_flows: on A, waited for in B's external cache.
@@ -118,8 +121,112 @@ purge() {
 case_purge() { purge ours -f; }
 case_purge_ref() { purge ref "-f internal"; }
 
+# ---- commit bookkeeping (spec 5) ----------------------------------------
+
+# -c then a flush: ours flushes; the reference 1.4.7 refuses after a
+# commit done in one step.
+commit_flush() {
+	local f
+	for f in "-f" "-f external"; do
+		two FTFW "$1"
+		three_flows
+		commit_b
+		# shellcheck disable=SC2086 # f is words
+		sync_ctl b $f
+		if [ "$1" = ours ]; then
+			sync_wait b -e 'src=10\.6\.0\.' 0
+			grep -q 'ignoring flush command' "$T_TMP/b/log" &&
+				t_fail "'$f' after -c refused: $(grep ignoring "$T_TMP/b/log")"
+		else
+			sync_wait b -e 'src=10\.6\.0\.' 3
+			sync_poll 2 grep -q 'ignoring flush command, commit still in progress' "$T_TMP/b/log" ||
+				t_fail "the reference did not refuse '$f' after -c"
+		fi
+		ctd_cleanup
+	done
+}
+case_commit_flush() { commit_flush ours; }
+case_commit_flush_ref() { commit_flush ref; }
+
+# ExpectationSync: the ftp helper's expectation made on A reaches B's
+# external cache; -c commits it (upstream 1.4.7's -c does not, spec 5).
+commit_expect() {
+	local x
+	sync_pair
+	[ "$1" = ours ] || sync_need_ref
+	sync_conf a FTFW UDP "" "Options { ExpectationSync on }"
+	sync_conf b FTFW UDP "" "Options { ExpectationSync on }"
+	sync_start a ours
+	sync_start b "$1"
+	trap 'ftp_rig_stop; ctd_cleanup' EXIT
+	ftp_rig_start "$NS_A"
+	x='src=127\.0\.0\.1 dst=127\.0\.0\.1 sport=0 dport=10000 '
+	sync_wait b "-e expect" "$x"
+	commit_b
+	sync_wait b kernel "src=127\.0\.0\.1 dst=127\.0\.0\.1 sport=$FTP_RIG_CPORT dport=21 .*helper=ftp"
+	if [ "$1" = ours ]; then
+		sync_wait b "kernel expect" "$x"
+	else
+		sleep 0.5
+		sync_has b "kernel expect" "$x" 0 ||
+			t_fail "the reference 1.4.7 committed the expectation"
+	fi
+}
+case_commit_expect() { commit_expect ours; }
+case_commit_expect_ref() { commit_expect ref; }
+
+# ---- what B commits or injects is not sent back --------------------------
+
+# sent SIDE: "bytes packets" B sent on the link.
+sent() {
+	echo "$(sync_stat "$1" -- 'Bytes sent' 1) $(sync_stat "$1" -- 'Pckts sent' 1)"
+}
+
+# no_echo MODE [B_MODE_LINES]: after B commits (or injects), A's
+# external cache gets nothing and B sends nothing but control messages
+# (16 bytes a datagram at most); in ALARM, nothing at all, through
+# several RefreshTime periods.
+no_echo() {
+	local before after b0 p0 b1 p1 wait=2.5 mo=""
+	[ "$1" = ALARM ] && wait=5 mo="RefreshTime 2"
+	two "$1" ours "$mo" "$mo
+${2:-}"
+	if [ -n "${2:-}" ]; then
+		sync_ct a -I -s 10.6.0.1 -d 10.2.2.2 -p udp --sport 3 --dport 4 -t 300 >/dev/null 2>&1
+		sync_wait b kernel 'src=10\.6\.0\.1 '
+	else
+		three_flows
+	fi
+	before=$(sent b)
+	[ -n "${2:-}" ] || commit_b
+	sleep "$wait"
+	after=$(sent b)
+	read -r b0 p0 <<<"$before"
+	read -r b1 p1 <<<"$after"
+	if [ "$1" = ALARM ]; then
+		t_eq "bytes B sent" "$b1" 0
+	elif [ $((b1 - b0)) -gt $((16 * (p1 - p0))) ]; then
+		t_fail "B sent $((b1 - b0)) bytes in $((p1 - p0)) datagrams after the commit"
+	fi
+	t_eq "A's external cache" "$(sync_ctl a -e)" ""
+	t_eq "flows A's external cache got" \
+		"$(sync_ctl a -s | awk '/^cache external/ { e = 1 } e && /connections created/ { print $3; exit }')" 0
+}
+case_no_echo_ftfw() { no_echo FTFW; }
+case_no_echo_notrack() { no_echo NOTRACK; }
+case_no_echo_alarm() { no_echo ALARM; }
+case_no_echo_inject() { no_echo NOTRACK "DisableExternalCache on"; }
+
 t_case sync_commit_timeout case_commit_timeout
 t_case sync_commit_age case_commit_age
 t_case sync_purge_timeout case_purge
 t_case sync_purge_timeout_ref case_purge_ref
+t_case sync_commit_then_flush case_commit_flush
+t_case sync_commit_then_flush_ref case_commit_flush_ref
+t_case sync_commit_expect case_commit_expect
+t_case sync_commit_expect_ref case_commit_expect_ref
+t_case sync_no_echo_ftfw case_no_echo_ftfw
+t_case sync_no_echo_notrack case_no_echo_notrack
+t_case sync_no_echo_alarm case_no_echo_alarm
+t_case sync_no_echo_inject case_no_echo_inject
 t_done
