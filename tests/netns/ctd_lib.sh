@@ -251,11 +251,12 @@ sync_stop() {
 	return 0
 }
 
-# sync_ctl SIDE ARGS...: the client of SIDE's daemon, its program.
+# sync_ctl SIDE ARGS...: the client of SIDE's daemon, its program (20 s
+# at most: a daemon that never answers fails the command, not the run).
 sync_ctl() {
 	local side=$1
 	shift
-	ip netns exec "$(sync_ns "$side")" "$(sync_bin "$side")" \
+	timeout 20 ip netns exec "$(sync_ns "$side")" "$(sync_bin "$side")" \
 		-C "$T_TMP/$side/c.conf" "$@"
 }
 

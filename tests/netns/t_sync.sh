@@ -12,6 +12,7 @@
 # an upstream receiver commits. Then NAT flows committed with their reply
 # tuple, for each pairing. Other behaviours: t_sync_*.sh.
 . "$(dirname "$0")/ctd_lib.sh"
+T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
 
 # The flows of the matrix, made on A in one conntrack -R batch.
 matrix_flows() {

@@ -12,6 +12,7 @@
 # unless -c or -f comes first; -c then -f works (upstream 1.4.7 refuses
 # the flush, spec 5) and -c commits expectations with ExpectationSync.
 . "$(dirname "$0")/ctd_lib.sh"
+T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
 . "$(dirname "$0")/ftp_rig.sh"
 
 # flows N NET: N udp flows NET.0.i -> 10.2.2.2 on A, in one -R batch.

@@ -11,6 +11,7 @@
 # expectation made on A); what B commits is never sent back to A, in
 # every mode (ALARM's refreshes included).
 . "$(dirname "$0")/ctd_lib.sh"
+T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
 . "$(dirname "$0")/ftp_rig.sh"
 
 # two MODE IB [A_MODE_LINES [B_MODE_LINES [SYNC_LINES]]]: ours on A, IB

@@ -8,6 +8,7 @@
 # (upstream counts 3, spec 5: asserted of the reference too), and in
 # FTFW the flow it carried arrives all the same (NACK, resent).
 . "$(dirname "$0")/ctd_lib.sh"
+T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
 
 # flows N NET: N udp flows NET.x.y -> 10.2.2.2 on A, in one -R batch.
 flows() {
