@@ -80,14 +80,12 @@ static int ct_sane(struct sync_daemon *d, const struct ct_entry *e)
 	return 0;
 }
 
-static int ct_passes(struct sync_daemon *d, const struct ct_entry *e)
+int sync_kernel_ct_wanted(struct sync_daemon *d, const struct ct_entry *e)
 {
 	return ct_sane(d, e) && (!d->filter || sync_filter_match(d->filter, e));
 }
 
-/* An expectation is followed when its helper is wanted and its master
- * would pass the conntrack filter. */
-static int exp_passes(struct sync_daemon *d, const struct ct_expect *x)
+int sync_kernel_exp_wanted(struct sync_daemon *d, const struct ct_expect *x)
 {
 	struct ct_entry m;
 
@@ -122,7 +120,7 @@ static int on_event(const struct ct_event *ev, void *arg)
 			d->st.nl_events_unknown_type++;
 			return 0;
 		}
-		if (!exp_passes(d, &x)) {
+		if (!sync_kernel_exp_wanted(d, &x)) {
 			d->st.nl_events_filtered++;
 			return 0;
 		}
@@ -133,7 +131,7 @@ static int on_event(const struct ct_event *ev, void *arg)
 		d->st.nl_catch_event_failed++;
 		return 0;
 	}
-	if (!ct_passes(d, ev->entry)) {
+	if (!sync_kernel_ct_wanted(d, ev->entry)) {
 		d->st.nl_events_filtered++;
 		return 0;
 	}
@@ -227,7 +225,7 @@ static int dump_ct(const struct nlmsghdr *nlh, void *arg)
 		d->st.nl_dump_unknown_type++;
 		return 0;
 	}
-	if (!ct_passes(d, &e))
+	if (!sync_kernel_ct_wanted(d, &e))
 		return 0;
 	if (k->job.kind == JOB_FLUSH)
 		return ct_batch_delete(&k->batch, &e) < 0 ? 0 : 0;
@@ -245,7 +243,7 @@ static int dump_exp(const struct nlmsghdr *nlh, void *arg)
 		d->st.nl_dump_unknown_type++;
 		return 0;
 	}
-	if (exp_passes(d, &x) && d->mode->exp_dump)
+	if (sync_kernel_exp_wanted(d, &x) && d->mode->exp_dump)
 		d->mode->exp_dump(d, &x);
 	return 0;
 }
@@ -482,10 +480,8 @@ static int open_events(struct sync_kernel *k)
 
 int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 {
-	struct sync_kernel *k;
-	int rc;
+	struct sync_kernel *k = calloc(1, sizeof(*k));
 
-	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
 	k->d = d;
@@ -493,6 +489,15 @@ int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 		    (d->conf->run & SYNC_RUN_SYNC);
 	sync_loop_timer_init(&k->resync_timer, resync_timeout, k);
 	sync_loop_timer_init(&k->poll_timer, poll_timeout, k);
+	*out = k;
+	return 0;
+}
+
+int sync_kernel_start(struct sync_kernel *k)
+{
+	struct sync_daemon *d = k->d;
+	int rc;
+
 	if (d->conf->poll_secs) {
 		sync_log(&d->log, SYNC_LOG_NOTICE, "running in polling mode");
 		rc = sync_loop_timer_add(d->loop, &k->poll_timer,
@@ -501,24 +506,20 @@ int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 	} else {
 		rc = open_events(k);
 	}
-	if (rc < 0)
-		goto err;
-	rc = nl_sock_open(&k->dump, NULL);
+	if (rc == 0)
+		rc = nl_sock_open(&k->dump, NULL);
 	if (rc == 0)
 		rc = nl_sock_set_nonblock(k->dump, 1);
 	if (rc == 0)
 		rc = nl_sock_open(&k->flush, NULL);
-	if (rc < 0)
-		goto err;
+	if (rc < 0) {
+		sync_log(&d->log, SYNC_LOG_ERR, "can't open netlink handler: "
+			 "%s", strerror(-rc));
+		sync_log(&d->log, SYNC_LOG_ERR, "no ctnetlink kernel support?");
+		return rc;
+	}
 	k->origin[SYNC_ORIGIN_FLUSH] = k->flush;
-	*out = k;
 	return 0;
-err:
-	sync_log(&d->log, SYNC_LOG_ERR, "can't open netlink handler: %s",
-		 strerror(-rc));
-	sync_log(&d->log, SYNC_LOG_ERR, "no ctnetlink kernel support?");
-	sync_kernel_close(k);
-	return rc;
 }
 
 void sync_kernel_close(struct sync_kernel *k)

@@ -37,15 +37,33 @@ enum {
 };
 
 /*
- * sync_kernel_open - open the event socket (unless polling), with the
- * buffer of NetlinkBufferSize, reliable delivery, the kernel-space
- * filter; then the dump socket. The caller queues the initial dump with
- * sync_kernel_resync() once its mode is ready; it runs with the loop. Logs upstream's lines. Returns 0 and *@out or
- * -errno (logged). The functions below accept a NULL @k (a daemon
- * without a kernel side, as the fuzzer builds it) and then do nothing.
+ * sync_kernel_open - the kernel side of daemon @d, nothing opened yet:
+ * the mode's init may ask sync_kernel_expect() and sync_kernel_sock()
+ * before sync_kernel_start() (upstream initialises its mode, with its
+ * log lines, before its netlink sockets). Returns 0 and *@out, or
+ * -ENOMEM. The functions below accept a NULL @k (a daemon without a
+ * kernel side, as the fuzzer builds it) and then do nothing.
  */
 int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d);
+
+/*
+ * sync_kernel_start - open the event socket (unless polling), with the
+ * buffer of NetlinkBufferSize, reliable delivery, the kernel-space
+ * filter; then the dump and flush sockets. The caller queues the initial
+ * dump with sync_kernel_resync(); it runs with the loop. Logs upstream's
+ * lines. Returns 0 or -errno (logged); sync_kernel_close() undoes a
+ * partial start.
+ */
+int sync_kernel_start(struct sync_kernel *k);
 void sync_kernel_close(struct sync_kernel *k);
+
+/* Whether the daemon follows flow @e: both tuples have their addresses
+ * (else upstream's "missing IPv4 address" line is logged) and the Filter
+ * takes it. */
+int sync_kernel_ct_wanted(struct sync_daemon *d, const struct ct_entry *e);
+/* Whether it follows expectation @x: its helper is one ExpectationSync
+ * names and its master would pass the Filter. */
+int sync_kernel_exp_wanted(struct sync_daemon *d, const struct ct_expect *x);
 
 /* Queue a resync dump of @what (SYNC_K_*). */
 void sync_kernel_resync(struct sync_kernel *k, unsigned int what);
