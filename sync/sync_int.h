@@ -144,7 +144,6 @@ struct sync_state {
 	struct {
 		uint32_t new_, upd, del;
 	} bypass;				/* DisableInternalCache */
-	uint32_t ctl_nodes;			/* control messages queued */
 	struct nl_sock *inject_sock;
 	struct sync_loop_timer ext_sweep;	/* ALARM CacheTimeout */
 	uint32_t ext_cursor;

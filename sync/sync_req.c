@@ -171,11 +171,32 @@ static void queue_block(struct sync_client *cl, const char *name,
 			   name, cur, max, full);
 }
 
+/* Control messages queued: upstream's "allocated queue nodes" counts
+ * the nodes it allocates, which are those (an object's node is part of
+ * the object). */
+static uint32_t ctl_nodes(const struct sync_txq *q)
+{
+	const struct sync_txnode *n;
+	uint32_t c = 0;
+
+	for (n = sync_txq_first(q); n; n = sync_txq_next(q, n))
+		c += n->ctl;
+	return c;
+}
+
+/* -s queue: upstream's queues in its order. Its errorq holds what the
+ * TCP link could not send; ours is a backlog bounded in bytes, which
+ * has no elements to count, so only its overflows show here. */
 static void stats_queue(struct sync_state *s, struct sync_client *cl)
 {
+	uint32_t lost = 0;
+
+	for (unsigned int i = 0; i < sync_chans_count(s->chans); i++)
+		lost += (uint32_t)sync_chans_stats(s->chans, i)->backlog_overflow;
 	sync_client_printf(cl, "allocated queue nodes:\t\t%12u\n\n",
-			   s->tx.len + s->rs.len);
+			   ctl_nodes(&s->tx) + ctl_nodes(&s->rs));
 	queue_block(cl, "txqueue", s->tx.len, 2147483647, s->tx.full);
+	queue_block(cl, "errorq", 0, s->conf->sync.chan[0].errq_len, lost);
 	if (s->sub == &sync_sub_ftfw)
 		queue_block(cl, "rsqueue", s->rs.len, s->rs.max, s->rs.full);
 }
