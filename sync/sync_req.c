@@ -80,7 +80,9 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 			: sync_report_cache(buf, sizeof(buf), "internal",
 					    sync_cache_stats(ic));
 		put(cl, buf, n, sizeof(buf));
-	} else if (!ext) {
+	} else {
+		/* upstream's bypass and injection print the same block for
+		 * -s and -s cache */
 		n = snprintf(buf, sizeof(buf), "internal bypass:\n"
 			     "connections new:\t\t%12u\n"
 			     "connections updated:\t\t%12u\n"
@@ -95,7 +97,7 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 			: sync_report_cache(buf, sizeof(buf), "external",
 					    sync_cache_stats(ec));
 		put(cl, buf, n, sizeof(buf));
-	} else if (!ext) {
+	} else {
 		n = snprintf(buf, sizeof(buf), "external inject:\n"
 			     "connections created:\t\t%12u\tfailed:\t%12u\n"
 			     "connections updated:\t\t%12u\tfailed:\t%12u\n"
