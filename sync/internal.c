@@ -294,6 +294,8 @@ void sync_internal_flush(struct sync_state *s, int exp)
 
 	if (c)
 		sync_cache_flush(c);
+	else if (!s->int_ct)	/* bypass: the kernel's table, as upstream */
+		sync_kernel_flush(s->d->kernel, exp ? SYNC_K_EXP : SYNC_K_CT);
 }
 
 static int bulk_obj(struct sync_cache *c, struct sync_cache_obj *o,

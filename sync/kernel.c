@@ -251,23 +251,32 @@ static int dump_exp(const struct nlmsghdr *nlh, void *arg)
 static void dump_io(struct sync_loop *l, int fd, unsigned int revents,
 		    void *arg);
 
-static int job_dump(struct sync_kernel *k)
+int sync_kernel_dump_begin(struct nl_step *st, struct nl_sock *sk, int exp,
+			   int (*cb)(const struct nlmsghdr *nlh, void *arg),
+			   void *arg)
 {
-	_Alignas(4) unsigned char buf[256];
+	_Alignas(4) unsigned char buf[64];
 	struct nl_msg m;
-	int exp = k->job.table == SYNC_K_EXP;
 	int rc;
 
 	nl_msg_init(&m, buf, sizeof(buf));
 	rc = nl_msg_begin_nfnl(&m, exp ? NFNL_SUBSYS_CTNETLINK_EXP :
 			       NFNL_SUBSYS_CTNETLINK, exp ? IPCTNL_MSG_EXP_GET :
 			       IPCTNL_MSG_CT_GET, NLM_F_DUMP,
-			       nl_sock_seq_next(k->dump), AF_UNSPEC);
+			       nl_sock_seq_next(sk), AF_UNSPEC);
 	if (rc < 0)
 		return rc;
 	nl_msg_end(&m);
-	rc = nl_step_begin(&k->job.st, k->dump, &m, exp ? dump_exp : dump_ct,
-			   k);
+	return nl_step_begin(st, sk, &m, cb, arg);
+}
+
+static int job_dump(struct sync_kernel *k)
+{
+	int exp = k->job.table == SYNC_K_EXP;
+	int rc;
+
+	rc = sync_kernel_dump_begin(&k->job.st, k->dump, exp,
+				    exp ? dump_exp : dump_ct, k);
 	if (rc < 0)
 		return rc;
 	return sync_loop_fd_add(k->d->loop, nl_sock_fd(k->dump), POLLIN,

@@ -28,6 +28,8 @@
 #include "sync/daemon.h"
 
 struct nl_sock;
+struct nl_step;
+struct nlmsghdr;
 struct sync_kernel;
 
 /* Tables (bit mask) of sync_kernel_resync / sync_kernel_flush. */
@@ -64,6 +66,13 @@ int sync_kernel_ct_wanted(struct sync_daemon *d, const struct ct_entry *e);
 /* Whether it follows expectation @x: its helper is one ExpectationSync
  * names and its master would pass the Filter. */
 int sync_kernel_exp_wanted(struct sync_daemon *d, const struct ct_expect *x);
+
+/* Sends on @sk the request for a dump of the kernel's conntrack (@exp:
+ * expectation) table and prepares @st to walk its replies, @cb getting
+ * each entry (nl/step.h). Returns 0 or -errno. */
+int sync_kernel_dump_begin(struct nl_step *st, struct nl_sock *sk, int exp,
+			   int (*cb)(const struct nlmsghdr *nlh, void *arg),
+			   void *arg);
 
 /* Queue a resync dump of @what (SYNC_K_*). */
 void sync_kernel_resync(struct sync_kernel *k, unsigned int what);

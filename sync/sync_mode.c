@@ -42,7 +42,8 @@ static void reset_timeout(struct sync_loop *l, void *arg)
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "flushing kernel conntrack "
 		 "table (scheduled)");
 	sync_kernel_flush(s->d->kernel, SYNC_K_CT);
-	sync_internal_flush(s, 0);
+	if (s->int_ct)
+		sync_internal_flush(s, 0);
 }
 
 static const struct sync_sub *sub_of(const struct sync_conf *c)

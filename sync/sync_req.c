@@ -15,6 +15,7 @@
 #include "sync/channel.h"
 #include "sync/ctl.h"
 #include "sync/dump.h"
+#include "sync/kdump.h"
 #include "sync/kernel.h"
 #include "sync/report.h"
 #include "sync/sync_int.h"
@@ -51,6 +52,11 @@ static void dump(struct sync_state *s, struct sync_client *cl, int ext,
 	};
 	struct sync_cache *c;
 
+	if (!ext && !s->int_ct) {
+		/* DisableInternalCache: the kernel's table */
+		sync_kdump_start(cl, s->d, exp);
+		return;
+	}
 	if (ext) {
 		c = exp ? s->ext_exp : s->ext_ct;
 		o.no_reply = 1;
