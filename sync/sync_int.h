@@ -143,7 +143,7 @@ struct sync_state {
 	struct sync_inject_stats inject;
 	struct {
 		uint32_t new_, upd, del;
-	} bypass;				/* DisableInternalCache */
+	} bypass, bypass_exp;			/* DisableInternalCache */
 	struct nl_sock *inject_sock;
 	struct sync_loop_timer ext_sweep;	/* ALARM CacheTimeout */
 	uint32_t ext_cursor;
@@ -179,6 +179,8 @@ void sync_tx_stop(struct sync_state *s);
 /* Builds and sends one message straight away (bypass, kernel resync). */
 int sync_tx_entry(struct sync_state *s, enum sync_msg_type type,
 		  const struct ct_entry *e);
+int sync_tx_expect(struct sync_state *s, enum sync_msg_type type,
+		   const struct ct_expect *x);
 /* An internal object no queue needs anymore: dropped if DEAD. */
 void sync_obj_done(struct sync_state *s, struct sync_cache_obj *o);
 /* Frees a control node. */

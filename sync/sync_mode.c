@@ -131,25 +131,31 @@ static void sync_fini(struct sync_daemon *d)
 	d->mode_priv = NULL;
 }
 
+/* DisableInternalCache: upstream's "internal bypass:" counters. */
+static void count_bypass(struct sync_state *s, int exp,
+			 enum ct_event_type type, enum sync_origin origin)
+{
+	if (s->int_ct || origin != SYNC_ORIGIN_NOT_ME)
+		return;
+	if (type == CT_EVENT_T_NEW)
+		(exp ? &s->bypass_exp : &s->bypass)->new_++;
+	else if (type == CT_EVENT_T_UPDATE)
+		(exp ? &s->bypass_exp : &s->bypass)->upd++;
+	else
+		(exp ? &s->bypass_exp : &s->bypass)->del++;
+}
+
 static void sync_ct_event(struct sync_daemon *d, enum ct_event_type type,
 			  const struct ct_entry *e, enum sync_origin origin)
 {
-	struct sync_state *s = state(d);
-
-	if (!s->int_ct && origin == SYNC_ORIGIN_NOT_ME) {
-		if (type == CT_EVENT_T_NEW)
-			s->bypass.new_++;
-		else if (type == CT_EVENT_T_UPDATE)
-			s->bypass.upd++;
-		else
-			s->bypass.del++;
-	}
-	sync_internal_ct_event(s, type, e, origin);
+	count_bypass(state(d), 0, type, origin);
+	sync_internal_ct_event(state(d), type, e, origin);
 }
 
 static void sync_exp_event(struct sync_daemon *d, enum ct_event_type type,
 			   const struct ct_expect *x, enum sync_origin origin)
 {
+	count_bypass(state(d), 1, type, origin);
 	sync_internal_exp_event(state(d), type, x, origin);
 }
 

@@ -93,7 +93,9 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 			     "connections new:\t\t%12u\n"
 			     "connections updated:\t\t%12u\n"
 			     "connections destroyed:\t\t%12u\n\n",
-			     s->bypass.new_, s->bypass.upd, s->bypass.del);
+			     exp ? s->bypass_exp.new_ : s->bypass.new_,
+			     exp ? s->bypass_exp.upd : s->bypass.upd,
+			     exp ? s->bypass_exp.del : s->bypass.del);
 		put(cl, buf, n, sizeof(buf));
 	}
 	if (ec) {
