@@ -65,9 +65,9 @@ for a in -s "-s network" "-s cache" "-s link" "-s queue" "-s rsqueue" \
 	ctd_compat "ctd_sync_ftfw${a//[ -]/_}" --conf conf_ftfw --daemon \
 		--setup link_flows --before one_event --log -- $a
 done
-ctd_compat ctd_sync_ftfw_i --conf conf_ftfw --daemon --setup link_flows \
+ctd_compat ctd_sync_ftfw_i --conf conf_ftfw --daemon --setup link_flows --log \
 	--before one_event --sort -- -i
-ctd_compat ctd_sync_ftfw_i_x --conf conf_ftfw --daemon --setup link_flows \
+ctd_compat ctd_sync_ftfw_i_x --conf conf_ftfw --daemon --setup link_flows --log \
 	--before one_event --sort -- -i -x
 for a in -s "-s queue" "-s rsqueue" -n -B; do
 	# shellcheck disable=SC2086
