@@ -6,11 +6,12 @@
 # TCP) and pairing (ours->ours, ours->ref, ref->ours), with flows of
 # every kind made on A: B's external cache gets their original tuples, a
 # commit on B puts them into B's kernel table whole (state, mark, zone,
-# reply tuple), a flush on A empties B's external cache. The reference
-# sends UDP-Lite and GRE flows without their ports and keys (spec 5):
-# from it B gets, and commits, sport=0 dport=0 and keys 0x0, exactly what
-# an upstream receiver commits. Then NAT flows committed with their reply
-# tuple, for each pairing. Other behaviours: t_sync_*.sh.
+# reply tuple), an update on A (a new mark) reaches B, a flush on A
+# empties B's external cache. The reference sends UDP-Lite and GRE flows
+# without their ports and keys (spec 5): from it B gets, and commits,
+# sport=0 dport=0 and keys 0x0, exactly what an upstream receiver
+# commits. Then NAT flows committed with their reply tuple, for each
+# pairing. Other behaviours: t_sync_*.sh.
 . "$(dirname "$0")/ctd_lib.sh"
 T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
 
@@ -92,6 +93,11 @@ matrix() {
 	kernel_lines b >"$T_TMP/kernel"
 	diff -u "$T_TMP/want_kernel" "$T_TMP/kernel" >"$T_TMP/detail" ||
 		t_fail "B's kernel table after -c is not A's"
+	# an update (new marks) reaches B's external cache
+	sync_ct a -U -s 10.1.1.1 -m 42 >/dev/null 2>&1 || t_fail "conntrack -U on A"
+	sync_ct a -U -s 2001:db8::3 -m 43 >/dev/null 2>&1 || t_fail "conntrack -U on A"
+	sync_wait b -e 'src=10\.1\.1\.1 .* mark=42 '
+	sync_wait b -e 'src=2001:db8::3 .* mark=43 zone=2 '
 	sync_ct a -F >/dev/null 2>&1
 	sync_poll 10 b_ext_empty ||
 		{ sync_ctl b -e >"$T_TMP/detail"; t_fail "a flush on A left flows in B's external cache"; }
