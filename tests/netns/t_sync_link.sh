@@ -114,9 +114,55 @@ case_lost_notrack() { lost NOTRACK ours 1; }
 case_lost_notrack_ref() { lost NOTRACK ref 3; }
 case_lost_ftfw() { lost FTFW ours 1; }
 
+# ---- FTFW's HELLO ------------------------------------------------------------
+
+# ext_stat SIDE FIELD: "connections FIELD:" of SIDE's external cache.
+ext_stat() {
+	sync_ctl "$1" -s | awk -v f="$2" '/^cache external/ { e = 1 }
+		e && $0 ~ "connections " f ":" { print $3; exit }'
+}
+
+# a_waiting N: A's resend queue holds N messages or more.
+a_waiting() {
+	[ "$(sync_ctl a -s queue | awk '/^queue rsqueue/ { q = 1 }
+		q && /current elements/ { print $NF; exit }')" -ge "$1" ]
+}
+
+# A sends 1000 flows while B is not there: they wait in its resend
+# queue. B starts on 1000 flows of its own and pushes them at once (-B):
+# every message of that burst says HELLO, B having heard nothing of A
+# yet. A sends its queue again once for that start of its peer, not
+# once per message: B gets each of A's flows once (none replaced). B
+# too sends its own again once, on A's first HELLO (A has not heard
+# HELLO_BACK yet): A gets them twice at most.
+case_hello_once() {
+	local n big="NetlinkBufferSize 8388608
+NetlinkBufferSizeMaxGrowth 16777216"
+	sync_pair
+	sync_conf a FTFW UDP "" "" "$big"
+	sync_conf b FTFW UDP "" "" "$big"
+	sync_start a ours
+	flows 1000 10.7
+	sync_poll 5 a_waiting 1000 ||
+		t_fail "A's resend queue does not hold the flows"
+	for ((i = 1; i <= 1000; i++)); do
+		echo "-I -s 10.8.$((i / 250)).$((i % 250 + 1)) -d 10.2.2.2 -p udp --sport 1000 --dport 53 -t 300"
+	done >"$T_TMP/bflows"
+	sync_ct b -R "$T_TMP/bflows" >/dev/null 2>&1 || t_fail "conntrack -R on B"
+	sync_start b ours
+	sync_ctl b -B
+	sync_wait b -e 'src=10\.7\.' 1000
+	sync_wait a -e 'src=10\.8\.' 1000
+	sleep 0.5
+	t_eq "flows of A B replaced" "$(ext_stat b destroyed)" 0
+	n=$(ext_stat a destroyed)
+	[ "$n" -le 1000 ] || t_fail "B's 1000 flows replaced $n times on A"
+}
+
 t_case sync_packed_ftfw case_packed_ftfw
 t_case sync_packed_notrack case_packed_notrack
 t_case sync_lost_notrack case_lost_notrack
 t_case sync_lost_notrack_ref case_lost_notrack_ref
 t_case sync_lost_ftfw case_lost_ftfw
+t_case sync_ftfw_hello_once case_hello_once
 t_done
