@@ -9,7 +9,8 @@
 # after a commit done in one step: spec 5, asserted of the reference
 # too); -c commits expectations with ExpectationSync (an ftp-helper
 # expectation made on A); what B commits is never sent back to A, in
-# every mode (ALARM's refreshes included).
+# every mode (ALARM's refreshes included; the reference's ALARM sends
+# them back, asserted).
 . "$(dirname "$0")/ctd_lib.sh"
 T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
 . "$(dirname "$0")/ftp_rig.sh"
@@ -218,6 +219,15 @@ case_no_echo_notrack() { no_echo NOTRACK; }
 case_no_echo_alarm() { no_echo ALARM; }
 case_no_echo_inject() { no_echo NOTRACK "DisableExternalCache on"; }
 
+# The reference on B, ALARM: its refreshes send the flows it committed
+# back to A (what alarm.c's header says we fix): asserted as it is.
+case_echo_alarm_ref() {
+	two ALARM ref "RefreshTime 2" "RefreshTime 2"
+	three_flows
+	commit_b
+	sync_wait a -e 'src=10\.6\.0\.' 3 5
+}
+
 t_case sync_commit_timeout case_commit_timeout
 t_case sync_commit_age case_commit_age
 t_case sync_purge_timeout case_purge
@@ -230,4 +240,5 @@ t_case sync_no_echo_ftfw case_no_echo_ftfw
 t_case sync_no_echo_notrack case_no_echo_notrack
 t_case sync_no_echo_alarm case_no_echo_alarm
 t_case sync_no_echo_inject case_no_echo_inject
+t_case sync_echo_alarm_ref case_echo_alarm_ref
 t_done
