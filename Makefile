@@ -48,7 +48,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
-	sync/filter_bpf.c sync/ctl.c sync/kernel.c sync/dump.c sync/report.c \
+	sync/filter_bpf.c sync/ctl.c sync/kernel.c sync/dump.c sync/kdump.c \
+	sync/report.c \
 	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
 	sync/chans_report.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
@@ -67,8 +68,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
-	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h \
-	sync/privsep.h sync/seccomp.h
+	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
+	sync/seccomp.h sync/kdump.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -237,6 +238,9 @@ sync/kernel.o: sync/kernel.c sync/kernel.h $(SYNC_DAEMON_H) sync/filter.h \
 	ct/table.h nl/msg.h nl/sock.h nl/step.h $(NL_UAPI)
 sync/dump.o: sync/dump.c sync/dump.h sync/cache.h sync/ctl.h ct/entry.h \
 	ct/expect.h ct/expect_format.h ct/format.h ct/pack.h
+sync/kdump.o: sync/kdump.c sync/kdump.h $(SYNC_DAEMON_H) sync/ctl.h sync/privsep.h \
+	sync/kernel.h ct/decode.h ct/expect_codec.h ct/expect_format.h \
+	ct/format.h nl/sock.h nl/step.h
 sync/report.o: sync/report.c sync/report.h sync/cache.h $(SYNC_DAEMON_H)
 sync/stats_mode.o: sync/stats_mode.c $(SYNC_DAEMON_H) sync/cache.h \
 	sync/ctl.h sync/dump.h sync/report.h ct/format.h ct/pack.h
@@ -254,7 +258,7 @@ sync/commit.o: sync/commit.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h \
 	ct/batch.h ct/expect_table.h ct/format.h ct/pack.h ct/table.h nl/sock.h
 sync/sync_recv.o: sync/sync_recv.c $(SYNC_INT_H) sync/channel.h
 sync/sync_req.o: sync/sync_req.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
-	sync/dump.h sync/kernel.h sync/report.h
+	sync/dump.h sync/kdump.h sync/kernel.h sync/report.h
 sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
 	sync/dump.h sync/hash.h sync/kernel.h sync/report.h
 sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h

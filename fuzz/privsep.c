@@ -6,8 +6,9 @@
  * violated:
  *  - the answer is 0, -EBADMSG or -EPERM, and the same on a second call;
  *  - an accepted record is exactly a header and the payload it announces,
- *    of a type the child may send (PS_SEND, PS_RCVBUF, PS_NOTIFY), naming
- *    one of the allowed sockets where it names one;
+ *    of a type the child may send (PS_SEND, PS_RCVBUF, PS_NOTIFY,
+ *    PS_SOCKET, PS_CLOSE), naming one of the allowed sockets where it
+ *    names one, and for PS_CLOSE only one the parent opened since;
  *  - an accepted PS_SEND payload, walked here independently, is a run of
  *    whole netlink messages, each a request to the kernel (pid 0) of the
  *    ctnetlink or ctnetlink_exp subsystem with command NEW, GET or DELETE:
@@ -26,11 +27,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 
-static const struct ps_allow allow = { .fds = { 3, 4, 9 }, .n = 3 };
+static const struct ps_allow allow = { .fds = { 3, 4, 9 }, .n = 3,
+				       .nstatic = 2 };
 
 static int allowed(int32_t fd)
 {
 	return fd == 3 || fd == 4 || fd == 9;
+}
+
+static int dynamic(int32_t fd)
+{
+	return fd == 9;
 }
 
 /* The payload's messages, walked without the code under test. */
@@ -79,6 +86,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case PS_NOTIFY:
 		CHECK(h.len == 0 && h.arg >= PS_NOTIFY_READY &&
 		      h.arg <= PS_NOTIFY_STOPPING);
+		break;
+	case PS_SOCKET:
+		CHECK(h.len == 0 && h.fd == -1);
+		break;
+	case PS_CLOSE:
+		CHECK(h.len == 0 && dynamic(h.fd));
 		break;
 	default:
 		CHECK(0);

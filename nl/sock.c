@@ -128,6 +128,41 @@ free_sock:
 	return rc;
 }
 
+int nl_sock_adopt(struct nl_sock **out, int fd)
+{
+	struct sockaddr_nl sa;
+	socklen_t salen = sizeof(sa);
+	int proto;
+	socklen_t plen = sizeof(proto);
+	struct nl_sock *s;
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &plen) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	if (salen != sizeof(sa) || sa.nl_family != AF_NETLINK) {
+		close(fd);
+		return -EINVAL;
+	}
+	s = malloc(sizeof(*s));
+	if (!s) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memset(s, 0, offsetof(struct nl_sock, rx));
+	s->fd = fd;
+	s->proto = proto;
+	s->portid = sa.nl_pid;
+	s->seq = seq_start();
+	nl_sock_set_opt(s, NETLINK_EXT_ACK, 1);
+	nl_sock_set_opt(s, NETLINK_CAP_ACK, 1);
+	*out = s;
+	return 0;
+}
+
 void nl_sock_close(struct nl_sock *s)
 {
 	if (!s)

@@ -38,6 +38,10 @@ int nl_sock_open_sibling(const struct nl_sock *s, struct nl_sock **out);
 /* Closes and frees; accepts NULL. */
 void nl_sock_close(struct nl_sock *s);
 
+/* A netlink socket someone else opened and bound (@fd, taken over and
+ * closed on failure): its port id is read back. Returns 0 or -errno. */
+int nl_sock_adopt(struct nl_sock **out, int fd);
+
 int nl_sock_fd(const struct nl_sock *s);
 uint32_t nl_sock_portid(const struct nl_sock *s);
 

@@ -38,7 +38,7 @@ struct commit_step {
 	uint32_t n;
 	uint8_t keys[COMMIT_STEP * 2][CT_KEY_MAX];
 	uint8_t klen[COMMIT_STEP * 2];
-	uint8_t eexist[COMMIT_STEP * 2];
+	int err[COMMIT_STEP * 2];	/* errno the kernel answered, or 0 */
 	_Alignas(8) unsigned char buf[CT_BATCH_BUF];
 };
 
@@ -47,7 +47,7 @@ static void on_err(uint32_t index, const struct nl_ack *ack, void *arg)
 	struct commit_step *st = arg;
 
 	if (index < COMMIT_STEP * 2)
-		st->eexist[index] = ack->error == EEXIST ? 1 : 2;
+		st->err[index] = ack->error ? ack->error : EINVAL;
 }
 
 static void fail_log(struct sync_state *s, const char *what, int err,
@@ -96,7 +96,7 @@ static int queue_obj(struct sync_cache *c, struct sync_cache_obj *o,
 		return 0;
 	memcpy(st->keys[st->n], sync_cache_obj_key(o), o->key_len);
 	st->klen[st->n] = o->key_len;
-	st->eexist[st->n] = 0;
+	st->err[st->n] = 0;
 	if (ct_batch_create(&st->b, &e, NLM_F_CREATE | NLM_F_EXCL) == 0)
 		st->n++;
 	return 0;
@@ -111,7 +111,7 @@ static void retry_existing(struct commit_step *st)
 	int rc;
 
 	for (uint32_t i = 0; i < st->n; i++) {
-		if (!st->eexist[i]) {
+		if (!st->err[i]) {
 			s->commit.ok++;
 			continue;
 		}
@@ -120,8 +120,8 @@ static void retry_existing(struct commit_step *st)
 			s->commit.fail++;
 			continue;
 		}
-		rc = -EEXIST;
-		if (st->eexist[i] == 1) {
+		rc = -st->err[i];
+		if (st->err[i] == EEXIST) {
 			rc = ct_table_delete(st->sk, &e, NULL);
 			if (rc == 0 || rc == -ENOENT)
 				rc = ct_table_create(st->sk, &e, NLM_F_CREATE |
@@ -132,7 +132,7 @@ static void retry_existing(struct commit_step *st)
 			continue;
 		}
 		s->commit.fail++;
-		fail_log(s, st->eexist[i] == 1 ? "commit-destroy" :
+		fail_log(s, st->err[i] == EEXIST ? "commit-destroy" :
 			 "commit-create", rc < 0 ? -rc : EINVAL, &e);
 	}
 }

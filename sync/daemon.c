@@ -263,12 +263,17 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 		rc = sync_kernel_open(&d->kernel, d);
 		if (rc < 0)
 			goto err;
+		/* the mode first, as upstream: its log lines come before
+		 * the netlink ones */
 		rc = d->mode->init(d);
 		if (rc < 0) {
 			sync_log(&d->log, SYNC_LOG_ERR, "initialization "
 				 "failed");
 			goto err;
 		}
+		rc = sync_kernel_start(d->kernel);
+		if (rc < 0)
+			goto err;
 		sync_kernel_resync(d->kernel, SYNC_K_CT | SYNC_K_EXP);
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -18,6 +18,7 @@
 #include "ct/format.h"
 #include "ct/pack.h"
 #include "ct/expect_table.h"
+#include "ct/proto.h"
 #include "ct/table.h"
 #include "nl/sock.h"
 #include "sync/kernel.h"
@@ -239,9 +240,29 @@ static void inject_exp(struct sync_state *s, int kind, struct ct_expect *x)
 			 "entry: %s", strerror(-rc));
 }
 
+/* A tuple the peer sent without the ports (or GRE keys) its protocol
+ * has in the kernel: upstream's sender leaves them out for UDP-Lite and
+ * GRE (spec 5), and its receiver commits them as zeros, which the
+ * kernel takes, where a tuple without them is refused (EINVAL). */
+static void zero_ports(struct ct_tuple *t)
+{
+	uint8_t kind = ct_proto_by_num(t->l4)->kind;
+
+	if (!(t->set & CT_TUPLE_PROTO) ||
+	    (kind != CT_L4_PORTS && kind != CT_L4_GRE))
+		return;
+	if (!(t->set & CT_TUPLE_SPORT))
+		t->sport = 0;
+	if (!(t->set & CT_TUPLE_DPORT))
+		t->dport = 0;
+	t->set |= CT_TUPLE_SPORT | CT_TUPLE_DPORT;
+}
+
 /* What a flow from the peer needs before it can go into the kernel. */
 void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
 {
+	zero_ports(&e->orig);
+	zero_ports(&e->reply);
 	if (s->conf->sync.commit_timeout && !s->conf->sync.disable_external) {
 		e->timeout = s->conf->sync.commit_timeout;
 		e->set |= CT_TIMEOUT;

@@ -15,8 +15,9 @@
  *   whose message falls out is remembered and sent again as soon as the
  *   peer is heard from, deletions included;
  * - a HELLO (the peer restarted) throws the resend queue away; here
- *   everything it holds is sent again, since the peer may never have
- *   seen it;
+ *   everything it holds is sent again, once for the peer's start (not
+ *   for each of its messages that says HELLO), since the peer may never
+ *   have seen it;
  * - a NACK for messages no longer queued is ignored; here it makes the
  *   whole internal cache go out again (a resync of the peer);
  * - on an idle link the two peers acknowledge each other's ACKs, one a
@@ -45,6 +46,7 @@ struct ftfw {
 	uint8_t ack_from_set;
 	uint8_t hello;
 	uint8_t say_hello_back;
+	uint8_t peer_hello;		/* the peer's messages say HELLO */
 	uint8_t lost;			/* messages fell out of the queue */
 	uint32_t overflows;		/* counted, logged once per episode */
 };
@@ -283,14 +285,20 @@ static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 
 	if (h->flags & SYNC_F_HELLO) {
 		/* the peer (re)started: its window restarts here, and what
-		 * we sent before may never have reached it */
+		 * we sent before may never have reached it. It says HELLO on
+		 * every message until our HELLO_BACK reaches it: what waits
+		 * is sent again once for that, not once per message. */
 		f->say_hello_back = 1;
 		hello = 1;
 		if (f->ack_from_set && sync_seq_before(h->seq, f->ack_from)) {
 			f->window = s->conf->sync.ack_window - 1;
 			f->ack_from = h->seq;
 		}
-		rs_resend_all(s);
+		if (!f->peer_hello)
+			rs_resend_all(s);
+		f->peer_hello = 1;
+	} else {
+		f->peer_hello = 0;
 	}
 	if ((h->flags & SYNC_F_HELLO_BACK) && f->hello == HELLO_SAY)
 		f->hello = HELLO_DONE;

@@ -162,9 +162,12 @@ static void event(struct sync_state *s, int exp, enum ct_event_type type,
 		s->sub->enqueue(s, o);
 }
 
-/* DisableInternalCache: each event goes to the peer as it is. */
+/* DisableInternalCache: each event goes to the peer as it is (@e or @x,
+ * the other NULL). Upstream's bypass means to send expectations too, but
+ * its sanity check of their master, which has no reply tuple, drops
+ * every one. */
 static void bypass(struct sync_state *s, enum ct_event_type type,
-		   const struct ct_entry *e)
+		   const struct ct_entry *e, const struct ct_expect *x)
 {
 	static const enum sync_msg_type t[] = {
 		[CT_EVENT_T_NEW] = SYNC_T_CT_NEW,
@@ -174,7 +177,10 @@ static void bypass(struct sync_state *s, enum ct_event_type type,
 
 	if (type < CT_EVENT_T_NEW || type > CT_EVENT_T_DESTROY)
 		return;
-	sync_tx_entry(s, t[type], e);
+	if (e)
+		sync_tx_entry(s, t[type], e);
+	else
+		sync_tx_expect(s, t[type] + SYNC_T_EXP_NEW, x);
 	sync_tx_kick(s);
 }
 
@@ -188,7 +194,7 @@ void sync_internal_ct_event(struct sync_state *s, enum ct_event_type type,
 		return;
 	if (!s->int_ct) {
 		if (origin == SYNC_ORIGIN_NOT_ME)
-			bypass(s, type, e);
+			bypass(s, type, e, NULL);
 		return;
 	}
 	blen = pack_ct(e, key, &klen, body);
@@ -216,7 +222,14 @@ void sync_internal_exp_event(struct sync_state *s, enum ct_event_type type,
 	struct ct_entry m;
 	int klen, blen, mlen;
 
-	if (origin == SYNC_ORIGIN_INJECT || !s->int_exp)
+	if (origin == SYNC_ORIGIN_INJECT)
+		return;
+	if (!s->int_ct) {
+		if (origin == SYNC_ORIGIN_NOT_ME)
+			bypass(s, type, NULL, x);
+		return;
+	}
+	if (!s->int_exp)
 		return;
 	/* replicated only with its master flow (upstream's exp.find) */
 	memset(&m, 0, sizeof(m));
@@ -305,6 +318,8 @@ void sync_internal_flush(struct sync_state *s, int exp)
 
 	if (c)
 		sync_cache_flush(c);
+	else if (!s->int_ct)	/* bypass: the kernel's table, as upstream */
+		sync_kernel_flush(s->d->kernel, exp ? SYNC_K_EXP : SYNC_K_CT);
 }
 
 static int bulk_obj(struct sync_cache *c, struct sync_cache_obj *o,

@@ -28,15 +28,7 @@
 
 #define DUMP_SLICE	8	/* datagrams of a dump per wakeup */
 
-enum { JOB_NONE, JOB_RESYNC, JOB_FLUSH, JOB_VISIT };
-
-struct visit {
-	struct visit *next;
-	int exp;
-	sync_kernel_visit_cb cb;
-	void (*done)(void *arg, int ok);
-	void *arg;
-};
+enum { JOB_NONE, JOB_RESYNC, JOB_FLUSH };
 
 struct sync_kernel {
 	struct sync_daemon *d;
@@ -49,7 +41,6 @@ struct sync_kernel {
 	int warned;
 	struct sync_loop_timer resync_timer, poll_timer;
 	unsigned int want_resync, want_flush;	/* SYNC_K_* queued */
-	struct visit *visits, *visit;		/* queued, running */
 	struct {
 		uint8_t kind;			/* JOB_* running */
 		uint8_t table;			/* SYNC_K_CT or _EXP */
@@ -89,14 +80,12 @@ static int ct_sane(struct sync_daemon *d, const struct ct_entry *e)
 	return 0;
 }
 
-static int ct_passes(struct sync_daemon *d, const struct ct_entry *e)
+int sync_kernel_ct_wanted(struct sync_daemon *d, const struct ct_entry *e)
 {
 	return ct_sane(d, e) && (!d->filter || sync_filter_match(d->filter, e));
 }
 
-/* An expectation is followed when its helper is wanted and its master
- * would pass the conntrack filter. */
-static int exp_passes(struct sync_daemon *d, const struct ct_expect *x)
+int sync_kernel_exp_wanted(struct sync_daemon *d, const struct ct_expect *x)
 {
 	struct ct_entry m;
 
@@ -131,7 +120,7 @@ static int on_event(const struct ct_event *ev, void *arg)
 			d->st.nl_events_unknown_type++;
 			return 0;
 		}
-		if (!exp_passes(d, &x)) {
+		if (!sync_kernel_exp_wanted(d, &x)) {
 			d->st.nl_events_filtered++;
 			return 0;
 		}
@@ -142,7 +131,7 @@ static int on_event(const struct ct_event *ev, void *arg)
 		d->st.nl_catch_event_failed++;
 		return 0;
 	}
-	if (!ct_passes(d, ev->entry)) {
+	if (!sync_kernel_ct_wanted(d, ev->entry)) {
 		d->st.nl_events_filtered++;
 		return 0;
 	}
@@ -237,12 +226,10 @@ static int dump_ct(const struct nlmsghdr *nlh, void *arg)
 		d->st.nl_dump_unknown_type++;
 		return 0;
 	}
-	if (!ct_passes(d, &e))
+	if (!sync_kernel_ct_wanted(d, &e))
 		return 0;
 	if (k->job.kind == JOB_FLUSH)
-		ct_batch_delete(&k->batch, &e);
-	else if (k->job.kind == JOB_VISIT)
-		k->visit->cb(k->visit->arg, &e, NULL);
+		ct_batch_delete(&k->batch, &e);	/* a full batch is sent */
 	else
 		d->mode->ct_dump(d, &e);
 	return 0;
@@ -258,11 +245,7 @@ static int dump_exp(const struct nlmsghdr *nlh, void *arg)
 		d->st.nl_dump_unknown_type++;
 		return 0;
 	}
-	if (!exp_passes(d, &x))
-		return 0;
-	if (k->job.kind == JOB_VISIT)
-		k->visit->cb(k->visit->arg, NULL, &x);
-	else if (d->mode->exp_dump)
+	if (sync_kernel_exp_wanted(d, &x) && d->mode->exp_dump)
 		d->mode->exp_dump(d, &x);
 	return 0;
 }
@@ -270,23 +253,32 @@ static int dump_exp(const struct nlmsghdr *nlh, void *arg)
 static void dump_io(struct sync_loop *l, int fd, unsigned int revents,
 		    void *arg);
 
-static int job_dump(struct sync_kernel *k)
+int sync_kernel_dump_begin(struct nl_step *st, struct nl_sock *sk, int exp,
+			   int (*cb)(const struct nlmsghdr *nlh, void *arg),
+			   void *arg)
 {
-	_Alignas(4) unsigned char buf[256];
+	_Alignas(4) unsigned char buf[64];
 	struct nl_msg m;
-	int exp = k->job.table == SYNC_K_EXP;
 	int rc;
 
 	nl_msg_init(&m, buf, sizeof(buf));
 	rc = nl_msg_begin_nfnl(&m, exp ? NFNL_SUBSYS_CTNETLINK_EXP :
 			       NFNL_SUBSYS_CTNETLINK, exp ? IPCTNL_MSG_EXP_GET :
 			       IPCTNL_MSG_CT_GET, NLM_F_DUMP,
-			       nl_sock_seq_next(k->dump), AF_UNSPEC);
+			       nl_sock_seq_next(sk), AF_UNSPEC);
 	if (rc < 0)
 		return rc;
 	nl_msg_end(&m);
-	rc = nl_step_begin(&k->job.st, k->dump, &m, exp ? dump_exp : dump_ct,
-			   k);
+	return nl_step_begin(st, sk, &m, cb, arg);
+}
+
+static int job_dump(struct sync_kernel *k)
+{
+	int exp = k->job.table == SYNC_K_EXP;
+	int rc;
+
+	rc = sync_kernel_dump_begin(&k->job.st, k->dump, exp,
+				    exp ? dump_exp : dump_ct, k);
 	if (rc < 0)
 		return rc;
 	return sync_loop_fd_add(k->d->loop, nl_sock_fd(k->dump), POLLIN,
@@ -312,12 +304,6 @@ static void job_end(struct sync_kernel *k, int rc)
 				 strerror(-rc));
 		if (d->mode->dump_end)
 			d->mode->dump_end(d, exp, rc == 0);
-	} else if (k->job.kind == JOB_VISIT) {
-		struct visit *v = k->visit;
-
-		k->visit = NULL;
-		v->done(v->arg, rc == 0);
-		free(v);
 	} else {
 		ct_batch_flush(&k->batch);
 	}
@@ -366,14 +352,8 @@ static void job_next(struct sync_kernel *k)
 	unsigned int t;
 	int rc;
 
-	while (k->job.kind == JOB_NONE &&
-	       (k->want_resync || k->want_flush || k->visits)) {
-		if (!k->want_flush && !k->want_resync) {
-			k->visit = k->visits;
-			k->visits = k->visit->next;
-			k->job.kind = JOB_VISIT;
-			t = k->visit->exp ? SYNC_K_EXP : SYNC_K_CT;
-		} else if (k->want_flush) {
+	while (k->job.kind == JOB_NONE && (k->want_resync || k->want_flush)) {
+		if (k->want_flush) {
 			t = (k->want_flush & SYNC_K_CT) ? SYNC_K_CT : SYNC_K_EXP;
 			k->want_flush &= ~t;
 			if (t == SYNC_K_EXP || !d->filter) {
@@ -409,27 +389,6 @@ void sync_kernel_resync(struct sync_kernel *k, unsigned int what)
 	job_next(k);
 }
 
-int sync_kernel_visit(struct sync_kernel *k, int exp, sync_kernel_visit_cb cb,
-		      void (*done)(void *arg, int ok), void *arg)
-{
-	struct visit *v, **pp;
-
-	if (!k)
-		return -ENODEV;
-	v = calloc(1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	v->exp = exp;
-	v->cb = cb;
-	v->done = done;
-	v->arg = arg;
-	for (pp = &k->visits; *pp; pp = &(*pp)->next)
-		;
-	*pp = v;
-	job_next(k);
-	return 0;
-}
-
 void sync_kernel_flush(struct sync_kernel *k, unsigned int what)
 {
 	if (!k)
@@ -443,7 +402,7 @@ void sync_kernel_flush(struct sync_kernel *k, unsigned int what)
 int sync_kernel_busy(const struct sync_kernel *k)
 {
 	return k && (k->job.kind != JOB_NONE || k->want_resync ||
-		     k->want_flush || k->visits);
+		     k->want_flush);
 }
 
 size_t sync_kernel_bufsize(const struct sync_kernel *k)
@@ -454,6 +413,23 @@ size_t sync_kernel_bufsize(const struct sync_kernel *k)
 int sync_kernel_expect(const struct sync_kernel *k)
 {
 	return k && k->expect;
+}
+
+unsigned int sync_kernel_socks(struct sync_kernel *k, struct nl_sock **out,
+			       unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (!k)
+		return 0;
+	if (k->dump && n < max)
+		out[n++] = k->dump;
+	for (int o = SYNC_ORIGIN_FLUSH; o <= SYNC_ORIGIN_INJECT; o++)
+		if (k->origin[o] && n < max)
+			out[n++] = k->origin[o];
+	if (k->ev && n < max)
+		out[n++] = ct_event_sock(k->ev);
+	return n;
 }
 
 struct nl_sock *sync_kernel_sock(struct sync_kernel *k,
@@ -472,23 +448,6 @@ struct nl_sock *sync_kernel_sock(struct sync_kernel *k,
 		}
 	}
 	return k->origin[origin];
-}
-
-unsigned int sync_kernel_socks(struct sync_kernel *k, struct nl_sock **out,
-			       unsigned int max)
-{
-	unsigned int n = 0;
-
-	if (!k)
-		return 0;
-	if (k->dump && n < max)
-		out[n++] = k->dump;
-	for (int o = SYNC_ORIGIN_FLUSH; o <= SYNC_ORIGIN_INJECT; o++)
-		if (k->origin[o] && n < max)
-			out[n++] = k->origin[o];
-	if (k->ev && n < max)
-		out[n++] = ct_event_sock(k->ev);
-	return n;
 }
 
 /* ---- opening ------------------------------------------------------------- */
@@ -551,10 +510,8 @@ static int open_events(struct sync_kernel *k)
 
 int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 {
-	struct sync_kernel *k;
-	int rc;
+	struct sync_kernel *k = calloc(1, sizeof(*k));
 
-	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
 	k->d = d;
@@ -562,6 +519,15 @@ int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 		    (d->conf->run & SYNC_RUN_SYNC);
 	sync_loop_timer_init(&k->resync_timer, resync_timeout, k);
 	sync_loop_timer_init(&k->poll_timer, poll_timeout, k);
+	*out = k;
+	return 0;
+}
+
+int sync_kernel_start(struct sync_kernel *k)
+{
+	struct sync_daemon *d = k->d;
+	int rc;
+
 	if (d->conf->poll_secs) {
 		sync_log(&d->log, SYNC_LOG_NOTICE, "running in polling mode");
 		rc = sync_loop_timer_add(d->loop, &k->poll_timer,
@@ -570,33 +536,26 @@ int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 	} else {
 		rc = open_events(k);
 	}
-	if (rc < 0)
-		goto err;
-	rc = nl_sock_open(&k->dump, NULL);
+	if (rc == 0)
+		rc = nl_sock_open(&k->dump, NULL);
 	if (rc == 0)
 		rc = nl_sock_set_nonblock(k->dump, 1);
 	if (rc == 0)
 		rc = nl_sock_open(&k->flush, NULL);
-	if (rc < 0)
-		goto err;
+	if (rc < 0) {
+		sync_log(&d->log, SYNC_LOG_ERR, "can't open netlink handler: "
+			 "%s", strerror(-rc));
+		sync_log(&d->log, SYNC_LOG_ERR, "no ctnetlink kernel support?");
+		return rc;
+	}
 	k->origin[SYNC_ORIGIN_FLUSH] = k->flush;
 	/* the sockets of commits and injections too, now: an unprivileged
 	 * part forked later has them, and its privileged parent knows them */
-	if (d->conf->run & SYNC_RUN_SYNC) {
-		rc = nl_sock_open(&k->origin[SYNC_ORIGIN_COMMIT], NULL);
-		if (rc == 0)
-			rc = nl_sock_open(&k->origin[SYNC_ORIGIN_INJECT], NULL);
-		if (rc < 0)
-			goto err;
-	}
-	*out = k;
+	if ((d->conf->run & SYNC_RUN_SYNC) &&
+	    (!sync_kernel_sock(k, SYNC_ORIGIN_COMMIT) ||
+	     !sync_kernel_sock(k, SYNC_ORIGIN_INJECT)))
+		return -ENOMEM;		/* (logged) */
 	return 0;
-err:
-	sync_log(&d->log, SYNC_LOG_ERR, "can't open netlink handler: %s",
-		 strerror(-rc));
-	sync_log(&d->log, SYNC_LOG_ERR, "no ctnetlink kernel support?");
-	sync_kernel_close(k);
-	return rc;
 }
 
 void sync_kernel_close(struct sync_kernel *k)
@@ -605,17 +564,6 @@ void sync_kernel_close(struct sync_kernel *k)
 		return;
 	if (k->job.kind != JOB_NONE)
 		sync_loop_fd_del(k->d->loop, nl_sock_fd(k->dump));
-	if (k->visit) {
-		k->visit->next = k->visits;
-		k->visits = k->visit;
-	}
-	while (k->visits) {
-		struct visit *v = k->visits;
-
-		k->visits = v->next;
-		v->done(v->arg, 0);
-		free(v);
-	}
 	if (k->ev) {
 		sync_loop_fd_del(k->d->loop, ct_event_fd(k->ev));
 		ct_event_close(k->ev);

@@ -28,6 +28,8 @@
 #include "sync/daemon.h"
 
 struct nl_sock;
+struct nl_step;
+struct nlmsghdr;
 struct sync_kernel;
 
 /* Tables (bit mask) of sync_kernel_resync / sync_kernel_flush. */
@@ -37,15 +39,40 @@ enum {
 };
 
 /*
- * sync_kernel_open - open the event socket (unless polling), with the
- * buffer of NetlinkBufferSize, reliable delivery, the kernel-space
- * filter; then the dump socket. The caller queues the initial dump with
- * sync_kernel_resync() once its mode is ready; it runs with the loop. Logs upstream's lines. Returns 0 and *@out or
- * -errno (logged). The functions below accept a NULL @k (a daemon
- * without a kernel side, as the fuzzer builds it) and then do nothing.
+ * sync_kernel_open - the kernel side of daemon @d, nothing opened yet:
+ * the mode's init may ask sync_kernel_expect() and sync_kernel_sock()
+ * before sync_kernel_start() (upstream initialises its mode, with its
+ * log lines, before its netlink sockets). Returns 0 and *@out, or
+ * -ENOMEM. The functions below accept a NULL @k (a daemon without a
+ * kernel side, as the fuzzer builds it) and then do nothing.
  */
 int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d);
+
+/*
+ * sync_kernel_start - open the event socket (unless polling), with the
+ * buffer of NetlinkBufferSize, reliable delivery, the kernel-space
+ * filter; then the dump and flush sockets. The caller queues the initial
+ * dump with sync_kernel_resync(); it runs with the loop. Logs upstream's
+ * lines. Returns 0 or -errno (logged); sync_kernel_close() undoes a
+ * partial start.
+ */
+int sync_kernel_start(struct sync_kernel *k);
 void sync_kernel_close(struct sync_kernel *k);
+
+/* Whether the daemon follows flow @e: both tuples have their addresses
+ * (else upstream's "missing IPv4 address" line is logged) and the Filter
+ * takes it. */
+int sync_kernel_ct_wanted(struct sync_daemon *d, const struct ct_entry *e);
+/* Whether it follows expectation @x: its helper is one ExpectationSync
+ * names and its master would pass the Filter. */
+int sync_kernel_exp_wanted(struct sync_daemon *d, const struct ct_expect *x);
+
+/* Sends on @sk the request for a dump of the kernel's conntrack (@exp:
+ * expectation) table and prepares @st to walk its replies, @cb getting
+ * each entry (nl/step.h). Returns 0 or -errno. */
+int sync_kernel_dump_begin(struct nl_step *st, struct nl_sock *sk, int exp,
+			   int (*cb)(const struct nlmsghdr *nlh, void *arg),
+			   void *arg);
 
 /* Queue a resync dump of @what (SYNC_K_*). */
 void sync_kernel_resync(struct sync_kernel *k, unsigned int what);
@@ -53,19 +80,6 @@ void sync_kernel_resync(struct sync_kernel *k, unsigned int what);
 /* Queue a flush of the kernel's @what: every entry that passes the
  * Filter is deleted (all of them, by one request, without a Filter). */
 void sync_kernel_flush(struct sync_kernel *k, unsigned int what);
-
-/*
- * sync_kernel_visit - queue a dump of the kernel's conntrack (@exp 0) or
- * expectation table whose entries that pass the Filter go to @cb (@e or
- * @x set, borrowed for the call), then @done(@arg, ok) once, also when
- * the kernel side closes first. For dumps that are not the mode's own
- * (-i without an internal cache). Returns 0, -ENOMEM, -ENODEV (no
- * kernel side; @done is not called).
- */
-typedef void (*sync_kernel_visit_cb)(void *arg, const struct ct_entry *e,
-				     const struct ct_expect *x);
-int sync_kernel_visit(struct sync_kernel *k, int exp, sync_kernel_visit_cb cb,
-		      void (*done)(void *arg, int ok), void *arg);
 
 /* Whether a dump or flush is queued or running. */
 int sync_kernel_busy(const struct sync_kernel *k);
@@ -78,13 +92,13 @@ size_t sync_kernel_bufsize(const struct sync_kernel *k);
 struct nl_sock *sync_kernel_sock(struct sync_kernel *k,
 				 enum sync_origin origin);
 
+/* Whether expectations are followed (ExpectationSync). */
+int sync_kernel_expect(const struct sync_kernel *k);
+
 /* The netlink sockets the daemon sends requests on or sizes (dump,
  * flush, commit, inject, the event socket), at most @max into @out.
  * Returns how many. */
 unsigned int sync_kernel_socks(struct sync_kernel *k, struct nl_sock **out,
 			       unsigned int max);
-
-/* Whether expectations are followed (ExpectationSync). */
-int sync_kernel_expect(const struct sync_kernel *k);
 
 #endif

@@ -38,6 +38,10 @@ struct sync_privsep {
 	pid_t child;
 	uid_t uid;		/* whom the child becomes */
 	gid_t gid;
+	struct {		/* child: sockets the parent opened for it */
+		int mine, theirs;
+	} map[PS_DYN_MAX];
+	unsigned int nmap;
 };
 
 /* ---- the check -------------------------------------------------------- */
@@ -71,11 +75,12 @@ static int check_send(const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* 1 for a socket opened before the fork, 2 for one opened since. */
 static int allowed_fd(const struct ps_allow *a, int fd)
 {
 	for (unsigned int i = 0; i < a->n; i++)
 		if (a->fds[i] == fd)
-			return 1;
+			return i < a->nstatic ? 1 : 2;
 	return 0;
 }
 
@@ -101,6 +106,12 @@ int sync_privsep_check(const void *rec, size_t len, const struct ps_allow *allow
 		    h->arg > PS_NOTIFY_STOPPING)
 			return -EBADMSG;
 		return 0;
+	case PS_SOCKET:
+		return h->len || h->fd != -1 ? -EBADMSG : 0;
+	case PS_CLOSE:
+		if (h->len)
+			return -EBADMSG;
+		return allowed_fd(allow, h->fd) == 2 ? 0 : -EPERM;
 	}
 	return -EBADMSG;
 }
@@ -131,9 +142,18 @@ static int ps_call(struct sync_privsep *ps, const struct ps_hdr *h,
 	return r.arg;
 }
 
+/* The parent's number for the child's socket @fd. */
+static int theirs(const struct sync_privsep *ps, int fd)
+{
+	for (unsigned int i = 0; i < ps->nmap; i++)
+		if (ps->map[i].mine == fd)
+			return ps->map[i].theirs;
+	return fd;		/* opened before the fork: the same */
+}
+
 static int ps_send(void *arg, int fd, const void *buf, size_t len)
 {
-	struct ps_hdr h = { PS_SEND, (uint32_t)len, fd, 0 };
+	struct ps_hdr h = { PS_SEND, (uint32_t)len, theirs(arg, fd), 0 };
 
 	if (len > PS_PAYLOAD_MAX)
 		return -EMSGSIZE;
@@ -142,7 +162,7 @@ static int ps_send(void *arg, int fd, const void *buf, size_t len)
 
 static int ps_rcvbuf(void *arg, int fd, size_t bytes)
 {
-	struct ps_hdr h = { PS_RCVBUF, 0, fd,
+	struct ps_hdr h = { PS_RCVBUF, 0, theirs(arg, fd),
 			    bytes > INT32_MAX ? INT32_MAX : (int32_t)bytes };
 
 	return ps_call(arg, &h, NULL);
@@ -159,6 +179,78 @@ void sync_privsep_notify(struct sync_privsep *ps, int kind)
 
 	if (ps && ps->req >= 0)
 		ps_call(ps, &h, NULL);
+}
+
+/* PS_SOCKET's reply carries the descriptor. */
+static int ps_call_fd(struct sync_privsep *ps, int *fd, int *their)
+{
+	struct ps_hdr h = { PS_SOCKET, 0, -1, 0 }, r;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &r, sizeof(r) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	if (send(ps->req, &h, sizeof(h), MSG_NOSIGNAL) < 0)
+		return -errno;
+	do
+		n = recvmsg(ps->req, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(r) || r.type != PS_REPLY)
+		return -EPIPE;
+	c = CMSG_FIRSTHDR(&m);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return r.arg < 0 ? r.arg : -EPIPE;
+	memcpy(fd, CMSG_DATA(c), sizeof(int));
+	*their = r.arg;
+	return 0;
+}
+
+int sync_privsep_sock_open(struct sync_privsep *ps, struct nl_sock **out)
+{
+	int fd = -1, their = -1, rc;
+
+	if (!ps || ps->req < 0)
+		return nl_sock_open(out, NULL);
+	if (ps->nmap >= PS_DYN_MAX)
+		return -EMFILE;
+	rc = ps_call_fd(ps, &fd, &their);
+	if (rc < 0)
+		return rc;
+	rc = nl_sock_adopt(out, fd);
+	if (rc < 0) {
+		struct ps_hdr h = { PS_CLOSE, 0, their, 0 };
+
+		close(fd);
+		ps_call(ps, &h, NULL);
+		return rc;
+	}
+	ps->map[ps->nmap].mine = fd;
+	ps->map[ps->nmap++].theirs = their;
+	nl_sock_set_ops(*out, &ps_ops, ps);
+	return 0;
+}
+
+void sync_privsep_sock_close(struct sync_privsep *ps, struct nl_sock *s)
+{
+	int fd;
+
+	if (!s)
+		return;
+	fd = nl_sock_fd(s);
+	for (unsigned int i = 0; ps && i < ps->nmap; i++) {
+		struct ps_hdr h = { PS_CLOSE, 0, ps->map[i].theirs, 0 };
+
+		if (ps->map[i].mine != fd)
+			continue;
+		ps_call(ps, &h, NULL);
+		ps->map[i] = ps->map[--ps->nmap];
+		break;
+	}
+	nl_sock_close(s);
 }
 
 /* New log descriptors from the parent (after its SIGHUP). */
@@ -280,7 +372,52 @@ static void reply(int fd, int rc)
 	send(fd, &r, sizeof(r), MSG_NOSIGNAL);
 }
 
-static void serve(struct sync_privsep *ps, int fd, const struct ps_allow *a,
+/* PS_SOCKET: a bound NETLINK_NETFILTER socket, allowed from now on,
+ * passed to the child; the reply's arg is our number for it. */
+static void give_socket(int fd, struct ps_allow *a)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct ps_hdr r = { PS_REPLY, 0, -1, -EMFILE };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &r, sizeof(r) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+	int s = -1;
+
+	if (a->n < a->nstatic + PS_DYN_MAX) {
+		s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+			   NETLINK_NETFILTER);
+		if (s >= 0 && bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			close(s);
+			s = -1;
+		}
+		r.arg = s < 0 ? -errno : s;
+	}
+	if (s >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		m.msg_control = cbuf;
+		m.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &s, sizeof(int));
+		a->fds[a->n++] = s;
+	}
+	sendmsg(fd, &m, MSG_NOSIGNAL);
+}
+
+static void take_socket(struct ps_allow *a, int s)
+{
+	for (unsigned int i = a->nstatic; i < a->n; i++)
+		if (a->fds[i] == s) {
+			a->fds[i] = a->fds[--a->n];
+			close(s);
+			return;
+		}
+}
+
+static void serve(struct sync_privsep *ps, int fd, struct ps_allow *a,
 		  uint8_t *buf)
 {
 	struct sync_daemon *d = ps->d;
@@ -300,6 +437,13 @@ static void serve(struct sync_privsep *ps, int fd, const struct ps_allow *a,
 		return;
 	}
 	switch (h.type) {
+	case PS_SOCKET:
+		give_socket(fd, a);
+		return;
+	case PS_CLOSE:
+		take_socket(a, h.fd);
+		rc = 0;
+		break;
 	case PS_SEND:
 		rc = send(h.fd, buf + sizeof(h), h.len, 0) == (ssize_t)h.len ?
 		     0 : -errno;
@@ -354,7 +498,7 @@ static void reopen_logs(struct sync_privsep *ps, int note)
 }
 
 static int parent_loop(struct sync_privsep *ps, int req, int note,
-		       const struct ps_allow *a)
+		       struct ps_allow *a)
 {
 	struct signalfd_siginfo si;
 	struct pollfd pfd[2];
@@ -458,7 +602,7 @@ int sync_privsep_start(struct sync_daemon *d, int *status)
 
 	if (!ps)
 		return -ENOTSUP;
-	a.n = sync_kernel_socks(d->kernel, socks, PS_FDS_MAX);
+	a.n = a.nstatic = sync_kernel_socks(d->kernel, socks, PS_FDS_MAX);
 	for (unsigned int i = 0; i < a.n; i++)
 		a.fds[i] = nl_sock_fd(socks[i]);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, req) < 0)

@@ -49,7 +49,8 @@
 #include <sys/types.h>
 
 #define PS_PAYLOAD_MAX	(72 * 1024)	/* a 64 KiB batch and then some */
-#define PS_FDS_MAX	8		/* netlink sockets the child may use */
+#define PS_FDS_MAX	8		/* netlink sockets opened before */
+#define PS_DYN_MAX	16		/* ... and opened for it since */
 
 enum ps_type {
 	PS_SEND = 1,		/* child: send payload on socket fd */
@@ -57,6 +58,8 @@ enum ps_type {
 	PS_NOTIFY,		/* child: tell systemd (arg: PS_NOTIFY_*) */
 	PS_REPLY,		/* parent: arg = 0 or -errno */
 	PS_LOGS,		/* parent: new log descriptors (SCM_RIGHTS) */
+	PS_SOCKET,		/* child: a new ctnetlink socket, please */
+	PS_CLOSE,		/* child: done with the socket fd */
 };
 
 enum { PS_NOTIFY_READY = 1, PS_NOTIFY_WATCHDOG, PS_NOTIFY_STOPPING };
@@ -68,10 +71,12 @@ struct ps_hdr {
 	int32_t arg;
 };
 
-/* The parent's view: which descriptors the child may name. */
+/* The parent's view: which descriptors the child may name (the
+ * parent's numbers): the first nstatic were open before the fork, the
+ * others opened on its request (PS_SOCKET) and closable (PS_CLOSE). */
 struct ps_allow {
-	int fds[PS_FDS_MAX];
-	unsigned int n;
+	int fds[PS_FDS_MAX + PS_DYN_MAX];
+	unsigned int n, nstatic;
 };
 
 /*
@@ -79,13 +84,15 @@ struct ps_allow {
  * a header of a known type whose length matches the record, a socket in
  * @allow, and for PS_SEND a payload of whole netlink messages, each an
  * NLM_F_REQUEST of NFNL_SUBSYS_CTNETLINK or _EXP with command NEW, GET or
- * DELETE, addressed to the kernel (pid 0), fitting exactly. Pure: the
+ * DELETE, addressed to the kernel (pid 0), fitting exactly; PS_SOCKET
+ * naming no socket; PS_CLOSE naming one opened by PS_SOCKET. Pure: the
  * fuzzer calls it. Returns 0 and the header in *@h, or -EBADMSG (shape),
  * -EPERM (a message the parent will not send for the child).
  */
 int sync_privsep_check(const void *rec, size_t len, const struct ps_allow *allow,
 		       struct ps_hdr *h);
 
+struct nl_sock;
 struct sync_privsep;
 struct sync_daemon;
 struct sync_conf;
@@ -109,6 +116,17 @@ int sync_privsep_prepare(struct sync_daemon *d);
  * forked; -ENOTSUP at once if sync_privsep_prepare() did not succeed.
  */
 int sync_privsep_start(struct sync_daemon *d, int *status);
+
+/*
+ * sync_privsep_sock_open - a NETLINK_NETFILTER socket whose requests the
+ * kernel will take: in the child, opened by the parent (its sends go
+ * through the parent like those of the sockets opened before the fork);
+ * without privilege separation (@ps NULL), opened directly. Returns 0 and
+ * *@out, or -errno (-EMFILE: PS_DYN_MAX open already).
+ * sync_privsep_sock_close - closes it (both copies). Accepts NULL @s.
+ */
+int sync_privsep_sock_open(struct sync_privsep *ps, struct nl_sock **out);
+void sync_privsep_sock_close(struct sync_privsep *ps, struct nl_sock *s);
 
 /* The child asks the parent to tell systemd @kind (PS_NOTIFY_*). */
 void sync_privsep_notify(struct sync_privsep *ps, int kind);

@@ -143,8 +143,7 @@ struct sync_state {
 	struct sync_inject_stats inject;
 	struct {
 		uint32_t new_, upd, del;
-	} bypass;				/* DisableInternalCache */
-	uint32_t ctl_nodes;			/* control messages queued */
+	} bypass, bypass_exp;			/* DisableInternalCache */
 	struct nl_sock *inject_sock;
 	struct sync_loop_timer ext_sweep;	/* ALARM CacheTimeout */
 	uint32_t ext_cursor;
@@ -180,6 +179,8 @@ void sync_tx_stop(struct sync_state *s);
 /* Builds and sends one message straight away (bypass, kernel resync). */
 int sync_tx_entry(struct sync_state *s, enum sync_msg_type type,
 		  const struct ct_entry *e);
+int sync_tx_expect(struct sync_state *s, enum sync_msg_type type,
+		   const struct ct_expect *x);
 /* An internal object no queue needs anymore: dropped if DEAD. */
 void sync_obj_done(struct sync_state *s, struct sync_cache_obj *o);
 /* Frees a control node. */
@@ -211,7 +212,8 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		       const void *msg);
 void sync_external_flush(struct sync_state *s, int exp);
 /* A flow from the peer made ready for the kernel: CommitTimeout, no
- * IPS_EXPECTED, TCP window tracking off unless TCPWindowTracking. */
+ * IPS_EXPECTED, TCP window tracking off unless TCPWindowTracking, ports
+ * (GRE keys) the peer left out as zeros. */
 void sync_external_prepare(struct sync_state *s, struct ct_entry *e);
 
 /* commit.c */

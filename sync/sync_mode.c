@@ -42,7 +42,8 @@ static void reset_timeout(struct sync_loop *l, void *arg)
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "flushing kernel conntrack "
 		 "table (scheduled)");
 	sync_kernel_flush(s->d->kernel, SYNC_K_CT);
-	sync_internal_flush(s, 0);
+	if (s->int_ct)
+		sync_internal_flush(s, 0);
 }
 
 static const struct sync_sub *sub_of(const struct sync_conf *c)
@@ -152,6 +153,20 @@ static void account(struct sync_daemon *d, const struct ct_entry *e)
 	}
 }
 
+/* DisableInternalCache: upstream's "internal bypass:" counters. */
+static void count_bypass(struct sync_state *s, int exp,
+			 enum ct_event_type type, enum sync_origin origin)
+{
+	if (s->int_ct || origin != SYNC_ORIGIN_NOT_ME)
+		return;
+	if (type == CT_EVENT_T_NEW)
+		(exp ? &s->bypass_exp : &s->bypass)->new_++;
+	else if (type == CT_EVENT_T_UPDATE)
+		(exp ? &s->bypass_exp : &s->bypass)->upd++;
+	else
+		(exp ? &s->bypass_exp : &s->bypass)->del++;
+}
+
 static void sync_ct_event(struct sync_daemon *d, enum ct_event_type type,
 			  const struct ct_entry *e, enum sync_origin origin)
 {
@@ -160,21 +175,14 @@ static void sync_ct_event(struct sync_daemon *d, enum ct_event_type type,
 	if (type == CT_EVENT_T_DESTROY && origin != SYNC_ORIGIN_INJECT &&
 	    sync_internal_has(s, e))
 		account(d, e);
-
-	if (!s->int_ct && origin == SYNC_ORIGIN_NOT_ME) {
-		if (type == CT_EVENT_T_NEW)
-			s->bypass.new_++;
-		else if (type == CT_EVENT_T_UPDATE)
-			s->bypass.upd++;
-		else
-			s->bypass.del++;
-	}
+	count_bypass(s, 0, type, origin);
 	sync_internal_ct_event(s, type, e, origin);
 }
 
 static void sync_exp_event(struct sync_daemon *d, enum ct_event_type type,
 			   const struct ct_expect *x, enum sync_origin origin)
 {
+	count_bypass(state(d), 1, type, origin);
 	sync_internal_exp_event(state(d), type, x, origin);
 }
 

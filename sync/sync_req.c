@@ -10,15 +10,12 @@
  * also commits expectations.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include "ct/expect_format.h"
-#include "ct/format.h"
 
 #include "sync/channel.h"
 #include "sync/ctl.h"
 #include "sync/dump.h"
+#include "sync/kdump.h"
 #include "sync/kernel.h"
 #include "sync/report.h"
 #include "sync/sync_int.h"
@@ -44,60 +41,6 @@ static int expires(const struct sync_cache_obj *o, char *buf, size_t len,
 	return snprintf(buf, len, " [expires in %lds]", left < 0 ? 0 : left);
 }
 
-/* -i without an internal cache: the kernel table, as upstream's bypass
- * dumps it (the entries as the kernel has them, timeout included). */
-struct kdump {
-	struct sync_client *cl;
-	int xml;
-};
-
-static void kdump_entry(void *arg, const struct ct_entry *e,
-			const struct ct_expect *x)
-{
-	struct kdump *k = arg;
-	struct ct_fmt_opts fo = { 0 };
-	char line[2048];
-	int n;
-
-	if (e)
-		n = k->xml ? ct_format_xml(line, sizeof(line) - 1, e, &fo)
-			   : ct_format_default(line, sizeof(line) - 1, e, &fo);
-	else
-		n = k->xml ? ct_expect_format_xml(line, sizeof(line) - 1, x,
-						  &fo)
-			   : ct_expect_format_default(line, sizeof(line) - 1,
-						      x, &fo);
-	if (n < 0)
-		return;
-	line[n++] = '\n';
-	sync_client_write(k->cl, line, (size_t)n);
-}
-
-static void kdump_done(void *arg, int ok)
-{
-	struct kdump *k = arg;
-
-	(void)ok;
-	sync_client_release(k->cl);
-	free(k);
-}
-
-static void kernel_dump(struct sync_state *s, struct sync_client *cl,
-			int exp, int xml)
-{
-	struct kdump *k = malloc(sizeof(*k));
-
-	if (!k)
-		return;
-	k->cl = sync_client_hold(cl);
-	k->xml = xml;
-	if (sync_kernel_visit(s->d->kernel, exp, kdump_entry, kdump_done,
-			      k) < 0) {
-		sync_client_release(cl);
-		free(k);
-	}
-}
-
 static void dump(struct sync_state *s, struct sync_client *cl, int ext,
 		 int exp, int xml)
 {
@@ -109,6 +52,11 @@ static void dump(struct sync_state *s, struct sync_client *cl, int ext,
 	};
 	struct sync_cache *c;
 
+	if (!ext && !s->int_ct) {
+		/* DisableInternalCache: the kernel's table */
+		sync_kdump_start(cl, s->d, exp);
+		return;
+	}
 	if (ext) {
 		c = exp ? s->ext_exp : s->ext_ct;
 		o.no_reply = 1;
@@ -118,10 +66,6 @@ static void dump(struct sync_state *s, struct sync_client *cl, int ext,
 		}
 	} else {
 		c = exp ? s->int_exp : s->int_ct;
-		if (!s->int_ct) {
-			kernel_dump(s, cl, exp, xml);
-			return;
-		}
 	}
 	if (c)
 		sync_dump_start(cl, c, &o);
@@ -142,12 +86,16 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 			: sync_report_cache(buf, sizeof(buf), "internal",
 					    sync_cache_stats(ic));
 		put(cl, buf, n, sizeof(buf));
-	} else if (!ext) {
+	} else {
+		/* upstream's bypass and injection print the same block for
+		 * -s and -s cache */
 		n = snprintf(buf, sizeof(buf), "internal bypass:\n"
 			     "connections new:\t\t%12u\n"
 			     "connections updated:\t\t%12u\n"
 			     "connections destroyed:\t\t%12u\n\n",
-			     s->bypass.new_, s->bypass.upd, s->bypass.del);
+			     exp ? s->bypass_exp.new_ : s->bypass.new_,
+			     exp ? s->bypass_exp.upd : s->bypass.upd,
+			     exp ? s->bypass_exp.del : s->bypass.del);
 		put(cl, buf, n, sizeof(buf));
 	}
 	if (ec) {
@@ -157,7 +105,7 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 			: sync_report_cache(buf, sizeof(buf), "external",
 					    sync_cache_stats(ec));
 		put(cl, buf, n, sizeof(buf));
-	} else if (!ext) {
+	} else {
 		n = snprintf(buf, sizeof(buf), "external inject:\n"
 			     "connections created:\t\t%12u\tfailed:\t%12u\n"
 			     "connections updated:\t\t%12u\tfailed:\t%12u\n"
@@ -233,11 +181,32 @@ static void queue_block(struct sync_client *cl, const char *name,
 			   name, cur, max, full);
 }
 
+/* Control messages queued: upstream's "allocated queue nodes" counts
+ * the nodes it allocates, which are those (an object's node is part of
+ * the object). */
+static uint32_t ctl_nodes(const struct sync_txq *q)
+{
+	const struct sync_txnode *n;
+	uint32_t c = 0;
+
+	for (n = sync_txq_first(q); n; n = sync_txq_next(q, n))
+		c += n->ctl;
+	return c;
+}
+
+/* -s queue: upstream's queues in its order. Its errorq holds what the
+ * TCP link could not send; ours is a backlog bounded in bytes, which
+ * has no elements to count, so only its overflows show here. */
 static void stats_queue(struct sync_state *s, struct sync_client *cl)
 {
+	uint32_t lost = 0;
+
+	for (unsigned int i = 0; i < sync_chans_count(s->chans); i++)
+		lost += (uint32_t)sync_chans_stats(s->chans, i)->backlog_overflow;
 	sync_client_printf(cl, "allocated queue nodes:\t\t%12u\n\n",
-			   s->tx.len + s->rs.len);
+			   ctl_nodes(&s->tx) + ctl_nodes(&s->rs));
 	queue_block(cl, "txqueue", s->tx.len, 2147483647, s->tx.full);
+	queue_block(cl, "errorq", 0, s->conf->sync.chan[0].errq_len, lost);
 	if (s->sub == &sync_sub_ftfw)
 		queue_block(cl, "rsqueue", s->rs.len, s->rs.max, s->rs.full);
 }
@@ -303,7 +272,9 @@ void sync_mode_reset_timer(struct sync_state *s, int cancel)
 			    (uint64_t)s->conf->sync.purge_timeout * 1000000);
 }
 
-/* Flushes the caches; @what: 1 internal, 2 external, 3 both; @exp too. */
+/* Flushes the caches; @what: 1 internal, 2 external, 3 both; @exp too.
+ * A flush of the internal cache cancels a pending -t, as upstream's
+ * (the external one alone does not). */
 static void flush(struct sync_state *s, unsigned int what, int exp,
 		  const char *msg)
 {
@@ -312,17 +283,12 @@ static void flush(struct sync_state *s, unsigned int what, int exp,
 			 "commit still in progress");
 		return;
 	}
-	sync_mode_reset_timer(s, 1);
+	if (what & 1)
+		sync_mode_reset_timer(s, 1);
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "%s", msg);
 	for (int e = 0; e <= exp; e++) {
-		if ((what & 1) && !s->int_ct && !e) {
-			/* no internal cache: upstream's bypass flushes the
-			 * kernel table (what passes the Filter) */
-			s->d->st.nl_kernel_table_flush++;
-			sync_kernel_flush(s->d->kernel, SYNC_K_CT);
-		} else if (what & 1) {
+		if (what & 1)
 			sync_internal_flush(s, e);
-		}
 		if (what & 2)
 			sync_external_flush(s, e);
 	}

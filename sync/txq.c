@@ -260,11 +260,10 @@ void sync_tx_run(struct sync_state *s)
 		s->sub->after_xmit(s);
 }
 
-int sync_tx_entry(struct sync_state *s, enum sync_msg_type type,
-		  const struct ct_entry *e)
+/* A message built in s->buf (length @len, or < 0) goes out now. */
+static int send_now(struct sync_state *s, int len)
 {
 	uint32_t seq;
-	int len = sync_msg_build_ct(s->buf, sizeof(s->buf), type, e, &s->opts);
 
 	if (len < 0) {
 		s->err.snd_malformed++;
@@ -272,4 +271,18 @@ int sync_tx_entry(struct sync_state *s, enum sync_msg_type type,
 	}
 	send_built(s, len, &seq);
 	return 0;
+}
+
+int sync_tx_entry(struct sync_state *s, enum sync_msg_type type,
+		  const struct ct_entry *e)
+{
+	return send_now(s, sync_msg_build_ct(s->buf, sizeof(s->buf), type, e,
+					     &s->opts));
+}
+
+int sync_tx_expect(struct sync_state *s, enum sync_msg_type type,
+		   const struct ct_expect *x)
+{
+	return send_now(s, sync_msg_build_exp(s->buf, sizeof(s->buf), type,
+					      x, &s->opts));
 }

@@ -8,7 +8,9 @@
 # configuration, lock, socket and log files. Exit code, stdout and stderr
 # (and, with --log, the daemon's log) must match after ctd_normalise has
 # masked what legitimately varies: dates, pids, the side's directory,
-# ages in seconds, conntrack ids, the version, argv[0].
+# ages in seconds, conntrack ids, the version, argv[0], how long a commit
+# took, sync sequence numbers (upstream starts them at time(NULL), we at
+# a random number).
 #
 #   ctd_compat NAME [opts] -- ARGS...        ours must match
 #   ctd_differ NAME --why TEXT [opts] [--rc N] [--out TEXT] [--err TEXT]
@@ -22,12 +24,15 @@
 #         --setup FUNC   run in the namespace before the daemon starts
 #                        (with $CT = /usr/sbin/conntrack, $D = the dir)
 #         --before FUNC  run in the namespace after the daemon started
+#                        (with $BIN too, the side's program)
 #         --log          compare the daemon's log file too
 #         --flows        compare the Stats flow log ($1/flows) too
 #         --after FUNC   run in the namespace after the command, the
 #                        daemon still running; its output is compared
 #         --after-out T  (ctd_differ) what --after prints for ours
 #         --sort         sort stdout lines (cache dumps are in hash order)
+#         --mask SED     one more sed expression (-E) for both sides'
+#                        stdout, for what varies in this scenario only
 #         --noconf       do not pass -C (ARGS carry their own, or none)
 #
 # The daemons run inside the namespaces only, with every file in $T_TMP;
@@ -76,16 +81,18 @@ ctd_normalise() {
 		-e 's#<id>[0-9]+</id>#<id>N</id>#g' \
 		-e 's/daemon v1\.4\.[0-9]/daemon vX/' \
 		-e 's/^Usage: [^ ]*conntrackd /Usage: conntrackd /' \
-		-e 's/delta-time=[0-9]+/delta-time=N/g'
+		-e 's/delta-time=[0-9]+/delta-time=N/g' \
+		-e 's/commit has taken [0-9]+\.[0-9]+ seconds/commit has taken N seconds/' \
+		-e 's/-> seq:[0-9]+/-> seq:N/'
 }
 
 # ctd_start NS BIN DIR: the daemon in NS, in the console; waits for its
 # socket (or for it to exit). Sets CTD_PID.
 ctd_start() {
-	local ns=$1 bin=$2 dir=$3 i
+	local ns=$1 bin=$2 dir=$3
 	ip netns exec "$ns" "$bin" -C "$dir/c.conf" >"$dir/console" 2>&1 &
 	CTD_PID=$!
-	for i in $(seq 1 500); do
+	for _ in $(seq 1 500); do
 		[ -S "$dir/sock" ] && return 0
 		kill -0 "$CTD_PID" 2>/dev/null || return 1
 		sleep 0.01
@@ -93,16 +100,19 @@ ctd_start() {
 	return 1
 }
 
-# ctd_stop NS BIN DIR PID: -k, then the pid if it lingers.
+# ctd_stop NS BIN DIR PID: -k, then the pid if it lingers. A daemon
+# that does not answer -k within 10 s fails the scenario (it is killed).
 ctd_stop() {
-	local ns=$1 bin=$2 dir=$3 pid=$4 i
-	ip netns exec "$ns" "$bin" -C "$dir/c.conf" -k >/dev/null 2>&1
-	for i in $(seq 1 200); do
+	local ns=$1 bin=$2 dir=$3 pid=$4 rc
+	timeout 10 ip netns exec "$ns" "$bin" -C "$dir/c.conf" -k >/dev/null 2>&1
+	rc=$?
+	for _ in $(seq 1 200); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.01
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	[ "$rc" != 124 ] || t_fail "$bin did not answer -k within 10 s"
 	return 0
 }
 
@@ -122,7 +132,7 @@ ctd_side() {
 		pid=$CTD_PID
 	fi
 	if [ -n "$C_BEFORE" ]; then
-		CT=$CT D=$dir ip netns exec "$ns" bash -c \
+		BIN=$bin CT=$CT D=$dir ip netns exec "$ns" bash -c \
 			"set -e; $(declare -f); $C_BEFORE" >"$dir/before.log" 2>&1 ||
 			t_fail "before $C_BEFORE failed: $(tail -n 3 "$dir/before.log" | tr '\n' ' ')"
 	fi
@@ -139,7 +149,7 @@ ctd_side() {
 	{
 		echo "exit: $(cat "$dir/rc")"
 		echo "--- stdout"
-		ctd_normalise "$dir" <"$dir/out" |
+		ctd_normalise "$dir" <"$dir/out" | sed -E -e "${C_MASK:-b}" |
 			if [ "$C_SORT" = 1 ]; then LC_ALL=C sort; else cat; fi
 		echo "--- stderr"
 		ctd_normalise "$dir" <"$dir/err"
@@ -177,6 +187,7 @@ ctd_scenario() {
 			echo "exit: $(cat "$T_TMP/ref/rc")"
 			echo "--- stdout"
 			ctd_normalise "$T_TMP/ref" <"$T_TMP/ref/out" |
+				sed -E -e "${C_MASK:-b}" |
 				if [ "$C_SORT" = 1 ]; then LC_ALL=C sort; else cat; fi
 			echo "--- stderr"
 			ctd_normalise "$T_TMP/ref" <"$T_TMP/ref/err"
@@ -198,6 +209,7 @@ ctd_parse() {
 	C_CONF=ctd_conf_stats C_DAEMON=0 C_SETUP="" C_BEFORE="" C_LOG=0
 	C_SORT=0 C_NOCONF=0 C_WHY="" C_RC="" C_OUT="" C_ERR="" C_HAS_OUT=0
 	C_HAS_ERR=0 C_ARGS=() C_FLOWS=0 C_AFTER="" C_AFTER_OUT="" C_HAS_AFTER_OUT=0
+	C_MASK=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--conf) C_CONF=$2; shift 2 ;;
@@ -209,6 +221,7 @@ ctd_parse() {
 		--after) C_AFTER=$2; shift 2 ;;
 		--after-out) C_AFTER_OUT=$2; C_HAS_AFTER_OUT=1; shift 2 ;;
 		--sort) C_SORT=1; shift ;;
+		--mask) C_MASK=$2; shift 2 ;;
 		--noconf) C_NOCONF=1; shift ;;
 		--why) C_WHY=$2; shift 2 ;;
 		--rc) C_RC=$2; shift 2 ;;

@@ -165,7 +165,7 @@ kill_tree() {
 # Returns the case's exit status.
 t_watch() {
 	local pid=$1 tmp=$2 limit=${T_CASE_TIMEOUT:-600} dog rc
-	# (its stderr closed: bash would report the sleep ended below)
+	# (its stderr closed: killing its sleep makes it say "Terminated")
 	(
 		sleep "$limit"
 		echo "timed out after $limit s" >"$tmp/why"

@@ -109,7 +109,9 @@ static size_t build_send(const struct send_row *r, uint8_t *rec)
 	return off;
 }
 
-static const struct ps_allow allow = { .fds = { 3, FD_OK }, .n = 2 };
+#define FD_DYN	11	/* opened by the parent for the child */
+static const struct ps_allow allow = { .fds = { 3, FD_OK, FD_DYN }, .n = 3,
+				       .nstatic = 2 };
 
 START_TEST(test_send)
 {
@@ -158,6 +160,18 @@ static const struct hdr_row hdr_rows[] = {
 	  0, 0, -EBADMSG },
 	{ "an empty send", { PS_SEND, 0, FD_OK, 0 }, 0, 0, -EBADMSG },
 	{ "half a header", { PS_NOTIFY, 0, -1, 1 }, 0, 8, -EBADMSG },
+	{ "a new socket", { PS_SOCKET, 0, -1, 0 }, 0, 0, 0 },
+	{ "a new socket naming one", { PS_SOCKET, 0, FD_OK, 0 }, 0, 0,
+	  -EBADMSG },
+	{ "a new socket with a payload", { PS_SOCKET, 4, -1, 0 }, 4, 0,
+	  -EBADMSG },
+	{ "closing a socket opened for it", { PS_CLOSE, 0, FD_DYN, 0 }, 0, 0,
+	  0 },
+	{ "closing a socket opened before", { PS_CLOSE, 0, FD_OK, 0 }, 0, 0,
+	  -EPERM },
+	{ "closing a socket not ours", { PS_CLOSE, 0, 0, 0 }, 0, 0, -EPERM },
+	{ "sending on a socket opened for it",
+	  { PS_RCVBUF, 0, FD_DYN, 1 }, 0, 0, 0 },
 };
 
 START_TEST(test_hdr)

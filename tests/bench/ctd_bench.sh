@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# conntrackd in Stats mode, ours and the reference side by side in one
+# run, each in a scratch namespace of its own, rounds interleaved A/B:
+#   dump   the initial dump of an N-flow table into the cache: time from
+#          the daemon's start until `-s` reports N active connections
+#          (polled every 20 ms), and the daemon's RSS growth per flow
+#          against the same daemon started on an empty table;
+#   -i     the client's `-i` of that cache, to /dev/null;
+#   events both daemons subscribed in ONE namespace at the same time while
+#          a loader (our conntrack -R) creates N flows and deletes them
+#          (2N events): CPU per event of each daemon (/proc/PID/schedstat),
+#          events it received and overruns (`-s runtime`), at the
+#          reference's default netlink buffer (NetlinkBufferSize unset).
+# Figures to read, never assertions; ratios are ours/ref (lower is better
+# for times, CPU and memory).
+#
+#   tests/bench/ctd_bench.sh [-n N] [-r ROUNDS] [-o REPORT]   N = 100000
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+OURS=${OURS:-$top/conntrackd}
+REF=${REF:-/usr/sbin/conntrackd}
+CT=${CT:-$top/conntrack}
+n=100000
+rounds=3
+out=
+
+while getopts n:r:o: opt; do
+	case $opt in
+	n) n=$OPTARG ;;
+	r) rounds=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) echo "usage: $0 [-n N] [-r rounds] [-o report]" >&2; exit 2 ;;
+	esac
+done
+
+die() { echo "ctd_bench: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+[ -x "$OURS" ] || die "build first: $OURS missing (make)"
+[ -x "$REF" ] || die "reference $REF missing (tests/deps.sh installs it)"
+[ -x "$CT" ] || die "build first: $CT missing (make)"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/rawct-ctdbench.XXXXXX") || exit 1
+max_file=/proc/sys/net/netfilter/nf_conntrack_max
+old_max=$(cat "$max_file")
+nss=""
+pids=""
+cleanup() {
+	local p ns
+	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+	for ns in $nss; do ip netns del "$ns" 2>/dev/null; done
+	echo "$old_max" >"$max_file"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+[ "$old_max" -ge "$((2 * n + 1000))" ] || echo "$((2 * n + 1000))" >"$max_file"
+
+newns() {	# VAR
+	local name="rawct-ctdb-$$-$RANDOM"
+	ip netns add "$name" || die "cannot create namespace"
+	nss="$nss $name"
+	eval "$1=\$name"
+}
+
+# The -R files: N creates (tcp and udp) and the N deletes.
+awk -v n="$n" -v c="$work/create" -v d="$work/delete" 'BEGIN {
+	for (i = 0; i < n; i++) {
+		s = sprintf("10.%d.%d.%d", int(i / 65536) % 256,
+			    int(i / 256) % 256, i % 256);
+		p = (i % 3) ? "tcp" : "udp";
+		st = p == "tcp" ? " --state ESTABLISHED" : "";
+		t = sprintf("-s %s -d 192.0.2.1 -p %s --sport 1024 --dport 80", s, p);
+		print "-I " t st " -t 3600" > c;
+		print "-D " t > d;
+	}
+}'
+
+conf() {	# DIR: a Stats-mode configuration using DIR for its files
+	cat >"$1/c.conf" <<EOF
+General {
+	HashSize 65536
+	HashLimit $((4 * n + 1000))
+	LogFile $1/log
+	LockFile $1/lock
+	UNIX { Path $1/sock }
+}
+Stats {
+	LogFile off
+}
+EOF
+}
+
+rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
+active() {	# NS BIN DIR: current active connections of the first cache
+	ip netns exec "$1" "$2" -C "$3/c.conf" -s 2>/dev/null |
+		awk '/current active connections:/ { print $NF; exit }'
+}
+now() { date +%s.%N; }
+
+# start NS BIN DIR: runs the daemon in NS, sets $dpid, waits for its socket
+start() {
+	rm -f "$3/sock" "$3/lock"
+	ip netns exec "$1" "$2" -C "$3/c.conf" >"$3/out" 2>&1 &
+	dpid=$!
+	pids="$pids $dpid"
+	for _ in $(seq 1 500); do
+		[ -S "$3/sock" ] && return 0
+		sleep 0.01
+	done
+	die "$2 did not start: $(cat "$3/out")"
+}
+stop() {	# NS BIN DIR
+	ip netns exec "$1" "$2" -C "$3/c.conf" -k >/dev/null 2>&1
+	wait "$dpid" 2>/dev/null
+}
+
+# dump_round WHO BIN: prints "seconds kb_per_flow i_seconds"
+dump_round() {
+	local who=$1 bin=$2 ns d t0 t1 idle full a i0 i1
+	d="$work/$who"
+	mkdir -p "$d"
+	conf "$d"
+	newns ns
+	start "$ns" "$bin" "$d"
+	sleep 0.3
+	idle=$(rss_kb "$dpid")
+	stop "$ns" "$bin" "$d"
+	ip netns exec "$ns" "$CT" -R "$work/create" >/dev/null || die "-R failed"
+	t0=$(now)
+	start "$ns" "$bin" "$d"
+	for _ in $(seq 1 3000); do
+		a=$(active "$ns" "$bin" "$d")
+		[ "${a:-0}" -ge "$n" ] && break
+		sleep 0.02
+	done
+	t1=$(now)
+	full=$(rss_kb "$dpid")
+	i0=$(now)
+	ip netns exec "$ns" "$bin" -C "$d/c.conf" -i >"$d/i.out"
+	i1=$(now)
+	[ "$(wc -l <"$d/i.out")" -ge "$n" ] || echo "ctd_bench: $who -i gave $(wc -l <"$d/i.out") lines" >&2
+	stop "$ns" "$bin" "$d"
+	ip netns del "$ns"
+	echo "$t0 $t1 $idle $full $i0 $i1" |
+		awk -v n="$n" '{ printf "%.3f %.1f %.3f\n", $2 - $1, ($4 - $3) * 1024 / n, $6 - $5 }'
+}
+
+event_round() {
+	local ns po pr so sr eo er a b last stable
+	newns ns
+	mkdir -p "$work/eo" "$work/er"
+	conf "$work/eo"; conf "$work/er"
+	start "$ns" "$OURS" "$work/eo"; po=$dpid
+	start "$ns" "$REF" "$work/er"; pr=$dpid
+	sleep 0.3
+	so=$(cpu_ns "$po") sr=$(cpu_ns "$pr")
+	ip netns exec "$ns" "$CT" -R "$work/create" >/dev/null || die "-R create failed"
+	ip netns exec "$ns" "$CT" -R "$work/delete" >/dev/null || die "-R delete failed"
+	last="" stable=0
+	while [ "$stable" -lt 4 ]; do	# until neither daemon's CPU moves
+		sleep 0.25
+		a="$(cpu_ns "$po").$(cpu_ns "$pr")"
+		if [ "$a" = "$last" ]; then stable=$((stable + 1)); else stable=0; fi
+		last=$a
+	done
+	eo=$(cpu_ns "$po") er=$(cpu_ns "$pr")
+	for who in eo er; do
+		b=$OURS; [ "$who" = er ] && b=$REF
+		ip netns exec "$ns" "$b" -C "$work/$who/c.conf" -s runtime >"$work/$who/rt" 2>&1
+	done
+	stop "$ns" "$OURS" "$work/eo"
+	dpid=$pr; stop "$ns" "$REF" "$work/er"
+	ip netns del "$ns"
+	awk -v n="$((2 * n))" -v so="$so" -v eo="$eo" -v sr="$sr" -v er="$er" \
+	    -v fo="$work/eo/rt" -v fr="$work/er/rt" '
+	function get(f, key,    l, v) {
+		v = "?";
+		while ((getline l < f) > 0)
+			if (index(l, key)) { sub(/.*:[ \t]*/, "", l); v = l + 0 }
+		close(f);
+		return v;
+	}
+	BEGIN {
+		co = (eo - so) / n; cr = (er - sr) / n;
+		printf "events: ours %.2f us/ev (received %s, overruns %s)  ref %.2f us/ev (received %s, overruns %s)  ratio %.3f\n",
+			co / 1e3, get(fo, "events received"), get(fo, "netlink overrun"),
+			cr / 1e3, get(fr, "events received"), get(fr, "netlink overrun"),
+			cr ? co / cr : 0;
+	}'
+}
+
+{
+	echo "ctd_bench: N=$n, $rounds rounds, $(nproc) CPUs, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "ours: $OURS   reference: $REF"
+} | tee "$work/report"
+for r in $(seq 1 "$rounds"); do
+	o=$(dump_round ours "$OURS")
+	f=$(dump_round ref "$REF")
+	echo "$o $f" | awk -v r="$r" '{
+		printf "round %d dump: ours %.3fs ref %.3fs ratio %.3f | bytes/flow: ours %.0f ref %.0f ratio %.3f | -i: ours %.3fs ref %.3fs ratio %.3f\n",
+			r, $1, $4, $4 ? $1 / $4 : 0, $2, $5, $5 ? $2 / $5 : 0, $3, $6, $6 ? $3 / $6 : 0
+	}' | tee -a "$work/report"
+	event_round | sed "s/^/round $r /" | tee -a "$work/report"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/report"
+[ -n "$out" ] && cp "$work/report" "$out"
+exit 0

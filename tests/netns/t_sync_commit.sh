@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# conntrackd's commit (-c) and the scheduled flush (-t) between two
+# namespaces (ctd_lib.sh's sync_pair): committed flows get CommitTimeout,
+# or without it the timeout sent less its age in the external cache; -t
+# flushes B's kernel table PurgeTimeout seconds later, unless -c or a
+# bare -f comes first (not -f external: upstream neither), the same with
+# the reference on B; -c then -f works (upstream 1.4.7 refuses the flush
+# after a commit done in one step: spec 5, asserted of the reference
+# too); -c commits expectations with ExpectationSync (an ftp-helper
+# expectation made on A); what B commits is never sent back to A, in
+# every mode (ALARM's refreshes included; the reference's ALARM sends
+# them back, asserted).
+. "$(dirname "$0")/ctd_lib.sh"
+T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
+. "$(dirname "$0")/ftp_rig.sh"
+
+# two MODE IB [A_MODE_LINES [B_MODE_LINES [SYNC_LINES]]]: ours on A, IB
+# on B, over UDP, the canary through.
+two() {
+	sync_pair
+	[ "$2" = ours ] || sync_need_ref
+	sync_conf a "$1" UDP "${3:-}" "${5:-}"
+	sync_conf b "$1" UDP "${4:-}" "${5:-}"
+	sync_start a ours
+	sync_start b "$2"
+	case ${4:-} in
+	*DisableExternalCache*) sync_canary 1 kernel ;;
+	*) sync_canary 1 ;;
+	esac
+}
+
+# three_flows: on A, waited for in B's external cache.
+three_flows() {
+	sync_ct a -I -s 10.6.0.1 -d 10.2.2.2 -p tcp --sport 1 --dport 2 --state ESTABLISHED -u ASSURED,SEEN_REPLY -t 300 >/dev/null 2>&1
+	sync_ct a -I -s 10.6.0.2 -d 10.2.2.2 -p udp --sport 3 --dport 4 -t 300 >/dev/null 2>&1
+	sync_ct a -I -s 10.6.0.3 -d 10.2.2.2 -p udp --sport 5 --dport 6 -t 300 >/dev/null 2>&1
+	sync_wait b -e 'src=10\.6\.0\.' 3
+}
+
+# commit_b: -c on B, which must say nothing and exit 0.
+commit_b() {
+	local out
+	out=$(sync_ctl b -c 2>&1) || t_fail "-c on B exited $?: $out"
+	t_eq "-c on B" "$out" ""
+}
+
+# timeouts: the timeouts of B's 10.6.0.x flows, one a line.
+timeouts() {
+	sync_ct b -L 2>/dev/null | awk '/src=10\.6\.0\./ { print $3 }'
+}
+
+# ---- CommitTimeout ----------------------------------------------------------
+
+case_commit_timeout() {
+	local t
+	two FTFW ours "" "CommitTimeout 120"
+	three_flows
+	commit_b
+	for t in $(timeouts); do
+		if [ "$t" -gt 120 ] || [ "$t" -lt 110 ]; then
+			t_fail "a committed flow has timeout $t, want CommitTimeout 120"
+		fi
+	done
+	t_eq "flows committed" "$(timeouts | wc -l)" 3
+}
+
+# Without CommitTimeout: 300 s sent, committed 2 s later: 298 or less.
+case_commit_age() {
+	local t
+	two FTFW ours
+	three_flows
+	sleep 2.2
+	commit_b
+	for t in $(timeouts); do
+		if [ "$t" -gt 298 ] || [ "$t" -lt 290 ]; then
+			t_fail "a committed flow has timeout $t, want 300 less its age"
+		fi
+	done
+	t_eq "flows committed" "$(timeouts | wc -l)" 3
+}
+
+# ---- -t, PurgeTimeout ---------------------------------------------------
+
+# b_flows: how many 10.6.0.x flows B's kernel has.
+b_flows() {
+	sync_ct b -L 2>/dev/null | grep -c 'src=10\.6\.0\.'
+}
+
+# purge IB FLUSH: -t then -c: the flush does not come (a second -t
+# restarts the clock); then FLUSH (a flush of the internal cache):
+# cancelled; -t then -f external: not cancelled, B's table flushed
+# PurgeTimeout (2 s) after the -t, not before. The reference gets
+# `-f internal` as FLUSH: it refuses a bare -f after a commit (spec 5).
+purge() {
+	two FTFW "$1" "" "PurgeTimeout 2"
+	three_flows
+	commit_b
+	t_eq "B's flows after -c" "$(b_flows)" 3
+	sync_ctl b -t
+	sleep 1
+	commit_b
+	sync_ctl b -t
+	sleep 1.5
+	t_eq "B's flows 2.5 s after -t, 1.5 s after -c and -t" "$(b_flows)" 3
+	# shellcheck disable=SC2086 # FLUSH is "-f" or "-f internal"
+	sync_ctl b $2
+	sleep 1
+	t_eq "B's flows 1 s after '$2' (the second -t was due)" "$(b_flows)" 3
+	commit_b
+	sync_ctl b -t
+	sync_ctl b -f external
+	sleep 1
+	t_eq "B's flows 1 s after -t" "$(b_flows)" 3
+	sync_poll 3 sync_has b kernel 'src=10\.6\.0\.' 0 ||
+		t_fail "-t did not flush B's table: $(b_flows) flows left"
+	grep -q 'flushing conntrack table in 2 secs' "$T_TMP/b/log" ||
+		t_fail "no '-t' line in B's log"
+	grep -q 'flushing kernel conntrack table (scheduled)' "$T_TMP/b/log" ||
+		t_fail "no scheduled flush in B's log"
+}
+
+case_purge() { purge ours -f; }
+case_purge_ref() { purge ref "-f internal"; }
+
+# ---- commit bookkeeping (spec 5) ----------------------------------------
+
+# -c then a flush: ours flushes; the reference 1.4.7 refuses after a
+# commit done in one step.
+commit_flush() {
+	local f
+	for f in "-f" "-f external"; do
+		two FTFW "$1"
+		three_flows
+		commit_b
+		# shellcheck disable=SC2086 # f is words
+		sync_ctl b $f
+		if [ "$1" = ours ]; then
+			sync_wait b -e 'src=10\.6\.0\.' 0
+			grep -q 'ignoring flush command' "$T_TMP/b/log" &&
+				t_fail "'$f' after -c refused: $(grep ignoring "$T_TMP/b/log")"
+		else
+			sync_wait b -e 'src=10\.6\.0\.' 3
+			sync_poll 2 grep -q 'ignoring flush command, commit still in progress' "$T_TMP/b/log" ||
+				t_fail "the reference did not refuse '$f' after -c"
+		fi
+		ctd_cleanup
+	done
+}
+case_commit_flush() { commit_flush ours; }
+case_commit_flush_ref() { commit_flush ref; }
+
+# ExpectationSync: the ftp helper's expectation made on A reaches B's
+# external cache; -c commits it (upstream 1.4.7's -c does not, spec 5).
+commit_expect() {
+	local x
+	sync_pair
+	[ "$1" = ours ] || sync_need_ref
+	sync_conf a FTFW UDP "" "Options { ExpectationSync on }"
+	sync_conf b FTFW UDP "" "Options { ExpectationSync on }"
+	sync_start a ours
+	sync_start b "$1"
+	trap 'ftp_rig_stop; ctd_cleanup' EXIT
+	ftp_rig_start "$NS_A"
+	x='src=127\.0\.0\.1 dst=127\.0\.0\.1 sport=0 dport=10000 '
+	sync_wait b "-e expect" "$x"
+	commit_b
+	sync_wait b kernel "src=127\.0\.0\.1 dst=127\.0\.0\.1 sport=$FTP_RIG_CPORT dport=21 .*helper=ftp"
+	if [ "$1" = ours ]; then
+		sync_wait b "kernel expect" "$x"
+	else
+		sleep 0.5
+		sync_has b "kernel expect" "$x" 0 ||
+			t_fail "the reference 1.4.7 committed the expectation"
+	fi
+}
+case_commit_expect() { commit_expect ours; }
+case_commit_expect_ref() { commit_expect ref; }
+
+# ---- what B commits or injects is not sent back --------------------------
+
+# sent SIDE: "bytes packets" B sent on the link.
+sent() {
+	echo "$(sync_stat "$1" -- 'Bytes sent' 1) $(sync_stat "$1" -- 'Pckts sent' 1)"
+}
+
+# no_echo MODE [B_MODE_LINES]: after B commits (or injects), A's
+# external cache gets nothing and B sends nothing but control messages
+# (16 bytes a datagram at most); in ALARM, nothing at all, through
+# several RefreshTime periods.
+no_echo() {
+	local before after b0 p0 b1 p1 wait=2.5 mo=""
+	[ "$1" = ALARM ] && wait=5 mo="RefreshTime 2"
+	two "$1" ours "$mo" "$mo
+${2:-}"
+	if [ -n "${2:-}" ]; then
+		sync_ct a -I -s 10.6.0.1 -d 10.2.2.2 -p udp --sport 3 --dport 4 -t 300 >/dev/null 2>&1
+		sync_wait b kernel 'src=10\.6\.0\.1 '
+	else
+		three_flows
+	fi
+	before=$(sent b)
+	[ -n "${2:-}" ] || commit_b
+	sleep "$wait"
+	after=$(sent b)
+	read -r b0 p0 <<<"$before"
+	read -r b1 p1 <<<"$after"
+	if [ "$1" = ALARM ]; then
+		t_eq "bytes B sent" "$b1" 0
+	elif [ $((b1 - b0)) -gt $((16 * (p1 - p0))) ]; then
+		t_fail "B sent $((b1 - b0)) bytes in $((p1 - p0)) datagrams after the commit"
+	fi
+	t_eq "A's external cache" "$(sync_ctl a -e)" ""
+	t_eq "flows A's external cache got" \
+		"$(sync_ctl a -s | awk '/^cache external/ { e = 1 } e && /connections created/ { print $3; exit }')" 0
+}
+case_no_echo_ftfw() { no_echo FTFW; }
+case_no_echo_notrack() { no_echo NOTRACK; }
+case_no_echo_alarm() { no_echo ALARM; }
+case_no_echo_inject() { no_echo NOTRACK "DisableExternalCache on"; }
+
+# The reference on B, ALARM: its refreshes send the flows it committed
+# back to A (what alarm.c's header says we fix): asserted as it is.
+case_echo_alarm_ref() {
+	two ALARM ref "RefreshTime 2" "RefreshTime 2"
+	three_flows
+	commit_b
+	sync_wait a -e 'src=10\.6\.0\.' 3 5
+}
+
+t_case sync_commit_timeout case_commit_timeout
+t_case sync_commit_age case_commit_age
+t_case sync_purge_timeout case_purge
+t_case sync_purge_timeout_ref case_purge_ref
+t_case sync_commit_then_flush case_commit_flush
+t_case sync_commit_then_flush_ref case_commit_flush_ref
+t_case sync_commit_expect case_commit_expect
+t_case sync_commit_expect_ref case_commit_expect_ref
+t_case sync_no_echo_ftfw case_no_echo_ftfw
+t_case sync_no_echo_notrack case_no_echo_notrack
+t_case sync_no_echo_alarm case_no_echo_alarm
+t_case sync_no_echo_inject case_no_echo_inject
+t_case sync_echo_alarm_ref case_echo_alarm_ref
+t_done

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# conntrackd's Sync mode on the wire, between two namespaces (ctd_lib.sh's
+# sync_pair): a burst of 2000 new flows on A goes out packed, far fewer
+# datagrams than flows, and all of them arrive; one datagram dropped on
+# the link (an nft rule in B's namespace that drops the next datagram
+# carrying a message, then is deleted) is counted as one lost message
+# (upstream counts 3, spec 5: asserted of the reference too), and in
+# FTFW the flow it carried arrives all the same (NACK, resent).
+. "$(dirname "$0")/ctd_lib.sh"
+T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
+
+# flows N NET: N udp flows NET.x.y -> 10.2.2.2 on A, in one -R batch.
+flows() {
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		echo "-I -s $2.$((i / 250)).$((i % 250 + 1)) -d 10.2.2.2 -p udp --sport 1000 --dport 53 -t 300"
+	done >"$T_TMP/flows"
+	sync_ct a -R "$T_TMP/flows" >/dev/null 2>&1 || t_fail "conntrack -R on A"
+}
+
+# two MODE IB [A_GENERAL_LINES]: ours on A, IB on B, over UDP, the
+# canary through.
+two() {
+	sync_pair
+	[ "$2" = ours ] || sync_need_ref
+	sync_conf a "$1" UDP "" "" "${3:-}"
+	sync_conf b "$1" UDP
+	sync_start a ours
+	sync_start b "$2"
+	sync_canary 1
+}
+
+# ---- packing ------------------------------------------------------------------
+
+# A's event socket gets room for the burst: the kernel sends 2000
+# events faster than any reader takes them from the default buffer
+# (the reference, SCHED_RR 99, loses some too).
+packed() {
+	local p0 p1
+	two "$1" ours "NetlinkBufferSize 8388608
+NetlinkBufferSizeMaxGrowth 16777216"
+	p0=$(sync_stat a -- 'Pckts sent' 1)
+	flows 2000 10.7
+	sync_wait b -e 'src=10\.7\.' 2000
+	p1=$(sync_stat a -- 'Pckts sent' 1)
+	[ $((p1 - p0)) -lt 400 ] ||
+		t_fail "2000 flows went out in $((p1 - p0)) datagrams"
+	t_eq "A's internal cache" "$(sync_ctl a -i | grep -c 'src=10\.7\.')" 2000
+}
+case_packed_ftfw() { packed FTFW; }
+case_packed_notrack() { packed NOTRACK; }
+
+# ---- one datagram lost -----------------------------------------------------------
+
+# drop_next: B's namespace drops the next datagram from A that carries
+# more than control messages (over 40 bytes of payload).
+drop_next() {
+	ip netns exec "$NS_B" nft -f - 2>"$T_TMP/nft_err" <<'NFT' ||
+table inet rawct {
+	chain in {
+		type filter hook input priority 0;
+		ip saddr 10.77.0.1 udp dport 3780 udp length > 48 counter drop
+	}
+}
+NFT
+		t_skip "nft unavailable: $(tr '\n' ' ' <"$T_TMP/nft_err")"
+}
+
+# dropped: how many datagrams the rule dropped.
+dropped() {
+	ip netns exec "$NS_B" nft list table inet rawct 2>/dev/null |
+		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'
+}
+
+one_dropped() {
+	[ "$(dropped)" = 1 ]
+}
+
+# a_heard: A got something from B.
+a_heard() {
+	[ "$(sync_stat a -- 'Pckts recv' 4)" -gt 0 ]
+}
+
+# lost MODE IB WANT: one flow made on A while B drops the next datagram;
+# then another flow; B counts WANT lost messages.
+lost() {
+	local n
+	command -v nft >/dev/null 2>&1 || t_skip "nft is not installed"
+	two "$1" "$2"
+	if [ "$1" = FTFW ]; then
+		# until A hears HELLO_BACK, its messages say HELLO and B
+		# tracks no sequence (upstream's design): wait for B's
+		# first message, then one more flow through
+		sync_poll 3 a_heard ||
+			t_fail "B never answered A"
+		sync_canary 2
+	fi
+	drop_next
+	sync_ct a -I -s 10.99.0.1 -d 10.2.2.2 -p udp --sport 1 --dport 2 -t 300 >/dev/null 2>&1
+	sync_poll 5 one_dropped || t_fail "nothing dropped: $(dropped)"
+	ip netns exec "$NS_B" nft delete table inet rawct
+	sync_ct a -I -s 10.99.0.2 -d 10.2.2.2 -p udp --sport 1 --dport 2 -t 300 >/dev/null 2>&1
+	sync_wait b -e 'src=10\.99\.0\.2 '
+	n=$(sync_stat b network -- 'Packets lost:' NF)
+	t_eq "Packets lost" "$n" "$3"
+	if [ "$1" = FTFW ]; then
+		sync_wait b -e 'src=10\.99\.0\.1 '
+	else
+		t_eq "the dropped flow on B" "$(sync_ctl b -e | grep -c 'src=10\.99\.0\.1 ')" 0
+	fi
+}
+case_lost_notrack() { lost NOTRACK ours 1; }
+case_lost_notrack_ref() { lost NOTRACK ref 3; }
+case_lost_ftfw() { lost FTFW ours 1; }
+
+# ---- FTFW's HELLO ------------------------------------------------------------
+
+# ext_stat SIDE FIELD: "connections FIELD:" of SIDE's external cache.
+ext_stat() {
+	sync_ctl "$1" -s | awk -v f="$2" '/^cache external/ { e = 1 }
+		e && $0 ~ "connections " f ":" { print $3; exit }'
+}
+
+# a_waiting N: A's resend queue holds N messages or more.
+a_waiting() {
+	[ "$(sync_ctl a -s queue | awk '/^queue rsqueue/ { q = 1 }
+		q && /current elements/ { print $NF; exit }')" -ge "$1" ]
+}
+
+# A sends 1000 flows while B is not there: they wait in its resend
+# queue. B starts on 1000 flows of its own and pushes them at once (-B):
+# every message of that burst says HELLO, B having heard nothing of A
+# yet. A sends its queue again once for that start of its peer, not
+# once per message: B gets each of A's flows once (none replaced). B
+# too sends its own again once, on A's first HELLO (A has not heard
+# HELLO_BACK yet): A gets them twice at most.
+case_hello_once() {
+	local n big="NetlinkBufferSize 8388608
+NetlinkBufferSizeMaxGrowth 16777216"
+	sync_pair
+	sync_conf a FTFW UDP "" "" "$big"
+	sync_conf b FTFW UDP "" "" "$big"
+	sync_start a ours
+	flows 1000 10.7
+	sync_poll 5 a_waiting 1000 ||
+		t_fail "A's resend queue does not hold the flows"
+	for ((i = 1; i <= 1000; i++)); do
+		echo "-I -s 10.8.$((i / 250)).$((i % 250 + 1)) -d 10.2.2.2 -p udp --sport 1000 --dport 53 -t 300"
+	done >"$T_TMP/bflows"
+	sync_ct b -R "$T_TMP/bflows" >/dev/null 2>&1 || t_fail "conntrack -R on B"
+	sync_start b ours
+	sync_ctl b -B
+	sync_wait b -e 'src=10\.7\.' 1000
+	sync_wait a -e 'src=10\.8\.' 1000
+	sleep 0.5
+	t_eq "flows of A B replaced" "$(ext_stat b destroyed)" 0
+	n=$(ext_stat a destroyed)
+	[ "$n" -le 1000 ] || t_fail "B's 1000 flows replaced $n times on A"
+}
+
+t_case sync_packed_ftfw case_packed_ftfw
+t_case sync_packed_notrack case_packed_notrack
+t_case sync_lost_notrack case_lost_notrack
+t_case sync_lost_notrack_ref case_lost_notrack_ref
+t_case sync_lost_ftfw case_lost_ftfw
+t_case sync_ftfw_hello_once case_hello_once
+t_done
