@@ -54,8 +54,10 @@ static void stats_json(struct sync_daemon *d, struct sync_client *cl)
 				     &d->traffic);
 	sync_client_write(cl, "{", 1);
 	report(cl, n, buf, sizeof(buf));
-	sync_client_write(cl, ",", 1);
-	d->mode->request(d, cl, SYNC_STATS_JSON);
+	if (d->mode) {
+		sync_client_write(cl, ",", 1);
+		d->mode->request(d, cl, SYNC_STATS_JSON);
+	}
 	sync_client_write(cl, "}\n", 2);
 }
 
@@ -122,6 +124,12 @@ void sync_daemon_request(struct sync_client *cl, int code, void *arg)
 	case SYNC_STATS_JSON:
 		stats_json(d, cl);
 		return;
+	}
+	/* without Stats or Sync (a General section alone) upstream answers
+	 * the three above and ignores the rest, uncounted */
+	if (!d->mode)
+		return;
+	switch (code) {
 	case SYNC_CT_FLUSH_MASTER:
 		flush_master(d, SYNC_K_CT);
 		break;
@@ -154,7 +162,7 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 
 	d->conf = conf;
 	d->start_time = time(NULL);
-	d->mode = &sync_stats_mode;
+	d->mode = NULL;
 	rc = sync_hash_seed(d->seed);
 	if (rc < 0)
 		return rc;
@@ -179,6 +187,7 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 			 "configuration: this daemon cannot be controlled");
 	}
 	if (conf->run & (SYNC_RUN_STATS | SYNC_RUN_SYNC)) {
+		d->mode = &sync_stats_mode;
 		rc = sync_kernel_open(&d->kernel, d);
 		if (rc < 0)
 			goto err;
