@@ -188,6 +188,9 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 	}
 	if (conf->run & (SYNC_RUN_STATS | SYNC_RUN_SYNC)) {
 		d->mode = &sync_stats_mode;
+		if ((conf->run & SYNC_RUN_SYNC) && conf->sync.mode_default)
+			sync_log(&d->log, SYNC_LOG_WARNING, "No synchronization "
+				 "mode specified. Defaulting to FT-FW mode.");
 		rc = sync_kernel_open(&d->kernel, d);
 		if (rc < 0)
 			goto err;
