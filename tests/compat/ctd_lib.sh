@@ -17,12 +17,22 @@
 #                                            against ours instead
 #   opts: --conf FUNC    writes the configuration to "$1/c.conf" (the
 #                        side's directory is $1); default: ctd_conf_stats
+#         --text TEXT    the configuration is TEXT, byte for byte (no
+#                        newline added), @D@ replaced by the side's dir
+#         --bad          the configuration must be refused while it is
+#                        parsed: each side first parses it in client mode
+#                        (-C FILE -s, which starts no daemon whatever the
+#                        file says), and the command runs only if that
+#                        probe failed in the parser; a file that parses
+#                        shows as "exit: PARSED" with the probe's output
 #         --daemon       start the side's daemon (console mode) first and
 #                        stop it (-k, then the pid) afterwards
 #         --setup FUNC   run in the namespace before the daemon starts
 #                        (with $CT = /usr/sbin/conntrack, $D = the dir)
 #         --before FUNC  run in the namespace after the daemon started
 #         --log          compare the daemon's log file too
+#         --console      compare what the daemon (--daemon) printed on
+#                        its console (start-up warnings, console log)
 #         --flows        compare the Stats flow log ($1/flows) too
 #         --after FUNC   run in the namespace after the command, the
 #                        daemon still running; its output is compared
@@ -63,6 +73,24 @@ Stats {
 	LogFile $1/flows
 }
 EOF
+}
+
+# --text: the scenario's literal configuration.
+ctd_conf_text() {
+	local text=${C_TEXT//@D@/$1}
+	printf '%s' "$text" >"$1/c.conf"
+}
+
+# ctd_probe_refused NS BIN DIR: whether BIN refuses DIR/c.conf while
+# parsing it. Client mode: a file that parses only makes it fail to
+# connect (no socket in DIR), so nothing starts. The probe's streams are
+# kept in DIR/probe.out and DIR/probe.err.
+ctd_probe_refused() {
+	LC_ALL=C timeout 10 ip netns exec "$1" "$2" -C "$3/c.conf" -s \
+		</dev/null >"$3/probe.out" 2>"$3/probe.err"
+	echo $? >"$3/probe.rc"
+	[ "$(cat "$3/probe.rc")" != 0 ] &&
+		! grep -q "can't connect" "$3/probe.err"
 }
 
 # ctd_normalise DIR: stdin to stdout with the varying parts masked.
@@ -108,9 +136,32 @@ ctd_stop() {
 
 # ctd_side TAG NS BIN: prepares, runs and documents one side.
 ctd_side() {
-	local tag=$1 ns=$2 bin=$3 dir="$T_TMP/$1" pid="" args
+	local tag=$1 ns=$2 bin=$3 dir="$T_TMP/$1"
 	mkdir -p "$dir"
 	"$C_CONF" "$dir"
+	if [ "$C_BAD" = 1 ] && ! ctd_probe_refused "$ns" "$bin" "$dir"; then
+		# the file parses: running the command could start a daemon
+		cp "$dir/probe.out" "$dir/out"
+		cp "$dir/probe.err" "$dir/err"
+		echo PARSED >"$dir/rc"
+	else
+		ctd_run "$tag" "$ns" "$bin" "$dir"
+	fi
+	{
+		echo "exit: $(cat "$dir/rc")"
+		echo "--- stdout"
+		ctd_normalise "$dir" <"$dir/out" |
+			if [ "$C_SORT" = 1 ]; then LC_ALL=C sort; else cat; fi
+		echo "--- stderr"
+		ctd_normalise "$dir" <"$dir/err"
+		ctd_extra_docs "$dir"
+	} >"$T_TMP/$tag.doc"
+}
+
+# ctd_run TAG NS BIN DIR: the daemon (--daemon), the hooks and the
+# command of one side; its streams end up in DIR/{out,err,rc}.
+ctd_run() {
+	local tag=$1 ns=$2 bin=$3 dir=$4 pid="" args
 	if [ -n "$C_SETUP" ]; then
 		CT=$CT D=$dir ip netns exec "$ns" bash -c \
 			"set -e; $(declare -f); $C_SETUP" >"$dir/setup.log" 2>&1 ||
@@ -136,19 +187,15 @@ ctd_side() {
 			"$(declare -f); $C_AFTER" >"$dir/after" 2>&1
 	fi
 	[ -n "$pid" ] && ctd_stop "$ns" "$bin" "$dir" "$pid"
-	{
-		echo "exit: $(cat "$dir/rc")"
-		echo "--- stdout"
-		ctd_normalise "$dir" <"$dir/out" |
-			if [ "$C_SORT" = 1 ]; then LC_ALL=C sort; else cat; fi
-		echo "--- stderr"
-		ctd_normalise "$dir" <"$dir/err"
-		ctd_extra_docs "$dir"
-	} >"$T_TMP/$tag.doc"
+	return 0
 }
 
 # the optional parts of a side's document
 ctd_extra_docs() {
+	if [ "$C_CONSOLE" = 1 ]; then
+		echo "--- console"
+		ctd_normalise "$1" <"$1/console" 2>/dev/null
+	fi
 	if [ "$C_LOG" = 1 ]; then
 		echo "--- log"
 		ctd_normalise "$1" <"$1/log" 2>/dev/null
@@ -198,9 +245,13 @@ ctd_parse() {
 	C_CONF=ctd_conf_stats C_DAEMON=0 C_SETUP="" C_BEFORE="" C_LOG=0
 	C_SORT=0 C_NOCONF=0 C_WHY="" C_RC="" C_OUT="" C_ERR="" C_HAS_OUT=0
 	C_HAS_ERR=0 C_ARGS=() C_FLOWS=0 C_AFTER="" C_AFTER_OUT="" C_HAS_AFTER_OUT=0
+	C_TEXT="" C_BAD=0 C_CONSOLE=0
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--conf) C_CONF=$2; shift 2 ;;
+		--text) C_CONF=ctd_conf_text C_TEXT=$2; shift 2 ;;
+		--bad) C_BAD=1; shift ;;
+		--console) C_CONSOLE=1; shift ;;
 		--daemon) C_DAEMON=1; shift ;;
 		--setup) C_SETUP=$2; shift 2 ;;
 		--before) C_BEFORE=$2; shift 2 ;;
