@@ -35,6 +35,7 @@ static Suite *(*const suites[])(void) = {
 	chan_stream_suite,
 	chans_suite,
 	dump_suite,
+	ctl_suite,
 };
 
 int main(void)

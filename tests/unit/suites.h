@@ -34,5 +34,6 @@ Suite *link_suite(void);
 Suite *chan_stream_suite(void);
 Suite *chans_suite(void);
 Suite *dump_suite(void);
+Suite *ctl_suite(void);
 
 #endif
