@@ -90,7 +90,7 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
 	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
 	tests/unit/check_link.c tests/unit/check_chan_stream.c \
-	tests/unit/check_dump.c tests/unit/check_ctl.c \
+	tests/unit/check_dump.c tests/unit/check_ctl.c tests/unit/check_report.c \
 	tests/unit/check_chans.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c

@@ -36,6 +36,7 @@ static Suite *(*const suites[])(void) = {
 	chans_suite,
 	dump_suite,
 	ctl_suite,
+	report_suite,
 };
 
 int main(void)

@@ -35,5 +35,6 @@ Suite *chan_stream_suite(void);
 Suite *chans_suite(void);
 Suite *dump_suite(void);
 Suite *ctl_suite(void);
+Suite *report_suite(void);
 
 #endif
