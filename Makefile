@@ -102,7 +102,7 @@ CHANTOOL_SRCS = tests/netns/chantool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg
+	stats sync_filter pack conf sync_msg ctl
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -114,7 +114,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
-	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
+	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c \
+	sync/ctl.c sync/daemon.c sync/stats_mode.c sync/dump.c sync/report.c
 
 MANPAGES = man/conntrack.8
 
