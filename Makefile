@@ -97,7 +97,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
 	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
 	tests/unit/check_link.c tests/unit/check_chan_stream.c \
-	tests/unit/check_privsep.c \
+	tests/unit/check_privsep.c tests/unit/check_dump.c tests/unit/check_ctl.c \
+	tests/unit/check_report.c \
 	tests/unit/check_chans.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
@@ -109,7 +110,7 @@ CHANTOOL_SRCS = tests/netns/chantool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg privsep
+	stats sync_filter pack conf sync_msg privsep ctl
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -121,7 +122,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
-	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
+	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c \
+	sync/ctl.c sync/daemon.c sync/stats_mode.c sync/dump.c sync/report.c
 
 EXAMPLES = examples/conntrackd-stats.conf examples/conntrackd-ftfw.conf \
 	examples/conntrackd-notrack.conf examples/conntrackd-alarm.conf

@@ -247,15 +247,13 @@ static void put_link(struct out *o, const struct sync_conf_chan *ch)
 	put(o, "}\n");
 }
 
-static void put_sync(struct out *o, const struct sync_conf *c)
+/* The Mode blocks that give back mode and the keys they hold. */
+static void put_modes(struct out *o, const struct sync_conf *c)
 {
 	static const char *const mode[] = { "", "FTFW", "ALARM", "NOTRACK" };
 	int m = c->sync.mode;
 
-	put(o, "Sync {\nRefreshTime %u\nCacheTimeout %u\nCommitTimeout %u\n"
-	    "PurgeTimeout %u\nMode %s {\n", c->sync.refresh_time,
-	    c->sync.cache_timeout, c->sync.commit_timeout,
-	    c->sync.purge_timeout, mode[m]);
+	put(o, "Mode %s {\n", mode[m]);
 	if (m == SYNC_MODE_FTFW)
 		put(o, "ResendQueueSize %u\nACKWindowSize %u\n",
 		    c->sync.resend_queue_size, c->sync.ack_window);
@@ -275,6 +273,18 @@ static void put_sync(struct out *o, const struct sync_conf *c)
 		put(o, "Mode NOTRACK {\nDisableExternalCache %s\n"
 		    "StartupResync %s\n}\n", c->sync.disable_external ? "on" :
 		    "off", c->sync.startup_resync ? "on" : "off");
+}
+
+static void put_sync(struct out *o, const struct sync_conf *c)
+{
+	put(o, "Sync {\nRefreshTime %u\nCacheTimeout %u\nCommitTimeout %u\n"
+	    "PurgeTimeout %u\n", c->sync.refresh_time,
+	    c->sync.cache_timeout, c->sync.commit_timeout,
+	    c->sync.purge_timeout);
+	/* no Mode block at all: FT-FW by default, what the blocks hold at
+	 * the defaults (check_sync) */
+	if (!c->sync.mode_default)
+		put_modes(o, c);
 	for (unsigned int i = 0; i < c->sync.n_chan; i++)
 		put_link(o, &c->sync.chan[i]);
 	put(o, "Options {\nTCPWindowTracking %s\n",
@@ -417,6 +427,13 @@ static void check_sync(const struct sync_conf *c)
 		return;
 	}
 	CHECK(m >= SYNC_MODE_FTFW && m <= SYNC_MODE_NOTRACK);
+	/* no Mode block: FT-FW, and every key only a block holds at its
+	 * default */
+	if (c->sync.mode_default)
+		CHECK(m == SYNC_MODE_FTFW &&
+		      c->sync.resend_queue_size == 131072 &&
+		      c->sync.ack_window == 300 && !c->sync.disable_external &&
+		      !c->sync.disable_internal && !c->sync.startup_resync);
 	CHECK(c->sync.purge_timeout && c->sync.refresh_time &&
 	      c->sync.cache_timeout);
 	/* the FTFW keys are only in FTFW blocks, which make the mode FTFW */

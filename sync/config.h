@@ -171,6 +171,12 @@ struct sync_conf {
 						 * several Mode blocks FTFW,
 						 * then ALARM, then NOTRACK;
 						 * 0 without Sync */
+		uint8_t mode_default;		/* no Mode block: FTFW, and
+						 * the daemon warns as it
+						 * starts (upstream's
+						 * init_sync), not the
+						 * parser: clients stay
+						 * quiet */
 		uint32_t resend_queue_size;	/* 131072 */
 		uint32_t commit_timeout;	/* 0 = unset */
 		uint32_t purge_timeout;		/* 60 */

@@ -2,10 +2,11 @@
 /*
  * What upstream decides once the file is read: CommitTimeout is dropped
  * when the external cache is disabled (run.c evaluate()), the sync mode
- * is the first of FTFW, ALARM, NOTRACK given and FTFW with a warning when
- * none is (sync-mode.c init_sync()), the one ErrorQueueLength applies to
- * every link, and one link is the default (the last marked `Default',
- * else the first). Also what ExpectationSync ends as.
+ * is the first of FTFW, ALARM, NOTRACK given and FTFW when none is
+ * (sync-mode.c init_sync(), whose warning the daemon gives as it
+ * starts), the one ErrorQueueLength applies to every link, and one link
+ * is the default (the last marked `Default', else the first). Also what
+ * ExpectationSync ends as.
  */
 #include "sync/config_int.h"
 
@@ -24,9 +25,8 @@ static void finish_mode(struct conf_parser *ps)
 			return;
 		}
 	}
-	conf_warn(ps, "No synchronization mode specified. Defaulting to "
-		  "FT-FW mode.");
 	c->sync.mode = SYNC_MODE_FTFW;
+	c->sync.mode_default = 1;
 }
 
 static void finish_links(struct conf_parser *ps)

@@ -57,6 +57,7 @@ struct sync_ctl {
 	struct sync_client *clients;
 	unsigned int nclients;
 	struct sync_loop_timer sweep;
+	uint64_t stall_usec;		/* SYNC_CTL_STALL_SEC */
 	struct sync_ctl_stats st;
 	gid_t group;			/* (gid_t)-1: root only */
 	sync_ctl_deny_cb deny;
@@ -364,8 +365,7 @@ static void client_io(struct sync_loop *l, int fd, unsigned int revents,
 static void ctl_sweep(struct sync_loop *l, void *arg)
 {
 	struct sync_ctl *c = arg;
-	uint64_t now = sync_loop_now();
-	uint64_t limit = (uint64_t)SYNC_CTL_STALL_SEC * 1000000;
+	uint64_t now = sync_loop_now(), limit = c->stall_usec;
 	struct sync_client *cl, *next;
 
 	for (cl = c->clients; cl; cl = next) {
@@ -517,6 +517,7 @@ int sync_ctl_new(struct sync_ctl **out, struct sync_loop *l,
 	c->arg = arg;
 	c->fd = -1;
 	c->group = (gid_t)-1;
+	c->stall_usec = (uint64_t)SYNC_CTL_STALL_SEC * 1000000;
 	sync_loop_timer_init(&c->sweep, ctl_sweep, c);
 	*out = c;
 	return 0;
@@ -546,15 +547,10 @@ int sync_ctl_open(struct sync_ctl **out, struct sync_loop *l,
 	rc = ctl_addr(&sa, path);
 	if (rc < 0)
 		return rc;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	c->loop = l;
-	c->cb = cb;
-	c->arg = arg;
-	c->group = (gid_t)-1;
+	rc = sync_ctl_new(&c, l, cb, arg);
+	if (rc < 0)
+		return rc;
 	memcpy(c->path, sa.sun_path, sizeof(c->path));
-	sync_loop_timer_init(&c->sweep, ctl_sweep, c);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
 		rc = -errno;
@@ -601,6 +597,11 @@ void sync_ctl_close(struct sync_ctl *c)
 const struct sync_ctl_stats *sync_ctl_stats(const struct sync_ctl *c)
 {
 	return &c->st;
+}
+
+void sync_ctl_set_stall(struct sync_ctl *c, unsigned int msec)
+{
+	c->stall_usec = (uint64_t)msec * 1000;
 }
 
 int sync_ctl_request(const char *path, int code, int out_fd)

@@ -129,6 +129,11 @@ void sync_ctl_close(struct sync_ctl *c);
 
 const struct sync_ctl_stats *sync_ctl_stats(const struct sync_ctl *c);
 
+/* Clients that take nothing for @msec milliseconds are dropped, instead
+ * of SYNC_CTL_STALL_SEC seconds (tests; the sweep still runs once a
+ * second). */
+void sync_ctl_set_stall(struct sync_ctl *c, unsigned int msec);
+
 /* Appends to the client's answer (never blocks). Returns 0 or -ENOMEM
  * (the client is then dropped). */
 int sync_client_write(struct sync_client *cl, const void *buf, size_t len);

@@ -22,7 +22,8 @@
 #include "sync/report.h"
 
 /* A configuration with neither Stats nor Sync: upstream starts a daemon
- * that only answers the generic requests; so do we. */
+ * that only answers the generic requests and ignores the others,
+ * uncounted; so do we (sync_daemon_request never passes it one). */
 static int idle_request(struct sync_daemon *d, struct sync_client *cl,
 			int code)
 {
@@ -76,8 +77,10 @@ static void stats_json(struct sync_daemon *d, struct sync_client *cl)
 				     &d->traffic);
 	sync_client_write(cl, "{", 1);
 	report(cl, n, buf, sizeof(buf));
-	sync_client_write(cl, ",", 1);
-	d->mode->request(d, cl, SYNC_STATS_JSON);
+	if (d->mode != &idle_mode) {
+		sync_client_write(cl, ",", 1);
+		d->mode->request(d, cl, SYNC_STATS_JSON);
+	}
 	sync_client_write(cl, "}\n", 2);
 }
 
@@ -147,6 +150,12 @@ void sync_daemon_request(struct sync_client *cl, int code, void *arg)
 	case SYNC_STATS_JSON:
 		stats_json(d, cl);
 		return;
+	}
+	/* without Stats or Sync (a General section alone) upstream answers
+	 * the three above and ignores the rest, uncounted */
+	if (d->mode == &idle_mode)
+		return;
+	switch (code) {
 	case SYNC_CT_FLUSH_MASTER:
 		flush_master(d, SYNC_K_CT);
 		break;
@@ -260,6 +269,9 @@ int sync_daemon_init(struct sync_daemon *d, const struct sync_conf *conf)
 			 "configuration: this daemon cannot be controlled");
 	}
 	if (conf->run & (SYNC_RUN_STATS | SYNC_RUN_SYNC)) {
+		if ((conf->run & SYNC_RUN_SYNC) && conf->sync.mode_default)
+			sync_log(&d->log, SYNC_LOG_WARNING, "No synchronization "
+				 "mode specified. Defaulting to FT-FW mode.");
 		rc = sync_kernel_open(&d->kernel, d);
 		if (rc < 0)
 			goto err;

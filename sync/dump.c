@@ -28,6 +28,38 @@ struct dump {
 	struct sync_client *cl;
 };
 
+/* A dump is text read on a terminal, one flow per line, but the strings
+ * of a cached flow (helper name, security context, expectfn) are bytes
+ * from the kernel or, in Sync mode, from a peer: the line's controls,
+ * DEL and non-ASCII bytes are shown as \xNN (upstream prints them raw).
+ * Returns the new length (the line is cut to @len - 1). */
+static int dump_escape(char *buf, size_t len, int n)
+{
+	char tmp[LINE_MAX_LEN];
+	size_t o = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e)
+			break;
+	if (i == n)
+		return n;
+	for (i = 0; i < n && o + 4 < sizeof(tmp); i++) {
+		unsigned char ch = (unsigned char)buf[i];
+
+		if (ch >= 0x20 && ch <= 0x7e)
+			tmp[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(tmp + o, sizeof(tmp) - o,
+					      "\\x%02x", ch);
+	}
+	if (o >= len)
+		o = len - 1;
+	memcpy(buf, tmp, o);
+	buf[o] = '\0';
+	return (int)o;
+}
+
 int sync_dump_line(char *buf, size_t len, const struct sync_cache_obj *o,
 		   const struct sync_dump_opts *opts)
 {
@@ -61,6 +93,7 @@ int sync_dump_line(char *buf, size_t len, const struct sync_cache_obj *o,
 		return n;
 	if (n < 0)
 		n = (int)strlen(buf);
+	n = dump_escape(buf, len, n);
 	if (opts->xml)
 		return n;
 	if (opts->suffix) {

@@ -239,8 +239,9 @@ void sync_loop_step_del(struct sync_loop *l, sync_loop_step_cb cb,
 		loop_step_compact(l);
 }
 
-/* One call of each step queued before the walk began, in order. */
-static void loop_step_dispatch(struct sync_loop *l)
+/* One call of each step queued before the walk began, in order.
+ * Returns how many were queued. */
+static unsigned int loop_step_dispatch(struct sync_loop *l)
 {
 	unsigned int n = l->nstep;
 
@@ -259,29 +260,51 @@ static void loop_step_dispatch(struct sync_loop *l)
 	l->in_steps = 0;
 	if (l->step_dead)
 		loop_step_compact(l);
+	return n;
 }
 
 /* ---- running ---------------------------------------------------------- */
 
-/* The poll timeout: none while steps wait, else until the first timer,
- * else forever (NULL). */
-static struct timespec *loop_timeout(const struct sync_loop *l,
-				     struct timespec *ts)
+/* The poll timeout in microseconds: none while steps wait, else until
+ * the first timer, else @cap (UINT64_MAX: forever). */
+static uint64_t loop_timeout(const struct sync_loop *l, uint64_t cap)
 {
-	uint64_t now, d = 0;
+	uint64_t now, d;
 
-	if (!l->nstep && !l->nheap)
-		return NULL;
-	if (!l->nstep) {
-		now = sync_loop_now();
-		if (l->heap[0]->expires > now)
-			d = l->heap[0]->expires - now;
+	if (l->nstep)
+		return 0;
+	if (!l->nheap)
+		return cap;
+	now = sync_loop_now();
+	d = l->heap[0]->expires > now ? l->heap[0]->expires - now : 0;
+	return d < cap ? d : cap;
+}
+
+/* One iteration, polling for at most @cap microseconds. Returns the
+ * work done (descriptors ready, timers fired, steps called) or -errno. */
+static int loop_once(struct sync_loop *l, uint64_t cap)
+{
+	uint64_t d = loop_timeout(l, cap);
+	struct timespec ts, *tsp = NULL;
+	unsigned int n = l->nfd, done;
+	int r;
+
+	if (d != UINT64_MAX) {
+		if (d / 1000000u > INT_MAX)
+			d = (uint64_t)INT_MAX * 1000000u;
+		ts.tv_sec = (time_t)(d / 1000000u);
+		ts.tv_nsec = (long)(d % 1000000u) * 1000;
+		tsp = &ts;
 	}
-	if (d / 1000000u > INT_MAX)
-		d = (uint64_t)INT_MAX * 1000000u;
-	ts->tv_sec = (time_t)(d / 1000000u);
-	ts->tv_nsec = (long)(d % 1000000u) * 1000;
-	return ts;
+	r = ppoll(l->pfd, n, tsp, NULL);
+	if (r < 0 && errno != EINTR)
+		return -errno;
+	done = r > 0 ? (unsigned int)r : 0;
+	if (r > 0)
+		loop_fd_dispatch(l, n);
+	done += sync_loop_timer_fire(l);
+	done += loop_step_dispatch(l);
+	return done > INT_MAX ? INT_MAX : (int)done;
 }
 
 int sync_loop_run(struct sync_loop *l)
@@ -292,22 +315,33 @@ int sync_loop_run(struct sync_loop *l)
 		return -EBUSY;
 	l->running = 1;
 	while (!l->stop && (l->nfd || l->nheap || l->nstep)) {
-		struct timespec ts, *tsp = loop_timeout(l, &ts);
-		unsigned int n = l->nfd;
-		int r = ppoll(l->pfd, n, tsp, NULL);
+		int r = loop_once(l, UINT64_MAX);
 
-		if (r < 0 && errno != EINTR) {
-			err = -errno;
+		if (r < 0) {
+			err = r;
 			break;
 		}
-		if (r > 0)
-			loop_fd_dispatch(l, n);
-		sync_loop_timer_fire(l);
-		loop_step_dispatch(l);
 	}
 	l->stop = 0;
 	l->running = 0;
 	return err;
+}
+
+int sync_loop_run_once(struct sync_loop *l, uint64_t max_usec)
+{
+	int r;
+
+	if (l->running)
+		return -EBUSY;
+	if (l->stop) {
+		l->stop = 0;
+		return 0;
+	}
+	l->running = 1;
+	r = loop_once(l, max_usec);
+	l->stop = 0;
+	l->running = 0;
+	return r;
 }
 
 void sync_loop_stop(struct sync_loop *l)

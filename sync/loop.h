@@ -97,6 +97,20 @@ uint64_t sync_loop_now(void);
  * Returns 0, -EBUSY if already running, or -errno if poll fails for a
  * reason other than EINTR. */
 int sync_loop_run(struct sync_loop *l);
+/*
+ * sync_loop_run_once - one iteration of sync_loop_run(), its poll
+ * sleeping @max_usec microseconds at most (0: not at all; UINT64_MAX:
+ * as sync_loop_run() would), for a caller that interleaves work of its
+ * own with the loop's: tests, and the fuzzer, which runs a daemon on
+ * socketpairs until it is idle. Returns the work done: descriptors that
+ * were ready plus timers fired plus steps called (0: the loop was idle
+ * for that long), -EBUSY inside sync_loop_run(), or -errno if poll fails
+ * for a reason other than EINTR. A sync_loop_stop() ends the iteration
+ * as it ends sync_loop_run(), and one requested before the call makes it
+ * return 0 at once; either way the stop is consumed.
+ */
+int sync_loop_run_once(struct sync_loop *l, uint64_t max_usec);
+
 /* Makes sync_loop_run() return after the callback in progress (the
  * rest of that iteration is skipped); the loop may be run again. A stop
  * requested before sync_loop_run() makes it return at once. */

@@ -58,8 +58,8 @@ struct sync_loop {
 void *sync_loop_grow(void *p, unsigned int *cap, unsigned int want,
 		     size_t size);
 
-/* Fires the timers that are due (loop_timer.c). */
-void sync_loop_timer_fire(struct sync_loop *l);
+/* Fires the timers that are due (loop_timer.c); returns how many. */
+unsigned int sync_loop_timer_fire(struct sync_loop *l);
 /* Disarms every timer still armed, at free (loop_timer.c). */
 void sync_loop_timer_clear(struct sync_loop *l);
 

@@ -117,19 +117,21 @@ int sync_loop_timer_pending(const struct sync_loop_timer *t)
 
 /* Fires the timers due now; one re-armed for "now" by its own callback
  * waits for the next iteration (the budget), so the loop goes on. */
-void sync_loop_timer_fire(struct sync_loop *l)
+unsigned int sync_loop_timer_fire(struct sync_loop *l)
 {
 	uint64_t now = sync_loop_now();
-	unsigned int budget = l->nheap;
+	unsigned int budget = l->nheap, fired = 0;
 
 	while (budget-- && l->nheap && !l->stop &&
 	       l->heap[0]->expires <= now) {
 		struct sync_loop_timer *t = l->heap[0];
 
 		heap_remove(l, t);
+		fired++;
 		if (t->cb)
 			t->cb(l, t->arg);	/* may free t */
 	}
+	return fired;
 }
 
 void sync_loop_timer_clear(struct sync_loop *l)

@@ -19,20 +19,30 @@
 #                                            against ours instead
 #   opts: --conf FUNC    writes the configuration to "$1/c.conf" (the
 #                        side's directory is $1); default: ctd_conf_stats
+#         --text TEXT    the configuration is TEXT, byte for byte (no
+#                        newline added), @D@ replaced by the side's dir
+#         --bad          the configuration must be refused while it is
+#                        parsed: each side first parses it in client mode
+#                        (-C FILE -s, which starts no daemon whatever the
+#                        file says), and the command runs only if that
+#                        probe failed in the parser; a file that parses
+#                        shows as "exit: PARSED" with the probe's output
 #         --daemon       start the side's daemon (console mode) first and
 #                        stop it (-k, then the pid) afterwards
 #         --setup FUNC   run in the namespace before the daemon starts
 #                        (with $CT = /usr/sbin/conntrack, $D = the dir)
 #         --before FUNC  run in the namespace after the daemon started
 #                        (with $BIN too, the side's program)
+#         --mask SED     one more sed expression (-E) for both sides'
+#                        stdout, for what varies in this scenario only
 #         --log          compare the daemon's log file too
+#         --console      compare what the daemon (--daemon) printed on
+#                        its console (start-up warnings, console log)
 #         --flows        compare the Stats flow log ($1/flows) too
 #         --after FUNC   run in the namespace after the command, the
 #                        daemon still running; its output is compared
 #         --after-out T  (ctd_differ) what --after prints for ours
 #         --sort         sort stdout lines (cache dumps are in hash order)
-#         --mask SED     one more sed expression (-E) for both sides'
-#                        stdout, for what varies in this scenario only
 #         --noconf       do not pass -C (ARGS carry their own, or none)
 #
 # The daemons run inside the namespaces only, with every file in $T_TMP;
@@ -70,6 +80,24 @@ Stats {
 EOF
 }
 
+# --text: the scenario's literal configuration.
+ctd_conf_text() {
+	local text=${C_TEXT//@D@/$1}
+	printf '%s' "$text" >"$1/c.conf"
+}
+
+# ctd_probe_refused NS BIN DIR: whether BIN refuses DIR/c.conf while
+# parsing it. Client mode: a file that parses only makes it fail to
+# connect (no socket in DIR), so nothing starts. The probe's streams are
+# kept in DIR/probe.out and DIR/probe.err.
+ctd_probe_refused() {
+	LC_ALL=C timeout 10 ip netns exec "$1" "$2" -C "$3/c.conf" -s \
+		</dev/null >"$3/probe.out" 2>"$3/probe.err"
+	echo $? >"$3/probe.rc"
+	[ "$(cat "$3/probe.rc")" != 0 ] &&
+		! grep -q "can't connect" "$3/probe.err"
+}
+
 # ctd_normalise DIR: stdin to stdout with the varying parts masked.
 ctd_normalise() {
 	sed -E \
@@ -89,10 +117,10 @@ ctd_normalise() {
 # ctd_start NS BIN DIR: the daemon in NS, in the console; waits for its
 # socket (or for it to exit). Sets CTD_PID.
 ctd_start() {
-	local ns=$1 bin=$2 dir=$3
+	local ns=$1 bin=$2 dir=$3 i
 	ip netns exec "$ns" "$bin" -C "$dir/c.conf" >"$dir/console" 2>&1 &
 	CTD_PID=$!
-	for _ in $(seq 1 500); do
+	for i in $(seq 1 500); do
 		[ -S "$dir/sock" ] && return 0
 		kill -0 "$CTD_PID" 2>/dev/null || return 1
 		sleep 0.01
@@ -118,9 +146,32 @@ ctd_stop() {
 
 # ctd_side TAG NS BIN: prepares, runs and documents one side.
 ctd_side() {
-	local tag=$1 ns=$2 bin=$3 dir="$T_TMP/$1" pid="" args
+	local tag=$1 ns=$2 bin=$3 dir="$T_TMP/$1"
 	mkdir -p "$dir"
 	"$C_CONF" "$dir"
+	if [ "$C_BAD" = 1 ] && ! ctd_probe_refused "$ns" "$bin" "$dir"; then
+		# the file parses: running the command could start a daemon
+		cp "$dir/probe.out" "$dir/out"
+		cp "$dir/probe.err" "$dir/err"
+		echo PARSED >"$dir/rc"
+	else
+		ctd_run "$tag" "$ns" "$bin" "$dir"
+	fi
+	{
+		echo "exit: $(cat "$dir/rc")"
+		echo "--- stdout"
+		ctd_normalise "$dir" <"$dir/out" | sed -E -e "${C_MASK:-b}" |
+			if [ "$C_SORT" = 1 ]; then LC_ALL=C sort; else cat; fi
+		echo "--- stderr"
+		ctd_normalise "$dir" <"$dir/err"
+		ctd_extra_docs "$dir"
+	} >"$T_TMP/$tag.doc"
+}
+
+# ctd_run TAG NS BIN DIR: the daemon (--daemon), the hooks and the
+# command of one side; its streams end up in DIR/{out,err,rc}.
+ctd_run() {
+	local tag=$1 ns=$2 bin=$3 dir=$4 pid="" args
 	if [ -n "$C_SETUP" ]; then
 		CT=$CT D=$dir ip netns exec "$ns" bash -c \
 			"set -e; $(declare -f); $C_SETUP" >"$dir/setup.log" 2>&1 ||
@@ -146,19 +197,15 @@ ctd_side() {
 			"$(declare -f); $C_AFTER" >"$dir/after" 2>&1
 	fi
 	[ -n "$pid" ] && ctd_stop "$ns" "$bin" "$dir" "$pid"
-	{
-		echo "exit: $(cat "$dir/rc")"
-		echo "--- stdout"
-		ctd_normalise "$dir" <"$dir/out" | sed -E -e "${C_MASK:-b}" |
-			if [ "$C_SORT" = 1 ]; then LC_ALL=C sort; else cat; fi
-		echo "--- stderr"
-		ctd_normalise "$dir" <"$dir/err"
-		ctd_extra_docs "$dir"
-	} >"$T_TMP/$tag.doc"
+	return 0
 }
 
 # the optional parts of a side's document
 ctd_extra_docs() {
+	if [ "$C_CONSOLE" = 1 ]; then
+		echo "--- console"
+		ctd_normalise "$1" <"$1/console" 2>/dev/null
+	fi
 	if [ "$C_LOG" = 1 ]; then
 		echo "--- log"
 		ctd_normalise "$1" <"$1/log" 2>/dev/null
@@ -209,10 +256,14 @@ ctd_parse() {
 	C_CONF=ctd_conf_stats C_DAEMON=0 C_SETUP="" C_BEFORE="" C_LOG=0
 	C_SORT=0 C_NOCONF=0 C_WHY="" C_RC="" C_OUT="" C_ERR="" C_HAS_OUT=0
 	C_HAS_ERR=0 C_ARGS=() C_FLOWS=0 C_AFTER="" C_AFTER_OUT="" C_HAS_AFTER_OUT=0
-	C_MASK=""
+	C_TEXT="" C_BAD=0 C_CONSOLE=0 C_MASK=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--conf) C_CONF=$2; shift 2 ;;
+		--mask) C_MASK=$2; shift 2 ;;
+		--text) C_CONF=ctd_conf_text C_TEXT=$2; shift 2 ;;
+		--bad) C_BAD=1; shift ;;
+		--console) C_CONSOLE=1; shift ;;
 		--daemon) C_DAEMON=1; shift ;;
 		--setup) C_SETUP=$2; shift 2 ;;
 		--before) C_BEFORE=$2; shift 2 ;;
@@ -221,7 +272,6 @@ ctd_parse() {
 		--after) C_AFTER=$2; shift 2 ;;
 		--after-out) C_AFTER_OUT=$2; C_HAS_AFTER_OUT=1; shift 2 ;;
 		--sort) C_SORT=1; shift ;;
-		--mask) C_MASK=$2; shift 2 ;;
 		--noconf) C_NOCONF=1; shift ;;
 		--why) C_WHY=$2; shift 2 ;;
 		--rc) C_RC=$2; shift 2 ;;

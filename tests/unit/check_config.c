@@ -162,6 +162,7 @@ static void field(const struct sync_conf *c, const char *name, char *out,
 	NUM("addr_ignore", c->filter.addr_ignore)
 	NUM("state_ignore", c->filter.state_ignore)
 	NUM("states", c->filter.states) NUM("mode", c->sync.mode)
+	NUM("mode_default", c->sync.mode_default)
 	NUM("resend", c->sync.resend_queue_size)
 	NUM("commit", c->sync.commit_timeout)
 	NUM("purge", c->sync.purge_timeout) NUM("ack", c->sync.ack_window)

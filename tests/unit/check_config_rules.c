@@ -24,8 +24,6 @@
 #define MCAST(x) SYNC("Mode FTFW {\n}\nMulticast {\n" x "}\n")
 #define FILTER(x) GEN("Filter {\n" x "}\n")
 #define HELPER(x) "Helper {\n" x "}\n"
-#define NOMODE	"No synchronization mode specified. Defaulting to FT-FW " \
-		"mode.\n"
 #define COMMIT_WARN "`CommitTimeout' can't be combined with " \
 		"`DisableExternalCache', ignoring this option. Fix your " \
 		"configuration file.\n"
@@ -186,12 +184,13 @@ static const struct {
 	  "states=10" },
 	{ "State empty", FILTER("State Accept {\n}\n"), "", "fset=4 states=0" },
 	/* Sync */
-	{ "Sync empty", SYNC(""), NOMODE, "run=1 mode=1 n_chan=0" },
+	{ "Sync empty", SYNC(""), "", "run=1 mode=1 mode_default=1 n_chan=0" },
 	{ "Mode FTFW", SYNC("Mode FTFW {\nResendQueueSize 1000\n"
 			    "CommitTimeout 5\nPurgeTimeout 6\n"
 			    "ACKWindowSize 7\nDisableExternalCache off\n"
 			    "StartupResync on\n}\n"), "",
-	  "mode=1 resend=1000 commit=5 purge=6 ack=7 dis_ext=0 startup=1" },
+	  "mode=1 mode_default=0 resend=1000 commit=5 purge=6 ack=7 dis_ext=0 "
+	  "startup=1" },
 	{ "Mode FTFW zeros", SYNC("Mode FTFW {\nResendQueueSize 0\n"
 				  "PurgeTimeout 0\nACKWindowSize 0\n}\n"), "",
 	  "resend=131072 purge=60 ack=300" },
@@ -255,8 +254,8 @@ static const struct {
 	{ "UDP IPv6", LINK("IPv6_address fd00::1\n"
 			   "IPv6_Destination_Address fd00::2\nPort 65535\n"),
 	  "", "chan0=udp/1/6/1/fd00::1/fd00::2/-/-/65535/0/0/128" },
-	{ "UDP Default", SYNC("UDP {\n}\nUDP Default {\nPort 2\n}\n"), NOMODE,
-	  "n_chan=2 chan0=udp/0/0/1/-/-/-/-/0/0/0/128 "
+	{ "UDP Default", SYNC("UDP {\n}\nUDP Default {\nPort 2\n}\n"), "",
+	  "mode_default=1 n_chan=2 chan0=udp/0/0/1/-/-/-/-/0/0/0/128 "
 	  "chan1=udp/1/0/1/-/-/-/-/2/0/0/128" },
 	{ "TCP", SYNC("Mode ALARM {\n}\nTCP {\nIPv4_address 10.0.0.1\n"
 		      "IPv4_Destination_Address 10.0.0.2\nPort 3781\n"

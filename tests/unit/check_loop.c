@@ -6,7 +6,7 @@
  * with pipes, one removed (and its number reused) from inside another's
  * callback, interest changed; steps interleaved round-robin with the
  * descriptors served meanwhile, ending when they return 0 or are removed;
- * stop; and a signal raised before the run arriving through its callback
+ * stop; one iteration at a time (sync_loop_run_once); and a signal raised before the run arriving through its callback
  * from the loop, with the mask restored when the loop is freed.
  */
 #include <errno.h>
@@ -534,6 +534,74 @@ START_TEST(test_stop)
 }
 END_TEST
 
+static int step_note(struct sync_loop *l, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int step_once(struct sync_loop *l, void *arg)
+{
+	*(int *)arg = sync_loop_run_once(l, 0);
+	return 0;
+}
+
+/* One iteration at a time: idle is 0 without sleeping; a ready pipe, a
+ * due timer and a step each count as work; the poll waits for a timer
+ * but no longer than asked; a stop asked before is consumed; it is
+ * refused inside sync_loop_run(). */
+START_TEST(test_run_once)
+{
+	struct sync_loop *l;
+	struct pfix f;
+	uint64_t t0;
+	int inner = 0;
+
+	pfix_open(&f, 1);
+	ck_assert_int_eq(sync_loop_new(&l), 0);
+	ck_assert_int_eq(sync_loop_run_once(l, 0), 0);
+	ck_assert_int_eq(sync_loop_fd_add(l, f.p[0][0], POLLIN, on_read, &f),
+			 0);
+	t0 = sync_loop_now();
+	ck_assert_int_eq(sync_loop_run_once(l, 20000), 0);
+	ck_assert_uint_ge(sync_loop_now() - t0, 20000);
+	ck_assert_int_eq(write(f.p[0][1], "x", 1), 1);
+	ck_assert_int_eq(sync_loop_run_once(l, UINT64_MAX), 1);
+	ck_assert_int_eq(f.calls[0], 1);
+	ck_assert_int_eq(sync_loop_run_once(l, 0), 0);
+	/* a timer: waited for within the cap, fired, counted */
+	sync_loop_timer_init(&f.stopper, on_stop, NULL);
+	ck_assert_int_eq(sync_loop_timer_add(l, &f.stopper, 10000), 0);
+	ck_assert_int_eq(sync_loop_run_once(l, 0), 0);
+	ck_assert_int_eq(sync_loop_run_once(l, 1000000), 1);
+	ck_assert(!sync_loop_timer_pending(&f.stopper));
+	/* the timer's stop was consumed: the next iteration runs */
+	ck_assert_int_eq(write(f.p[0][1], "y", 1), 1);
+	ck_assert_int_eq(sync_loop_run_once(l, 0), 1);
+	ck_assert_int_eq(f.calls[0], 2);
+	/* a stop asked before: nothing served, then consumed */
+	ck_assert_int_eq(write(f.p[0][1], "z", 1), 1);
+	sync_loop_stop(l);
+	ck_assert_int_eq(sync_loop_run_once(l, 0), 0);
+	ck_assert_int_eq(f.calls[0], 2);
+	ck_assert_int_eq(sync_loop_run_once(l, 0), 1);
+	ck_assert_int_eq(f.calls[0], 3);
+	/* a step counts (and keeps poll from sleeping); inside run: busy */
+	ck_assert_int_eq(sync_loop_step_add(l, step_note, &inner), 0);
+	t0 = sync_loop_now();
+	ck_assert_int_eq(sync_loop_run_once(l, 1000000), 1);
+	ck_assert_uint_lt(sync_loop_now() - t0, 500000);
+	ck_assert_int_eq(inner, 1);
+	ck_assert_int_eq(sync_loop_run_once(l, 0), 0);
+	ck_assert_int_eq(sync_loop_step_add(l, step_once, &inner), 0);
+	ck_assert_int_eq(sync_loop_timer_add(l, &f.stopper, 5000), 0);
+	ck_assert_int_eq(sync_loop_run(l), 0);
+	ck_assert_int_eq(inner, -EBUSY);
+	sync_loop_free(l);
+	pfix_close(&f, 1);
+}
+END_TEST
+
 struct starve {
 	struct sync_loop_timer t;
 	int ticks, iterations;
@@ -669,6 +737,7 @@ Suite *loop_suite(void)
 	tcase_add_test(tc, test_steps);
 	tcase_add_test(tc, test_step_del);
 	tcase_add_test(tc, test_stop);
+	tcase_add_test(tc, test_run_once);
 	tcase_add_test(tc, test_signal);
 	tcase_add_test(tc, test_signal_off);
 	suite_add_tcase(s, tc);

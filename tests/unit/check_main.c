@@ -35,6 +35,9 @@ static Suite *(*const suites[])(void) = {
 	chan_stream_suite,
 	chans_suite,
 	privsep_suite,
+	dump_suite,
+	ctl_suite,
+	report_suite,
 };
 
 int main(void)

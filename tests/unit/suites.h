@@ -34,5 +34,8 @@ Suite *link_suite(void);
 Suite *chan_stream_suite(void);
 Suite *chans_suite(void);
 Suite *privsep_suite(void);
+Suite *dump_suite(void);
+Suite *ctl_suite(void);
+Suite *report_suite(void);
 
 #endif
