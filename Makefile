@@ -53,7 +53,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c
+	sync/alarm.c sync/chacha.c sync/poly1305.c sync/aead.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -65,7 +65,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
-	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h
+	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h \
+	sync/crypto.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -93,7 +94,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
 	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
 	tests/unit/check_link.c tests/unit/check_chan_stream.c \
-	tests/unit/check_chans.c
+	tests/unit/check_chans.c tests/unit/check_crypto.c \
+	tests/unit/crypto_vectors.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -274,6 +276,9 @@ sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H)
 sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H)
 sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H)
 sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
+sync/chacha.o: sync/chacha.c sync/crypto.h
+sync/poly1305.o: sync/poly1305.c sync/crypto.h
+sync/aead.o: sync/aead.c sync/crypto.h
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -301,19 +306,30 @@ check-builds:
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h
+	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
+	tests/unit/crypto_vectors.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h
+	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
+	tests/unit/crypto_vectors.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
-check: build/unit/check_all
+# aeadtool: sync/crypto.h's AEAD for the cross-check against OpenSSL's
+# command line (tests/unit/crypto_openssl.sh, SKIPs without openssl)
+AEADTOOL_SRCS = tests/unit/aeadtool.c sync/chacha.c sync/poly1305.c \
+	sync/aead.c
+build/unit/aeadtool: $(AEADTOOL_SRCS) sync/crypto.h
+	mkdir -p build/unit
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(AEADTOOL_SRCS)
+
+check: build/unit/check_all build/unit/aeadtool
 	CK_FORK=yes build/unit/check_all
+	tests/unit/crypto_openssl.sh build/unit/aeadtool
 
 check-asan: build/asan/check_all
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -34,6 +34,7 @@ static Suite *(*const suites[])(void) = {
 	link_suite,
 	chan_stream_suite,
 	chans_suite,
+	crypto_suite,
 };
 
 int main(void)

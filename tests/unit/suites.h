@@ -33,5 +33,6 @@ Suite *sync_msg_suite(void);
 Suite *link_suite(void);
 Suite *chan_stream_suite(void);
 Suite *chans_suite(void);
+Suite *crypto_suite(void);
 
 #endif
