@@ -53,7 +53,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c sync/chacha.c sync/poly1305.c sync/aead.c
+	sync/alarm.c sync/chacha.c sync/poly1305.c sync/aead.c sync/frame.c \
+	sync/replay.c sync/keys.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -66,7 +67,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h \
-	sync/crypto.h
+	sync/crypto.h sync/frame.h sync/keys.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -95,7 +96,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
 	tests/unit/check_link.c tests/unit/check_chan_stream.c \
 	tests/unit/check_chans.c tests/unit/check_crypto.c \
-	tests/unit/crypto_vectors.c
+	tests/unit/crypto_vectors.c tests/unit/check_frame.c \
+	tests/unit/check_replay.c tests/unit/check_keys.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -279,6 +281,9 @@ sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
 sync/chacha.o: sync/chacha.c sync/crypto.h
 sync/poly1305.o: sync/poly1305.c sync/crypto.h
 sync/aead.o: sync/aead.c sync/crypto.h
+sync/frame.o: sync/frame.c sync/frame.h sync/crypto.h sync/hash.h
+sync/replay.o: sync/replay.c sync/frame.h
+sync/keys.o: sync/keys.c sync/keys.h sync/frame.h sync/crypto.h
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the

@@ -35,6 +35,9 @@ static Suite *(*const suites[])(void) = {
 	chan_stream_suite,
 	chans_suite,
 	crypto_suite,
+	frame_suite,
+	replay_suite,
+	keys_suite,
 };
 
 int main(void)

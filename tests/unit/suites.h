@@ -34,5 +34,8 @@ Suite *link_suite(void);
 Suite *chan_stream_suite(void);
 Suite *chans_suite(void);
 Suite *crypto_suite(void);
+Suite *frame_suite(void);
+Suite *replay_suite(void);
+Suite *keys_suite(void);
 
 #endif
