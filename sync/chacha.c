@@ -33,7 +33,7 @@ static void store32_le(uint8_t *p, uint32_t v)
 }
 
 /* RFC 8439 2.1: the quarter round on words a, b, c, d of @x. */
-static void quarter(uint32_t x[16], int a, int b, int c, int d)
+static inline void quarter(uint32_t x[16], int a, int b, int c, int d)
 {
 	x[a] += x[b]; x[d] = rotl32(x[d] ^ x[a], 16);
 	x[c] += x[d]; x[b] = rotl32(x[b] ^ x[c], 12);
@@ -67,16 +67,15 @@ static void setup(uint32_t st[16], const uint8_t key[SYNC_CRYPTO_KEY_LEN])
 		st[4 + i] = load32_le(key + 4 * i);
 }
 
-/* One block of the prepared state @st (words 12-15 set), into @out. */
-static void block(const uint32_t st[16], uint8_t out[SYNC_CHACHA_BLOCK_LEN])
+/* One block of the prepared state @st (words 12-15 set), into @out;
+ * @x is scratch space the caller wipes. */
+static void block(const uint32_t st[16], uint32_t x[16],
+		  uint8_t out[SYNC_CHACHA_BLOCK_LEN])
 {
-	uint32_t x[16];
-
-	memcpy(x, st, sizeof(x));
+	memcpy(x, st, 16 * sizeof(*x));
 	rounds(x);
 	for (int i = 0; i < 16; i++)
 		store32_le(out + 4 * i, x[i] + st[i]);
-	sync_crypto_wipe(x, sizeof(x));
 }
 
 static void setup_ietf(uint32_t st[16], const uint8_t key[SYNC_CRYPTO_KEY_LEN],
@@ -95,11 +94,12 @@ void sync_chacha20_block(const uint8_t key[SYNC_CRYPTO_KEY_LEN],
 			 const uint8_t nonce[SYNC_CRYPTO_NONCE_LEN],
 			 uint8_t out[SYNC_CHACHA_BLOCK_LEN])
 {
-	uint32_t st[16];
+	uint32_t st[16], x[16];
 
 	setup_ietf(st, key, counter, nonce);
-	block(st, out);
+	block(st, x, out);
 	sync_crypto_wipe(st, sizeof(st));
+	sync_crypto_wipe(x, sizeof(x));
 }
 
 void sync_chacha20_xor(const uint8_t key[SYNC_CRYPTO_KEY_LEN],
@@ -108,13 +108,13 @@ void sync_chacha20_xor(const uint8_t key[SYNC_CRYPTO_KEY_LEN],
 		       const uint8_t *in, uint8_t *out, size_t len)
 {
 	uint8_t ks[SYNC_CHACHA_BLOCK_LEN];
-	uint32_t st[16];
+	uint32_t st[16], x[16];
 
 	setup_ietf(st, key, counter, nonce);
 	while (len) {
 		size_t n = len < sizeof(ks) ? len : sizeof(ks);
 
-		block(st, ks);
+		block(st, x, ks);
 		st[12]++;
 		/* byte by byte: @in == @out reads each byte before its write */
 		for (size_t i = 0; i < n; i++)
@@ -125,6 +125,7 @@ void sync_chacha20_xor(const uint8_t key[SYNC_CRYPTO_KEY_LEN],
 	}
 	sync_crypto_wipe(ks, sizeof(ks));
 	sync_crypto_wipe(st, sizeof(st));
+	sync_crypto_wipe(x, sizeof(x));
 }
 
 void sync_hchacha20(const uint8_t key[SYNC_CRYPTO_KEY_LEN],

@@ -121,10 +121,10 @@ int sync_frame_peek(const void *buf, size_t len, struct sync_frame_hdr *h);
  * and writes the payload, decrypted if it was encrypted, into @out: never
  * in place, @buf is not written. *@out_len gives @out's capacity and
  * receives the payload's length. Returns 0; -EBADMSG when the tag does
- * not match or the header does not parse (@out then holds zeros where
- * the payload would have gone, never unauthenticated bytes); -EINVAL
- * when @h is not the header of @buf or @key's id is not the frame's
- * key id; -EMSGSIZE when @out is too small (nothing written).
+ * not match (@out then holds zeros where the payload would have gone,
+ * never unauthenticated bytes) or @buf does not parse (nothing written);
+ * -EINVAL when @h is not the header of @buf or @key's id is not the
+ * frame's key id, -EMSGSIZE when @out is too small (nothing written).
  */
 int sync_frame_open(const void *buf, size_t len,
 		    const struct sync_frame_key *key,

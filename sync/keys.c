@@ -256,8 +256,10 @@ static int check_file(int fd, const char *path, struct sync_keys_err *err)
 	struct stat st;
 
 	if (fstat(fd, &st)) {
-		fail(err, 0, "%s: %s", path, strerror(errno));
-		return -errno;
+		int rc = -errno;
+
+		fail(err, 0, "%s: %s", path, strerror(-rc));
+		return rc;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		fail(err, 0, "%s: not a regular file", path);

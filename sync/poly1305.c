@@ -60,15 +60,21 @@ void sync_poly1305_init(struct sync_poly1305 *st,
 	st->used = 0;
 }
 
+/* Scratch space of the block function, wiped by its callers once. */
+struct scratch {
+	uint32_t m[5];
+	uint64_t d[5];
+};
+
 /* h = (h + m) * r mod p (partially reduced), m the block @b with @top. */
-static void block(struct sync_poly1305 *st, const uint8_t b[16],
-		  uint32_t top)
+static void block(struct sync_poly1305 *st, struct scratch *t,
+		  const uint8_t b[16], uint32_t top)
 {
 	const uint32_t *r = st->r;
-	uint32_t *h = st->h, m[5];
+	uint32_t *h = st->h, *m = t->m;
 	uint64_t r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4];
 	uint64_t s1 = r1 * 5, s2 = r2 * 5, s3 = r3 * 5, s4 = r4 * 5;
-	uint64_t h0, h1, h2, h3, h4, d[5], c;
+	uint64_t h0, h1, h2, h3, h4, *d = t->d, c;
 
 	to_limbs(m, b, top);
 	h0 = (uint64_t)h[0] + m[0];
@@ -91,14 +97,13 @@ static void block(struct sync_poly1305 *st, const uint8_t b[16],
 	d[0] = h[0] + c * 5;
 	h[0] = (uint32_t)d[0] & LIMB_MASK;
 	h[1] += (uint32_t)(d[0] >> 26);
-	sync_crypto_wipe(m, sizeof(m));
-	sync_crypto_wipe(d, sizeof(d));
 }
 
 void sync_poly1305_update(struct sync_poly1305 *st, const void *data,
 			  size_t len)
 {
 	const uint8_t *p = data;
+	struct scratch t;
 
 	if (!len)
 		return;		/* @data may be NULL */
@@ -111,15 +116,16 @@ void sync_poly1305_update(struct sync_poly1305 *st, const void *data,
 		len -= n;
 		if (st->used < 16)
 			return;
-		block(st, st->buf, 1u << 24);
+		block(st, &t, st->buf, 1u << 24);
 		st->used = 0;
 	}
 	for (; len >= 16; p += 16, len -= 16)
-		block(st, p, 1u << 24);
+		block(st, &t, p, 1u << 24);
 	if (len) {
 		memcpy(st->buf, p, len);
 		st->used = len;
 	}
+	sync_crypto_wipe(&t, sizeof(t));
 }
 
 /* Carries @h through all limbs once, folding the top back times 5. */
@@ -142,13 +148,15 @@ void sync_poly1305_final(struct sync_poly1305 *st,
 			 uint8_t tag[SYNC_CRYPTO_TAG_LEN])
 {
 	uint32_t *h = st->h, g[5], c, mask;
+	struct scratch t;
 	uint64_t acc;
 
 	if (st->used) {
 		/* the last partial block: its 1 byte, then zeros */
 		st->buf[st->used] = 1;
 		memset(st->buf + st->used + 1, 0, 15 - st->used);
-		block(st, st->buf, 0);
+		block(st, &t, st->buf, 0);
+		sync_crypto_wipe(&t, sizeof(t));
 	}
 	carry(h);
 	/* g = h + 5 - 2^130; it is h mod p when it does not go negative */
