@@ -108,7 +108,7 @@ CHANTOOL_SRCS = tests/netns/chantool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg
+	stats sync_filter pack conf sync_msg frame keys
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -120,7 +120,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
-	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c
+	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c \
+	sync/frame.c sync/replay.c sync/keys.c
 
 MANPAGES = man/conntrack.8
 
@@ -442,6 +443,16 @@ build/bench/cache_mem: tests/bench/cache_mem.c $(LIB_SRCS) ct/pack.h \
 bench-cache: build/bench/cache_mem
 	build/bench/cache_mem
 .PHONY: bench-cache
+
+# sealing and opening sync frames, MB/s (tests/bench)
+build/bench/frame_bench: tests/bench/frame_bench.c $(LIB_SRCS) sync/frame.h \
+		sync/crypto.h
+	mkdir -p build/bench
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/frame_bench.c $(LIB_SRCS)
+
+bench-frame: build/bench/frame_bench
+	build/bench/frame_bench
+.PHONY: bench-frame
 
 # build, then create and list flows in a scratch namespace (root)
 demo: all
