@@ -56,7 +56,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c sync/privsep.c sync/seccomp.c
+	sync/alarm.c sync/privsep.c sync/seccomp.c sync/chacha.c sync/poly1305.c \
+	sync/aead.c sync/frame.c sync/replay.c sync/keys.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -69,7 +70,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
-	sync/seccomp.h sync/kdump.h
+	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -98,8 +99,9 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
 	tests/unit/check_link.c tests/unit/check_chan_stream.c \
 	tests/unit/check_privsep.c tests/unit/check_dump.c tests/unit/check_ctl.c \
-	tests/unit/check_report.c \
-	tests/unit/check_chans.c
+	tests/unit/check_report.c tests/unit/check_chans.c \
+	tests/unit/check_crypto.c tests/unit/crypto_vectors.c \
+	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -110,7 +112,7 @@ CHANTOOL_SRCS = tests/netns/chantool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg privsep ctl
+	stats sync_filter pack conf sync_msg privsep ctl frame keys
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -123,7 +125,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
 	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c \
-	sync/ctl.c sync/daemon.c sync/stats_mode.c sync/dump.c sync/report.c
+	sync/ctl.c sync/daemon.c sync/stats_mode.c sync/dump.c sync/report.c \
+	sync/frame.c sync/replay.c sync/keys.c
 
 EXAMPLES = examples/conntrackd-stats.conf examples/conntrackd-ftfw.conf \
 	examples/conntrackd-notrack.conf examples/conntrackd-alarm.conf
@@ -289,6 +292,12 @@ sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H)
 sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H)
 sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H)
 sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
+sync/chacha.o: sync/chacha.c sync/crypto.h
+sync/poly1305.o: sync/poly1305.c sync/crypto.h
+sync/aead.o: sync/aead.c sync/crypto.h
+sync/frame.o: sync/frame.c sync/frame.h sync/crypto.h sync/hash.h
+sync/replay.o: sync/replay.c sync/frame.h
+sync/keys.o: sync/keys.c sync/keys.h sync/frame.h sync/crypto.h
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -331,19 +340,30 @@ check-builds:
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h
+	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
+	tests/unit/crypto_vectors.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h
+	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
+	tests/unit/crypto_vectors.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
-check: build/unit/check_all
+# aeadtool: sync/crypto.h's AEAD for the cross-check against OpenSSL's
+# command line (tests/unit/crypto_openssl.sh, SKIPs without openssl)
+AEADTOOL_SRCS = tests/unit/aeadtool.c sync/chacha.c sync/poly1305.c \
+	sync/aead.c
+build/unit/aeadtool: $(AEADTOOL_SRCS) sync/crypto.h
+	mkdir -p build/unit
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(AEADTOOL_SRCS)
+
+check: build/unit/check_all build/unit/aeadtool
 	CK_FORK=yes build/unit/check_all
+	tests/unit/crypto_openssl.sh build/unit/aeadtool
 
 check-asan: build/asan/check_all
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -451,6 +471,16 @@ build/bench/cache_mem: tests/bench/cache_mem.c $(LIB_SRCS) ct/pack.h \
 bench-cache: build/bench/cache_mem
 	build/bench/cache_mem
 .PHONY: bench-cache
+
+# sealing and opening sync frames, MB/s (tests/bench)
+build/bench/frame_bench: tests/bench/frame_bench.c $(LIB_SRCS) sync/frame.h \
+		sync/crypto.h
+	mkdir -p build/bench
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/frame_bench.c $(LIB_SRCS)
+
+bench-frame: build/bench/frame_bench
+	build/bench/frame_bench
+.PHONY: bench-frame
 
 # build, then create and list flows in a scratch namespace (root)
 demo: all

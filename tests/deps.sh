@@ -4,14 +4,15 @@
 # and make for both dialects, the Check unit-test library, clang with its
 # sanitizer/libFuzzer runtime, AFL++, musl, valgrind, the reference
 # conntrack-tools for the differential tests, and the network tools the
-# namespace tests drive. Only missing packages are installed, after one
-# apt-get update; running it again is a quick no-op. Elsewhere (no
-# apt-get) it prints what to install and exits 1.
+# namespace tests drive, openssl for the crypto cross-check. Only missing
+# packages are installed, after one apt-get update; running it again is a
+# quick no-op. Elsewhere (no apt-get) it prints what to install and exits
+# 1.
 set -euo pipefail
 
 PKGS=(build-essential gcc make bmake check pkg-config clang llvm afl++
 	musl-tools valgrind conntrack conntrackd nftables iproute2 python3
-	strace)
+	strace openssl)
 
 installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]

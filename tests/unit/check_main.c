@@ -38,6 +38,10 @@ static Suite *(*const suites[])(void) = {
 	dump_suite,
 	ctl_suite,
 	report_suite,
+	crypto_suite,
+	frame_suite,
+	replay_suite,
+	keys_suite,
 };
 
 int main(void)

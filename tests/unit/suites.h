@@ -37,5 +37,9 @@ Suite *privsep_suite(void);
 Suite *dump_suite(void);
 Suite *ctl_suite(void);
 Suite *report_suite(void);
+Suite *crypto_suite(void);
+Suite *frame_suite(void);
+Suite *replay_suite(void);
+Suite *keys_suite(void);
 
 #endif
