@@ -619,6 +619,11 @@ int sync_privsep_start(struct sync_daemon *d, int *status)
 	if (pid == 0) {
 		close(req[0]);
 		close(note[0]);
+		/* the lock is the parent's: with it gone (even by SIGKILL),
+		 * a new daemon may start while this one is still ending */
+		if (d->lock.fd >= 0)
+			close(d->lock.fd);
+		d->lock.fd = -1;
 		ps->req = req[1];
 		ps->note = note[1];
 		rc = drop(ps, ps->uid, ps->gid);
