@@ -380,11 +380,19 @@ static void ftfw_after_xmit(struct sync_state *s)
 	sync_loop_timer_add(s->d->loop, &priv(s)->alive, ALIVE_USEC);
 }
 
-/* TCP came (back) up: what went into the dead connection may be lost. */
+/*
+ * TCP came (back) up: what went into the dead connection may be lost, so
+ * everything unacknowledged goes again. A loss the transport reports (a
+ * send error, a full TCP backlog) needs nothing: what it lost waits in
+ * the resend queue, and the peer NACKs the gap as soon as a later message
+ * (an ALIVE at the latest) reaches it. Sending it all again at once would
+ * fail again while the link is broken and raise the event again: a
+ * resend storm for as long as the link is down.
+ */
 static void ftfw_link_event(struct sync_state *s, int lost)
 {
-	(void)lost;
-	rs_resend_all(s);
+	if (!lost)
+		rs_resend_all(s);
 }
 
 static int rs_dump(struct sync_client *cl, struct sync_state *s)

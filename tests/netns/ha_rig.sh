@@ -248,11 +248,13 @@ ha_kill() {
 	rm -f "$(ha_dir "$1")/sock"
 }
 
-# ha_ctd N ARGS...: the client against firewall N's daemon.
+# ha_ctd N ARGS...: the client against firewall N's daemon (given up
+# after 30 s: a daemon that hangs fails the case, not the run).
 ha_ctd() {
 	local n=$1
 	shift
-	ctd "$(ha_ns "$n")" "$(ha_dir "$n")" "$@"
+	timeout 30 ip netns exec "$(ha_ns "$n")" "$CONNTRACKD" \
+		-C "$(ha_dir "$n")/c.conf" "$@"
 }
 
 # ha_stat N internal|external: that cache's active flows.
