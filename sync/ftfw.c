@@ -199,7 +199,10 @@ static void rs_nack(struct sync_state *s, uint32_t from, uint32_t to)
 		if (priv(s)->overflows) {
 			sync_log(&s->d->log, SYNC_LOG_NOTICE, "NACK for "
 				 "messages no longer queued: resync");
+			/* moves every object out of the resend queue, @first
+			 * too: the walk below starts again from what is left */
 			bulk(s);
+			first = sync_txq_first(&s->rs);
 		}
 	}
 	for (n = first; n; n = next) {
