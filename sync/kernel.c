@@ -39,6 +39,7 @@ struct sync_kernel {
 	int expect;
 	size_t bufsize;
 	int warned;
+	unsigned int busy;		/* wakeups that left events queued */
 	struct sync_loop_timer resync_timer, poll_timer;
 	unsigned int want_resync, want_flush;	/* SYNC_K_* queued */
 	struct {
@@ -180,6 +181,29 @@ static void on_overrun(struct sync_kernel *k)
 				    1000000);
 }
 
+/*
+ * Events come faster than we take them (a wakeup left some queued, every
+ * fourth time a look at the buffer): once the queue fills half of the
+ * buffer, it is doubled now, within NetlinkBufferSizeMaxGrowth, instead
+ * of after the overrun that loses events (upstream's only trigger). A
+ * daemon that is not real-time (upstream forces SCHED_RR 99) can be
+ * kept off the CPU for tens of milliseconds, long enough for a burst of
+ * new flows to fill the configured buffer.
+ */
+static void watch_backlog(struct sync_kernel *k)
+{
+	uint32_t used, size;
+
+	if (ct_event_drained(k->ev)) {
+		k->busy = 0;
+		return;
+	}
+	if (++k->busy % 4 || k->bufsize * 2 > k->d->conf->nl_bufsize_max)
+		return;
+	if (ct_event_backlog(k->ev, &used, &size) == 0 && used > size / 2)
+		grow_buffer(k);
+}
+
 static void event_io(struct sync_loop *l, int fd, unsigned int revents,
 		     void *arg)
 {
@@ -194,6 +218,8 @@ static void event_io(struct sync_loop *l, int fd, unsigned int revents,
 		on_overrun(k);
 	else if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
 		k->d->st.nl_catch_event_failed++;
+	else if (rc >= 0)
+		watch_backlog(k);
 }
 
 static void resync_timeout(struct sync_loop *l, void *arg)
