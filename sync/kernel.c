@@ -41,6 +41,7 @@ struct sync_kernel {
 	int warned;
 	unsigned int busy;		/* wakeups that left events queued */
 	struct sync_loop_timer resync_timer, poll_timer;
+	struct sync_loop_timer quiet_timer;	/* no overrun for a while */
 	unsigned int want_resync, want_flush;	/* SYNC_K_* queued */
 	struct {
 		uint8_t kind;			/* JOB_* running */
@@ -166,6 +167,10 @@ static void grow_buffer(struct sync_kernel *k)
 		 "has been doubled to %zu bytes", k->bufsize);
 }
 
+#define QUIET_USEC	1000000
+
+static void resync_timeout(struct sync_loop *l, void *arg);
+
 static void on_overrun(struct sync_kernel *k)
 {
 	struct sync_daemon *d = k->d;
@@ -173,12 +178,31 @@ static void on_overrun(struct sync_kernel *k)
 	d->st.nl_catch_event_failed++;
 	d->st.nl_overrun++;
 	grow_buffer(k);
-	if (d->conf->nl_overrun_resync > 0 && d->mode->dump_end &&
-	    (!d->mode->can_resync || d->mode->can_resync(d)) &&
-	    !sync_loop_timer_pending(&k->resync_timer))
+	if (d->conf->nl_overrun_resync <= 0 || !d->mode->dump_end ||
+	    (d->mode->can_resync && !d->mode->can_resync(d)))
+		return;
+	if (!sync_loop_timer_pending(&k->resync_timer))
 		sync_loop_timer_add(d->loop, &k->resync_timer,
 				    (uint64_t)d->conf->nl_overrun_resync *
 				    1000000);
+	sync_loop_timer_add(d->loop, &k->quiet_timer, QUIET_USEC);
+}
+
+/*
+ * A second without another overrun: the burst that overflowed the event
+ * socket is over, resync now rather than wait for the rest of
+ * NetlinkOverrunResync (upstream waits the whole of it, 30 s by default,
+ * with the peer missing whatever the lost events said). Overruns that go
+ * on push this back, never the NetlinkOverrunResync deadline.
+ */
+static void quiet_timeout(struct sync_loop *l, void *arg)
+{
+	struct sync_kernel *k = arg;
+
+	if (!sync_loop_timer_pending(&k->resync_timer))
+		return;
+	sync_loop_timer_del(l, &k->resync_timer);
+	resync_timeout(l, k);
 }
 
 /*
@@ -545,6 +569,7 @@ int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 		    (d->conf->run & SYNC_RUN_SYNC);
 	sync_loop_timer_init(&k->resync_timer, resync_timeout, k);
 	sync_loop_timer_init(&k->poll_timer, poll_timeout, k);
+	sync_loop_timer_init(&k->quiet_timer, quiet_timeout, k);
 	*out = k;
 	return 0;
 }
@@ -596,6 +621,7 @@ void sync_kernel_close(struct sync_kernel *k)
 	}
 	sync_loop_timer_del(k->d->loop, &k->resync_timer);
 	sync_loop_timer_del(k->d->loop, &k->poll_timer);
+	sync_loop_timer_del(k->d->loop, &k->quiet_timer);
 	for (int o = SYNC_ORIGIN_COMMIT; o <= SYNC_ORIGIN_INJECT; o++)
 		nl_sock_close(k->origin[o]);
 	nl_sock_close(k->flush);

@@ -149,7 +149,8 @@ ha_net() {
 
 # ha_conf N MODE TRANSPORT: firewall N's conntrackd.conf. Knobs: HA_RSQ
 # (FTFW ResendQueueSize), HA_REFRESH and HA_CACHE (ALARM RefreshTime,
-# CacheTimeout), HA_RESYNC (StartupResync), HA_MODE_EXTRA and
+# CacheTimeout), HA_RESYNC (StartupResync), HA_NLBUF and HA_NLBUFMAX
+# (NetlinkBufferSize, NetlinkBufferSizeMaxGrowth), HA_MODE_EXTRA and
 # HA_GENERAL_EXTRA (lines added to the sections), HA_HASHLIMIT.
 ha_conf() {
 	local n=$1 mode=$2 tr=$3 dir self peer m t
@@ -211,8 +212,8 @@ General {
 	Syslog off
 	LockFile $dir/lock
 	UNIX { Path $dir/sock }
-	NetlinkBufferSize 2097152
-	NetlinkBufferSizeMaxGrowth 8388608
+	NetlinkBufferSize ${HA_NLBUF:-2097152}
+	NetlinkBufferSizeMaxGrowth ${HA_NLBUFMAX:-8388608}
 	NetlinkOverrunResync on
 	NetlinkEventsReliable off
 	${HA_GENERAL_EXTRA:-}

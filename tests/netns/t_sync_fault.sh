@@ -17,6 +17,9 @@
 #     flows, the stale ones stay (nothing tells the backup they ended);
 #     ALARM: the backup forgets what is not refreshed within CacheTimeout,
 #     and everything comes back within RefreshTime of the repair.
+#   - events lost (FTFW): a burst overflows fw1's event socket; the
+#     resync after the burst brings fw2 what the lost events said, within
+#     seconds rather than NetlinkOverrunResync (30 s) later.
 #   - a peer restart (FTFW): the backup restarting gets, through the
 #     HELLO, what changed while it was down, and the rest with -n; the
 #     primary restarting goes on being heard (its new sequence numbers are
@@ -232,6 +235,23 @@ c_cut_alarm() {
 	converge 8 $((N1 - D + N2))
 }
 
+# ---- events lost ---------------------------------------------------------
+
+# A burst overflows fw1's event socket (128 KiB, not allowed to grow):
+# the flows whose events were lost reach fw2 by the resync that follows
+# the burst, not NetlinkOverrunResync (30 s) later.
+c_overrun_ftfw() {
+	local over
+	HA_NLBUF=131072 HA_NLBUFMAX=131072
+	pair ftfw udp
+	batch "$T_TMP/C" 30000 172.22
+	load "$T_TMP/C"
+	over=$(ha_ctd 1 -s runtime | awk '/netlink overrun:/ { print $NF }')
+	[ "${over:-0}" -gt 0 ] ||
+		t_fail "no overrun: 30000 new flows fit a 128 KiB event socket here"
+	converge 10 $((N1 + 30000))
+}
+
 # ---- restarts --------------------------------------------------------------
 
 batch_b_on_fw2() {
@@ -306,6 +326,7 @@ t_case fault_linkdown_ftfw c_linkdown_ftfw
 t_case fault_cut_ftfw_small_rsqueue c_cut_ftfw_small_rsqueue
 t_case fault_cut_notrack c_cut_notrack
 t_case fault_cut_alarm c_cut_alarm
+t_case fault_overrun_ftfw c_overrun_ftfw
 t_case fault_restart_backup_ftfw c_restart_backup_ftfw
 t_case fault_restart_primary_ftfw c_restart_primary_ftfw
 t_case fault_tcp_reset_ftfw c_tcp_reset_ftfw
