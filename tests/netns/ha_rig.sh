@@ -365,3 +365,47 @@ ha_probe_flow() {
 	ha_ctd "$1" -e 2>/dev/null |
 		grep -c "src=$HA_CLI_IP dst=$HA_SRV_IP sport=[0-9]* dport=$HA_PROBE_PORT "
 }
+
+# ha_batch FILE N DSTNET: a conntrack -R file of N established TCP flows
+# 172.16.x.y:port -> DSTNET.a.b:80 (250 sources a /24, in order).
+ha_batch() {
+	awk -v n="$2" -v dn="$3" 'BEGIN { for (i = 0; i < n; i++)
+		printf "-I -p tcp -s 172.16.%d.%d -d %s.%d.%d --sport %d --dport 80 --state ESTABLISHED -t 3600 -u ASSURED\n",
+			int(i / 250) % 256, i % 250 + 1, dn, int(i / 60000),
+			i % 7 + 1, 1024 + i % 60000 }' >"$1"
+}
+
+# ha_load N FILE: FILE's flows into firewall N's kernel table.
+ha_load() {
+	ns_exec "$(ha_ns "$1")" "$CONNTRACK" -R "$2" >/dev/null 2>&1 ||
+		t_fail "conntrack -R $2 failed"
+}
+
+ha_canary() { # fw2 has the canary flow (1) or not (0)
+	ha_ctd 2 -e 2>/dev/null | grep -c 'src=192\.0\.2\.1 '
+}
+
+# ha_ready: a canary flow goes from fw1 to fw2 and away again (the link
+# works, TCP is connected).
+ha_ready() {
+	ns_exec "$HA_FW1" "$CONNTRACK" -I -p tcp -s 192.0.2.1 -d 192.0.2.2 \
+		--sport 9 --dport 9 --state ESTABLISHED -t 300 -u ASSURED \
+		>/dev/null 2>&1
+	ha_wait 10 1 ha_canary || t_fail "the sync link does not work"
+	ns_exec "$HA_FW1" "$CONNTRACK" -D -p tcp -s 192.0.2.1 >/dev/null 2>&1
+	ha_wait 10 0 ha_canary || t_fail "the canary's end did not reach fw2"
+}
+
+# ha_crash N: firewall N dies: every process in it killed, its links
+# down.
+ha_crash() {
+	local ns p v=HA_PID$1
+	ns=$(ha_ns "$1")
+	for p in $(ip netns pids "$ns"); do
+		kill -KILL "$p" 2>/dev/null
+	done
+	wait "${!v}" 2>/dev/null
+	ip -n "$ns" link set in0 down
+	ip -n "$ns" link set out0 down
+	ip -n "$ns" link set sync0 down
+}

@@ -35,17 +35,8 @@ N2=2000
 D=500		# a multiple of 250: whole /24s of batch A's sources
 CUT_S=10
 
-# batch FILE N DSTNET: a conntrack -R file of N established TCP flows.
-batch() {
-	awk -v n="$2" -v dn="$3" 'BEGIN { for (i = 0; i < n; i++)
-		printf "-I -p tcp -s 172.16.%d.%d -d %s.%d.%d --sport %d --dport 80 --state ESTABLISHED -t 3600 -u ASSURED\n",
-			int(i / 250), i % 250 + 1, dn, int(i / 60000), i % 7 + 1, 1024 + i }' >"$1"
-}
-
-load() { # FILE: into fw1's kernel table
-	ns_exec "$HA_FW1" "$CONNTRACK" -R "$1" >/dev/null 2>&1 ||
-		t_fail "conntrack -R $1 failed"
-}
+batch() { ha_batch "$@"; }
+load() { ha_load 1 "$1"; }
 
 del_a() { # the first D flows of batch A go
 	local k
@@ -111,20 +102,6 @@ lost() { # N: the sequence numbers firewall N saw skipped
 	ha_ctd "$1" -s network 2>/dev/null | awk '/Packets lost:/ { print $NF; exit }'
 }
 
-canary_on_fw2() {
-	ha_ctd 2 -e 2>/dev/null | grep -c 'src=192\.0\.2\.1 '
-}
-
-# ready: a canary flow goes from fw1 to fw2 and away again (the link
-# works, TCP is connected).
-ready() {
-	ns_exec "$HA_FW1" "$CONNTRACK" -I -p tcp -s 192.0.2.1 -d 192.0.2.2 \
-		--sport 9 --dport 9 --state ESTABLISHED -t 300 -u ASSURED \
-		>/dev/null 2>&1
-	ha_wait 10 1 canary_on_fw2 || t_fail "the sync link does not work"
-	ns_exec "$HA_FW1" "$CONNTRACK" -D -p tcp -s 192.0.2.1 >/dev/null 2>&1
-	ha_wait 10 0 canary_on_fw2 || t_fail "the canary's end did not reach fw2"
-}
 
 # pair MODE TRANSPORT: both firewalls up, batch A on both.
 pair() {
@@ -136,7 +113,7 @@ pair() {
 		ha_conf $n "$1" "$2"
 		ha_start $n
 	done
-	ready
+	ha_ready
 	load "$T_TMP/A"
 	converge 30 "$N1"
 }
