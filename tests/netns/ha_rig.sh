@@ -281,7 +281,7 @@ ha_wait() {
 	done
 }
 
-# ha_vip_add N / ha_vip_del N: the virtual addresses on firewall N, at
+# ha_vip_add N: the virtual addresses on firewall N, at
 # the start (no gratuitous ARP: nobody has them cached yet; a takeover
 # goes through examples/primary-backup.sh, which announces them).
 ha_vip_add() {
@@ -289,14 +289,6 @@ ha_vip_add() {
 	ns=$(ha_ns "$1")
 	ip -n "$ns" addr add "$HA_VIP_IN/24" dev in0
 	ip -n "$ns" addr add "$HA_VIP_OUT/24" dev out0
-}
-
-ha_vip_del() {
-	local ns
-	ns=$(ha_ns "$1")
-	ip -n "$ns" addr del "$HA_VIP_IN/24" dev in0 2>/dev/null
-	ip -n "$ns" addr del "$HA_VIP_OUT/24" dev out0 2>/dev/null
-	return 0
 }
 
 # ha_has_vip N: whether firewall N holds the outside virtual address.
