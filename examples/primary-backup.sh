@@ -144,8 +144,11 @@ primary | backup | fault | stop) ;;
 	;;
 esac
 
-if command -v flock >/dev/null 2>&1; then
-	exec 9>>"$STATE_DIR/conntrackd-primary-backup.lock" && flock 9
+# (a failed redirection of exec would end the script: check the directory)
+if command -v flock >/dev/null 2>&1 && [ -d "$STATE_DIR" ] &&
+   [ -w "$STATE_DIR" ]; then
+	exec 9>>"$STATE_DIR/conntrackd-primary-backup.lock"
+	flock 9
 fi
 log "transition: $1"
 
