@@ -19,8 +19,9 @@
 #   overruns       fw1's event socket overruns during the load
 #   bulk_ms        fw2's external cache emptied, fw1 -B, until fw2 has all
 #   commit_ms      fw2 -c of the N flows into its kernel table
-#   rss_b/flow     fw2's resident memory per external flow (VmRSS after
-#                  the event path less before it, / N)
+#   rss_b/flow     fw2's resident memory per external flow (VmRSS of the
+#                  daemon and the process it forks, after the event path
+#                  less before it, / N)
 #   gap0_ms        failover by hand (fw1 crashes, fw2 runs
 #                  examples/primary-backup.sh primary: commit, addresses,
 #                  -f, -R, -B): the longest silence of a TCP connection
@@ -85,7 +86,14 @@ udp_sent() { # N pkts|bytes: what firewall N's channel sent
 		w == "pkts" && /Pckts sent/ { print $1; exit }
 		w == "bytes" && /Bytes sent/ { print $1; exit }'
 }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+rss_kb() { # PID: its VmRSS and its children's (privilege separation)
+	local p t=0 r
+	for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+		t=$((t + ${r:-0}))
+	done
+	echo "$t"
+}
 ext_is() { # N: fw2's external cache holds N (prints 1) or not (0)
 	[ "$(ha_stat 2 external)" = "$1" ] && echo 1 || echo 0
 }

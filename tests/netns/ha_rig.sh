@@ -241,11 +241,20 @@ ha_start() {
 	printf -v "HA_PID$1" '%s' "$CTD_PID"
 }
 
-# ha_kill N: the daemon of firewall N dies (SIGKILL), its files stay.
+# ha_kill N: the daemon of firewall N dies (SIGKILL), its process and
+# the ones it forked (privilege separation), its files stay.
 ha_kill() {
-	local v=HA_PID$1
-	kill -KILL "${!v}" 2>/dev/null
+	local v=HA_PID$1 kids p
+	kids=$(cat /proc/"${!v}"/task/*/children 2>/dev/null)
+	# shellcheck disable=SC2086 # a list of pids
+	kill -KILL "${!v}" $kids 2>/dev/null
 	wait "${!v}" 2>/dev/null
+	for p in $kids; do
+		for _ in $(seq 100); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.05
+		done
+	done
 	rm -f "$(ha_dir "$1")/sock"
 }
 
