@@ -298,6 +298,31 @@ int ct_event_drained(const struct ct_event_src *ev)
 	return ev->drained;
 }
 
+/* SO_MEMINFO's array (linux/sock_diag.h SK_MEMINFO_*): rmem_alloc first,
+ * rcvbuf second, then seven more (more in later kernels). */
+#ifndef SO_MEMINFO
+#define SO_MEMINFO	55
+#endif
+#define MEMINFO_RMEM_ALLOC	0
+#define MEMINFO_RCVBUF		1
+#define MEMINFO_VARS		16
+
+int ct_event_backlog(const struct ct_event_src *ev, uint32_t *used,
+		     uint32_t *size)
+{
+	uint32_t mi[MEMINFO_VARS] = { 0 };
+	socklen_t len = sizeof(mi);
+
+	if (getsockopt(nl_sock_fd(ev->sock), SOL_SOCKET, SO_MEMINFO, mi,
+		       &len) < 0)
+		return -errno;
+	if (len < (MEMINFO_RCVBUF + 1) * sizeof(mi[0]))
+		return -EPROTO;
+	*used = mi[MEMINFO_RMEM_ALLOC];
+	*size = mi[MEMINFO_RCVBUF];
+	return 0;
+}
+
 int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg)
 {
 	int n, rc, total = 0;

@@ -178,6 +178,12 @@ int ct_event_recv(struct ct_event_src *ev, ct_event_cb cb, void *arg);
  * poll() without one more receive that would only say -EAGAIN. */
 int ct_event_drained(const struct ct_event_src *ev);
 
+/* How full the receive buffer is: *@used bytes queued of the *@size it
+ * may hold (the kernel's sk_rmem_alloc and sk_rcvbuf, SO_MEMINFO).
+ * Returns 0 or -errno (-ENOPROTOOPT before Linux 4.6). */
+int ct_event_backlog(const struct ct_event_src *ev, uint32_t *used,
+		     uint32_t *size);
+
 /* Sets the receive buffer as nl_sock_set_rcvbuf() (@bytes is doubled by
  * the kernel); the statistics follow. Returns 0 or -errno. */
 int ct_event_set_rcvbuf(struct ct_event_src *ev, size_t bytes,

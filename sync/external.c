@@ -268,6 +268,7 @@ void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
 		e->set |= CT_TIMEOUT;
 	}
 	e->status &= ~(uint32_t)IPS_EXPECTED;
+	sync_msg_ct_reply_unnat(e);
 	if ((e->set & CT_TCP) && !s->conf->sync.tcp_window_tracking) {
 		for (int d = 0; d < 2; d++) {
 			e->tcp.flags[d] |= CT_TCP_FLAG_BE_LIBERAL;

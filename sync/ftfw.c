@@ -199,7 +199,10 @@ static void rs_nack(struct sync_state *s, uint32_t from, uint32_t to)
 		if (priv(s)->overflows) {
 			sync_log(&s->d->log, SYNC_LOG_NOTICE, "NACK for "
 				 "messages no longer queued: resync");
+			/* moves every object out of the resend queue, @first
+			 * too: the walk below starts again from what is left */
 			bulk(s);
+			first = sync_txq_first(&s->rs);
 		}
 	}
 	for (n = first; n; n = next) {
@@ -380,11 +383,19 @@ static void ftfw_after_xmit(struct sync_state *s)
 	sync_loop_timer_add(s->d->loop, &priv(s)->alive, ALIVE_USEC);
 }
 
-/* TCP came (back) up: what went into the dead connection may be lost. */
+/*
+ * TCP came (back) up: what went into the dead connection may be lost, so
+ * everything unacknowledged goes again. A loss the transport reports (a
+ * send error, a full TCP backlog) needs nothing: what it lost waits in
+ * the resend queue, and the peer NACKs the gap as soon as a later message
+ * (an ALIVE at the latest) reaches it. Sending it all again at once would
+ * fail again while the link is broken and raise the event again: a
+ * resend storm for as long as the link is down.
+ */
 static void ftfw_link_event(struct sync_state *s, int lost)
 {
-	(void)lost;
-	rs_resend_all(s);
+	if (!lost)
+		rs_resend_all(s);
 }
 
 static int rs_dump(struct sync_client *cl, struct sync_state *s)

@@ -39,7 +39,9 @@ struct sync_kernel {
 	int expect;
 	size_t bufsize;
 	int warned;
+	unsigned int busy;		/* wakeups that left events queued */
 	struct sync_loop_timer resync_timer, poll_timer;
+	struct sync_loop_timer quiet_timer;	/* no overrun for a while */
 	unsigned int want_resync, want_flush;	/* SYNC_K_* queued */
 	struct {
 		uint8_t kind;			/* JOB_* running */
@@ -165,6 +167,10 @@ static void grow_buffer(struct sync_kernel *k)
 		 "has been doubled to %zu bytes", k->bufsize);
 }
 
+#define QUIET_USEC	1000000
+
+static void resync_timeout(struct sync_loop *l, void *arg);
+
 static void on_overrun(struct sync_kernel *k)
 {
 	struct sync_daemon *d = k->d;
@@ -172,12 +178,54 @@ static void on_overrun(struct sync_kernel *k)
 	d->st.nl_catch_event_failed++;
 	d->st.nl_overrun++;
 	grow_buffer(k);
-	if (d->conf->nl_overrun_resync > 0 && d->mode->dump_end &&
-	    (!d->mode->can_resync || d->mode->can_resync(d)) &&
-	    !sync_loop_timer_pending(&k->resync_timer))
+	if (d->conf->nl_overrun_resync <= 0 || !d->mode->dump_end ||
+	    (d->mode->can_resync && !d->mode->can_resync(d)))
+		return;
+	if (!sync_loop_timer_pending(&k->resync_timer))
 		sync_loop_timer_add(d->loop, &k->resync_timer,
 				    (uint64_t)d->conf->nl_overrun_resync *
 				    1000000);
+	sync_loop_timer_add(d->loop, &k->quiet_timer, QUIET_USEC);
+}
+
+/*
+ * A second without another overrun: the burst that overflowed the event
+ * socket is over, resync now rather than wait for the rest of
+ * NetlinkOverrunResync (upstream waits the whole of it, 30 s by default,
+ * with the peer missing whatever the lost events said). Overruns that go
+ * on push this back, never the NetlinkOverrunResync deadline.
+ */
+static void quiet_timeout(struct sync_loop *l, void *arg)
+{
+	struct sync_kernel *k = arg;
+
+	if (!sync_loop_timer_pending(&k->resync_timer))
+		return;
+	sync_loop_timer_del(l, &k->resync_timer);
+	resync_timeout(l, k);
+}
+
+/*
+ * Events come faster than we take them (a wakeup left some queued, every
+ * fourth time a look at the buffer): once the queue fills half of the
+ * buffer, it is doubled now, within NetlinkBufferSizeMaxGrowth, instead
+ * of after the overrun that loses events (upstream's only trigger). A
+ * daemon that is not real-time (upstream forces SCHED_RR 99) can be
+ * kept off the CPU for tens of milliseconds, long enough for a burst of
+ * new flows to fill the configured buffer.
+ */
+static void watch_backlog(struct sync_kernel *k)
+{
+	uint32_t used, size;
+
+	if (ct_event_drained(k->ev)) {
+		k->busy = 0;
+		return;
+	}
+	if (++k->busy % 4 || k->bufsize * 2 > k->d->conf->nl_bufsize_max)
+		return;
+	if (ct_event_backlog(k->ev, &used, &size) == 0 && used > size / 2)
+		grow_buffer(k);
 }
 
 static void event_io(struct sync_loop *l, int fd, unsigned int revents,
@@ -194,6 +242,8 @@ static void event_io(struct sync_loop *l, int fd, unsigned int revents,
 		on_overrun(k);
 	else if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
 		k->d->st.nl_catch_event_failed++;
+	else if (rc >= 0)
+		watch_backlog(k);
 }
 
 static void resync_timeout(struct sync_loop *l, void *arg)
@@ -519,6 +569,7 @@ int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d)
 		    (d->conf->run & SYNC_RUN_SYNC);
 	sync_loop_timer_init(&k->resync_timer, resync_timeout, k);
 	sync_loop_timer_init(&k->poll_timer, poll_timeout, k);
+	sync_loop_timer_init(&k->quiet_timer, quiet_timeout, k);
 	*out = k;
 	return 0;
 }
@@ -570,6 +621,7 @@ void sync_kernel_close(struct sync_kernel *k)
 	}
 	sync_loop_timer_del(k->d->loop, &k->resync_timer);
 	sync_loop_timer_del(k->d->loop, &k->poll_timer);
+	sync_loop_timer_del(k->d->loop, &k->quiet_timer);
 	for (int o = SYNC_ORIGIN_COMMIT; o <= SYNC_ORIGIN_INJECT; o++)
 		nl_sock_close(k->origin[o]);
 	nl_sock_close(k->flush);

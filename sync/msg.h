@@ -159,6 +159,15 @@ void sync_msg_count_short(const void *buf, size_t len,
  */
 int sync_msg_parse_ct(const void *msg, size_t len, struct ct_entry *e,
 		      struct sync_msg_stats *st);
+/*
+ * sync_msg_ct_reply_unnat - the reply tuple of @e (as sync_msg_parse_ct
+ * rebuilt it) back to the plain inverse of the original where CT_SNAT or
+ * CT_DNAT changed it, the form a create needs: the kernel applies
+ * CTA_NAT_SRC/DST to the reply tuple it is given and marks the flow
+ * IPS_SRC_NAT/IPS_DST_NAT only if that changes it; handed a reply that is
+ * NATed already, it creates a flow that translates nothing.
+ */
+void sync_msg_ct_reply_unnat(struct ct_entry *e);
 /* The same for an expectation message: master, expected tuple (both
  * required), mask, timeout, flags, class, NAT (CT_EXP_NAT when a NAT
  * tuple attribute came; nat_dir 0 or 1), helper and expectfn names

@@ -311,6 +311,31 @@ static int apply_nat(struct ct_entry *e, const struct nat_seen *n, int d)
 	return 0;
 }
 
+/* apply_nat() undone for one direction: the reply fields the NAT set
+ * back to the inverted orig tuple's. */
+static void unnat(struct ct_entry *e, int d)
+{
+	const struct ct_tuple *o = &e->orig;
+	const struct ct_nat *nat = d ? &e->dnat : &e->snat;
+
+	if (!(e->set & (d ? CT_DNAT : CT_SNAT)))
+		return;
+	if (d)
+		e->reply.src = o->dst;
+	else
+		e->reply.dst = o->src;
+	if (nat->has_port && d)
+		e->reply.sport = o->dport;
+	else if (nat->has_port)
+		e->reply.dport = o->sport;
+}
+
+void sync_msg_ct_reply_unnat(struct ct_entry *e)
+{
+	unnat(e, 0);
+	unnat(e, 1);
+}
+
 static int finish(struct ct_entry *e, const struct nat_seen *n)
 {
 	if ((e->orig.set & ADDRS) != ADDRS)

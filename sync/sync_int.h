@@ -213,7 +213,8 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 void sync_external_flush(struct sync_state *s, int exp);
 /* A flow from the peer made ready for the kernel: CommitTimeout, no
  * IPS_EXPECTED, TCP window tracking off unless TCPWindowTracking, ports
- * (GRE keys) the peer left out as zeros. */
+ * (GRE keys) the peer left out as zeros, the reply tuple without the NAT
+ * (the kernel redoes it from CTA_NAT_*). */
 void sync_external_prepare(struct sync_state *s, struct ct_entry *e);
 
 /* commit.c */

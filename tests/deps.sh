@@ -11,8 +11,8 @@
 set -euo pipefail
 
 PKGS=(build-essential gcc make bmake check pkg-config clang llvm afl++
-	musl-tools valgrind conntrack conntrackd nftables iproute2 python3
-	strace openssl)
+	musl-tools valgrind conntrack conntrackd nfct nftables iproute2 python3
+	keepalived iptables arping strace openssl)
 
 installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
@@ -50,7 +50,8 @@ Install these (Debian names; adapt to your distribution) and rerun make test:
 i.e. a C11 compiler, GNU make and bmake, Check (libcheck + libsubunit),
 pkg-config, clang + llvm with the compiler-rt sanitizer and libFuzzer
 runtime, AFL++, musl-gcc, valgrind, conntrack + conntrackd (the 1.4.x
-reference binaries), nftables, iproute2 (ip netns), python3 and strace.
+reference binaries), nftables, iproute2 (ip netns), python3, keepalived
+(the failover tests) and strace.
 EOF
 	exit 1
 fi

@@ -328,6 +328,35 @@ START_TEST(test_ref_fields)
 }
 END_TEST
 
+/* The create form of each flow: the reply tuple as if no NAT, the NAT
+ * ranges kept for CTA_NAT_SRC/DST (a NATed reply makes the kernel create
+ * a flow that translates nothing). */
+START_TEST(test_ref_unnat)
+{
+	struct ref_msg m[REF_MSGS];
+	struct sync_msg_stats st = { 0 };
+	struct ct_entry e, w;
+	unsigned int nm = ref_load(m), ct = 0;
+
+	for (unsigned int i = 0; i < nm; i++) {
+		if (m[i].h.type >= SYNC_T_EXP_NEW)
+			continue;
+		ck_assert_int_eq(sc_parse_ct(m[i].p, m[i].h.len, &e, &st), 0);
+		ref_want(ct, &w);
+		sync_msg_ct_reply_unnat(&e);
+		if (ct == 7) {		/* --src-nat 10.9.9.9 */
+			sc_addr(&w.reply.dst, "10.1.1.7");
+		} else if (ct == 8) {	/* --dst-nat 10.8.8.8:8080 */
+			sc_addr(&w.reply.src, "10.2.2.2");
+			w.reply.sport = 80;
+		}
+		sc_ck_entry(&e, &w);
+		ct++;
+	}
+	ck_assert_uint_eq(ct, REF_MSGS - 1);
+}
+END_TEST
+
 /* Ours, built from what we parsed with upstream_compat: their bytes. */
 START_TEST(test_ref_rebuild)
 {
@@ -374,6 +403,7 @@ Suite *sync_msg_suite(void)
 	tcase_add_test(tc, test_ref_walk);
 	tcase_add_test(tc, test_ref_fields);
 	tcase_add_test(tc, test_ref_rebuild);
+	tcase_add_test(tc, test_ref_unnat);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, sync_msg_rt_tcase());
 	suite_add_tcase(s, sync_msg_bad_tcase());

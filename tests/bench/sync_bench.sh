@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# conntrackd's Sync mode, ours and the reference (/usr/sbin/conntrackd)
+# side by side on the same two-firewall rig (tests/netns/ha_rig.sh: FTFW
+# over UDP, the upstream example's buffers), A/B interleaved: each round
+# runs both daemons, the order swapped every round. Figures to read,
+# never assertions; medians of REPS rounds and ours/reference ratios (for
+# times and sizes, below 1 is better).
+#
+#   event_ms       N new flows loaded into fw1's table (one conntrack -R
+#                  batch, the same CLI for both) until fw2's external
+#                  cache has them all; load_ms, the loader alone
+#   dgrams/flow    datagrams fw1 sent for it, per flow; bytes/flow beside
+#                  it; trickle_dgrams/flow the same for N/10 more flows
+#                  created one request at a time by the reference CLI
+#                  (TRICKLE), events that come one by one: the reference
+#                  sends a datagram per event, ours packs what comes
+#                  within 1 ms
+#   overruns       fw1's event socket overruns during the load
+#   bulk_ms        fw2's external cache emptied, fw1 -B, until fw2 has all
+#   commit_ms      fw2 -c of the N flows into its kernel table
+#   rss_b/flow     fw2's resident memory per external flow (VmRSS of the
+#                  daemon and the process it forks, after the event path
+#                  less before it, / N)
+#   gap0_ms        failover by hand (fw1 crashes, fw2 runs
+#                  examples/primary-backup.sh primary: commit, addresses,
+#                  -f, -R, -B): the longest silence of a TCP connection
+#                  echoing every 10 ms; gapN_ms the same with N flows
+#                  replicated beforehand (the commit has work)
+#
+#   tests/bench/sync_bench.sh [-n N] [-r REPS] [-o REPORT]   (N 100000, REPS 3)
+# env: OURS, REF (daemons), LOADER (conntrack CLI that loads, default ours).
+# The reference always runs SCHED_RR 99 (it forces it); ours runs as
+# configured (here: no Scheduler section, an ordinary process).
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export RAWCT_TOP=$top
+OURS=${OURS:-$top/conntrackd}
+REF=${REF:-/usr/sbin/conntrackd}
+LOADER=${LOADER:-$top/conntrack}
+TRICKLE=${TRICKLE:-/usr/sbin/conntrack}
+N=100000
+REPS=3
+out=
+
+while getopts n:r:o: opt; do
+	case $opt in
+	n) N=$OPTARG ;;
+	r) REPS=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) echo "usage: $0 [-n N] [-r REPS] [-o report]" >&2; exit 2 ;;
+	esac
+done
+
+die() { echo "sync_bench: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+[ -x "$OURS" ] || die "build first: $OURS missing (make)"
+[ -x "$REF" ] || die "reference $REF missing (tests/deps.sh installs it)"
+[ -x "$LOADER" ] || die "$LOADER missing"
+
+# shellcheck source=../netns/ctd_lib.sh
+. "$top/tests/netns/ctd_lib.sh"
+# shellcheck source=../netns/ha_rig.sh
+. "$top/tests/netns/ha_rig.sh"
+CONNTRACK=$LOADER
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/rawct-syncbench.XXXXXX") || exit 1
+max_file=/proc/sys/net/netfilter/nf_conntrack_max
+old_max=$(cat "$max_file")
+cleanup() {
+	echo "$old_max" >"$max_file"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# the limit is global, the count per namespace: fw1 and fw2 hold N each
+[ "$old_max" -ge $((N + 10000)) ] || echo $((N + 10000)) >"$max_file"
+ha_batch "$work/flows" "$N" 172.20
+NT=$((N / 10))
+ha_batch "$work/trickle" "$NT" 172.23
+
+now_ms() { date +%s%3N; }
+udp_sent() { # N pkts|bytes: what firewall N's channel sent
+	ha_ctd "$1" -s 2>/dev/null | awk -v w="$2" '
+		w == "pkts" && /Pckts sent/ { print $1; exit }
+		w == "bytes" && /Bytes sent/ { print $1; exit }'
+}
+rss_kb() { # PID: its VmRSS and its children's (privilege separation)
+	local p t=0 r
+	for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+		t=$((t + ${r:-0}))
+	done
+	echo "$t"
+}
+ext_is() { # N: fw2's external cache holds N (prints 1) or not (0)
+	[ "$(ha_stat 2 external)" = "$1" ] && echo 1 || echo 0
+}
+
+# In a subshell, as a netns test case: its namespaces, files, traps.
+round() {
+	local t rc
+	t=$(mktemp -d "$work/r.XXXXXX")
+	(
+		T_TMP=$t
+		trap 'exit 130' INT TERM
+		"$@"
+	)
+	rc=$?
+	[ "$rc" = 0 ] || echo "sync_bench: $* failed: $(cat "$t/why" 2>/dev/null)" >&2
+	rm -rf "$t"
+}
+
+# sync_round DAEMON TAG: event path, datagrams, overruns, RSS, -B, -c.
+sync_round() {
+	local t0 lp ev load pk0 by0 pk1 by1 tp0 tp1 rss0 rss1 over tb bulk k0 k1 tc cm n
+	CONNTRACKD=$1
+	ha_net sync
+	for n in 1 2; do
+		ha_conf $n ftfw udp
+		ha_start $n
+	done
+	ha_ready
+	rss0=$(rss_kb "$HA_PID2")
+	pk0=$(udp_sent 1 pkts)
+	by0=$(udp_sent 1 bytes)
+	t0=$(now_ms)
+	( ha_load 1 "$work/flows"; echo $(($(now_ms) - t0)) >"$T_TMP/load" ) &
+	lp=$!
+	ha_wait 120 1 ext_is "$N" || t_fail "$2: fw2 has $(ha_stat 2 external) of $N"
+	ev=$(($(now_ms) - t0))
+	wait "$lp"
+	load=$(cat "$T_TMP/load")
+	pk1=$(udp_sent 1 pkts)
+	by1=$(udp_sent 1 bytes)
+	rss1=$(rss_kb "$HA_PID2")
+	over=$(ha_ctd 1 -s runtime | awk '/netlink overrun:/ { print $NF }')
+	ha_ctd 2 -f external
+	ha_wait 20 1 ext_is 0 || t_fail "$2: fw2's external cache did not empty"
+	tb=$(now_ms)
+	ha_ctd 1 -B
+	ha_wait 120 1 ext_is "$N" || t_fail "$2: -B: fw2 has $(ha_stat 2 external) of $N"
+	bulk=$(($(now_ms) - tb))
+	k0=$(ns_exec "$HA_FW2" cat /proc/sys/net/netfilter/nf_conntrack_count)
+	tc=$(now_ms)
+	ha_ctd 2 -c >/dev/null
+	cm=$(($(now_ms) - tc))
+	k1=$(ns_exec "$HA_FW2" cat /proc/sys/net/netfilter/nf_conntrack_count)
+	# events one at a time: the reference CLI creates flow after flow
+	tp0=$(udp_sent 1 pkts)
+	ns_exec "$HA_FW1" "$TRICKLE" -R "$work/trickle" >/dev/null 2>&1
+	ha_wait 60 1 ext_is $((N + NT)) || t_fail "$2: trickle: fw2 has $(ha_stat 2 external)"
+	tp1=$(udp_sent 1 pkts)
+	echo "RESULT $2 trickle_dgrams_per_flow=$(awk -v a="$tp0" -v b="$tp1" -v n="$NT" 'BEGIN { printf "%.3f", (b - a) / n }')"
+	echo "RESULT $2 event_ms=$ev load_ms=$load" \
+		"dgrams_per_flow=$(awk -v a="$pk0" -v b="$pk1" -v n="$N" 'BEGIN { printf "%.3f", (b - a) / n }')" \
+		"bytes_per_flow=$(awk -v a="$by0" -v b="$by1" -v n="$N" 'BEGIN { printf "%.1f", (b - a) / n }')" \
+		"overruns=$over rss_idle_kb=$rss0" \
+		"rss_b_per_flow=$(awk -v a="$rss0" -v b="$rss1" -v n="$N" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }')" \
+		"bulk_ms=$bulk commit_ms=$cm committed=$((k1 - k0))"
+}
+
+# fo_round DAEMON TAG PRELOAD: the failover gap.
+fo_round() {
+	local n pre=$3 t0 gap
+	CONNTRACKD=$1
+	ha_net full
+	for n in 1 2; do
+		ha_conf $n ftfw udp
+		ha_start $n
+		ha_settings $n >/dev/null
+	done
+	ha_vip_add 1
+	if [ "$pre" -gt 0 ]; then
+		ha_ready
+		ha_load 1 "$work/flows"
+		ha_wait 120 1 ext_is "$pre" || t_fail "$2: preload: fw2 has $(ha_stat 2 external)"
+	fi
+	ha_probe_start
+	ha_wait 10 1 ha_probe_flow 2 || t_fail "$2: the probe's flow is not on fw2"
+	sleep 1
+	ha_crash 1
+	t0=$(now_ms)
+	ns_exec "$HA_FW2" "$RAWCT_TOP/examples/primary-backup.sh" primary \
+		"$(ha_dir 2)/pb.conf"
+	t0=$(($(now_ms) - t0))
+	sleep 2
+	ha_probe_stop
+	gap=$(ha_probe max_gap_ms)
+	[ "$(ha_probe complete)" = true ] || gap=broken
+	echo "RESULT $2 gap${pre}_ms=$gap takeover${pre}_ms=$t0"
+}
+
+results=$work/results
+: >"$results"
+run() { # DAEMON TAG
+	round sync_round "$1" "$2" | tee -a "$results"
+	round fo_round "$1" "$2" 0 | tee -a "$results"
+	round fo_round "$1" "$2" "$N" | tee -a "$results"
+}
+
+echo "sync_bench: N=$N REPS=$REPS ours=$OURS ref=$REF loader=$LOADER $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq "$REPS"); do
+	if [ $((r % 2)) = 1 ]; then
+		run "$OURS" ours; run "$REF" ref
+	else
+		run "$REF" ref; run "$OURS" ours
+	fi
+done
+
+# median TAG KEY
+median() {
+	grep "^RESULT $1 " "$results" | tr ' ' '\n' | sed -n "s/^$2=//p" |
+		grep -E '^[0-9.]+$' | sort -g |
+		awk '{ v[NR] = $1 } END { if (!NR) print "NA"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+report() {
+	local k o f
+	echo
+	echo "medians of $REPS rounds, N=$N (ours/ref below 1: ours better)"
+	printf '%-16s %12s %12s %8s\n' measure ours ref ours/ref
+	for k in event_ms load_ms dgrams_per_flow bytes_per_flow \
+		trickle_dgrams_per_flow overruns \
+		bulk_ms commit_ms rss_b_per_flow rss_idle_kb gap0_ms \
+		"gap${N}_ms" takeover0_ms "takeover${N}_ms"; do
+		o=$(median ours "$k")
+		f=$(median ref "$k")
+		printf '%-16s %12s %12s %8s\n' "$k" "$o" "$f" \
+			"$(awk -v a="$o" -v b="$f" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "-"; else printf "%.2f", a / b }')"
+	done
+	echo "rounds:"
+	sed 's/^RESULT /  /' "$results"
+}
+if [ -n "$out" ]; then
+	report | tee "$out"
+else
+	report
+fi

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Failover end to end (tests/netns/ha_rig.sh): a client keeps a TCP
+# connection to a server through the primary firewall (stateful ruleset,
+# nf_conntrack_tcp_loose=0, SNAT to the outside virtual address), echoes
+# every 10 ms; the primary fails; the backup takes over with our notify
+# script (examples/primary-backup.sh: commit, then the addresses, then -f,
+# -R, -B), by hand or driven by a real keepalived (VRRPv2, 1 s adverts)
+# whose notify_master calls it. The connection must survive: no reset,
+# every line echoed, the longest silence under 5 s (10 s under
+# keepalived, whose detection takes 3.6 s), the flow in the new primary's
+# kernel table, and no packet of it dropped there as invalid (the commit
+# came before the addresses). The negative control, the same
+# without the commit, must break it: the new primary drops the flow's
+# packets as invalid, nothing comes back. Failures: a crash (the daemons
+# killed with SIGKILL, the node's links down) and, under keepalived, an
+# orderly stop (keepalived ends: priority 0, notify_stop drops the
+# addresses). Every sync mode over UDP; FTFW over TCP and multicast too.
+. "$(dirname "$0")/ctd_lib.sh"
+. "$(dirname "$0")/ha_rig.sh"
+
+PB=$RAWCT_TOP/examples/primary-backup.sh
+# the longest silence allowed: by hand the takeover follows the crash at
+# once; keepalived needs three adverts and a skew (about 3.6 s) to see
+# it, and TCP, backing off meanwhile, retransmits up to ~3 s later still
+MAX_GAP_MS=5000
+
+# The primary (fw1) forwards the probe's connection, replicated to fw2.
+fo_setup() {
+	local mode=$1 tr=$2 n
+	ha_net full
+	for n in 1 2; do
+		ha_conf $n "$mode" "$tr"
+		ha_start $n
+		ha_settings $n >/dev/null
+	done
+}
+
+fo_probe() {
+	ha_probe_start
+	ha_wait 5 1 ha_probe_flow 2 ||
+		t_fail "the probe's flow never reached fw2's external cache"
+	sleep 1
+}
+
+# fo_nocommit N: a conntrackd wrapper for firewall N's settings that
+# ignores -c (the negative control runs the same script without commit).
+fo_nocommit() {
+	local dir
+	dir=$(ha_dir "$1")
+	cat >"$dir/ctd-nocommit" <<EOF
+#!/bin/sh
+for a in "\$@"; do [ "\$a" = -c ] && exit 0; done
+exec "$CONNTRACKD" "\$@"
+EOF
+	chmod 755 "$dir/ctd-nocommit"
+	echo "CONNTRACKD_BIN=$dir/ctd-nocommit" >>"$dir/pb.conf"
+}
+
+fo_in_kernel() { # N: the probe's flow in firewall N's kernel table
+	ns_exec "$(ha_ns "$1")" "$CONNTRACK" -L -p tcp --dport "$HA_PROBE_PORT" \
+		2>/dev/null | grep -c "src=$HA_CLI_IP "
+}
+
+# fo_detail: what a failure report needs.
+fo_detail() {
+	local n
+	{
+		echo "probe: $(cat "$T_TMP/probe.out")"
+		echo "fw2 invalid drops: $(ha_invalid 2)"
+		echo "--- fw2 notify log"; cat "$(ha_dir 2)/pb.log" 2>/dev/null
+		echo "--- fw2 daemon log"; tail -n 15 "$(ha_dir 2)/log" 2>/dev/null
+		echo "--- fw2 kernel"; ns_exec "$HA_FW2" "$CONNTRACK" -L 2>&1
+		for n in 1 2; do
+			[ -f "$(ha_dir $n)/keepalived.log" ] || continue
+			echo "--- fw$n keepalived"
+			grep -v '^$' "$(ha_dir $n)/keepalived.log" | tail -n 12
+		done
+	} >"$T_TMP/detail"
+}
+
+# fo_survived: the connection lived through it, on fw2's replica.
+fo_survived() {
+	local gap
+	fo_detail
+	[ "$(ha_probe error)" = none ] || t_fail "connection died: $(ha_probe error)"
+	[ "$(ha_probe complete)" = true ] ||
+		t_fail "echoes stopped: $(ha_probe echoed) of $(ha_probe sent)"
+	gap=$(ha_probe max_gap_ms)
+	awk -v g="$gap" -v m="$MAX_GAP_MS" 'BEGIN { exit !(g < m) }' ||
+		t_fail "silent for $gap ms (more than $MAX_GAP_MS)"
+	t_eq "flow in fw2's kernel table" "$(fo_in_kernel 2)" 1
+	t_eq "packets fw2 dropped as invalid" "$(ha_invalid 2)" 0
+	grep -q "conntrackd -c done" "$(ha_dir 2)/pb.log" ||
+		t_fail "the notify script did not commit"
+	echo "max gap ${gap} ms"
+}
+
+# fo_broken: the negative control: without the commit the connection
+# cannot go on through fw2.
+fo_broken() {
+	fo_detail
+	[ "$(ha_probe complete)" = false ] ||
+		t_fail "the connection survived without a commit: the test does not depend on the replicated state"
+	t_eq "flow in fw2's kernel table" "$(fo_in_kernel 2)" 0
+	[ "$(ha_invalid 2)" -gt 0 ] ||
+		t_fail "fw2 dropped nothing as invalid: the flow never reached it"
+}
+
+# ---- by hand ---------------------------------------------------------------
+
+# fo_hand MODE TRANSPORT [nocommit]: fw1 crashes, fw2 runs the notify
+# script's primary transition.
+fo_hand() {
+	local pbconf
+	fo_setup "$1" "$2"
+	[ "${3:-}" = nocommit ] && fo_nocommit 2
+	pbconf=$(ha_dir 2)/pb.conf
+	ha_vip_add 1
+	fo_probe
+	ha_crash 1
+	ns_exec "$HA_FW2" "$PB" primary "$pbconf" ||
+		t_fail "primary-backup.sh primary exited $?"
+	ha_has_vip 2 || t_fail "fw2 did not take the addresses"
+	sleep 2
+	ha_probe_stop
+	if [ "${3:-}" = nocommit ]; then fo_broken; else fo_survived; fi
+}
+
+# ---- keepalived ------------------------------------------------------------
+
+# ka_conf N: keepalived for firewall N (fw1 priority 150, fw2 100), the
+# layout of examples/keepalived.conf with the case's paths.
+ka_conf() {
+	local n=$1 dir prio=100 state=BACKUP
+	dir=$(ha_dir "$n")
+	# fw1 starts as master at once instead of after three adverts
+	[ "$n" = 1 ] && prio=150 state=MASTER
+	cat >"$dir/keepalived.conf" <<EOF
+global_defs {
+	router_id rawct-fw$n
+	script_user root
+	enable_script_security
+}
+vrrp_sync_group FW {
+	group {
+		INSIDE
+		OUTSIDE
+	}
+	notify_master "$PB primary $dir/pb.conf"
+	notify_backup "$PB backup $dir/pb.conf"
+	notify_fault "$PB fault $dir/pb.conf"
+	notify_stop "$PB stop $dir/pb.conf"
+}
+vrrp_instance INSIDE {
+	interface in0
+	state $state
+	virtual_router_id 61
+	priority $prio
+	advert_int 1
+}
+vrrp_instance OUTSIDE {
+	interface out0
+	state $state
+	virtual_router_id 62
+	priority $prio
+	advert_int 1
+}
+EOF
+}
+
+# ka_start N: keepalived in firewall N (VRRP only, in the console, its
+# own pid files; never -M, which changes the host's core_pattern).
+ka_start() {
+	local dir
+	dir=$(ha_dir "$1")
+	ka_conf "$1"
+	ip netns exec "$(ha_ns "$1")" keepalived -P -n -l -G \
+		-f "$dir/keepalived.conf" -p "$dir/keepalived.pid" \
+		-r "$dir/vrrp.pid" >"$dir/keepalived.log" 2>&1 &
+	printf -v "KA_PID$1" '%s' "$!"
+}
+
+pb_done() { # N WORD: the notify script of N has logged a line with WORD
+	grep -c "$2" "$(ha_dir "$1")/pb.log" 2>/dev/null
+}
+
+# fo_vrrp MODE TRANSPORT crash|stop [nocommit]
+fo_vrrp() {
+	local how=$3 p
+	command -v keepalived >/dev/null 2>&1 ||
+		t_skip "keepalived is not installed (tests/deps.sh installs it)"
+	MAX_GAP_MS=10000
+	fo_setup "$1" "$2"
+	[ "${4:-}" = nocommit ] && fo_nocommit 2
+	ka_start 1
+	ha_wait 10 1 ha_vip_on 1 ||
+		t_fail "fw1 never became master: $(tail -n 5 "$(ha_dir 1)/keepalived.log")"
+	ka_start 2
+	ha_wait 10 1 pb_done 2 "conntrackd -n done" ||
+		t_fail "fw2 never ran its backup transition: $(cat "$(ha_dir 2)/pb.log" 2>/dev/null)"
+	fo_probe
+	case $how in
+	crash) ha_crash 1 ;;
+	stop) kill -TERM "$KA_PID1" ;;
+	esac
+	ha_wait 15 1 pb_done 2 "conntrackd -B done" || fo_detail
+	ha_wait 0 1 pb_done 2 "conntrackd -B done" ||
+		t_fail "fw2 did not complete its primary transition: $(cat "$(ha_dir 2)/pb.log" 2>/dev/null)"
+	if [ "$how" = stop ]; then
+		ha_has_vip 1 && t_fail "fw1 kept the addresses after keepalived stopped"
+		p=$(pb_done 1 "transition: stop")
+		t_eq "fw1 stop transitions" "$p" 1
+	fi
+	sleep 2
+	ha_probe_stop
+	if [ "${4:-}" = nocommit ]; then fo_broken; else fo_survived; fi
+}
+
+c_hand_ftfw_udp() { fo_hand ftfw udp; }
+c_hand_notrack_udp() { fo_hand notrack udp; }
+c_hand_alarm_udp() { fo_hand alarm udp; }
+c_hand_ftfw_tcp() { fo_hand ftfw tcp; }
+c_hand_ftfw_mcast() { fo_hand ftfw mcast; }
+c_hand_nocommit_ftfw() { fo_hand ftfw udp nocommit; }
+c_hand_nocommit_notrack() { fo_hand notrack udp nocommit; }
+c_hand_nocommit_alarm() { fo_hand alarm udp nocommit; }
+c_vrrp_crash_ftfw() { fo_vrrp ftfw udp crash; }
+c_vrrp_crash_notrack() { fo_vrrp notrack udp crash; }
+c_vrrp_crash_alarm() { fo_vrrp alarm udp crash; }
+c_vrrp_stop_ftfw() { fo_vrrp ftfw udp stop; }
+c_vrrp_stop_notrack() { fo_vrrp notrack udp stop; }
+c_vrrp_stop_alarm() { fo_vrrp alarm udp stop; }
+c_vrrp_nocommit_ftfw() { fo_vrrp ftfw udp crash nocommit; }
+
+t_case failover_hand_ftfw_udp c_hand_ftfw_udp
+t_case failover_hand_notrack_udp c_hand_notrack_udp
+t_case failover_hand_alarm_udp c_hand_alarm_udp
+t_case failover_hand_ftfw_tcp c_hand_ftfw_tcp
+t_case failover_hand_ftfw_mcast c_hand_ftfw_mcast
+t_case failover_hand_nocommit_ftfw c_hand_nocommit_ftfw
+t_case failover_hand_nocommit_notrack c_hand_nocommit_notrack
+t_case failover_hand_nocommit_alarm c_hand_nocommit_alarm
+t_case failover_vrrp_crash_ftfw c_vrrp_crash_ftfw
+t_case failover_vrrp_crash_notrack c_vrrp_crash_notrack
+t_case failover_vrrp_crash_alarm c_vrrp_crash_alarm
+t_case failover_vrrp_stop_ftfw c_vrrp_stop_ftfw
+t_case failover_vrrp_stop_notrack c_vrrp_stop_notrack
+t_case failover_vrrp_stop_alarm c_vrrp_stop_alarm
+t_case failover_vrrp_nocommit_ftfw c_vrrp_nocommit_ftfw
+t_done

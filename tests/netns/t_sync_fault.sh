@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Faults of the sync link between two firewalls (tests/netns/ha_rig.sh,
+# `ha_net sync`): fw1's kernel table gets flows (conntrack -R batches of
+# established TCP flows 172.16.x.y -> 172.20.x.y), fw2's external cache
+# must follow; then, while something is broken, flows come (N2) and go
+# (D of the first N1), and once it is repaired fw1's internal cache and
+# fw2's external cache are compared: missing (on fw1, not on fw2) and
+# stale (on fw2, gone from fw1).
+#   - the link cut 10 s, silently both ways (netdev ingress drop on both
+#     ends) or with send errors (fw1's sync0 down):
+#     FTFW: nothing missing or stale once it is back, also when the
+#     resend queue (ResendQueueSize 1000) overflows during the cut, and
+#     each change goes out once while the link is down (no resend storm);
+#     NOTRACK (best effort, upstream's promise): what changed during the
+#     cut is missing or stale until a resync; `-n` brings the missing
+#     flows, the stale ones stay (nothing tells the backup they ended);
+#     ALARM: the backup forgets what is not refreshed within CacheTimeout,
+#     and everything comes back within RefreshTime of the repair.
+#   - events lost (FTFW): a burst overflows fw1's event socket; the
+#     resync after the burst brings fw2 what the lost events said, within
+#     seconds rather than NetlinkOverrunResync (30 s) later.
+#   - a peer restart (FTFW): the backup restarting gets, through the
+#     HELLO, what changed while it was down, and the rest with -n; the
+#     primary restarting goes on being heard (its new sequence numbers are
+#     not taken as old), and -B sends what its start-up dump found.
+#   - TCP (FTFW): the connection reset by the peer while flows change
+#     loses nothing; flows created while the peer does not listen yet
+#     reach it once it does (upstream loses both).
+. "$(dirname "$0")/ctd_lib.sh"
+. "$(dirname "$0")/ha_rig.sh"
+
+N1=2000
+N2=2000
+D=500		# a multiple of 250: whole /24s of batch A's sources
+CUT_S=10
+
+batch() { ha_batch "$@"; }
+load() { ha_load 1 "$1"; }
+
+del_a() { # the first D flows of batch A go
+	local k
+	for k in $(seq 0 $((D / 250 - 1))); do
+		ns_exec "$HA_FW1" "$CONNTRACK" -D -p tcp -s "172.16.$k.0/24" \
+			-d 172.20.0.0/16 >/dev/null 2>&1
+	done
+}
+
+# tuples CMD...: the "src dst sport dport" of the test flows CMD lists.
+tuples() {
+	"$@" 2>/dev/null | grep 'src=172\.16\.' | awk '{ s = d = sp = dp = ""
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "src" && s == "") s = kv[2]
+			else if (kv[1] == "dst" && d == "") d = kv[2]
+			else if (kv[1] == "sport" && sp == "") sp = kv[2]
+			else if (kv[1] == "dport" && dp == "") dp = kv[2]
+		}
+		print s, d, sp, dp }' | sort -u
+}
+
+# compare: MISSING and STALE between fw1's internal and fw2's external
+# cache, FW1N the flows fw1 has.
+compare() {
+	tuples ha_ctd 1 -i >"$T_TMP/i1"
+	tuples ha_ctd 2 -e >"$T_TMP/e2"
+	MISSING=$(comm -23 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
+	STALE=$(comm -13 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
+	FW1N=$(wc -l <"$T_TMP/i1")
+}
+
+# converge SECONDS WANT_FW1: until nothing is missing or stale and fw1
+# has WANT_FW1 flows; fails the case with the counts otherwise.
+converge() {
+	local t0
+	t0=$(date +%s)
+	while :; do
+		compare
+		[ "$MISSING" = 0 ] && [ "$STALE" = 0 ] && [ "$FW1N" = "$2" ] &&
+			return 0
+		[ $(($(date +%s) - t0)) -ge "$1" ] && break
+		sleep 0.5
+	done
+	detail
+	t_fail "after ${1} s: $MISSING missing, $STALE stale, fw1 has $FW1N (want $2)"
+}
+
+detail() {
+	local n
+	{
+		for n in 1 2; do
+			echo "--- fw$n -s, -s queue"
+			ha_ctd $n -s 2>&1 | grep -v '^$'
+			ha_ctd $n -s queue 2>&1 | grep -v '^$'
+			echo "--- fw$n log"
+			tail -n 12 "$(ha_dir $n)/log"
+		done
+	} >"$T_TMP/detail"
+}
+
+lost() { # N: the sequence numbers firewall N saw skipped
+	ha_ctd "$1" -s network 2>/dev/null | awk '/Packets lost:/ { print $NF; exit }'
+}
+
+
+# pair MODE TRANSPORT: both firewalls up, batch A on both.
+pair() {
+	local n
+	ha_net sync
+	batch "$T_TMP/A" "$N1" 172.20
+	batch "$T_TMP/B" "$N2" 172.21
+	for n in 1 2; do
+		ha_conf $n "$1" "$2"
+		ha_start $n
+	done
+	ha_ready
+	load "$T_TMP/A"
+	converge 30 "$N1"
+}
+
+cut_on() {
+	local ns
+	case $1 in
+	silent)
+		for ns in "$HA_FW1" "$HA_FW2"; do
+			ns_exec "$ns" nft -f - <<EOF
+table netdev rawct_cut {
+	chain in {
+		type filter hook ingress device "sync0" priority 0; policy drop;
+	}
+}
+EOF
+		done ;;
+	linkdown) ip -n "$HA_FW1" link set sync0 down ;;
+	esac
+}
+
+cut_off() {
+	case $1 in
+	silent)
+		ns_exec "$HA_FW1" nft delete table netdev rawct_cut
+		ns_exec "$HA_FW2" nft delete table netdev rawct_cut ;;
+	linkdown) ip -n "$HA_FW1" link set sync0 up ;;
+	esac
+}
+
+# cut_link HOW: CUT_S seconds without the link, N2 flows come, D go.
+cut_link() {
+	local t0
+	t0=$(date +%s%3N)
+	cut_on "$1"
+	load "$T_TMP/B"
+	del_a
+	while [ $(($(date +%s%3N) - t0)) -lt $((CUT_S * 1000)) ]; do
+		sleep 0.2
+	done
+	cut_off "$1"
+}
+
+# ---- FTFW ------------------------------------------------------------------
+
+# ftfw_cut HOW: nothing lost, each change sent once during the cut.
+ftfw_cut() {
+	local lost0 lost1
+	pair ftfw udp
+	lost0=$(lost 2)
+	cut_link "$1"
+	converge 20 $((N1 - D + N2))
+	lost1=$(lost 2)
+	# the peer sees as lost what went out during the cut: each change
+	# once (and a few ALIVEs), not again and again
+	[ $((lost1 - lost0)) -le $((2 * (N2 + D) + 100)) ] || {
+		detail
+		t_fail "fw2 counts $((lost1 - lost0)) messages lost for $((N2 + D)) changes: fw1 sent them again and again while the link was down"
+	}
+}
+
+c_cut_ftfw() { ftfw_cut silent; }
+c_linkdown_ftfw() { ftfw_cut linkdown; }
+
+c_cut_ftfw_small_rsqueue() {
+	local full
+	HA_RSQ=1000
+	pair ftfw udp
+	cut_link silent
+	full=$(ha_ctd 1 -s queue | awk '/not enough space errors/ { n += $NF } END { print n + 0 }')
+	[ "$full" -gt 0 ] || t_fail "the resend queue never overflowed ($full)"
+	converge 20 $((N1 - D + N2))
+}
+
+# ---- NOTRACK, ALARM --------------------------------------------------------
+
+c_cut_notrack() {
+	pair notrack udp
+	cut_link silent
+	sleep 2
+	compare
+	t_eq "missing after the cut" "$MISSING" "$N2"
+	t_eq "stale after the cut" "$STALE" "$D"
+	ha_ctd 2 -n || t_fail "-n failed"
+	ha_wait 20 0 eval 'compare; echo $MISSING'
+	compare
+	[ "$MISSING" = 0 ] || { detail; t_fail "still $MISSING missing after -n"; }
+	t_eq "stale after -n (nothing tells fw2 they ended)" "$STALE" "$D"
+}
+
+c_cut_alarm() {
+	HA_REFRESH=2 HA_CACHE=6
+	pair alarm udp
+	cut_link silent
+	# within RefreshTime (and up to a second more) of the repair
+	converge 8 $((N1 - D + N2))
+}
+
+# ---- events lost ---------------------------------------------------------
+
+# A burst overflows fw1's event socket (128 KiB, not allowed to grow):
+# the flows whose events were lost reach fw2 by the resync that follows
+# the burst, not NetlinkOverrunResync (30 s) later.
+c_overrun_ftfw() {
+	local over
+	HA_NLBUF=131072 HA_NLBUFMAX=131072
+	pair ftfw udp
+	batch "$T_TMP/C" 30000 172.22
+	load "$T_TMP/C"
+	over=$(ha_ctd 1 -s runtime | awk '/netlink overrun:/ { print $NF }')
+	[ "${over:-0}" -gt 0 ] ||
+		t_fail "no overrun: 30000 new flows fit a 128 KiB event socket here"
+	converge 10 $((N1 + 30000))
+}
+
+# ---- restarts --------------------------------------------------------------
+
+batch_b_on_fw2() {
+	ha_ctd 2 -e 2>/dev/null | grep -c 'dst=172\.21\.'
+}
+
+c_restart_backup_ftfw() {
+	pair ftfw udp
+	ha_kill 2
+	load "$T_TMP/B"
+	del_a
+	sleep 1
+	ha_start 2
+	# HELLO: fw1 sends again what fw2 never acknowledged, i.e. what
+	# changed while it was down; the flows before are fw2's to ask for
+	ha_wait 15 "$N2" batch_b_on_fw2 ||
+		t_fail "fw2 has $(batch_b_on_fw2) of the $N2 flows added while it was down"
+	ha_ctd 2 -n || t_fail "-n failed"
+	converge 20 $((N1 - D + N2))
+}
+
+c_restart_primary_ftfw() {
+	pair ftfw udp
+	ha_kill 1
+	load "$T_TMP/B"
+	ha_start 1
+	batch "$T_TMP/C" 1000 172.22
+	load "$T_TMP/C"
+	# the new flows reach fw2: its sequence tracking follows the
+	# restarted fw1 (HELLO) instead of dropping them as old
+	ha_wait 15 $((N1 + 1000)) ha_stat 2 external ||
+		t_fail "fw2 has $(ha_stat 2 external) flows, want $((N1 + 1000))"
+	ha_ctd 1 -B || t_fail "-B failed"
+	converge 20 $((N1 + N2 + 1000))
+}
+
+# ---- TCP -------------------------------------------------------------------
+
+c_tcp_reset_ftfw() {
+	pair ftfw tcp
+	ns_exec "$HA_FW2" nft -f - <<EOF
+table inet rawct_rst {
+	chain in {
+		type filter hook input priority -10; policy accept;
+		tcp dport $HA_PORT reject with tcp reset
+	}
+}
+EOF
+	load "$T_TMP/B"
+	del_a
+	sleep 3
+	ns_exec "$HA_FW2" nft delete table inet rawct_rst
+	converge 20 $((N1 - D + N2))
+}
+
+c_tcp_not_listening_ftfw() {
+	ha_net sync
+	batch "$T_TMP/A" "$N1" 172.20
+	ha_conf 1 ftfw tcp
+	ha_conf 2 ftfw tcp
+	ha_start 1
+	load "$T_TMP/A"
+	ha_wait 10 "$N1" ha_stat 1 internal ||
+		t_fail "fw1 has $(ha_stat 1 internal) flows, want $N1"
+	sleep 1
+	ha_start 2
+	converge 20 "$N1"
+}
+
+t_case fault_cut_ftfw c_cut_ftfw
+t_case fault_linkdown_ftfw c_linkdown_ftfw
+t_case fault_cut_ftfw_small_rsqueue c_cut_ftfw_small_rsqueue
+t_case fault_cut_notrack c_cut_notrack
+t_case fault_cut_alarm c_cut_alarm
+t_case fault_overrun_ftfw c_overrun_ftfw
+t_case fault_restart_backup_ftfw c_restart_backup_ftfw
+t_case fault_restart_primary_ftfw c_restart_primary_ftfw
+t_case fault_tcp_reset_ftfw c_tcp_reset_ftfw
+t_case fault_tcp_not_listening_ftfw c_tcp_not_listening_ftfw
+t_done
