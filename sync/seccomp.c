@@ -46,6 +46,7 @@ static const uint32_t allowed[] = {
 	SYS_mremap, SYS_madvise, SYS_mprotect, SYS_futex,
 	SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_exit, SYS_exit_group,
 	SYS_restart_syscall, SYS_sched_yield, SYS_tgkill, SYS_newfstatat,
+	SYS_sigaltstack,
 	SYS_fstat,
 #ifdef SYS_poll
 	SYS_poll,
