@@ -58,7 +58,10 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
 	sync/alarm.c sync/privsep.c sync/seccomp.c sync/chacha.c sync/poly1305.c \
 	sync/aead.c sync/frame.c sync/replay.c sync/keys.c
-LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
+# nfct(8)'s objects: timeout policies (cttimeout) and helpers (cthelper)
+TMO_SRCS = tmo/proto.c tmo/policy.c
+CTH_SRCS = cth/helper.c cth/builtin.c
+LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS) $(TMO_SRCS) $(CTH_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
@@ -70,7 +73,9 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
-	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h
+	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h \
+	nl/cttimeout.h nl/cthelper.h tmo/proto.h tmo/policy.h cth/helper.h \
+	cth/builtin.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -83,7 +88,11 @@ CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
 CTD_ARGS_SRCS = cmd/ctd_args.c
 CONNTRACKD_SRCS = cmd/conntrackd.c $(CTD_ARGS_SRCS)
 CONNTRACKD_OBJS = $(CONNTRACKD_SRCS:.c=.o)
-PROGS = conntrack conntrackd
+# the command-line parser of nfct: pure, also built into tests and fuzzers
+NFCT_ARGS_SRCS = cmd/nfct_args.c
+NFCT_SRCS = cmd/nfct.c cmd/nfct_run.c $(NFCT_ARGS_SRCS)
+NFCT_OBJS = $(NFCT_SRCS:.c=.o)
+PROGS = conntrack conntrackd nfct
 
 UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c \
 	tests/unit/check_msg.c tests/unit/check_reply.c \
@@ -101,14 +110,17 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_privsep.c tests/unit/check_dump.c tests/unit/check_ctl.c \
 	tests/unit/check_report.c tests/unit/check_chans.c \
 	tests/unit/check_crypto.c tests/unit/crypto_vectors.c \
-	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c
+	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c \
+	tests/unit/check_tmo.c tests/unit/check_cth.c \
+	tests/unit/check_nfct_args.c $(NFCT_ARGS_SRCS)
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
-EXPTOOL_SRCS = tests/netns/exptool.c
+EXPTOOL_SRCS = tests/netns/exptool.c tests/netns/hexcap.c
 EVTOOL_SRCS = tests/netns/evtool.c
 SFTOOL_SRCS = tests/netns/sftool.c
 SYNCTOOL_SRCS = tests/netns/synctool.c
 CHANTOOL_SRCS = tests/netns/chantool.c
+TMOTOOL_SRCS = tests/netns/tmotool.c tests/netns/hexcap.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
@@ -130,7 +142,7 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 
 EXAMPLES = examples/conntrackd-stats.conf examples/conntrackd-ftfw.conf \
 	examples/conntrackd-notrack.conf examples/conntrackd-alarm.conf
-MANPAGES = man/conntrack.8 man/conntrackd.8 man/conntrackd.conf.5
+MANPAGES = man/conntrack.8 man/conntrackd.8 man/conntrackd.conf.5 man/nfct.8
 
 # ---- build --------------------------------------------------------------
 all: $(PROGS)
@@ -148,6 +160,9 @@ conntrack: $(CONNTRACK_OBJS) librawct.a
 
 conntrackd: $(CONNTRACKD_OBJS) librawct.a
 	$(CC) $(CFLAGS) $(THREADS) $(HARDEN_LD) $(LDFLAGS) -o $@ $(CONNTRACKD_OBJS) librawct.a
+
+nfct: $(NFCT_OBJS) librawct.a
+	$(CC) $(CFLAGS) $(THREADS) $(HARDEN_LD) $(LDFLAGS) -o $@ $(NFCT_OBJS) librawct.a
 
 # header dependencies (keep in step with the #includes)
 NL_UAPI = nl/uapi.h
@@ -298,6 +313,18 @@ sync/aead.o: sync/aead.c sync/crypto.h
 sync/frame.o: sync/frame.c sync/frame.h sync/crypto.h sync/hash.h
 sync/replay.o: sync/replay.c sync/frame.h
 sync/keys.o: sync/keys.c sync/keys.h sync/frame.h sync/crypto.h
+tmo/proto.o: tmo/proto.c tmo/proto.h
+tmo/policy.o: tmo/policy.c tmo/policy.h tmo/proto.h nl/attr.h nl/msg.h \
+	nl/reply.h nl/cttimeout.h $(NL_UAPI)
+cth/helper.o: cth/helper.c cth/helper.h nl/attr.h nl/msg.h nl/reply.h \
+	nl/cthelper.h $(NL_UAPI)
+cth/builtin.o: cth/builtin.c cth/builtin.h cth/helper.h nl/cthelper.h
+NFCT_ARGS_H = cmd/nfct_args.h cth/helper.h tmo/policy.h tmo/proto.h \
+	nl/cthelper.h nl/cttimeout.h
+cmd/nfct_args.o: cmd/nfct_args.c $(NFCT_ARGS_H) cth/builtin.h $(NL_UAPI)
+cmd/nfct_run.o: cmd/nfct_run.c cmd/nfct_run.h $(NFCT_ARGS_H) nl/attr.h \
+	nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
+cmd/nfct.o: cmd/nfct.c cmd/nfct_run.h $(NFCT_ARGS_H)
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -341,14 +368,14 @@ check-builds:
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
-	tests/unit/crypto_vectors.h
+	tests/unit/crypto_vectors.h cmd/nfct_args.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
-	tests/unit/crypto_vectors.h
+	tests/unit/crypto_vectors.h cmd/nfct_args.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
 		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
@@ -387,7 +414,8 @@ build/netns/cttool: $(CTTOOL_SRCS) $(LIB_SRCS) ct/table.h ct/batch.h \
 # expectation (t_expect.sh)
 build/netns/exptool: $(EXPTOOL_SRCS) $(LIB_SRCS) ct/expect_table.h \
 		ct/expect_format.h ct/expect_codec.h ct/expect.h ct/entry.h \
-		ct/format.h ct/stats.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
+		ct/format.h ct/stats.h nl/msg.h nl/reply.h nl/sock.h \
+		tests/netns/hexcap.h $(NL_UAPI)
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EXPTOOL_SRCS) $(LIB_SRCS)
 
@@ -418,6 +446,13 @@ build/netns/synctool: $(SYNCTOOL_SRCS) $(LIB_SRCS) sync/msg.h ct/entry.h \
 build/netns/chantool: $(CHANTOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) $(LIB_SRCS)
+
+# tmotool: nfnetlink_cttimeout's answers as hex, for the unit-test
+# fixtures (tests/data/make_tmo.sh)
+build/netns/tmotool: $(TMOTOOL_SRCS) $(LIB_SRCS) tmo/policy.h tmo/proto.h \
+		nl/cttimeout.h nl/msg.h nl/sock.h tests/netns/hexcap.h $(NL_UAPI)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(TMOTOOL_SRCS) $(LIB_SRCS)
 
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 		build/netns/evtool build/netns/sftool build/netns/synctool \
@@ -587,12 +622,13 @@ STATIC_CFLAGS = -O2 -g -ffunction-sections -fdata-sections \
 STATIC_LDFLAGS = -static -Wl,--gc-sections
 STATIC_CC = $(MUSLCC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(STATIC_CFLAGS) \
 	$(STATIC_LDFLAGS)
-STATIC_PROGS = conntrack conntrackd
+STATIC_PROGS = conntrack conntrackd nfct
 OBJCOPY = objcopy
 static:
 	mkdir -p build/static
 	$(STATIC_CC) -o build/static/conntrack.debug $(CONNTRACK_SRCS) $(LIB_SRCS)
 	$(STATIC_CC) -o build/static/conntrackd.debug $(CONNTRACKD_SRCS) $(LIB_SRCS)
+	$(STATIC_CC) -o build/static/nfct.debug $(NFCT_SRCS) $(LIB_SRCS)
 	for p in $(STATIC_PROGS); do \
 		$(OBJCOPY) --strip-all --add-gnu-debuglink=build/static/$$p.debug \
 			build/static/$$p.debug build/static/$$p || exit 1; \
@@ -621,7 +657,8 @@ uninstall:
 		rm -f $(DESTDIR)$(EXAMPLEDIR)/`basename $$e`; done
 
 clean:
-	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) $(CONNTRACKD_OBJS) librawct.a $(PROGS)
+	rm -f $(LIB_OBJS) $(CONNTRACK_OBJS) $(CONNTRACKD_OBJS) $(NFCT_OBJS) \
+		librawct.a $(PROGS)
 	rm -rf build
 
 .PHONY: all test check check-asan check-builds check-netns check-compat fuzz fuzz-build fuzz-replay \

@@ -36,6 +36,7 @@
 #include "nl/msg.h"
 #include "nl/reply.h"
 #include "nl/sock.h"
+#include "tests/netns/hexcap.h"
 
 static int report(const char *what, int rc, const struct nl_ack *ack)
 {
@@ -272,9 +273,7 @@ static int cmd_capture(struct nl_sock *s)
 {
 	_Alignas(4) unsigned char buf[64];
 	struct nl_msg m;
-	const void *data;
-	ssize_t n;
-	int done = 0;
+	int n;
 
 	nl_msg_init(&m, buf, sizeof(buf));
 	if (nl_msg_begin_nfnl(&m, NFNL_SUBSYS_CTNETLINK_EXP,
@@ -284,29 +283,8 @@ static int cmd_capture(struct nl_sock *s)
 	nl_msg_end(&m);
 	if (nl_sock_send(s, m.buf, m.len) < 0)
 		return 1;
-	while (!done) {
-		const unsigned char *p;
-		struct nlmsghdr h;
-
-		n = nl_sock_recv(s, &data);
-		if (n < 0)
-			return report("recv", (int)n, NULL);
-		p = data;
-		for (ssize_t i = 0; i < n; i++)
-			printf("%02x", p[i]);
-		printf("\n");
-		/* the last datagram of a dump holds NLMSG_DONE */
-		for (ssize_t off = 0; off + (ssize_t)sizeof(h) <= n;) {
-			memcpy(&h, p + off, sizeof(h));
-			if (h.nlmsg_type == NLMSG_DONE ||
-			    h.nlmsg_type == NLMSG_ERROR)
-				done = 1;
-			if (h.nlmsg_len < sizeof(h))
-				break;
-			off += NLMSG_ALIGN(h.nlmsg_len);
-		}
-	}
-	return 0;
+	n = hexcap_answer(s);
+	return n < 0 ? report("recv", n, NULL) : 0;
 }
 
 int main(int argc, char **argv)

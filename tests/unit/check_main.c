@@ -42,6 +42,9 @@ static Suite *(*const suites[])(void) = {
 	frame_suite,
 	replay_suite,
 	keys_suite,
+	tmo_suite,
+	cth_suite,
+	nfct_args_suite,
 };
 
 int main(void)

@@ -58,6 +58,17 @@ static FILE *fixture_open(const char *rel)
 	return f;
 }
 
+size_t fixture_text(const char *rel, char *buf, size_t cap)
+{
+	FILE *f = fixture_open(rel);
+	size_t n = fread(buf, 1, cap, f);
+
+	ck_assert_msg(!ferror(f) && n < cap, "%s: unreadable or too big", rel);
+	fclose(f);
+	buf[n] = '\0';
+	return n;
+}
+
 unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 			    unsigned char **keep, unsigned int max)
 {

@@ -41,6 +41,11 @@ unsigned int fixture_replay(const char *rel, nl_data_cb on_data, void *arg,
 unsigned int fixture_load(const char *rel, unsigned char **bufs,
 			  size_t *lens, unsigned int max);
 
+/* Reads text file @rel (under RAWCT_TOP, like the fixtures) into @buf
+ * of @cap bytes, NUL-terminated; fails the running test if it cannot be
+ * read or does not fit. Returns its length. */
+size_t fixture_text(const char *rel, char *buf, size_t cap);
+
 struct nl_msg;
 
 /*
