@@ -62,6 +62,8 @@ t_prereq() {
 }
 
 # normalise: stdin to stdout with the varying parts masked.
+#  - nfct's message prefix "nfct v1.4.7:" -> "nfct vX:", and its
+#    argv[0] at the start of a usage line (tests/compat/nfct_lib.sh)
 #  - banner "conntrack v1.4.7 (conntrack-tools)" / v1.4.8 -> vX; usage's
 #    "Version 1.4.7" -> "Version X"; usage's "Usage: <argv[0]>" (the two
 #    binaries are run by different paths)
@@ -78,6 +80,8 @@ normalise() {
 		-e 's/conntrack v[0-9]+\.[0-9]+\.[0-9]+ \(conntrack-tools\)/conntrack vX (conntrack-tools)/g' \
 		-e 's/(connection tracking system\. Version )[0-9]+\.[0-9]+\.[0-9]+/\1X/' \
 		-e 's/^Usage: [^ ]*conntrack \[commands\]/Usage: conntrack [commands]/' \
+		-e 's/^nfct v[0-9]+\.[0-9]+\.[0-9]+:/nfct vX:/' \
+		-e 's#^(Usage: )?[^ ]*/nfct #\1nfct #' \
 		-e 's/(code=[0-9]+ )id=/\1icmp_id=/g' \
 		-e 's/(^|[ 	])id=[0-9]+/\1id=N/g' \
 		-e 's/icmp_id=/id=/g' \
