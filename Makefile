@@ -124,11 +124,12 @@ TMOTOOL_SRCS = tests/netns/tmotool.c tests/netns/hexcap.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg privsep ctl frame keys
+	stats sync_filter pack conf sync_msg privsep ctl frame keys tmo cth \
+	nfct_args
 FUZZ_DRIVER = fuzz/driver.c
-# linked into every harness: the printing checks, the command-line parser
+# linked into every harness: the printing checks, the command-line parsers
 # and the -R tokenizer
-FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS)
+FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS) $(NFCT_ARGS_SRCS)
 # what `make coverage` reports on
 COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/format.c ct/format_xml.c ct/format_save.c ct/format_json.c \
@@ -138,7 +139,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
 	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c \
 	sync/ctl.c sync/daemon.c sync/stats_mode.c sync/dump.c sync/report.c \
-	sync/frame.c sync/replay.c sync/keys.c
+	sync/frame.c sync/replay.c sync/keys.c tmo/proto.c tmo/policy.c \
+	cth/helper.c cth/builtin.c cmd/nfct_args.c
 
 EXAMPLES = examples/conntrackd-stats.conf examples/conntrackd-ftfw.conf \
 	examples/conntrackd-notrack.conf examples/conntrackd-alarm.conf
@@ -321,7 +323,8 @@ cth/helper.o: cth/helper.c cth/helper.h nl/attr.h nl/msg.h nl/reply.h \
 cth/builtin.o: cth/builtin.c cth/builtin.h cth/helper.h nl/cthelper.h
 NFCT_ARGS_H = cmd/nfct_args.h cth/helper.h tmo/policy.h tmo/proto.h \
 	nl/cthelper.h nl/cttimeout.h
-cmd/nfct_args.o: cmd/nfct_args.c $(NFCT_ARGS_H) cth/builtin.h $(NL_UAPI)
+cmd/nfct_args.o: cmd/nfct_args.c $(NFCT_ARGS_H) cth/builtin.h tmo/proto.h \
+	$(NL_UAPI)
 cmd/nfct_run.o: cmd/nfct_run.c cmd/nfct_run.h $(NFCT_ARGS_H) nl/attr.h \
 	nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 cmd/nfct.o: cmd/nfct.c cmd/nfct_run.h $(NFCT_ARGS_H)
@@ -339,15 +342,19 @@ test: all check check-asan check-builds check-netns check-threads check-compat \
 # The other compilers and libcs we promise: clang with our warnings as
 # errors, and a static musl binary that must run (-V), link nothing and
 # stay under STATIC_MAX bytes (what a minimal distribution would take,
-# libc included).
+# libc included; conntrackd and nfct have limits of their own).
 STATIC_MAX = 204800
 STATIC_MAX_CTD = 409600
+STATIC_MAX_NFCT = 102400
 check-builds:
 	mkdir -p build/clang
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 		$(CLANG) $(XCFLAGS) $(HARDEN_LD) -o build/clang/conntrack \
 			$(CONNTRACK_SRCS) $(LIB_SRCS) || exit 1; \
 		build/clang/conntrack -V; \
+		$(CLANG) $(XCFLAGS) $(HARDEN_LD) -o build/clang/nfct \
+			$(NFCT_SRCS) $(LIB_SRCS) || exit 1; \
+		build/clang/nfct version; \
 	else echo "SKIP: clang build: no $(CLANG)"; fi
 	@if command -v $(MUSLCC) >/dev/null 2>&1; then \
 		$(MAKE) static && build/static/conntrack -V && \
@@ -363,6 +370,12 @@ check-builds:
 		echo "build/static/conntrackd: $$n bytes" && \
 		{ [ "$$n" -le $(STATIC_MAX_CTD) ] || { \
 			echo "build/static/conntrackd: over $(STATIC_MAX_CTD) bytes"; \
+			exit 1; }; } && \
+		build/static/nfct version && \
+		n=`wc -c <build/static/nfct` && \
+		echo "build/static/nfct: $$n bytes" && \
+		{ [ "$$n" -le $(STATIC_MAX_NFCT) ] || { \
+			echo "build/static/nfct: over $(STATIC_MAX_NFCT) bytes"; \
 			exit 1; }; }; \
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
 

@@ -103,12 +103,17 @@ static int l3_parse(struct parse *p, const char *w, uint16_t *l3)
 	return 0;
 }
 
-/* /etc/protocols, then upstream's two extra names. */
+/* /etc/protocols (or, where the libc has no such file or a short
+ * built-in list, its names of the protocols with timeout states), then
+ * upstream's two extra names. */
 static int l4_parse(struct parse *p, const char *w, uint8_t *l4)
 {
 	int num = p->env && p->env->proto_byname ?
 		  p->env->proto_byname(w, p->env->arg) : -1;
+	const struct tmo_proto *pr = tmo_proto_byname(w);
 
+	if (num < 0 && pr)
+		num = pr->l4proto;
 	if (num < 0 && !strcmp(w, "icmpv6"))
 		num = IPPROTO_ICMPV6;
 	else if (num < 0 && !strcmp(w, "generic"))

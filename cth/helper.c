@@ -239,8 +239,12 @@ int cth_helper_decode(const struct nlmsghdr *nlh, struct cth_helper *h,
 	memset(h, 0, sizeof(*h));
 	rc = nl_nfnl_payload(nlh, NFNL_SUBSYS_CTHELPER, &cmd, &family, &data,
 			     &len);
-	if (rc < 0)
+	if (rc < 0) {
+		if (err)
+			*err = (struct nl_attr_err){ .msg = rc == -EBADMSG ?
+				"short message" : "not a cthelper message" };
 		return rc;
+	}
 	rc = nl_attr_parse(data, len, pol, NFCTH_MAX, tb, 0, err);
 	if (rc < 0)
 		return rc;

@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "cmd/ct_args.h"
+#include "fuzz/fmt_check.h"
 #include "ct/labels.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -145,24 +146,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct env_ctx c1 = { 0 }, c2 = { 0 }, c3 = { .null_map = 1 };
 	struct ct_args_env env1 = { get_map, &c1 }, env2 = { get_map, &c2 };
 	struct ct_args_env env3 = { get_map, &c3 };
-	int argc = 1, r1, r2, r3;
-	size_t i = 0;
+	int argc, r1, r2, r3;
 
-	argv[0] = (char *)"conntrack";
-	while (i < size && argc <= ARGS_MAX) {
-		size_t n = 0;
-
-		while (i < size && data[i] != '\0' && data[i] != '\n') {
-			if (n < WORD_MAX)
-				words[argc - 1][n++] = (char)data[i];
-			i++;
-		}
-		words[argc - 1][n] = '\0';
-		argv[argc] = words[argc - 1];
-		argc++;
-		i++;		/* the separator */
-	}
-	argv[argc] = NULL;
+	argc = fuzz_argv(data, size, &words[0][0], ARGS_MAX, WORD_MAX, argv,
+			 "conntrack");
 	memcpy(copy, words, sizeof(words));
 
 	r1 = ct_args_parse(argc, argv, &env1, &a1, &e1);

@@ -373,3 +373,24 @@ void fuzz_check_decode_err(int rc, const struct nl_attr_err *err, int rc2,
 	    err2->depth != err->depth)
 		abort();
 }
+
+int fuzz_argv(const uint8_t *data, size_t len, char *words, size_t max,
+	      size_t word_max, char **argv, const char *argv0)
+{
+	size_t i = 0, argc = 1;
+
+	argv[0] = (char *)argv0;
+	while (i < len && argc <= max) {
+		char *w = words + (argc - 1) * (word_max + 1);
+		size_t n = 0;
+
+		for (; i < len && data[i] != '\0' && data[i] != '\n'; i++)
+			if (n < word_max)
+				w[n++] = (char)data[i];
+		w[n] = '\0';
+		argv[argc++] = w;
+		i++;		/* the separator */
+	}
+	argv[argc] = NULL;
+	return (int)argc;
+}

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Checks shared by the fuzz harnesses that decode and print
- * (fuzz/ct_decode.c, fuzz/labels.c, fuzz/expect.c, fuzz/stats.c): the
+ * (fuzz/ct_decode.c, fuzz/labels.c, fuzz/expect.c, fuzz/stats.c, ...): the
  * message made of the input, the decoders' error contract, the
  * ct/format.h return contract over buffers of many sizes, and small JSON
- * and XML well-formedness checkers. A violated property calls abort(), like
+ * and XML well-formedness checkers, and the argv the command-line harnesses
+ * make of the input. A violated property calls abort(), like
  * everything in fuzz/.
  */
 #ifndef RAWCT_FUZZ_FMT_CHECK_H
@@ -54,6 +55,16 @@ uint32_t *fuzz_msg(const uint8_t *data, size_t len);
 void fuzz_check_decode_err(int rc, const struct nl_attr_err *err, int rc2,
 			   const struct nl_attr_err *err2, size_t len,
 			   size_t hdr, unsigned int max_depth);
+
+/*
+ * fuzz_argv - splits the @len fuzz bytes at @data into command-line words
+ * at NUL and newline bytes, after @argv0: at most @max words, each cut to
+ * @word_max bytes, stored NUL-terminated in @words (@max rows of
+ * @word_max + 1 bytes) and pointed at by @argv (@max + 2 slots, ending
+ * in NULL). Returns argc.
+ */
+int fuzz_argv(const uint8_t *data, size_t len, char *words, size_t max,
+	      size_t word_max, char **argv, const char *argv0);
 
 /* Whether @s is exactly one JSON value (RFC 8259), nothing around it. */
 bool fmt_check_json(const char *s);

@@ -132,8 +132,12 @@ int tmo_policy_decode(const struct nlmsghdr *nlh, struct tmo_policy *p,
 	memset(p, 0, sizeof(*p));
 	rc = nl_nfnl_payload(nlh, NFNL_SUBSYS_CTNETLINK_TIMEOUT, &cmd, &family,
 			     &data, &len);
-	if (rc < 0)
+	if (rc < 0) {
+		if (err)
+			*err = (struct nl_attr_err){ .msg = rc == -EBADMSG ?
+				"short message" : "not a cttimeout message" };
 		return rc;
+	}
 	rc = nl_attr_parse(data, len, pol, CTA_TIMEOUT_MAX, tb, 0, err);
 	if (rc < 0)
 		return rc;

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 #include <strings.h>
 
 #include "tmo/proto.h"
@@ -24,23 +25,33 @@ static const char *const dccp[] = {
 };
 static const char *const one[] = { "TIMEOUT" };
 
-#define P(num, names) { num, sizeof(names) / sizeof(names[0]), names }
+#define P(name, num, states) \
+	{ name, num, sizeof(states) / sizeof(states[0]), states }
 static const struct tmo_proto protos[] = {
-	P(1, one),		/* icmp */
-	P(6, tcp),
-	P(17, udp),
-	P(33, dccp),
-	P(47, udp),		/* gre */
-	P(58, one),		/* icmpv6 */
-	P(132, sctp),
-	P(136, udp),		/* udplite */
-	P(TMO_PROTO_GENERIC, one),
+	P("icmp", 1, one),
+	P("tcp", 6, tcp),
+	P("udp", 17, udp),
+	P("dccp", 33, dccp),
+	P("gre", 47, udp),
+	P("ipv6-icmp", 58, one),
+	P("sctp", 132, sctp),
+	P("udplite", 136, udp),
+	P(NULL, TMO_PROTO_GENERIC, one),
 };
+#define NPROTOS (sizeof(protos) / sizeof(protos[0]))
 
 const struct tmo_proto *tmo_proto_find(uint8_t l4proto)
 {
-	for (unsigned int i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+	for (unsigned int i = 0; i < NPROTOS; i++)
 		if (protos[i].l4proto == l4proto)
+			return &protos[i];
+	return NULL;
+}
+
+const struct tmo_proto *tmo_proto_byname(const char *name)
+{
+	for (unsigned int i = 0; i < NPROTOS; i++)
+		if (protos[i].name && !strcmp(protos[i].name, name))
 			return &protos[i];
 	return NULL;
 }

@@ -16,6 +16,7 @@
 #define TMO_STATES_MAX		11	/* TCP has the most */
 
 struct tmo_proto {
+	const char *name;		/* in /etc/protocols (netbase) */
 	uint8_t l4proto;
 	uint8_t nstates;
 	const char *const *states;	/* nstates names */
@@ -24,6 +25,11 @@ struct tmo_proto {
 /* The protocol @l4proto, or NULL if upstream has no state names for it
  * (its policies then print no .policy block). */
 const struct tmo_proto *tmo_proto_find(uint8_t l4proto);
+
+/* The protocol named @name (exactly) in netbase's /etc/protocols, or
+ * NULL; for a program whose libc has no protocol database (musl's
+ * built-in one lacks sctp, udplite and dccp). "generic" is not there. */
+const struct tmo_proto *tmo_proto_byname(const char *name);
 
 /* The index of state @name (any case) in @p, or -ENOENT. */
 int tmo_proto_state(const struct tmo_proto *p, const char *name);

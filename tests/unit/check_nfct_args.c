@@ -326,17 +326,33 @@ START_TEST(helper_objects)
 }
 END_TEST
 
-/* No protocol database: only upstream's two extra names are known. */
+/* No protocol database (musl's lacks sctp, udplite, dccp): the names
+ * of the protocols with timeout states are still known, and upstream's
+ * two extra names. */
 START_TEST(no_protocol_db)
 {
-	static const char *const argv[] = { "nfct", "default-get", "timeout",
-		"inet", "tcp", NULL };
+	static const char *const names[] = { "icmp", "tcp", "udp", "dccp",
+		"gre", "ipv6-icmp", "sctp", "udplite", "icmpv6", "generic" };
+	static const uint8_t nums[] = { 1, 6, 17, 33, 47, 58, 132, 136, 58,
+					255 };
+	const char *argv[] = { "nfct", "default-get", "timeout", "inet", NULL,
+			       NULL };
 	struct nfct_args a;
 	struct nfct_args_err err;
 
+	for (size_t i = 0; i < sizeof(nums); i++) {
+		argv[4] = names[i];
+		ck_assert_int_eq(nfct_args_parse(5, (char *const *)argv, NULL,
+						 &a, &err), 0);
+		ck_assert_uint_eq(a.tmo.l4proto, nums[i]);
+	}
+	argv[4] = "esp";
 	ck_assert_int_eq(nfct_args_parse(5, (char *const *)argv, NULL, &a,
 					 &err), -EINVAL);
 	ck_assert_str_eq(err.text, P "unknown layer 4 protocol\n");
+	argv[4] = "TCP";
+	ck_assert_int_eq(nfct_args_parse(5, (char *const *)argv, NULL, &a,
+					 &err), -EINVAL);
 	ck_assert_int_eq(nfct_args_parse(0, NULL, &env, &a, &err), -EINVAL);
 	ck_assert_str_eq(err.text, USAGE);
 }
