@@ -74,6 +74,8 @@ differ tmo_add_long_name --why "names longer than the kernel's are refused" \
 # delete and flush
 compat tmo_delete --setup some_timeouts "${A[@]}" -- delete timeout dns6
 compat tmo_delete_missing "${A[@]}" -- delete timeout nothere
+compat tmo_delete_legacy --setup some_timeouts "${A[@]}" -- timeout delete web
+compat tmo_get_legacy --setup some_timeouts -- timeout get ping
 compat tmo_delete_no_name -- delete timeout
 compat tmo_delete_extra -- delete timeout a b
 compat tmo_flush --setup some_timeouts "${A[@]}" -- flush timeout
@@ -90,6 +92,18 @@ compat tmo_default_get_missing -- default-get timeout inet
 default_udp() { "$REF" default-get timeout inet udp; }
 compat tmo_default_set --after default_udp -- default-set timeout inet \
 	udp replied 77 UNREPLIED 7
+# every protocol's defaults set, then read back by the reference
+default_after() { "$REF" default-get timeout inet6 "$DP"; }
+for p in "tcp established 4000 SYN_RECV 9" "udplite replied 40" \
+	"sctp heartbeat_sent 5" "sctp cookie_wait 4" "gre unreplied 31" \
+	"icmp timeout 20" "icmpv6 timeout 21" "generic timeout 700" \
+	"dccp request 5"; do
+	DP=${p%% *}
+	export DP
+	# shellcheck disable=SC2086
+	compat "tmo_default_set_${p// /_}" --after default_after -- \
+		default-set timeout inet6 $p
+done
 compat tmo_default_set_no_value -- default-set timeout inet udp replied
 compat tmo_default_set_missing -- default-set timeout inet udp
 compat tmo_default_set_bad_state -- default-set timeout inet udp close 1
