@@ -43,7 +43,7 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c ct/table.c ct/stats.c \
 	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
 	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
-	ct/pack.c
+	ct/pack.c ct/unpack.c ct/pack_layout.c
 SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
@@ -124,6 +124,7 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
+	ct/unpack.c ct/pack_layout.c \
 	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c \
 	sync/ctl.c sync/daemon.c sync/stats_mode.c sync/dump.c sync/report.c \
 	sync/frame.c sync/replay.c sync/keys.c
@@ -233,7 +234,11 @@ sync/config_filter.o: sync/config_filter.c $(CONF_H)
 sync/config_sync.o: sync/config_sync.c $(CONF_H)
 sync/config_helper.o: sync/config_helper.c $(CONF_H)
 sync/config_check.o: sync/config_check.c $(CONF_H)
-ct/pack.o: ct/pack.c ct/pack.h ct/entry.h ct/expect.h ct/proto.h
+ct/pack.o: ct/pack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h \
+	ct/proto.h
+ct/unpack.o: ct/unpack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h
+ct/pack_layout.o: ct/pack_layout.c ct/pack_int.h ct/pack.h ct/entry.h \
+	ct/expect.h
 nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
 	sync/process.h ct/entry.h ct/event.h ct/expect.h

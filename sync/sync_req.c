@@ -71,6 +71,20 @@ static void dump(struct sync_state *s, struct sync_client *cl, int ext,
 		sync_dump_start(cl, c, &o);
 }
 
+/* one cache's block of -s (ext: of -s cache, with its object count) */
+static void cache_block(struct sync_client *cl, const char *name,
+			struct sync_cache *c, int ext)
+{
+	char buf[1024];
+	int n = ext ? sync_report_cache_ext(buf, sizeof(buf), name,
+					    sync_cache_stats(c),
+					    sync_cache_count(c))
+		: sync_report_cache(buf, sizeof(buf), name,
+				    sync_cache_stats(c));
+
+	put(cl, buf, n, sizeof(buf));
+}
+
 static void cache_stats(struct sync_state *s, struct sync_client *cl,
 			int exp, int ext)
 {
@@ -80,12 +94,7 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 	int n;
 
 	if (ic) {
-		n = ext ? sync_report_cache_ext(buf, sizeof(buf), "internal",
-						sync_cache_stats(ic),
-						sync_cache_count(ic))
-			: sync_report_cache(buf, sizeof(buf), "internal",
-					    sync_cache_stats(ic));
-		put(cl, buf, n, sizeof(buf));
+		cache_block(cl, "internal", ic, ext);
 	} else {
 		/* upstream's bypass and injection print the same block for
 		 * -s and -s cache */
@@ -99,12 +108,7 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 		put(cl, buf, n, sizeof(buf));
 	}
 	if (ec) {
-		n = ext ? sync_report_cache_ext(buf, sizeof(buf), "external",
-						sync_cache_stats(ec),
-						sync_cache_count(ec))
-			: sync_report_cache(buf, sizeof(buf), "external",
-					    sync_cache_stats(ec));
-		put(cl, buf, n, sizeof(buf));
+		cache_block(cl, "external", ec, ext);
 	} else {
 		n = snprintf(buf, sizeof(buf), "external inject:\n"
 			     "connections created:\t\t%12u\tfailed:\t%12u\n"
