@@ -49,8 +49,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
-	sync/filter_bpf.c sync/ctl.c sync/kernel.c sync/dump.c sync/kdump.c \
-	sync/report.c \
+	sync/filter_bpf.c sync/ctl.c sync/ctl_client.c sync/kernel.c sync/dump.c \
+	sync/kdump.c sync/report.c \
 	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
 	sync/chans_report.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
@@ -128,7 +128,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/decode_tuple.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
 	ct/unpack.c ct/pack_layout.c \
 	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c \
-	sync/ctl.c sync/daemon.c sync/stats_mode.c sync/dump.c sync/report.c \
+	sync/ctl.c sync/ctl_client.c sync/daemon.c sync/stats_mode.c sync/dump.c \
+	sync/report.c \
 	sync/frame.c sync/replay.c sync/keys.c
 
 EXAMPLES = examples/conntrackd-stats.conf examples/conntrackd-ftfw.conf \
@@ -247,7 +248,8 @@ ct/pack_layout.o: ct/pack_layout.c ct/pack_int.h ct/pack.h ct/entry.h \
 nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
 	sync/process.h ct/entry.h ct/event.h ct/expect.h
-sync/ctl.o: sync/ctl.c sync/ctl.h sync/loop.h
+sync/ctl.o: sync/ctl.c sync/ctl_int.h sync/ctl.h sync/loop.h
+sync/ctl_client.o: sync/ctl_client.c sync/ctl_int.h sync/ctl.h sync/loop.h
 sync/kernel.o: sync/kernel.c sync/kernel.h $(SYNC_DAEMON_H) sync/filter.h \
 	ct/batch.h ct/bpf.h ct/decode.h ct/expect_codec.h ct/expect_table.h \
 	ct/table.h nl/msg.h nl/sock.h nl/step.h $(NL_UAPI)
