@@ -20,7 +20,7 @@ EXAMPLEDIR = $(PREFIX)/share/doc/rawct/examples
 DESTDIR =
 CHECK_LIBS = -lcheck -lsubunit -lrt -lm -pthread
 # seconds per harness in fuzz-smoke, and for `make fuzz-run HARNESS=x SECONDS=n`
-SMOKE_SECONDS = 20
+SMOKE_SECONDS = 12
 HARNESS =
 SECONDS = 600
 
@@ -518,20 +518,24 @@ fuzz: fuzz-build
 	@if [ -n "$(HARNESS)" ]; then \
 		$(MAKE) fuzz-run HARNESS=$(HARNESS) SECONDS=$(SECONDS); fi
 
+# The library under each harness is compiled once into an archive
+# (fuzz/buildlib.sh DIR CC FLAGS...), then each harness links against it.
 fuzz-build:
-	mkdir -p build/fuzz
+	fuzz/buildlib.sh build/fuzz $(CLANG) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -- $(FUZZ_SRCS) $(LIB_SRCS)
 	for h in $(HARNESSES); do \
 		$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
-			-o build/fuzz/$$h fuzz/$$h.c $(FUZZ_SRCS) \
-			$(LIB_SRCS) || exit 1; \
+			-o build/fuzz/$$h fuzz/$$h.c build/fuzz/librawct.a \
+			|| exit 1; \
 	done
 
 fuzz-replay:
-	mkdir -p build/replay
+	fuzz/buildlib.sh build/replay $(CC) $(WARN) $(WERROR) \
+		$(BASE_CPPFLAGS) -O1 -g -- $(FUZZ_DRIVER) $(FUZZ_SRCS) $(LIB_SRCS)
 	for h in $(HARNESSES); do \
 		$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g \
-			-o build/replay/$$h fuzz/$$h.c $(FUZZ_DRIVER) \
-			$(FUZZ_SRCS) $(LIB_SRCS) || exit 1; \
+			-o build/replay/$$h fuzz/$$h.c build/replay/librawct.a \
+			|| exit 1; \
 		printf '%s: ' $$h; \
 		build/replay/$$h fuzz/corpus/$$h || exit 1; \
 	done
