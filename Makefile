@@ -57,7 +57,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
 	sync/alarm.c sync/privsep.c sync/seccomp.c sync/chacha.c sync/poly1305.c \
-	sync/aead.c sync/frame.c sync/replay.c sync/keys.c
+	sync/aead.c sync/frame.c sync/replay.c sync/keys.c sync/auth.c \
+	sync/config_auth.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -70,7 +71,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
-	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h
+	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h \
+	sync/auth.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -233,6 +235,7 @@ sync/config_filter.o: sync/config_filter.c $(CONF_H)
 sync/config_sync.o: sync/config_sync.c $(CONF_H)
 sync/config_helper.o: sync/config_helper.c $(CONF_H)
 sync/config_check.o: sync/config_check.c $(CONF_H)
+sync/config_auth.o: sync/config_auth.c $(CONF_H)
 ct/pack.o: ct/pack.c ct/pack.h ct/entry.h ct/expect.h ct/proto.h
 nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
@@ -264,7 +267,7 @@ sync/commit.o: sync/commit.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h \
 sync/sync_recv.o: sync/sync_recv.c $(SYNC_INT_H) sync/channel.h
 sync/sync_req.o: sync/sync_req.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
 	sync/dump.h sync/kdump.h sync/kernel.h sync/report.h
-sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
+sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/auth.h sync/ctl.h \
 	sync/dump.h sync/hash.h sync/kernel.h sync/report.h
 sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
 sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
@@ -284,13 +287,15 @@ sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
 	nl/sock.h $(NL_UAPI)
 CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
 	ct/entry.h
-sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
-sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) sync/link.h nl/rtnl.h
-sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H)
+AUTH_H = sync/auth.h sync/frame.h sync/keys.h
+sync/chans.o: sync/chans.c $(CHAN_INT_H) $(AUTH_H) sync/crypto.h sync/link.h \
+	sync/log.h nl/rtnl.h
+sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) $(AUTH_H) sync/link.h nl/rtnl.h
+sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H) $(AUTH_H)
 sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)
-sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H)
-sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H)
-sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H)
+sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H) $(AUTH_H)
+sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H) $(AUTH_H)
+sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H) sync/frame.h
 sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
 sync/chacha.o: sync/chacha.c sync/crypto.h
 sync/poly1305.o: sync/poly1305.c sync/crypto.h
@@ -298,6 +303,8 @@ sync/aead.o: sync/aead.c sync/crypto.h
 sync/frame.o: sync/frame.c sync/frame.h sync/crypto.h sync/hash.h
 sync/replay.o: sync/replay.c sync/frame.h
 sync/keys.o: sync/keys.c sync/keys.h sync/frame.h sync/crypto.h
+sync/auth.o: sync/auth.c sync/auth.h sync/config.h sync/frame.h sync/keys.h \
+	sync/crypto.h ct/entry.h
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the

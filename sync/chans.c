@@ -15,9 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sync/auth.h"
 #include "sync/chan_int.h"
+#include "sync/crypto.h"
 #include "sync/link.h"
 #include "sync/log.h"
+
+#define HELLO_USEC	1000000		/* hello again until the peer echoes */
+#define REFUSE_LOG_USEC	10000000	/* one log line per reason this often */
 
 struct sync_chans {
 	struct chan chan[SYNC_CONF_CHAN_MAX];
@@ -31,6 +36,13 @@ struct sync_chans {
 	void *arg;
 	unsigned int ev_pending[SYNC_CONF_CHAN_MAX];	/* 1 << event */
 	int ev_queued;			/* the step is queued */
+	struct sync_auth *auth;		/* NULL: authentication off */
+	struct sync_auth_stats ast;
+	unsigned char *plain;		/* an opened frame's payload */
+	int hello_queued;		/* the answer step is queued */
+	struct sync_loop_timer hello;	/* until the peer echoes us */
+	uint64_t logged[SYNC_AUTH_V_MAX];	/* when, per reason */
+	uint64_t unlogged[SYNC_AUTH_V_MAX];	/* refused since */
 };
 
 struct sync_loop *chan_loop(const struct chan *c)
@@ -87,6 +99,27 @@ size_t sync_chans_mtu(const struct sync_chans *m)
 	return m->chan[m->active].limit;
 }
 
+struct sync_auth *chan_auth(const struct chan *c)
+{
+	return c->set->auth;
+}
+
+const struct sync_auth_stats *sync_chans_auth_stats(const struct sync_chans *m)
+{
+	return &m->ast;
+}
+
+const struct sync_auth *sync_chans_auth(const struct sync_chans *m)
+{
+	return m->auth;
+}
+
+void sync_chans_forget(struct sync_chans *m)
+{
+	if (m)
+		sync_auth_forget(m->auth);
+}
+
 /* ---- events ------------------------------------------------------------ */
 
 static int chans_event_step(struct sync_loop *l, void *arg)
@@ -103,6 +136,8 @@ static int chans_event_step(struct sync_loop *l, void *arg)
 			m->event(m, i, SYNC_CHANS_EV_CONNECTED, m->arg);
 		if (pend[i] & 1u << SYNC_CHANS_EV_LOST)
 			m->event(m, i, SYNC_CHANS_EV_LOST, m->arg);
+		if (pend[i] & 1u << SYNC_CHANS_EV_PEER)
+			m->event(m, i, SYNC_CHANS_EV_PEER, m->arg);
 	}
 	return 0;
 }
@@ -121,6 +156,24 @@ void chan_event(struct chan *c, enum sync_chans_event ev)
 
 /* ---- sending ----------------------------------------------------------- */
 
+/* Sends @len bytes of messages at c->tx, sealed in a frame with
+ * authentication (@len may then be 0: an empty frame, the handshake's).
+ * Returns 0 or -errno (the bytes are lost). */
+static int chan_send_tx(struct chan *c, size_t len)
+{
+	struct sync_chans *m = c->set;
+	int rc;
+
+	if (!m->auth)
+		return c->ops->send(c, c->tx, len);
+	rc = sync_auth_seal(m->auth, c->buf, c->limit + SYNC_FRAME_OVERHEAD,
+			    len);
+	if (rc < 0)
+		return rc;
+	m->ast.sent++;
+	return c->ops->send(c, c->buf, (size_t)rc);
+}
+
 /* Sends what @c has buffered. Returns 0 or -errno (the bytes are lost). */
 static int chan_flush(struct chan *c)
 {
@@ -128,7 +181,7 @@ static int chan_flush(struct chan *c)
 
 	if (!c->tx_len)
 		return 0;
-	rc = c->ops->send(c, c->tx, c->tx_len);
+	rc = chan_send_tx(c, c->tx_len);
 	c->tx_len = 0;
 	if (rc < 0)
 		chan_event(c, SYNC_CHANS_EV_LOST);
@@ -186,7 +239,92 @@ static void chans_set_active(struct sync_chans *m, unsigned int idx)
 
 /* ---- receiving --------------------------------------------------------- */
 
-void chan_recv(struct chan *c, const void *buf, size_t len)
+/* The texts of the refusals worth a word of their own. */
+static const char *refuse_why(int v)
+{
+	switch (v) {
+	case SYNC_AUTH_UNAUTHENTICATED:
+		return "sync messages without authentication, which this "
+		       "node requires (Sync { Authentication }): is "
+		       "authentication off on the other node?";
+	case SYNC_AUTH_WHILE_OFF:
+		return "an authenticated sync frame, but authentication is "
+		       "off on this node: is it on on the other node?";
+	default:
+		return NULL;
+	}
+}
+
+void chan_refuse(struct chan *c, int v)
+{
+	struct sync_chans *m = c->set;
+	uint64_t now = sync_loop_now();
+	const char *why = refuse_why(v);
+
+	sync_auth_count(&m->ast, (enum sync_auth_verdict)v);
+	m->unlogged[v]++;
+	if (m->logged[v] && now - m->logged[v] < REFUSE_LOG_USEC)
+		return;
+	if (why)
+		sync_log(m->log, SYNC_LOG_WARNING, "dropped %llu datagram(s) "
+			 "on `%s': %s", (unsigned long long)m->unlogged[v],
+			 chans_ifname(m, c), why);
+	else
+		sync_log(m->log, SYNC_LOG_WARNING, "dropped %llu sync "
+			 "frame(s) on `%s': %s",
+			 (unsigned long long)m->unlogged[v],
+			 chans_ifname(m, c),
+			 sync_auth_name((enum sync_auth_verdict)v));
+	m->logged[v] = now ? now : 1;
+	m->unlogged[v] = 0;
+}
+
+/* ---- the handshake ------------------------------------------------------ */
+
+/* Sends a frame now on the active channel: what it has buffered, else
+ * an empty one, so that the peer learns our epoch and echoes it. */
+static void chans_hello_send(struct sync_chans *m)
+{
+	struct chan *c = &m->chan[m->active];
+
+	if (c->tx_len)
+		chan_flush(c);
+	else
+		chan_send_tx(c, 0);
+}
+
+static int chans_hello_step(struct sync_loop *l, void *arg)
+{
+	struct sync_chans *m = arg;
+
+	(void)l;
+	m->hello_queued = 0;
+	chans_hello_send(m);
+	return 0;
+}
+
+/* Answer soon: at most one frame for all that asked in this iteration. */
+static void chans_hello_soon(struct sync_chans *m)
+{
+	if (!m->hello_queued &&
+	    sync_loop_step_add(m->loop, chans_hello_step, m) == 0)
+		m->hello_queued = 1;
+}
+
+static void chans_hello_timer(struct sync_loop *l, void *arg)
+{
+	struct sync_chans *m = arg;
+
+	if (sync_auth_established(m->auth))
+		return;
+	chans_hello_send(m);
+	sync_loop_timer_add(l, &m->hello, HELLO_USEC);
+}
+
+/* ---- receiving --------------------------------------------------------- */
+
+/* Messages for the owner; a sound first header makes @c active. */
+static void chan_deliver(struct chan *c, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	struct sync_chans *m = c->set;
@@ -195,6 +333,46 @@ void chan_recv(struct chan *c, const void *buf, size_t len)
 		chans_set_active(m, c->idx);
 	if (m->recv)
 		m->recv(m, c->idx, buf, len, m->arg);
+}
+
+/* One frame with authentication on. */
+static int chan_recv_frame(struct chan *c, const void *buf, size_t len)
+{
+	struct sync_chans *m = c->set;
+	size_t plen = CHAN_RX_MAX;
+	unsigned int ev;
+	enum sync_auth_verdict v;
+
+	v = sync_auth_open(m->auth, buf, len, m->plain, &plen, &ev);
+	if (v >= SYNC_AUTH_BAD_TAG) {
+		chan_refuse(c, v);
+		return -EBADMSG;
+	}
+	sync_auth_count(&m->ast, v);
+	if (ev & SYNC_AUTH_EV_REPLY)
+		chans_hello_soon(m);
+	if (ev & SYNC_AUTH_EV_PEER) {
+		m->ast.peers++;
+		sync_loop_timer_del(m->loop, &m->hello);
+		sync_log(m->log, SYNC_LOG_NOTICE, "sync peer authenticated "
+			 "on `%s'", chans_ifname(m, c));
+		chan_event(c, SYNC_CHANS_EV_PEER);
+	}
+	if (v == SYNC_AUTH_ACCEPTED && plen)
+		chan_deliver(c, m->plain, plen);
+	return 0;
+}
+
+int chan_recv(struct chan *c, const void *buf, size_t len)
+{
+	if (c->set->auth)
+		return chan_recv_frame(c, buf, len);
+	if (len >= 4 && !memcmp(buf, SYNC_FRAME_MAGIC, 4)) {
+		chan_refuse(c, SYNC_AUTH_WHILE_OFF);
+		return -EPROTO;
+	}
+	chan_deliver(c, buf, len);
+	return 0;
 }
 
 /* ---- failover ---------------------------------------------------------- */
@@ -250,9 +428,9 @@ static void chan_close(struct chan *c)
 {
 	if (c->ops)
 		c->ops->close(c);
-	free(c->tx);
+	free(c->buf);
 	free(c->rx);
-	c->tx = c->rx = NULL;
+	c->buf = c->tx = c->rx = NULL;
 	c->ops = NULL;
 }
 
@@ -264,6 +442,7 @@ static int chan_open(struct sync_chans *m, unsigned int i,
 	struct chan *c = &m->chan[i];
 	const struct sync_link_if *li;
 	unsigned int hdr = ops->hdr;
+	size_t frame = m->auth ? SYNC_FRAME_OVERHEAD : 0;
 	int rc;
 
 	*c = (struct chan){ .set = m, .idx = i, .conf = *cc };
@@ -275,15 +454,18 @@ static int chan_open(struct sync_chans *m, unsigned int i,
 	 * datagrams leave in two fragments */
 	if (chan_family(cc) == AF_INET6)
 		hdr += CHAN_IPV6_EXTRA;
-	if (li->mtu < hdr + CHAN_MSG_HDR)
+	if (li->mtu < hdr + frame + CHAN_MSG_HDR)
 		return -EINVAL;
 	c->ifindex = li->ifindex;
+	/* a frame carries at most 64 KiB - 1, as a datagram */
 	c->limit = li->mtu - hdr;
 	if (c->limit > CHAN_RX_MAX - 1)
 		c->limit = CHAN_RX_MAX - 1;
-	c->tx = malloc(c->limit);
+	c->limit -= frame;
+	c->buf = malloc(c->limit + frame);
+	c->tx = c->buf ? c->buf + (frame ? SYNC_FRAME_HDR_LEN : 0) : NULL;
 	c->rx = malloc(CHAN_RX_MAX);
-	if (!c->tx || !c->rx) {
+	if (!c->buf || !c->rx) {
 		chan_close(c);
 		return -ENOMEM;
 	}
@@ -329,14 +511,22 @@ int chans_open_env(struct sync_chans **out, const struct sync_conf *conf,
 
 	m = calloc(1, sizeof(*m));
 	if (!m) {
-		if (env)
+		if (env) {
 			sync_link_free(env->link);
+			sync_auth_free(env->auth);
+		}
 		return -ENOMEM;
 	}
 	*m = (struct sync_chans){ .loop = l, .log = log, .recv = recv,
 				  .event = event, .arg = arg, .link_fd = -1 };
-	if (env)
+	sync_loop_timer_init(&m->hello, chans_hello_timer, m);
+	if (env) {
 		m->link = env->link;
+		m->auth = env->auth;
+	}
+	rc = -ENOMEM;
+	if (m->auth && !(m->plain = malloc(CHAN_RX_MAX)))
+		goto free_set;
 	rc = -EINVAL;
 	if (conf->sync.n_chan < 1 || conf->sync.n_chan > SYNC_CONF_CHAN_MAX)
 		goto free_set;
@@ -357,6 +547,9 @@ int chans_open_env(struct sync_chans **out, const struct sync_conf *conf,
 			goto free_set;
 		m->link_fd = sync_link_fd(m->link);
 	}
+	/* the first hello goes out from the loop, once everything runs */
+	if (m->auth && (rc = sync_loop_timer_add(l, &m->hello, 0)) < 0)
+		goto free_set;
 	*out = m;
 	return 0;
 free_set:
@@ -366,10 +559,12 @@ free_set:
 
 int sync_chans_open(struct sync_chans **out, const struct sync_conf *conf,
 		    struct sync_loop *l, struct sync_log *log,
-		    sync_chans_recv_cb recv, sync_chans_event_cb event,
-		    void *arg)
+		    struct sync_auth *auth, sync_chans_recv_cb recv,
+		    sync_chans_event_cb event, void *arg)
 {
-	return chans_open_env(out, conf, l, log, recv, event, arg, NULL);
+	struct chans_env env = { .auth = auth };
+
+	return chans_open_env(out, conf, l, log, recv, event, arg, &env);
 }
 
 void sync_chans_close(struct sync_chans *m)
@@ -382,6 +577,13 @@ void sync_chans_close(struct sync_chans *m)
 		sync_loop_fd_del(m->loop, m->link_fd);
 	if (m->ev_queued)
 		sync_loop_step_del(m->loop, chans_event_step, m);
+	if (m->hello_queued)
+		sync_loop_step_del(m->loop, chans_hello_step, m);
+	sync_loop_timer_del(m->loop, &m->hello);
 	sync_link_free(m->link);
+	sync_auth_free(m->auth);
+	if (m->plain)
+		sync_crypto_wipe(m->plain, CHAN_RX_MAX);
+	free(m->plain);
 	free(m);
 }
