@@ -103,7 +103,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_privsep.c tests/unit/check_dump.c tests/unit/check_ctl.c \
 	tests/unit/check_report.c tests/unit/check_chans.c \
 	tests/unit/check_crypto.c tests/unit/crypto_vectors.c \
-	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c
+	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c \
+	tests/unit/check_auth.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -111,6 +112,7 @@ EVTOOL_SRCS = tests/netns/evtool.c
 SFTOOL_SRCS = tests/netns/sftool.c
 SYNCTOOL_SRCS = tests/netns/synctool.c
 CHANTOOL_SRCS = tests/netns/chantool.c
+FRAMETOOL_SRCS = tests/netns/frametool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
@@ -426,9 +428,14 @@ build/netns/chantool: $(CHANTOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) $(LIB_SRCS)
 
+# frametool: forged sync frames (t_sync_auth.sh)
+build/netns/frametool: $(FRAMETOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(FRAMETOOL_SRCS) $(LIB_SRCS)
+
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 		build/netns/evtool build/netns/sftool build/netns/synctool \
-		build/netns/chantool
+		build/netns/chantool build/netns/frametool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous

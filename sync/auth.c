@@ -25,6 +25,7 @@ struct sync_auth {
 	uint64_t seq;			/* the next to send */
 	struct sync_replay win;		/* the peer's */
 	uint8_t confirmed;		/* a peer life echoed us */
+	uint8_t reply_zero;		/* the next hello echoes zero */
 	uint8_t confirmed_epoch[SYNC_FRAME_EPOCH_LEN];	/* ... this one */
 	struct sync_conf_peer allow[AUTH_ALLOW_MAX];
 	unsigned int n_allow;
@@ -173,10 +174,12 @@ int sync_auth_encrypts(const struct sync_auth *a)
 	return a->encrypt;
 }
 
-int sync_auth_seal(struct sync_auth *a, uint8_t *frame, size_t cap,
-		   size_t len)
+/* Seals @len payload bytes in place at @frame, echoing the peer's epoch
+ * unless @zero (then, or before any, zero). */
+static int auth_seal(struct sync_auth *a, uint8_t *frame, size_t cap,
+		     size_t len, int zero)
 {
-	static const uint8_t zero[SYNC_FRAME_EPOCH_LEN];
+	static const uint8_t none[SYNC_FRAME_EPOCH_LEN];
 	const struct sync_frame_key *k = sync_keys_send(&a->keys);
 	const uint8_t *echo = sync_replay_epoch(&a->win);
 	int rc;
@@ -185,14 +188,26 @@ int sync_auth_seal(struct sync_auth *a, uint8_t *frame, size_t cap,
 		return -EINVAL;
 	rc = sync_frame_seal(frame, cap, k,
 			     a->encrypt ? SYNC_FRAME_F_ENCRYPTED : 0, a->epoch,
-			     echo ? echo : zero, a->seq,
+			     echo && !zero ? echo : none, a->seq,
 			     frame + SYNC_FRAME_HDR_LEN, len);
 	if (rc >= 0)
 		a->seq++;
 	return rc;
 }
 
-/* Steps 2 to 5: the header, the key, the window, the tag. */
+int sync_auth_seal(struct sync_auth *a, uint8_t *frame, size_t cap,
+		   size_t len)
+{
+	return auth_seal(a, frame, cap, len, 0);
+}
+
+int sync_auth_seal_hello(struct sync_auth *a, uint8_t *frame, size_t cap)
+{
+	return auth_seal(a, frame, cap, 0, a->reply_zero);
+}
+
+/* Steps 2 to 5: the header, the key, the window, the tag; nothing is
+ * committed. Our own epoch is a reflection of our frames. */
 static enum sync_auth_verdict auth_verify(struct sync_auth *a,
 					  const void *buf, size_t len,
 					  struct sync_frame_hdr *h, void *out,
@@ -208,6 +223,8 @@ static enum sync_auth_verdict auth_verify(struct sync_auth *a,
 	k = a->forgotten ? NULL : sync_keys_get(&a->keys, h->key_id);
 	if (!k)
 		return SYNC_AUTH_UNKNOWN_KEY;
+	if (!memcmp(h->epoch, a->epoch, sizeof(a->epoch)))
+		return SYNC_AUTH_REPLAYED;
 	switch (sync_replay_check(&a->win, h->epoch, h->seq)) {
 	case SYNC_REPLAY_OK:
 	case SYNC_REPLAY_NEW_EPOCH:
@@ -222,15 +239,38 @@ static enum sync_auth_verdict auth_verify(struct sync_auth *a,
 		return SYNC_AUTH_BAD_TAG;
 	if (rc < 0)
 		return SYNC_AUTH_MALFORMED;
-	sync_replay_commit(&a->win, h->epoch, h->seq);
 	return SYNC_AUTH_ACCEPTED;
+}
+
+/* Step 6 for an authentic frame @h whose echo is not our epoch: its
+ * messages are dropped, and the peer hears from us at once. A hello
+ * (echo zero) teaches us the sender's epoch if that is younger than
+ * ours (a recorded hello of an earlier life of either node never is) or
+ * the one we know; a stale echo never does. The answer echoes the
+ * sender's epoch if we hold it, else zero: a hello it can take. */
+static enum sync_auth_verdict auth_unechoed(struct sync_auth *a,
+					    const struct sync_frame_hdr *h)
+{
+	static const uint8_t zero[SYNC_FRAME_EPOCH_LEN];
+	const uint8_t *known = sync_replay_epoch(&a->win);
+	int same = known && !memcmp(known, h->epoch, sizeof(h->epoch));
+
+	if (memcmp(h->echo, zero, sizeof(zero))) {
+		a->reply_zero = !same;
+		return SYNC_AUTH_STALE_ECHO;
+	}
+	if (same || sync_frame_epoch_cmp(h->epoch, a->epoch) > 0) {
+		sync_replay_commit(&a->win, h->epoch, h->seq);
+		same = 1;
+	}
+	a->reply_zero = !same;
+	return SYNC_AUTH_HELLO;
 }
 
 enum sync_auth_verdict sync_auth_open(struct sync_auth *a, const void *buf,
 				      size_t len, void *out, size_t *out_len,
 				      unsigned int *events)
 {
-	static const uint8_t zero[SYNC_FRAME_EPOCH_LEN];
 	struct sync_frame_hdr h;
 	size_t cap = *out_len;
 	enum sync_auth_verdict v;
@@ -242,19 +282,20 @@ enum sync_auth_verdict sync_auth_open(struct sync_auth *a, const void *buf,
 		return v;
 	}
 	if (memcmp(h.echo, a->epoch, sizeof(a->epoch))) {
-		/* the peer does not know this life of ours: what it says
-		 * may be meant for an earlier one, or replayed from it */
 		sync_crypto_wipe(out, cap < *out_len ? cap : *out_len);
 		*out_len = 0;
 		*events |= SYNC_AUTH_EV_REPLY;
-		return memcmp(h.echo, zero, sizeof(zero)) ?
-		       SYNC_AUTH_STALE_ECHO : SYNC_AUTH_HELLO;
+		return auth_unechoed(a, &h);
 	}
+	sync_replay_commit(&a->win, h.epoch, h.seq);
 	if (!a->confirmed ||
 	    memcmp(a->confirmed_epoch, h.epoch, sizeof(h.epoch))) {
+		/* first word of this peer life that knows ours: it hears
+		 * from us at once, so that it knows we know */
 		a->confirmed = 1;
 		memcpy(a->confirmed_epoch, h.epoch, sizeof(h.epoch));
-		*events |= SYNC_AUTH_EV_PEER;
+		a->reply_zero = 0;
+		*events |= SYNC_AUTH_EV_PEER | SYNC_AUTH_EV_REPLY;
 	}
 	return SYNC_AUTH_ACCEPTED;
 }

@@ -123,6 +123,11 @@ int sync_auth_allowed(const struct sync_auth *a, int family,
 int sync_auth_seal(struct sync_auth *a, uint8_t *frame, size_t cap,
 		   size_t len);
 
+/* An empty frame of the handshake (a hello, or an answer): it echoes
+ * what the last frame that did not echo us can take (sync_auth_open()).
+ * Returns as sync_auth_seal(). */
+int sync_auth_seal_hello(struct sync_auth *a, uint8_t *frame, size_t cap);
+
 /*
  * sync_auth_open - steps 2 to 6 above for @len bytes at @buf, which must
  * be exactly one frame. The payload of an ACCEPTED frame is written to

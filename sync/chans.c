@@ -157,8 +157,7 @@ void chan_event(struct chan *c, enum sync_chans_event ev)
 /* ---- sending ----------------------------------------------------------- */
 
 /* Sends @len bytes of messages at c->tx, sealed in a frame with
- * authentication (@len may then be 0: an empty frame, the handshake's).
- * Returns 0 or -errno (the bytes are lost). */
+ * authentication. Returns 0 or -errno (the bytes are lost). */
 static int chan_send_tx(struct chan *c, size_t len)
 {
 	struct sync_chans *m = c->set;
@@ -281,16 +280,19 @@ void chan_refuse(struct chan *c, int v)
 
 /* ---- the handshake ------------------------------------------------------ */
 
-/* Sends a frame now on the active channel: what it has buffered, else
- * an empty one, so that the peer learns our epoch and echoes it. */
+/* Sends an empty frame now on the active channel, so that the peer
+ * learns our epoch and echoes it (never with messages: a hello may echo
+ * zero, and the peer drops the messages of such a frame). */
 static void chans_hello_send(struct sync_chans *m)
 {
 	struct chan *c = &m->chan[m->active];
+	uint8_t f[SYNC_FRAME_OVERHEAD];
+	int n = sync_auth_seal_hello(m->auth, f, sizeof(f));
 
-	if (c->tx_len)
-		chan_flush(c);
-	else
-		chan_send_tx(c, 0);
+	if (n < 0)
+		return;
+	m->ast.sent++;
+	c->ops->send(c, f, (size_t)n);
 }
 
 static int chans_hello_step(struct sync_loop *l, void *arg)
