@@ -52,7 +52,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/report.c \
 	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
-	sync/chans_report.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
+	sync/chans_report.c sync/chans_auth.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
@@ -116,7 +116,7 @@ FRAMETOOL_SRCS = tests/netns/frametool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg privsep ctl frame keys
+	stats sync_filter pack conf sync_msg privsep ctl frame keys auth
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -288,10 +288,10 @@ sync/msg_exp.o: sync/msg_exp.c $(SYNC_MSG_H)
 sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
 	nl/sock.h $(NL_UAPI)
 CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
-	ct/entry.h
+	ct/entry.h sync/auth.h sync/frame.h sync/keys.h
 AUTH_H = sync/auth.h sync/frame.h sync/keys.h
-sync/chans.o: sync/chans.c $(CHAN_INT_H) $(AUTH_H) sync/crypto.h sync/link.h \
-	sync/log.h nl/rtnl.h
+sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
+sync/chans_auth.o: sync/chans_auth.c $(CHAN_INT_H) sync/crypto.h sync/log.h
 sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) $(AUTH_H) sync/link.h nl/rtnl.h
 sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H) $(AUTH_H)
 sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)

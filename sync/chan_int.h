@@ -4,6 +4,7 @@
  * the unit tests, not by other modules:
  *   chans.c        the set: channels, the active one, buffering, failover,
  *                  receiving, deferred events;
+ *   chans_auth.c   authentication's receiving side and handshake;
  *   chans_report.c the `-s` and `-s link` texts;
  *   chan_udp.c, chan_mcast.c, chan_tcp.c
  *                  the transports, each a table of operations;
@@ -25,6 +26,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "sync/auth.h"
 #include "sync/channel.h"
 #include "sync/config.h"
 #include "sync/loop.h"
@@ -85,6 +87,29 @@ struct chan {
 	void *priv;			/* the transport's */
 };
 
+/* The set (its fields are for chans*.c only). */
+struct sync_chans {
+	struct chan chan[SYNC_CONF_CHAN_MAX];
+	unsigned int n, active;
+	struct sync_loop *loop;
+	struct sync_log *log;
+	struct sync_link *link;
+	int link_fd;			/* registered in the loop, or -1 */
+	sync_chans_recv_cb recv;
+	sync_chans_event_cb event;
+	void *arg;
+	unsigned int ev_pending[SYNC_CONF_CHAN_MAX];	/* 1 << event */
+	int ev_queued;			/* the step is queued */
+	struct sync_auth *auth;		/* NULL: authentication off */
+	struct sync_auth_stats ast;	/* sync/auth.h */
+	unsigned char *plain;		/* an opened frame's payload */
+	int hello_queued;		/* the answer step is queued */
+	struct sync_loop_timer hello;	/* until the peer echoes us */
+	uint64_t logged[SYNC_AUTH_V_MAX];	/* when, per reason */
+	uint64_t unlogged[SYNC_AUTH_V_MAX];	/* refused since */
+};
+
+
 /* ---- chans.c: for the transports ------------------------------------- */
 
 struct sync_loop *chan_loop(const struct chan *c);
@@ -108,6 +133,19 @@ struct sync_auth *chan_auth(const struct chan *c);
 /* Counts (and logs, at most once per reason every 10 s) a datagram or
  * frame of @c refused as @v (enum sync_auth_verdict). */
 void chan_refuse(struct chan *c, int v);
+
+/* Messages for the owner; a sound first header makes @c active. */
+void chan_deliver(struct chan *c, const void *buf, size_t len);
+
+/* ---- chans_auth.c ---------------------------------------------------- */
+
+/* One frame received on @c with authentication on: as chan_recv(). */
+int chan_recv_frame(struct chan *c, const void *buf, size_t len);
+/* The set's authentication state: prepared at open (-ENOMEM), started
+ * (the first hello) once the links are open, freed (keys wiped). */
+int chans_auth_init(struct sync_chans *m);
+int chans_auth_start(struct sync_chans *m);
+void chans_auth_fini(struct sync_chans *m);
 
 /* Raises @ev for the owner; delivered from a loop step, so never inside
  * the call that raised it (sync_chans_send, say). Raising one already

@@ -22,6 +22,7 @@
 #include "sync/chan_int.h"
 #include "sync/config.h"
 #include "tests/unit/suites.h"
+#include "tests/unit/sync_check.h"
 
 static unsigned int any_if(const char *name)
 {
@@ -122,37 +123,9 @@ END_TEST
 
 /* ---- two nodes --------------------------------------------------------- */
 
-static const char key_text[] =
-	"1 0101010101010101010101010101010101010101010101010101010101010101 "
-	"send\n";
-
-/* A node of the test: its configuration (one UDP link to 10.0.0.2,
- * Peers as given) and its state; @keys NULL: key_text. */
 static struct sync_auth *node(const char *peer, const char *keys)
 {
-	struct sync_conf c;
-	struct sync_keys k;
-	struct sync_keys_err err;
-	struct sync_auth *a;
-
-	memset(&c, 0, sizeof(c));
-	c.sync.n_chan = 1;
-	c.sync.chan[0].type = SYNC_CHAN_UDP;
-	c.sync.chan[0].family = AF_INET;
-	c.sync.chan[0].dest.v4 = htonl(0x0a000002);
-	c.sync.auth.on = 1;
-	if (peer) {
-		c.sync.auth.n_peer = 1;
-		c.sync.auth.peer[0].family = AF_INET;
-		c.sync.auth.peer[0].addr.v4 = inet_addr(peer);
-	}
-	keys = keys ? keys : key_text;
-	ck_assert_int_eq(sync_keys_parse(keys, strlen(keys), &k, &err), 0);
-	ck_assert_int_eq(sync_auth_new(&a, &c, &k), 0);
-	sync_keys_free(&k);
-	/* epochs are clock then random: a later node is a younger one */
-	usleep(2);
-	return a;
+	return sc_auth_node(keys, peer, 0);
 }
 
 struct wire {
