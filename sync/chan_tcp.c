@@ -19,6 +19,13 @@
  * overflow is told to the owner (SYNC_CHANS_EV_LOST); a write the kernel
  * takes only in part is finished before anything else is written, and a
  * message cut by a broken connection is sent again whole on the next.
+ *
+ * With authentication (sync/auth.h) the stream is a sequence of frames,
+ * each delimited by its length: the server waits for a whole frame and
+ * hands it to the set; a frame refused, plain messages, or a header that
+ * cannot be a frame close the connection (counted; the peer connects
+ * again). The server takes connections from the allow-list's addresses,
+ * on the link's interface only (SO_BINDTODEVICE).
  */
 #include <errno.h>
 #include <poll.h>

@@ -26,6 +26,11 @@
  * next), and keeps what was sent while not connected (bounded: a
  * channel whose backlog overflows tells its owner, which resyncs).
  *
+ * With authentication (sync/auth.h) every datagram, and every unit of a
+ * TCP stream, is a frame (sync/frame.h) sealed when the buffer leaves and
+ * opened before anything reaches the owner; the buffer holds the MTU
+ * less the headers less SYNC_FRAME_OVERHEAD.
+ *
  * Everything is non-blocking and driven by the daemon's loop.
  */
 #ifndef RAWCT_SYNC_CHANNEL_H
