@@ -53,12 +53,13 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/kdump.c sync/report.c \
 	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
-	sync/chans_report.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
+	sync/chans_report.c sync/chans_auth.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
 	sync/alarm.c sync/privsep.c sync/seccomp.c sync/chacha.c sync/poly1305.c \
-	sync/aead.c sync/frame.c sync/replay.c sync/keys.c
+	sync/aead.c sync/frame.c sync/replay.c sync/keys.c sync/auth.c \
+	sync/config_auth.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
 # what the programs built straight from sources (tests, sanitizers) see
 LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
@@ -71,7 +72,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
-	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h
+	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h \
+	sync/auth.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -102,7 +104,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_privsep.c tests/unit/check_dump.c tests/unit/check_ctl.c \
 	tests/unit/check_report.c tests/unit/check_chans.c \
 	tests/unit/check_crypto.c tests/unit/crypto_vectors.c \
-	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c
+	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c \
+	tests/unit/check_auth.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c
@@ -110,10 +113,11 @@ EVTOOL_SRCS = tests/netns/evtool.c
 SFTOOL_SRCS = tests/netns/sftool.c
 SYNCTOOL_SRCS = tests/netns/synctool.c
 CHANTOOL_SRCS = tests/netns/chantool.c
+FRAMETOOL_SRCS = tests/netns/frametool.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg privsep ctl frame keys
+	stats sync_filter pack conf sync_msg privsep ctl frame keys auth
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parser
 # and the -R tokenizer
@@ -241,6 +245,7 @@ sync/config_filter.o: sync/config_filter.c $(CONF_H)
 sync/config_sync.o: sync/config_sync.c $(CONF_H)
 sync/config_helper.o: sync/config_helper.c $(CONF_H)
 sync/config_check.o: sync/config_check.c $(CONF_H)
+sync/config_auth.o: sync/config_auth.c $(CONF_H)
 ct/pack.o: ct/pack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h \
 	ct/proto.h
 ct/unpack.o: ct/unpack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h
@@ -277,7 +282,7 @@ sync/commit.o: sync/commit.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h \
 sync/sync_recv.o: sync/sync_recv.c $(SYNC_INT_H) sync/channel.h
 sync/sync_req.o: sync/sync_req.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
 	sync/dump.h sync/kdump.h sync/kernel.h sync/report.h
-sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
+sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/auth.h sync/ctl.h \
 	sync/dump.h sync/hash.h sync/kernel.h sync/report.h
 sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
 sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
@@ -296,14 +301,16 @@ sync/msg_exp.o: sync/msg_exp.c $(SYNC_MSG_H)
 sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
 	nl/sock.h $(NL_UAPI)
 CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
-	ct/entry.h
+	ct/entry.h sync/auth.h sync/frame.h sync/keys.h
+AUTH_H = sync/auth.h sync/frame.h sync/keys.h
 sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
-sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) sync/link.h nl/rtnl.h
-sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H)
+sync/chans_auth.o: sync/chans_auth.c $(CHAN_INT_H) sync/crypto.h sync/log.h
+sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) $(AUTH_H) sync/link.h nl/rtnl.h
+sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H) $(AUTH_H)
 sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)
-sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H)
-sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H)
-sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H)
+sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H) $(AUTH_H)
+sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H) $(AUTH_H)
+sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H) sync/frame.h
 sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
 sync/chacha.o: sync/chacha.c sync/crypto.h
 sync/poly1305.o: sync/poly1305.c sync/crypto.h
@@ -311,6 +318,8 @@ sync/aead.o: sync/aead.c sync/crypto.h
 sync/frame.o: sync/frame.c sync/frame.h sync/crypto.h sync/hash.h
 sync/replay.o: sync/replay.c sync/frame.h
 sync/keys.o: sync/keys.c sync/keys.h sync/frame.h sync/crypto.h
+sync/auth.o: sync/auth.c sync/auth.h sync/config.h sync/frame.h sync/keys.h \
+	sync/crypto.h ct/entry.h
 
 # ---- tests --------------------------------------------------------------
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
@@ -432,9 +441,14 @@ build/netns/chantool: $(CHANTOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) $(LIB_SRCS)
 
+# frametool: forged sync frames (t_sync_auth.sh)
+build/netns/frametool: $(FRAMETOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(FRAMETOOL_SRCS) $(LIB_SRCS)
+
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 		build/netns/evtool build/netns/sftool build/netns/synctool \
-		build/netns/chantool
+		build/netns/chantool build/netns/frametool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous

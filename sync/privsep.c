@@ -638,6 +638,9 @@ int sync_privsep_start(struct sync_daemon *d, int *status)
 	close(req[1]);
 	close(note[1]);
 	ps->child = pid;
+	/* the keys of the sync links are the child's alone */
+	if (d->mode && d->mode->forget)
+		d->mode->forget(d);
 	*status = parent_loop(ps, req[0], note[0], &a);
 	close(req[0]);
 	close(note[0]);

@@ -148,7 +148,7 @@ static void stats(struct sync_state *s, struct sync_client *cl, int exp)
 static void stats_network(struct sync_state *s, struct sync_client *cl)
 {
 	const struct sync_msg_stats *e = &s->err;
-	char buf[1024];
+	char buf[2048];
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "network statistics:\n"
@@ -173,6 +173,8 @@ static void stats_network(struct sync_state *s, struct sync_client *cl)
 		     (unsigned long long)s->rcv_before);
 	put(cl, buf, n, sizeof(buf));
 	chans_block(s, cl);
+	n = sync_chans_report_auth(s->chans, buf, sizeof(buf));
+	put(cl, buf, n, sizeof(buf));
 }
 
 static void queue_block(struct sync_client *cl, const char *name,
@@ -253,7 +255,7 @@ static void stats_json(struct sync_state *s, struct sync_client *cl)
 			   "\"bad_header\":%u,\"bad_payload\":%u,"
 			   "\"bad_type\":%u,\"truncated\":%u,\"bad_size\":%u,"
 			   "\"send_malformed\":%u,\"lost\":%llu,"
-			   "\"before\":%llu,\"txqueue\":%u,\"rsqueue\":%u}",
+			   "\"before\":%llu,\"txqueue\":%u,\"rsqueue\":%u",
 			   s->sub->name,
 			   (unsigned long long)s->err.rcv_malformed,
 			   s->err.rcv_bad_version, s->err.rcv_bad_header,
@@ -263,6 +265,10 @@ static void stats_json(struct sync_state *s, struct sync_client *cl)
 			   (unsigned long long)s->rcv_lost,
 			   (unsigned long long)s->rcv_before, s->tx.len,
 			   s->rs.len);
+	/* ours: "auth" inside "sync" (before its closing brace) */
+	n = sync_chans_report_auth_json(s->chans, buf, sizeof(buf));
+	sync_client_printf(cl, ",\"auth\":%.*s}", n < (int)sizeof(buf) ?
+			   n : (int)sizeof(buf) - 1, buf);
 }
 
 void sync_mode_reset_timer(struct sync_state *s, int cancel)

@@ -41,5 +41,6 @@ Suite *crypto_suite(void);
 Suite *frame_suite(void);
 Suite *replay_suite(void);
 Suite *keys_suite(void);
+Suite *auth_suite(void);
 
 #endif
