@@ -11,7 +11,8 @@
  *        accepts A's next genuine frame unless the input moved B's window
  *        past it (which only a frame sealed under the key can do);
  *  odd   the rest is a payload that A seals (in clear when the byte's bit
- *        1 is clear, encrypted when set) in a genuine frame, which B must
+ *        1 is clear, encrypted when set, both nodes then configured
+ *        Encrypt on, as a pair must be) in a genuine frame, which B must
  *        accept, handing out the same bytes; those go through the sync
  *        message walk (sync_msg_next) and every data message through the
  *        conntrack and expectation parsers, so the parsers behind a valid
@@ -173,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		goto done;
 	a = node(data[0] & 2);
-	b = node(0);
+	b = node(data[0] & 2);
 	pair_up(a, b, f, out);
 	if (data[0] & 1)
 		sealed(a, b, data + 1, size - 1, f, out);

@@ -45,6 +45,7 @@ static const struct {
 	[SYNC_AUTH_MALFORMED] = { "Malformed frame", "malformed" },
 	[SYNC_AUTH_UNAUTHENTICATED] = { "Unauthenticated", "unauthenticated" },
 	[SYNC_AUTH_WHILE_OFF] = { "Frame while off", "frame_while_off" },
+	[SYNC_AUTH_CLEAR] = { "Not encrypted", "not_encrypted" },
 };
 
 const char *sync_auth_name(enum sync_auth_verdict v)
@@ -277,6 +278,13 @@ enum sync_auth_verdict sync_auth_open(struct sync_auth *a, const void *buf,
 
 	*events = 0;
 	v = auth_verify(a, buf, len, &h, out, out_len);
+	if (v == SYNC_AUTH_ACCEPTED && a->encrypt &&
+	    !(h.flags & SYNC_FRAME_F_ENCRYPTED)) {
+		/* Encrypt on: a peer that sends in clear is misconfigured;
+		 * nothing of it is taken, not even its epoch */
+		sync_crypto_wipe(out, cap < *out_len ? cap : *out_len);
+		v = SYNC_AUTH_CLEAR;
+	}
 	if (v != SYNC_AUTH_ACCEPTED) {
 		*out_len = 0;
 		return v;

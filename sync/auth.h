@@ -68,6 +68,7 @@ enum sync_auth_verdict {
 	SYNC_AUTH_MALFORMED,	/* starts with the magic, does not parse */
 	SYNC_AUTH_UNAUTHENTICATED, /* plain messages while auth is on */
 	SYNC_AUTH_WHILE_OFF,	/* a frame while auth is off */
+	SYNC_AUTH_CLEAR,	/* authentic but clear while Encrypt on */
 	SYNC_AUTH_V_MAX
 };
 

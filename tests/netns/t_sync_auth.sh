@@ -397,4 +397,26 @@ mixed() {
 }
 t_case auth_mixed_pair mixed
 
+# Encrypt on one side only: the one that encrypts takes no clear frame,
+# so neither side syncs, and it counts and logs why.
+mixed_encrypt() {
+	sync_pair
+	keyfile a "1 $KEY1 send\n"
+	keyfile b "1 $KEY1 send\n"
+	aconf a FTFW UDP on
+	aconf b FTFW UDP off
+	sync_start a ours
+	sync_start b ours
+	sync_ct a -I -s 10.255.0.1 -d 10.255.0.2 -p udp --sport 1 --dport 7 -t 300 >/dev/null 2>&1
+	sync_ct b -I -s 10.255.0.2 -d 10.255.0.1 -p udp --sport 1 --dport 7 -t 300 >/dev/null 2>&1
+	sync_poll 5 eval '[ "$(stat a "Not encrypted")" -gt 0 ]' ||
+		t_fail "A did not count B's clear frames"
+	sleep 0.5
+	sync_has b -e 'src=10\.255\.' 0 || t_fail "B took A's flow"
+	sync_has a -e 'src=10\.255\.' 0 || t_fail "A took B's flow"
+	[ "$(stat a 'Frames accepted')" = 0 ] || t_fail "A accepted a frame"
+	grep -q 'Not encrypted' "$T_TMP/a/log" || t_fail "A did not log why"
+}
+t_case auth_mixed_encrypt mixed_encrypt
+
 t_done

@@ -320,6 +320,35 @@ START_TEST(test_forget)
 }
 END_TEST
 
+/* Encrypt on takes encrypted frames only: a peer that seals in clear (a
+ * misconfigured pair) gets nothing in, not even its hello; with Encrypt
+ * off, encrypted frames are taken (the tag covers the flag). */
+START_TEST(test_encrypt_policy)
+{
+	struct sync_auth *a = sc_auth_node(NULL, NULL, 1);
+	struct sync_auth *b = sc_auth_node(NULL, NULL, 0);
+	struct wire w;
+	unsigned int ev;
+	char out[257];
+
+	seal(b, &w, NULL);
+	ck_assert_int_eq(open_w(a, &w, &ev, out), SYNC_AUTH_CLEAR);
+	ck_assert_uint_eq(ev, 0);
+	ck_assert_ptr_null(sync_auth_peer_epoch(a));
+	seal(b, &w, "flows");
+	ck_assert_int_eq(open_w(a, &w, &ev, out), SYNC_AUTH_CLEAR);
+	ck_assert_str_eq(out, "");
+	seal(a, &w, NULL);
+	ck_assert_int_eq(open_w(b, &w, &ev, out), SYNC_AUTH_HELLO);
+	ck_assert_uint_eq(ev, SYNC_AUTH_EV_REPLY);
+	seal(b, &w, NULL);	/* even echoing a's epoch, still clear */
+	ck_assert_int_eq(open_w(a, &w, &ev, out), SYNC_AUTH_CLEAR);
+	ck_assert(!sync_auth_established(a));
+	sync_auth_free(a);
+	sync_auth_free(b);
+}
+END_TEST
+
 START_TEST(test_counters)
 {
 	struct sync_auth_stats st = { .sent = 0 };
@@ -425,6 +454,7 @@ Suite *auth_suite(void)
 	tcase_add_test(tc, test_conf_values);
 	tcase_add_test(tc, test_allowed);
 	tcase_add_test(tc, test_handshake);
+	tcase_add_test(tc, test_encrypt_policy);
 	tcase_add_test(tc, test_restarts);
 	tcase_add_test(tc, test_forget);
 	tcase_add_test(tc, test_counters);

@@ -815,7 +815,7 @@ START_TEST(test_auth_handshake)
 
 	ck_assert_int_eq(rig_open(&r, SYNC_CHAN_UDP, "a"), 0);
 	rig_auth(&r, sc_auth_node(NULL, NULL, 1));
-	peer = sc_auth_node(NULL, NULL, 0);	/* the younger */
+	peer = sc_auth_node(NULL, NULL, 1);	/* the younger */
 	rig_step(&r);
 	ck_assert_uint_eq(rec->n, 1);		/* the first hello */
 	ck_assert_uint_eq(rec->len[0], SYNC_FRAME_OVERHEAD);
