@@ -57,7 +57,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c sync/privsep.c sync/seccomp.c sync/chacha.c sync/poly1305.c \
+	sync/alarm.c sync/privsep.c sync/privsep_parent.c sync/seccomp.c \
+	sync/chacha.c sync/poly1305.c \
 	sync/aead.c sync/frame.c sync/replay.c sync/keys.c sync/auth.c \
 	sync/config_auth.c
 LIB_SRCS = $(NL_SRCS) $(CT_SRCS) $(SYNC_SRCS)
@@ -287,8 +288,10 @@ sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/auth.h sync
 sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
 sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
 sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h
-sync/privsep.o: sync/privsep.c sync/privsep.h $(SYNC_DAEMON_H) sync/kernel.h \
-	sync/seccomp.h nl/sock.h $(NL_UAPI)
+sync/privsep.o: sync/privsep.c sync/privsep_int.h sync/privsep.h \
+	$(SYNC_DAEMON_H) sync/kernel.h sync/seccomp.h nl/sock.h $(NL_UAPI)
+sync/privsep_parent.o: sync/privsep_parent.c sync/privsep_int.h \
+	sync/privsep.h $(SYNC_DAEMON_H) sync/kernel.h nl/sock.h $(NL_UAPI)
 sync/seccomp.o: sync/seccomp.c sync/seccomp.h ct/bpf.h
 sync/hash.o: sync/hash.c sync/hash.h
 sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
