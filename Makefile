@@ -20,7 +20,7 @@ EXAMPLEDIR = $(PREFIX)/share/doc/rawct/examples
 DESTDIR =
 CHECK_LIBS = -lcheck -lsubunit -lrt -lm -pthread
 # seconds per harness in fuzz-smoke, and for `make fuzz-run HARNESS=x SECONDS=n`
-SMOKE_SECONDS = 20
+SMOKE_SECONDS = 12
 HARNESS =
 SECONDS = 600
 
@@ -40,24 +40,27 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c \
 	nl/step.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
-	ct/format_json.c ct/labels.c ct/decode.c ct/encode.c ct/table.c ct/stats.c \
+	ct/format_json.c ct/labels.c ct/decode.c ct/decode_tuple.c ct/encode.c \
+	ct/table.c ct/stats.c \
 	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
 	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
-	ct/pack.c
+	ct/pack.c ct/unpack.c ct/pack_layout.c
 SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
-	sync/filter_bpf.c sync/ctl.c sync/kernel.c sync/dump.c sync/kdump.c \
-	sync/report.c \
+	sync/filter_bpf.c sync/ctl.c sync/ctl_client.c sync/kernel.c sync/dump.c \
+	sync/kdump.c sync/report.c \
 	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
-	sync/chans_report.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
+	sync/chans_report.c sync/chans_auth.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c sync/privsep.c sync/seccomp.c sync/chacha.c sync/poly1305.c \
-	sync/aead.c sync/frame.c sync/replay.c sync/keys.c
+	sync/alarm.c sync/privsep.c sync/privsep_parent.c sync/seccomp.c \
+	sync/chacha.c sync/poly1305.c \
+	sync/aead.c sync/frame.c sync/replay.c sync/keys.c sync/auth.c \
+	sync/config_auth.c
 # nfct(8)'s objects: timeout policies (cttimeout) and helpers (cthelper)
 TMO_SRCS = tmo/proto.c tmo/policy.c
 CTH_SRCS = cth/helper.c cth/builtin.c
@@ -74,8 +77,8 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
 	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h \
-	nl/cttimeout.h nl/cthelper.h tmo/proto.h tmo/policy.h cth/helper.h \
-	cth/builtin.h
+	sync/auth.h nl/cttimeout.h nl/cthelper.h tmo/proto.h tmo/policy.h \
+	cth/helper.h cth/builtin.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -83,7 +86,7 @@ CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_addr.c cmd/ct_args_proto.c \
 	cmd/ct_args_filter.c cmd/ct_getopt.c
 CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
 	cmd/ct_load.c cmd/ct_lex.c cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c \
-	$(CT_ARGS_SRCS)
+	cmd/ct_progname.c $(CT_ARGS_SRCS)
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
 CTD_ARGS_SRCS = cmd/ctd_args.c
 CONNTRACKD_SRCS = cmd/conntrackd.c $(CTD_ARGS_SRCS)
@@ -111,7 +114,7 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_report.c tests/unit/check_chans.c \
 	tests/unit/check_crypto.c tests/unit/crypto_vectors.c \
 	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c \
-	tests/unit/check_tmo.c tests/unit/check_cth.c \
+	tests/unit/check_auth.c tests/unit/check_tmo.c tests/unit/check_cth.c \
 	tests/unit/check_nfct_args.c $(NFCT_ARGS_SRCS)
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c
 CTTOOL_SRCS = tests/netns/cttool.c
@@ -120,25 +123,29 @@ EVTOOL_SRCS = tests/netns/evtool.c
 SFTOOL_SRCS = tests/netns/sftool.c
 SYNCTOOL_SRCS = tests/netns/synctool.c
 CHANTOOL_SRCS = tests/netns/chantool.c
+FRAMETOOL_SRCS = tests/netns/frametool.c
 TMOTOOL_SRCS = tests/netns/tmotool.c tests/netns/hexcap.c
 
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
-	stats sync_filter pack conf sync_msg privsep ctl frame keys tmo cth \
-	nfct_args
+	stats sync_filter pack conf sync_msg privsep ctl frame keys auth tmo \
+	cth nfct_args
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parsers
 # and the -R tokenizer
 FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS) $(NFCT_ARGS_SRCS)
 # what `make coverage` reports on
-COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/encode.c ct/out.c \
+COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/decode_tuple.c \
+	ct/encode.c ct/out.c \
 	ct/format.c ct/format_xml.c ct/format_save.c ct/format_json.c \
 	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
+	ct/unpack.c ct/pack_layout.c \
 	sync/msg.c sync/msg_ct.c sync/msg_ct_parse.c sync/msg_exp.c \
-	sync/ctl.c sync/daemon.c sync/stats_mode.c sync/dump.c sync/report.c \
+	sync/ctl.c sync/ctl_client.c sync/daemon.c sync/stats_mode.c sync/dump.c \
+	sync/report.c \
 	sync/frame.c sync/replay.c sync/keys.c tmo/proto.c tmo/policy.c \
 	cth/helper.c cth/builtin.c cmd/nfct_args.c
 
@@ -184,8 +191,9 @@ cmd/ct_run.o: cmd/ct_run.c cmd/ct_run.h cmd/ct_usage.h cmd/ct_event.h \
 cmd/ct_expect.o: cmd/ct_expect.c cmd/ct_expect.h cmd/ct_run.h $(CT_ARGS_H) \
 	ct/expect.h ct/expect_format.h ct/expect_table.h ct/format.h \
 	ct/labels.h ct/stats.h nl/attr.h nl/reply.h nl/sock.h $(NL_UAPI)
+cmd/ct_progname.o: cmd/ct_progname.c cmd/ct_progname.h
 cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
-	$(CT_ARGS_H) ct/bpf.h ct/event.h ct/expect.h ct/expect_codec.h \
+	cmd/ct_progname.h $(CT_ARGS_H) ct/bpf.h ct/event.h ct/expect.h ct/expect_codec.h \
 	ct/format.h ct/labels.h ct/stats.h nl/attr.h nl/msg.h $(NL_UAPI)
 cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
 	ct/format.h ct/proto.h ct/table.h nl/sock.h
@@ -210,7 +218,10 @@ ct/format_json.o: ct/format_json.c $(CT_FORMAT_H)
 ct/labels.o: ct/labels.c ct/labels.h ct/file.h
 ct/file.o: ct/file.c ct/file.h
 ct/proto.o: ct/proto.c ct/proto.h ct/entry.h
-ct/decode.o: ct/decode.c ct/decode.h ct/entry.h ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
+ct/decode.o: ct/decode.c ct/decode_int.h ct/decode.h ct/entry.h ct/proto.h \
+	nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
+ct/decode_tuple.o: ct/decode_tuple.c ct/decode_int.h ct/decode.h ct/entry.h \
+	ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
 ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
 	ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h nl/msg.h \
@@ -250,11 +261,17 @@ sync/config_filter.o: sync/config_filter.c $(CONF_H)
 sync/config_sync.o: sync/config_sync.c $(CONF_H)
 sync/config_helper.o: sync/config_helper.c $(CONF_H)
 sync/config_check.o: sync/config_check.c $(CONF_H)
-ct/pack.o: ct/pack.c ct/pack.h ct/entry.h ct/expect.h ct/proto.h
+sync/config_auth.o: sync/config_auth.c $(CONF_H)
+ct/pack.o: ct/pack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h \
+	ct/proto.h
+ct/unpack.o: ct/unpack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h
+ct/pack_layout.o: ct/pack_layout.c ct/pack_int.h ct/pack.h ct/entry.h \
+	ct/expect.h
 nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
 	sync/process.h ct/entry.h ct/event.h ct/expect.h
-sync/ctl.o: sync/ctl.c sync/ctl.h sync/loop.h
+sync/ctl.o: sync/ctl.c sync/ctl_int.h sync/ctl.h sync/loop.h
+sync/ctl_client.o: sync/ctl_client.c sync/ctl_int.h sync/ctl.h sync/loop.h
 sync/kernel.o: sync/kernel.c sync/kernel.h $(SYNC_DAEMON_H) sync/filter.h \
 	ct/batch.h ct/bpf.h ct/decode.h ct/expect_codec.h ct/expect_table.h \
 	ct/table.h nl/msg.h nl/sock.h nl/step.h $(NL_UAPI)
@@ -281,13 +298,15 @@ sync/commit.o: sync/commit.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h \
 sync/sync_recv.o: sync/sync_recv.c $(SYNC_INT_H) sync/channel.h
 sync/sync_req.o: sync/sync_req.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
 	sync/dump.h sync/kdump.h sync/kernel.h sync/report.h
-sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
+sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/auth.h sync/ctl.h \
 	sync/dump.h sync/hash.h sync/kernel.h sync/report.h
 sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
 sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
 sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h
-sync/privsep.o: sync/privsep.c sync/privsep.h $(SYNC_DAEMON_H) sync/kernel.h \
-	sync/seccomp.h nl/sock.h $(NL_UAPI)
+sync/privsep.o: sync/privsep.c sync/privsep_int.h sync/privsep.h \
+	$(SYNC_DAEMON_H) sync/kernel.h sync/seccomp.h nl/sock.h $(NL_UAPI)
+sync/privsep_parent.o: sync/privsep_parent.c sync/privsep_int.h \
+	sync/privsep.h $(SYNC_DAEMON_H) sync/kernel.h nl/sock.h $(NL_UAPI)
 sync/seccomp.o: sync/seccomp.c sync/seccomp.h ct/bpf.h
 sync/hash.o: sync/hash.c sync/hash.h
 sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
@@ -300,14 +319,16 @@ sync/msg_exp.o: sync/msg_exp.c $(SYNC_MSG_H)
 sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
 	nl/sock.h $(NL_UAPI)
 CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
-	ct/entry.h
+	ct/entry.h sync/auth.h sync/frame.h sync/keys.h
+AUTH_H = sync/auth.h sync/frame.h sync/keys.h
 sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
-sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) sync/link.h nl/rtnl.h
-sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H)
+sync/chans_auth.o: sync/chans_auth.c $(CHAN_INT_H) sync/crypto.h sync/log.h
+sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) $(AUTH_H) sync/link.h nl/rtnl.h
+sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H) $(AUTH_H)
 sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)
-sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H)
-sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H)
-sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H)
+sync/chan_tcp.o: sync/chan_tcp.c $(CHAN_INT_H) $(AUTH_H)
+sync/chan_dgram.o: sync/chan_dgram.c $(CHAN_INT_H) $(AUTH_H)
+sync/chan_stream.o: sync/chan_stream.c $(CHAN_INT_H) sync/frame.h
 sync/chan_sock.o: sync/chan_sock.c $(CHAN_INT_H)
 sync/chacha.o: sync/chacha.c sync/crypto.h
 sync/poly1305.o: sync/poly1305.c sync/crypto.h
@@ -315,6 +336,8 @@ sync/aead.o: sync/aead.c sync/crypto.h
 sync/frame.o: sync/frame.c sync/frame.h sync/crypto.h sync/hash.h
 sync/replay.o: sync/replay.c sync/frame.h
 sync/keys.o: sync/keys.c sync/keys.h sync/frame.h sync/crypto.h
+sync/auth.o: sync/auth.c sync/auth.h sync/config.h sync/frame.h sync/keys.h \
+	sync/crypto.h ct/entry.h
 tmo/proto.o: tmo/proto.c tmo/proto.h
 tmo/policy.o: tmo/policy.c tmo/policy.h tmo/proto.h nl/attr.h nl/msg.h \
 	nl/reply.h nl/cttimeout.h $(NL_UAPI)
@@ -460,6 +483,11 @@ build/netns/chantool: $(CHANTOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) $(LIB_SRCS)
 
+# frametool: forged sync frames (t_sync_auth.sh)
+build/netns/frametool: $(FRAMETOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p build/netns
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(FRAMETOOL_SRCS) $(LIB_SRCS)
+
 # tmotool: nfnetlink_cttimeout's answers as hex, for the unit-test
 # fixtures (tests/data/make_tmo.sh)
 build/netns/tmotool: $(TMOTOOL_SRCS) $(LIB_SRCS) tmo/policy.h tmo/proto.h \
@@ -469,7 +497,7 @@ build/netns/tmotool: $(TMOTOOL_SRCS) $(LIB_SRCS) tmo/policy.h tmo/proto.h \
 
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 		build/netns/evtool build/netns/sftool build/netns/synctool \
-		build/netns/chantool
+		build/netns/chantool build/netns/frametool
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous
@@ -553,20 +581,24 @@ fuzz: fuzz-build
 	@if [ -n "$(HARNESS)" ]; then \
 		$(MAKE) fuzz-run HARNESS=$(HARNESS) SECONDS=$(SECONDS); fi
 
+# The library under each harness is compiled once into an archive
+# (fuzz/buildlib.sh DIR CC FLAGS...), then each harness links against it.
 fuzz-build:
-	mkdir -p build/fuzz
+	fuzz/buildlib.sh build/fuzz $(CLANG) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -- $(FUZZ_SRCS) $(LIB_SRCS)
 	for h in $(HARNESSES); do \
 		$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
-			-o build/fuzz/$$h fuzz/$$h.c $(FUZZ_SRCS) \
-			$(LIB_SRCS) || exit 1; \
+			-o build/fuzz/$$h fuzz/$$h.c build/fuzz/librawct.a \
+			|| exit 1; \
 	done
 
 fuzz-replay:
-	mkdir -p build/replay
+	fuzz/buildlib.sh build/replay $(CC) $(WARN) $(WERROR) \
+		$(BASE_CPPFLAGS) -O1 -g -- $(FUZZ_DRIVER) $(FUZZ_SRCS) $(LIB_SRCS)
 	for h in $(HARNESSES); do \
 		$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g \
-			-o build/replay/$$h fuzz/$$h.c $(FUZZ_DRIVER) \
-			$(FUZZ_SRCS) $(LIB_SRCS) || exit 1; \
+			-o build/replay/$$h fuzz/$$h.c build/replay/librawct.a \
+			|| exit 1; \
 		printf '%s: ' $$h; \
 		build/replay/$$h fuzz/corpus/$$h || exit 1; \
 	done

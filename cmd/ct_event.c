@@ -17,9 +17,7 @@
  * Signal handlers only set a flag; the loop waits in ppoll() with SIGINT
  * and SIGTERM unblocked only there, so a signal is never missed.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +29,7 @@
 
 #include "cmd/ct_event.h"
 #include "cmd/ct_expect.h"
+#include "cmd/ct_progname.h"
 #include "cmd/ct_run.h"
 #include "ct/bpf.h"
 #include "ct/event.h"
@@ -38,7 +37,6 @@
 #include "ct/filter.h"
 #include "ct/format.h"
 
-#define NETLINK_NETFILTER_PROTO	12	/* the Eth column of /proc/net/netlink */
 #define BURST			64	/* datagrams read per wakeup */
 /* Without -b: 16 MiB (the kernel reports 32), room for some 20000 queued
  * events, so that a burst that outpaces us for a moment loses nothing.
@@ -59,16 +57,6 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* The last port id resolved to a program name, as upstream caches it,
- * and the [USERSPACE] suffix made of them. */
-struct progcache {
-	uint32_t portid;
-	int known;		/* portid looked up */
-	int tail_ok;		/* tail made for this portid */
-	char name[64];		/* "" when not found */
-	char tail[128];
-};
-
 struct ev_run {
 	const struct ct_args *a;
 	struct ct_ctx *c;
@@ -76,134 +64,12 @@ struct ev_run {
 	int expect;
 	int xml_open;		/* header printed */
 	unsigned long counter;
-	struct progcache pc;
+	struct ct_progcache pc;
 	uint64_t hold_ns;	/* coalescing delay, 0 = never hold */
 	int can_hold;		/* the receive buffer is big enough */
 	int overran;		/* ENOBUFS in the last drain */
 	uint64_t last;		/* when a wakeup last brought events (ns) */
 };
-
-/* ---- [USERSPACE] progname= ---------------------------------------------- */
-
-/* Column @n (from 0) of a /proc/net/netlink @line as a decimal number
- * (no sscanf: it would bring musl's whole scanf and float scanner into
- * the static binary). -1 if there is no such number. */
-static int column(const char *line, int n, unsigned long *v)
-{
-	const char *p = line;
-	char *end;
-
-	for (int i = 0;; i++) {
-		p += strspn(p, " \t");
-		if (!*p || *p == '\n')
-			return -1;
-		if (i == n)
-			break;
-		p += strcspn(p, " \t\n");
-	}
-	if (*p < '0' || *p > '9')
-		return -1;
-	errno = 0;
-	*v = strtoul(p, &end, 10);
-	return errno || !strchr(" \t\n", *end) ? -1 : 0;
-}
-
-/* The inode of the netfilter netlink socket bound to @portid, 0 if none.
- * Columns: sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode. */
-static unsigned long portid_inode(uint32_t portid)
-{
-	char line[256];
-	unsigned long inode = 0, ino, pid, proto;
-	FILE *f = fopen("/proc/net/netlink", "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!column(line, 1, &proto) && !column(line, 2, &pid) &&
-		    !column(line, 9, &ino) &&
-		    proto == NETLINK_NETFILTER_PROTO && pid == portid) {
-			inode = ino;
-			break;
-		}
-	fclose(f);
-	return inode;
-}
-
-/* Whether process directory @pid has a descriptor on socket @want. */
-static int has_socket(int procfd, const char *pid, const char *want)
-{
-	char path[300], link[64];
-	struct dirent *d;
-	DIR *dir;
-	int fd, found = 0;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/fd", pid);
-	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return 0;
-	}
-	while (!found && (d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		n = readlinkat(fd, d->d_name, link, sizeof(link) - 1);
-		if (n > 0) {
-			link[n] = '\0';
-			found = !strcmp(link, want);
-		}
-	}
-	closedir(dir);
-	return found;
-}
-
-/* The comm of the process holding @inode into @name ("" if none). */
-static void inode_owner(unsigned long inode, char *name, size_t len)
-{
-	char want[48], path[300];
-	struct dirent *d;
-	DIR *proc;
-	FILE *f;
-
-	name[0] = '\0';
-	proc = opendir("/proc");
-	if (!proc)
-		return;
-	snprintf(want, sizeof(want), "socket:[%lu]", inode);
-	while ((d = readdir(proc))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
-		    !has_socket(dirfd(proc), d->d_name, want))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "re");
-		if (f) {
-			if (fgets(name, (int)len, f))
-				name[strcspn(name, "\n")] = '\0';
-			fclose(f);
-		}
-		break;
-	}
-	closedir(proc);
-}
-
-static const char *progname(struct progcache *pc, uint32_t portid)
-{
-	unsigned long inode;
-
-	if (!pc->known || pc->portid != portid) {
-		pc->portid = portid;
-		pc->known = 1;
-		pc->tail_ok = 0;
-		pc->name[0] = '\0';
-		inode = portid_inode(portid);
-		if (inode)
-			inode_owner(inode, pc->name, sizeof(pc->name));
-	}
-	return pc->name[0] ? pc->name : NULL;
-}
 
 /* ---- printing ---------------------------------------------------------- */
 
@@ -233,7 +99,7 @@ static const char *suffix(struct ev_run *r, uint32_t portid, int json)
 
 	if (!portid)
 		return "";
-	prog = progname(&r->pc, portid);
+	prog = ct_progname(&r->pc, portid);
 	if (r->pc.tail_ok)
 		return buf;
 	r->pc.tail_ok = 1;

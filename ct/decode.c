@@ -19,42 +19,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "ct/decode.h"
+#include "ct/decode_int.h"
 #include "ct/proto.h"
-#include "nl/copy.h"
 #include "nl/reply.h"
-
-#define BIN(n) { .kind = NL_ATTR_BINARY, .min_len = (n), .max_len = (n) }
-#define U8 { .kind = NL_ATTR_U8 }
-#define U16 { .kind = NL_ATTR_U16 }
-#define U32 { .kind = NL_ATTR_U32 }
-#define U64 { .kind = NL_ATTR_U64 }
-#define NEST { .kind = NL_ATTR_NESTED }
-
-static const struct nl_attr_policy ip_pol[CTA_IP_MAX + 1] = {
-	[CTA_IP_V4_SRC] = BIN(4),
-	[CTA_IP_V4_DST] = BIN(4),
-	[CTA_IP_V6_SRC] = BIN(16),
-	[CTA_IP_V6_DST] = BIN(16),
-};
-
-static const struct nl_attr_policy l4_pol[CTA_PROTO_MAX + 1] = {
-	[CTA_PROTO_NUM] = U8,
-	[CTA_PROTO_SRC_PORT] = U16,
-	[CTA_PROTO_DST_PORT] = U16,
-	[CTA_PROTO_ICMP_ID] = U16,
-	[CTA_PROTO_ICMP_TYPE] = U8,
-	[CTA_PROTO_ICMP_CODE] = U8,
-	[CTA_PROTO_ICMPV6_ID] = U16,
-	[CTA_PROTO_ICMPV6_TYPE] = U8,
-	[CTA_PROTO_ICMPV6_CODE] = U8,
-};
-
-static const struct nl_attr_policy tuple_pol[CTA_TUPLE_MAX + 1] = {
-	[CTA_TUPLE_IP] = NEST,
-	[CTA_TUPLE_PROTO] = NEST,
-	[CTA_TUPLE_ZONE] = U16,
-};
 
 static const struct nl_attr_policy protoinfo_pol[CTA_PROTOINFO_MAX + 1] = {
 	[CTA_PROTOINFO_TCP] = NEST,
@@ -158,171 +125,6 @@ static const struct nl_attr_policy ct_pol[CTA_MAX + 1] = {
 	[CTA_TIMESTAMP_EVENT] = U64,
 };
 
-/* Where the stream being decoded starts, for absolute error offsets. */
-struct dctx {
-	const unsigned char *base;
-	struct nl_attr_err *err;
-};
-
-/* Parses the nest @a one level down, fixing up the error position. */
-static int parse_nest(const struct dctx *c, const struct nlattr *a,
-		      const struct nl_attr_policy *pol, uint16_t max,
-		      const struct nlattr **tb, uint8_t depth)
-{
-	const unsigned char *p = nl_attr_data(a);
-	int rc;
-
-	rc = nl_attr_parse(p, nl_attr_payload_len(a), pol, max, tb, 0,
-			   c->err);
-	if (rc < 0 && c->err) {
-		c->err->offset += (uint32_t)(p - c->base);
-		c->err->depth = depth;
-	}
-	return rc;
-}
-
-static void get_addr(union ct_addr *dst, const struct nlattr *a)
-{
-	nl_copy(dst, nl_attr_data(a), nl_attr_payload_len(a));
-}
-
-static int decode_ip(const struct dctx *c, const struct nlattr *nest,
-		     struct ct_tuple *t, uint8_t depth)
-{
-	const struct nlattr *tb[CTA_IP_MAX + 1];
-	int rc;
-
-	rc = parse_nest(c, nest, ip_pol, CTA_IP_MAX, tb, depth);
-	if (rc < 0)
-		return rc;
-	if (tb[CTA_IP_V4_SRC] || tb[CTA_IP_V4_DST]) {
-		t->l3 = AF_INET;
-		if (tb[CTA_IP_V4_SRC]) {
-			get_addr(&t->src, tb[CTA_IP_V4_SRC]);
-			t->set |= CT_TUPLE_SRC;
-		}
-		if (tb[CTA_IP_V4_DST]) {
-			get_addr(&t->dst, tb[CTA_IP_V4_DST]);
-			t->set |= CT_TUPLE_DST;
-		}
-	} else if (tb[CTA_IP_V6_SRC] || tb[CTA_IP_V6_DST]) {
-		t->l3 = AF_INET6;
-		if (tb[CTA_IP_V6_SRC]) {
-			get_addr(&t->src, tb[CTA_IP_V6_SRC]);
-			t->set |= CT_TUPLE_SRC;
-		}
-		if (tb[CTA_IP_V6_DST]) {
-			get_addr(&t->dst, tb[CTA_IP_V6_DST]);
-			t->set |= CT_TUPLE_DST;
-		}
-	}
-	return 0;
-}
-
-/* The l4 attributes of an icmp or icmpv6 tuple, by attribute number. */
-struct icmp_attrs {
-	uint16_t type, code, id;
-};
-
-static const struct icmp_attrs icmp4 = {
-	CTA_PROTO_ICMP_TYPE, CTA_PROTO_ICMP_CODE, CTA_PROTO_ICMP_ID
-};
-static const struct icmp_attrs icmp6 = {
-	CTA_PROTO_ICMPV6_TYPE, CTA_PROTO_ICMPV6_CODE, CTA_PROTO_ICMPV6_ID
-};
-
-static void decode_icmp(const struct nlattr *const *tb,
-			const struct icmp_attrs *ia, struct ct_tuple *t)
-{
-	if (tb[ia->type]) {
-		t->icmp_type = nl_attr_get_u8(tb[ia->type]);
-		t->set |= CT_TUPLE_ICMP_TYPE;
-	}
-	if (tb[ia->code]) {
-		t->icmp_code = nl_attr_get_u8(tb[ia->code]);
-		t->set |= CT_TUPLE_ICMP_CODE;
-	}
-	if (tb[ia->id]) {
-		t->icmp_id = nl_attr_get_be16(tb[ia->id]);
-		t->set |= CT_TUPLE_ICMP_ID;
-	}
-}
-
-static int decode_l4(const struct dctx *c, const struct nlattr *nest,
-		     struct ct_tuple *t, uint8_t depth)
-{
-	const struct nlattr *tb[CTA_PROTO_MAX + 1];
-	const struct ct_proto *p;
-	int rc;
-
-	rc = parse_nest(c, nest, l4_pol, CTA_PROTO_MAX, tb, depth);
-	if (rc < 0)
-		return rc;
-	if (!tb[CTA_PROTO_NUM])
-		return 0;
-	t->l4 = nl_attr_get_u8(tb[CTA_PROTO_NUM]);
-	t->set |= CT_TUPLE_PROTO;
-	p = ct_proto_by_num(t->l4);
-	switch (p->kind) {
-	case CT_L4_PORTS:
-	case CT_L4_GRE:
-		if (tb[CTA_PROTO_SRC_PORT]) {
-			t->sport = nl_attr_get_be16(tb[CTA_PROTO_SRC_PORT]);
-			t->set |= CT_TUPLE_SPORT;
-		}
-		if (tb[CTA_PROTO_DST_PORT]) {
-			t->dport = nl_attr_get_be16(tb[CTA_PROTO_DST_PORT]);
-			t->set |= CT_TUPLE_DPORT;
-		}
-		break;
-	case CT_L4_ICMP:
-		decode_icmp(tb, &icmp4, t);
-		break;
-	case CT_L4_ICMPV6:
-		decode_icmp(tb, &icmp6, t);
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-static int tuple_decode(const struct dctx *c, const struct nlattr *nest,
-			uint8_t family, struct ct_tuple *t, uint8_t depth)
-{
-	const struct nlattr *tb[CTA_TUPLE_MAX + 1];
-	int rc;
-
-	memset(t, 0, sizeof(*t));
-	t->l3 = family;
-	rc = parse_nest(c, nest, tuple_pol, CTA_TUPLE_MAX, tb, depth);
-	if (rc < 0)
-		return rc;
-	if (tb[CTA_TUPLE_IP]) {
-		rc = decode_ip(c, tb[CTA_TUPLE_IP], t, depth + 1);
-		if (rc < 0)
-			return rc;
-	}
-	if (tb[CTA_TUPLE_PROTO]) {
-		rc = decode_l4(c, tb[CTA_TUPLE_PROTO], t, depth + 1);
-		if (rc < 0)
-			return rc;
-	}
-	if (tb[CTA_TUPLE_ZONE]) {
-		t->zone = nl_attr_get_be16(tb[CTA_TUPLE_ZONE]);
-		t->set |= CT_TUPLE_ZONE;
-	}
-	return 0;
-}
-
-int ct_tuple_decode(const struct nlattr *nest, uint8_t family,
-		    struct ct_tuple *t, struct nl_attr_err *err)
-{
-	struct dctx c = { .base = nl_attr_data(nest), .err = err };
-
-	return tuple_decode(&c, nest, family, t, 1);
-}
-
 static void decode_tcp(const struct nlattr *const *tb, struct ct_entry *e)
 {
 	static const uint16_t fl[2] = { CTA_PROTOINFO_TCP_FLAGS_ORIGINAL,
@@ -382,7 +184,7 @@ static void decode_dccp(const struct nlattr *const *tb, struct ct_entry *e)
 	}
 }
 
-static int decode_protoinfo(const struct dctx *c, const struct nlattr *nest,
+static int decode_protoinfo(const struct ct_dctx *c, const struct nlattr *nest,
 			    struct ct_entry *e)
 {
 	const struct nlattr *tb[CTA_PROTOINFO_MAX + 1];
@@ -390,25 +192,25 @@ static int decode_protoinfo(const struct dctx *c, const struct nlattr *nest,
 	const struct nlattr *sub[CTA_PROTOINFO_TCP_MAX + 1];
 	int rc;
 
-	rc = parse_nest(c, nest, protoinfo_pol, CTA_PROTOINFO_MAX, tb, 1);
+	rc = ct_decode_nest(c, nest, protoinfo_pol, CTA_PROTOINFO_MAX, tb, 1);
 	if (rc < 0)
 		return rc;
 	if (tb[CTA_PROTOINFO_TCP]) {
-		rc = parse_nest(c, tb[CTA_PROTOINFO_TCP], tcp_pol,
+		rc = ct_decode_nest(c, tb[CTA_PROTOINFO_TCP], tcp_pol,
 				CTA_PROTOINFO_TCP_MAX, sub, 2);
 		if (rc < 0)
 			return rc;
 		decode_tcp(sub, e);
 	}
 	if (tb[CTA_PROTOINFO_SCTP]) {
-		rc = parse_nest(c, tb[CTA_PROTOINFO_SCTP], sctp_pol,
+		rc = ct_decode_nest(c, tb[CTA_PROTOINFO_SCTP], sctp_pol,
 				CTA_PROTOINFO_SCTP_MAX, sub, 2);
 		if (rc < 0)
 			return rc;
 		decode_sctp(sub, e);
 	}
 	if (tb[CTA_PROTOINFO_DCCP]) {
-		rc = parse_nest(c, tb[CTA_PROTOINFO_DCCP], dccp_pol,
+		rc = ct_decode_nest(c, tb[CTA_PROTOINFO_DCCP], dccp_pol,
 				CTA_PROTOINFO_DCCP_MAX, sub, 2);
 		if (rc < 0)
 			return rc;
@@ -417,13 +219,13 @@ static int decode_protoinfo(const struct dctx *c, const struct nlattr *nest,
 	return 0;
 }
 
-static int decode_counters(const struct dctx *c, const struct nlattr *nest,
+static int decode_counters(const struct ct_dctx *c, const struct nlattr *nest,
 			   struct ct_counters *k)
 {
 	const struct nlattr *tb[CTA_COUNTERS_MAX + 1];
 	int rc;
 
-	rc = parse_nest(c, nest, counters_pol, CTA_COUNTERS_MAX, tb, 1);
+	rc = ct_decode_nest(c, nest, counters_pol, CTA_COUNTERS_MAX, tb, 1);
 	if (rc < 0)
 		return rc;
 	if (tb[CTA_COUNTERS_PACKETS])
@@ -437,13 +239,13 @@ static int decode_counters(const struct dctx *c, const struct nlattr *nest,
 	return 0;
 }
 
-static int decode_timestamp(const struct dctx *c, const struct nlattr *nest,
+static int decode_timestamp(const struct ct_dctx *c, const struct nlattr *nest,
 			    struct ct_entry *e)
 {
 	const struct nlattr *tb[CTA_TIMESTAMP_MAX + 1];
 	int rc;
 
-	rc = parse_nest(c, nest, ts_pol, CTA_TIMESTAMP_MAX, tb, 1);
+	rc = ct_decode_nest(c, nest, ts_pol, CTA_TIMESTAMP_MAX, tb, 1);
 	if (rc < 0)
 		return rc;
 	if (tb[CTA_TIMESTAMP_START]) {
@@ -459,26 +261,26 @@ static int decode_timestamp(const struct dctx *c, const struct nlattr *nest,
 
 /* A nest holding one string (CTA_HELP, CTA_SECCTX): *@out points into
  * the message, NULL if the nest has no name. */
-static int decode_name(const struct dctx *c, const struct nlattr *nest,
+static int decode_name(const struct ct_dctx *c, const struct nlattr *nest,
 		       const struct nl_attr_policy *pol, const char **out)
 {
 	const struct nlattr *tb[2];
 	int rc;
 
-	rc = parse_nest(c, nest, pol, 1, tb, 1);
+	rc = ct_decode_nest(c, nest, pol, 1, tb, 1);
 	if (rc < 0)
 		return rc;
 	*out = tb[1] ? nl_attr_get_str(tb[1]) : NULL;
 	return 0;
 }
 
-static int decode_seqadj(const struct dctx *c, const struct nlattr *nest,
+static int decode_seqadj(const struct ct_dctx *c, const struct nlattr *nest,
 			 struct ct_seqadj *s)
 {
 	const struct nlattr *tb[CTA_SEQADJ_MAX + 1];
 	int rc;
 
-	rc = parse_nest(c, nest, seqadj_pol, CTA_SEQADJ_MAX, tb, 1);
+	rc = ct_decode_nest(c, nest, seqadj_pol, CTA_SEQADJ_MAX, tb, 1);
 	if (rc < 0)
 		return rc;
 	if (tb[CTA_SEQADJ_CORRECTION_POS])
@@ -492,13 +294,13 @@ static int decode_seqadj(const struct dctx *c, const struct nlattr *nest,
 	return 0;
 }
 
-static int decode_synproxy(const struct dctx *c, const struct nlattr *nest,
+static int decode_synproxy(const struct ct_dctx *c, const struct nlattr *nest,
 			   struct ct_entry *e)
 {
 	const struct nlattr *tb[CTA_SYNPROXY_MAX + 1];
 	int rc;
 
-	rc = parse_nest(c, nest, synproxy_pol, CTA_SYNPROXY_MAX, tb, 1);
+	rc = ct_decode_nest(c, nest, synproxy_pol, CTA_SYNPROXY_MAX, tb, 1);
 	if (rc < 0)
 		return rc;
 	if (tb[CTA_SYNPROXY_ISN])
@@ -513,7 +315,7 @@ static int decode_synproxy(const struct dctx *c, const struct nlattr *nest,
 /* CTA_NAT_SRC/DST as a request carries them (the kernel never sends
  * them; decoding them lets requests round-trip in tests). An absent max
  * means "same as min", as the kernel reads it. */
-static int decode_nat(const struct dctx *c, const struct nlattr *nest,
+static int decode_nat(const struct ct_dctx *c, const struct nlattr *nest,
 		      struct ct_nat *n)
 {
 	const struct nlattr *tb[CTA_NAT_MAX + 1];
@@ -521,7 +323,7 @@ static int decode_nat(const struct dctx *c, const struct nlattr *nest,
 	uint16_t mn = CTA_NAT_V4_MINIP, mx = CTA_NAT_V4_MAXIP;
 	int rc;
 
-	rc = parse_nest(c, nest, nat_pol, CTA_NAT_MAX, tb, 1);
+	rc = ct_decode_nest(c, nest, nat_pol, CTA_NAT_MAX, tb, 1);
 	if (rc < 0)
 		return rc;
 	if (tb[CTA_NAT_V6_MINIP]) {
@@ -529,13 +331,13 @@ static int decode_nat(const struct dctx *c, const struct nlattr *nest,
 		mx = CTA_NAT_V6_MAXIP;
 	}
 	if (tb[mn]) {
-		get_addr(&n->min_ip, tb[mn]);
+		ct_decode_addr(&n->min_ip, tb[mn]);
 		n->max_ip = n->min_ip;
 	}
 	if (tb[mx])
-		get_addr(&n->max_ip, tb[mx]);
+		ct_decode_addr(&n->max_ip, tb[mx]);
 	if (tb[CTA_NAT_PROTO]) {
-		rc = parse_nest(c, tb[CTA_NAT_PROTO], protonat_pol,
+		rc = ct_decode_nest(c, tb[CTA_NAT_PROTO], protonat_pol,
 				CTA_PROTONAT_MAX, pt, 2);
 		if (rc < 0)
 			return rc;
@@ -555,7 +357,7 @@ static int decode_nat(const struct dctx *c, const struct nlattr *nest,
 }
 
 /* The three tuples: attribute, presence bit, destination. */
-static int decode_tuples(const struct dctx *c, const struct nlattr **tb,
+static int decode_tuples(const struct ct_dctx *c, const struct nlattr **tb,
 			 struct ct_entry *e)
 {
 	static const struct {
@@ -574,7 +376,7 @@ static int decode_tuples(const struct dctx *c, const struct nlattr **tb,
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		if (!tb[rows[i].attr])
 			continue;
-		rc = tuple_decode(c, tb[rows[i].attr], e->family,
+		rc = ct_decode_tuple_nest(c, tb[rows[i].attr], e->family,
 				  (struct ct_tuple *)(void *)
 				  ((unsigned char *)e + rows[i].off), 1);
 		if (rc < 0)
@@ -635,7 +437,7 @@ static void decode_labels(const struct nlattr **tb, struct ct_entry *e)
 }
 
 /* The nests other than tuples, in a table so each is one line. */
-static int decode_nests(const struct dctx *c, const struct nlattr **tb,
+static int decode_nests(const struct ct_dctx *c, const struct nlattr **tb,
 			struct ct_entry *e)
 {
 	int rc = 0;
@@ -717,7 +519,7 @@ int ct_entry_decode_attrs(const void *data, size_t len, uint8_t family,
 			  struct ct_entry *e, struct nl_attr_err *err)
 {
 	const struct nlattr *tb[CTA_MAX + 1];
-	struct dctx c = { .base = data, .err = err };
+	struct ct_dctx c = { .base = data, .err = err };
 	int rc;
 
 	memset(e, 0, sizeof(*e));

@@ -32,219 +32,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "ct/pack.h"
+#include "ct/pack_int.h"
 #include "ct/proto.h"
 
-enum item_kind {
-	K_END,
-	K_RAW,		/* len bytes as they are in memory */
-	K_UV,		/* unsigned integer of len bytes, as a varint */
-	K_ADDR,		/* union ct_addr: 4 bytes for AF_INET, else 16 */
-	K_STR,		/* const char *, at most len bytes */
-	K_LBYTES,	/* u8 count (<= len) then that many bytes */
-	K_TUPLE,	/* struct ct_tuple */
-	K_REPLY,	/* struct ct_tuple that may mirror the orig tuple */
-};
-
-struct item {
-	uint8_t kind, len;
-	uint16_t off;
-};
-
-#define ITEMS 4
-
-/* A presence bit and its items, up to ITEMS or the first K_END. */
-struct group {
-	uint64_t bit;
-	struct item it[ITEMS];
-};
-
-#define AT(type, field) offsetof(type, field)
-#define E(field) AT(struct ct_entry, field)
-#define X(field) AT(struct ct_expect, field)
-#define T(field) AT(struct ct_tuple, field)
-
-#define RAW(o, n) { K_RAW, n, o }
-#define UV(o, n) { K_UV, n, o }
-#define ADDR(o) { K_ADDR, 16, o }
-#define STR(o, n) { K_STR, n, o }
-#define LBYTES(o) { K_LBYTES, CT_LABELS_BYTES, o }
-#define TUPLE(o) { K_TUPLE, 0, o }
-
-#define TUPLE_KNOWN 0x1ffu	/* CT_TUPLE_SRC .. CT_TUPLE_ZONE */
-#define T_MIRROR 2u
-#define T_L3X 1u
-
-/* Row i is bit 1 << i of the tuple header, as in struct ct_tuple.set. */
-static const struct group tuple_groups[] = {
-	{ CT_TUPLE_SRC, { ADDR(T(src)) } },
-	{ CT_TUPLE_DST, { ADDR(T(dst)) } },
-	{ CT_TUPLE_PROTO, { RAW(T(l4), 1) } },
-	{ CT_TUPLE_SPORT, { RAW(T(sport), 2) } },
-	{ CT_TUPLE_DPORT, { RAW(T(dport), 2) } },
-	{ CT_TUPLE_ICMP_TYPE, { RAW(T(icmp_type), 1) } },
-	{ CT_TUPLE_ICMP_CODE, { RAW(T(icmp_code), 1) } },
-	{ CT_TUPLE_ICMP_ID, { RAW(T(icmp_id), 2) } },
-	{ CT_TUPLE_ZONE, { UV(T(zone), 2) } },
-};
-
-/* What most cached flows carry comes first: it fits the first varint
- * byte or two of the group bits. */
-static const struct group entry_groups[] = {
-	{ CT_ORIG, { TUPLE(E(orig)) } },
-	{ CT_REPLY, { { K_REPLY, 0, E(reply) } } },
-	{ CT_STATUS, { UV(E(status), 4) } },
-	{ CT_TIMEOUT, { UV(E(timeout), 4) } },
-	{ CT_MARK, { UV(E(mark), 4) } },
-	{ CT_TCP, { RAW(E(tcp.state), 1) } },
-	{ CT_TCP_FLAGS, { RAW(E(tcp.flags), 4) } },	/* flags[2], mask[2] */
-	{ CT_TCP_WSCALE, { RAW(E(tcp.wscale), 2) } },
-	{ CT_ID, { RAW(E(id), 4) } },
-	{ CT_ZONE, { UV(E(zone), 2) } },
-	{ CT_USE, { UV(E(use), 4) } },
-	{ CT_SECMARK, { UV(E(secmark), 4) } },
-	{ CT_MASTER, { TUPLE(E(master)) } },
-	{ CT_SCTP, { RAW(E(sctp.state), 1) } },
-	{ CT_SCTP_VTAGS, { RAW(E(sctp.vtag), 8) } },
-	{ CT_DCCP, { RAW(E(dccp.state), 2) } },		/* state, role */
-	{ CT_DCCP_HSEQ, { UV(E(dccp.handshake_seq), 8) } },
-	{ CT_COUNTERS_ORIG, { UV(E(counters[0].packets), 8),
-			      UV(E(counters[0].bytes), 8) } },
-	{ CT_COUNTERS_REPLY, { UV(E(counters[1].packets), 8),
-			       UV(E(counters[1].bytes), 8) } },
-	{ CT_TIMESTAMP_START, { RAW(E(ts_start), 8) } },
-	{ CT_TIMESTAMP_STOP, { RAW(E(ts_stop), 8) } },
-	{ CT_TIMESTAMP_EVENT, { RAW(E(ts_event), 8) } },
-	{ CT_HELPER, { STR(E(helper), CT_PACK_HELPER_MAX) } },
-	{ CT_SECCTX, { STR(E(secctx), CT_PACK_SECCTX_MAX) } },
-	{ CT_LABELS, { LBYTES(E(labels_len)) } },
-	{ CT_LABELS_MASK, { LBYTES(E(labels_mask_len)) } },
-	{ CT_MARK_MASK, { UV(E(mark_mask), 4) } },
-	{ CT_STATUS_MASK, { UV(E(status_mask), 4) } },
-	{ CT_SEQADJ_ORIG, { RAW(E(seqadj[0]), 12) } },
-	{ CT_SEQADJ_REPLY, { RAW(E(seqadj[1]), 12) } },
-	{ CT_SYNPROXY, { RAW(E(synproxy), 12) } },
-	{ CT_SNAT, { ADDR(E(snat.min_ip)), ADDR(E(snat.max_ip)),
-		     RAW(E(snat.min_port), 4), RAW(E(snat.has_port), 1) } },
-	{ CT_DNAT, { ADDR(E(dnat.min_ip)), ADDR(E(dnat.max_ip)),
-		     RAW(E(dnat.min_port), 4), RAW(E(dnat.has_port), 1) } },
-};
-
-static const struct group expect_groups[] = {
-	{ CT_EXP_MASTER, { TUPLE(X(master)) } },
-	{ CT_EXP_TUPLE, { TUPLE(X(tuple)) } },
-	{ CT_EXP_MASK, { TUPLE(X(mask)) } },
-	{ CT_EXP_TIMEOUT, { UV(X(timeout), 4) } },
-	{ CT_EXP_ID, { RAW(X(id), 4) } },
-	{ CT_EXP_HELPER, { STR(X(helper), CT_PACK_HELPER_MAX) } },
-	{ CT_EXP_ZONE, { UV(X(zone), 2) } },
-	{ CT_EXP_FLAGS, { UV(X(flags), 4) } },
-	{ CT_EXP_CLASS, { UV(X(class), 4) } },
-	{ CT_EXP_NAT, { RAW(X(nat_dir), 1), TUPLE(X(nat_tuple)) } },
-	{ CT_EXP_FN, { STR(X(fn), CT_PACK_FN_MAX) } },
-};
-
-#define NGROUPS(t) (sizeof(t) / sizeof((t)[0]))
-
-/* The RAW items above span neighbouring fields. */
-_Static_assert(E(tcp.mask) == E(tcp.flags) + 2, "tcp flags, mask");
-_Static_assert(E(dccp.role) == E(dccp.state) + 1, "dccp state, role");
-_Static_assert(E(snat.max_port) == E(snat.min_port) + 2, "nat ports");
-_Static_assert(E(labels) == E(labels_len) + 1, "labels");
-_Static_assert(E(labels_mask) == E(labels_mask_len) + 1, "labels mask");
-_Static_assert(sizeof(struct ct_seqadj) == 12, "seqadj");
-_Static_assert(NGROUPS(tuple_groups) == 9, "tuple bits");
-_Static_assert(NGROUPS(entry_groups) == 33, "entry bits");
-_Static_assert(NGROUPS(expect_groups) == 11, "expect bits");
-
-/* Where a group walk is: the l3 that sizes addresses and, in an entry,
- * the orig tuple the reply may mirror (NULL: not packed). */
-struct ctx {
-	uint8_t family;
-	const struct ct_tuple *orig;
-};
-
-static size_t addr_len(uint8_t l3)
-{
-	return l3 == AF_INET ? 4 : 16;
-}
-
-static uint64_t uv_max(unsigned int len)
-{
-	return len >= 8 ? UINT64_MAX : (1ULL << (8 * len)) - 1;
-}
-
-/* The K_UV integers: 2, 4 or 8 bytes in host order. */
-static uint64_t load_uint(const uint8_t *p, unsigned int len)
-{
-	uint16_t v16;
-	uint32_t v32;
-	uint64_t v64;
-
-	switch (len) {
-	case 2: memcpy(&v16, p, 2); return v16;
-	case 4: memcpy(&v32, p, 4); return v32;
-	default: memcpy(&v64, p, 8); return v64;
-	}
-}
-
-static void store_uint(uint8_t *p, unsigned int len, uint64_t v)
-{
-	uint16_t v16 = (uint16_t)v;
-	uint32_t v32 = (uint32_t)v;
-
-	switch (len) {
-	case 2: memcpy(p, &v16, 2); break;
-	case 4: memcpy(p, &v32, 4); break;
-	default: memcpy(p, &v, 8); break;
-	}
-}
-
-/* Group bits of the packed form from presence bits, and back. */
-static uint64_t to_rows(const struct group *g, size_t n, uint64_t set)
-{
-	uint64_t rows = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (set & g[i].bit)
-			rows |= 1ULL << i;
-	return rows;
-}
-
-static uint64_t from_rows(const struct group *g, size_t n, uint64_t rows)
-{
-	uint64_t set = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (rows & 1ULL << i)
-			set |= g[i].bit;
-	return set;
-}
-
-static void tuple_invert(struct ct_tuple *inv, const struct ct_tuple *t)
-{
-	static const uint16_t swapped = CT_TUPLE_SRC | CT_TUPLE_DST |
-					CT_TUPLE_SPORT | CT_TUPLE_DPORT;
-
-	*inv = *t;
-	inv->set = t->set & ~swapped;
-	inv->set |= t->set & CT_TUPLE_SRC ? CT_TUPLE_DST : 0;
-	inv->set |= t->set & CT_TUPLE_DST ? CT_TUPLE_SRC : 0;
-	inv->set |= t->set & CT_TUPLE_SPORT ? CT_TUPLE_DPORT : 0;
-	inv->set |= t->set & CT_TUPLE_DPORT ? CT_TUPLE_SPORT : 0;
-	inv->src = t->dst;
-	inv->dst = t->src;
-	inv->sport = t->dport;
-	inv->dport = t->sport;
-}
-
 /* ---- writing --------------------------------------------------------- */
-
-/* Counts on past @cap so the caller learns it was too small. */
-struct wr {
-	uint8_t *p;
-	size_t cap, len;
-};
 
 static void wr_bytes(struct wr *w, const void *src, size_t n)
 {
@@ -287,7 +78,7 @@ static bool mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
 	struct ct_tuple inv, m;
 	size_t n;
 
-	tuple_invert(&inv, orig);
+	ct_pack_tuple_invert(&inv, orig);
 	m = inv;
 	m.src = t->src;
 	m.dst = t->dst;
@@ -309,7 +100,7 @@ static bool mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
 	return true;
 }
 
-static int put_tuple(struct wr *w, const struct ct_tuple *t,
+int ct_pack_put_tuple(struct wr *w, const struct ct_tuple *t,
 		     const struct ctx *c, bool may_mirror)
 {
 	struct ctx tc = { t->l3, NULL };
@@ -324,7 +115,7 @@ static int put_tuple(struct wr *w, const struct ct_tuple *t,
 		if (t->l3 != c->family)
 			wr_bytes(w, &t->l3, 1);
 	}
-	return put_groups(w, tuple_groups, NGROUPS(tuple_groups), set, t,
+	return put_groups(w, ct_pack_tuple_groups, NGROUPS(ct_pack_tuple_groups), set, t,
 			  &tc);
 }
 
@@ -333,7 +124,7 @@ static size_t tuple_bytes(uint8_t buf[64], const struct ct_tuple *t,
 {
 	struct wr w = { buf, 64, 0 };
 
-	put_tuple(&w, t, c, false);
+	ct_pack_put_tuple(&w, t, c, false);
 	return w.len;
 }
 
@@ -366,7 +157,7 @@ static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
 		wr_bytes(w, p, 1 + (size_t)*p);
 		return 0;
 	default:
-		return put_tuple(w, (const struct ct_tuple *)(const void *)p,
+		return ct_pack_put_tuple(w, (const struct ct_tuple *)(const void *)p,
 				 c, it->kind == K_REPLY);
 	}
 }
@@ -414,11 +205,11 @@ int ct_entry_pack(void *buf, size_t cap, const struct ct_entry *e,
 
 	if (!buf || !e)
 		return -EINVAL;
-	set = e->set & fields & from_rows(entry_groups,
-					  NGROUPS(entry_groups), ~0ULL);
+	set = e->set & fields & from_rows(ct_pack_entry_groups,
+					  NGROUPS(ct_pack_entry_groups), ~0ULL);
 	c.family = e->family;
 	c.orig = set & CT_ORIG ? &e->orig : NULL;
-	return pack(buf, cap, entry_groups, NGROUPS(entry_groups), set, e,
+	return pack(buf, cap, ct_pack_entry_groups, NGROUPS(ct_pack_entry_groups), set, e,
 		    &c);
 }
 
@@ -430,225 +221,10 @@ int ct_expect_pack(void *buf, size_t cap, const struct ct_expect *x,
 	if (!buf || !x)
 		return -EINVAL;
 	c.family = x->family;
-	return pack(buf, cap, expect_groups, NGROUPS(expect_groups),
-		    x->set & fields & from_rows(expect_groups,
-						NGROUPS(expect_groups), ~0ULL),
+	return pack(buf, cap, ct_pack_expect_groups, NGROUPS(ct_pack_expect_groups),
+		    x->set & fields & from_rows(ct_pack_expect_groups,
+						NGROUPS(ct_pack_expect_groups), ~0ULL),
 		    x, &c);
-}
-
-/* ---- reading --------------------------------------------------------- */
-
-/* Once bad, stays bad: every read after a failed one fails too. */
-struct rd {
-	const uint8_t *p;
-	size_t len, off;
-	bool bad;
-};
-
-static const uint8_t *rd_take(struct rd *r, size_t n)
-{
-	const uint8_t *q;
-
-	if (r->bad || n > r->len - r->off) {
-		r->bad = true;
-		return NULL;
-	}
-	q = r->p + r->off;
-	r->off += n;
-	return q;
-}
-
-/* The shortest LEB128 form of a value <= @max, or bad. */
-static uint64_t rd_uv(struct rd *r, uint64_t max)
-{
-	const uint8_t *b;
-	uint64_t v = 0;
-
-	for (unsigned int shift = 0;; shift += 7) {
-		b = rd_take(r, 1);
-		if (!b || shift > 63 || (shift == 63 && *b > 1))
-			goto bad;
-		v |= (uint64_t)(*b & 0x7f) << shift;
-		if (*b & 0x80)
-			continue;
-		if (*b == 0 && shift)
-			goto bad;	/* a longer form than needed */
-		break;
-	}
-	if (v > max)
-		goto bad;
-	return v;
-bad:
-	r->bad = true;
-	return 0;
-}
-
-static void get_groups(struct rd *r, const struct group *g, size_t n,
-		       uint64_t set, void *base, const struct ctx *c);
-
-static void get_tuple(struct rd *r, struct ct_tuple *t, const struct ctx *c,
-		      bool may_mirror)
-{
-	uint8_t again[64];
-	struct wr w = { again, sizeof(again), 0 };
-	size_t start = r->off;
-	const uint8_t *l3;
-	struct ctx tc;
-	uint16_t fields;
-	uint64_t h;
-
-	h = rd_uv(r, (uint64_t)TUPLE_KNOWN << 2 | T_MIRROR | T_L3X);
-	if (h & T_MIRROR) {
-		/* the orig tuple inverted, then the fields that differ */
-		if (!may_mirror || !c->orig || (h & T_L3X))
-			goto bad;
-		tuple_invert(t, c->orig);
-		fields = (uint16_t)(h >> 2);
-		if (fields & ~t->set & TUPLE_KNOWN)
-			goto bad;
-	} else {
-		t->set = fields = (uint16_t)(h >> 2);
-		t->l3 = c->family;
-		if (h & T_L3X) {
-			l3 = rd_take(r, 1);
-			if (!l3 || *l3 == c->family)
-				goto bad;
-			t->l3 = *l3;
-		}
-	}
-	tc.family = t->l3;
-	tc.orig = NULL;
-	get_groups(r, tuple_groups, NGROUPS(tuple_groups), fields, t, &tc);
-	if (r->bad || !may_mirror || !c->orig)
-		return;
-	/* a reply has one form: the shortest, as put_tuple chooses it */
-	put_tuple(&w, t, c, true);
-	if (w.len != r->off - start || memcmp(again, r->p + start, w.len))
-		goto bad;
-	return;
-bad:
-	r->bad = true;
-}
-
-static void get_str(struct rd *r, uint8_t *p, unsigned int max)
-{
-	size_t n = (size_t)rd_uv(r, max);
-	const uint8_t *s = rd_take(r, n + 1);
-
-	if (!s || s[n] || memchr(s, 0, n)) {
-		r->bad = true;
-		return;
-	}
-	memcpy(p, &s, sizeof(s));
-}
-
-static void get_item(struct rd *r, const struct item *it, uint8_t *p,
-		     const struct ctx *c)
-{
-	const uint8_t *q;
-	size_t n;
-
-	switch (it->kind) {
-	case K_RAW:
-	case K_ADDR:
-		n = it->kind == K_RAW ? it->len : addr_len(c->family);
-		q = rd_take(r, n);
-		if (q)
-			memcpy(p, q, n);
-		return;
-	case K_UV:
-		store_uint(p, it->len, rd_uv(r, uv_max(it->len)));
-		return;
-	case K_STR:
-		get_str(r, p, it->len);
-		return;
-	case K_LBYTES:
-		q = rd_take(r, 1);
-		if (!q || *q > it->len) {
-			r->bad = true;
-			return;
-		}
-		*p = *q;
-		q = rd_take(r, *p);
-		if (q)
-			memcpy(p + 1, q, *p);
-		return;
-	default:
-		get_tuple(r, (struct ct_tuple *)(void *)p, c,
-			  it->kind == K_REPLY);
-		return;
-	}
-}
-
-static void get_groups(struct rd *r, const struct group *g, size_t n,
-		       uint64_t set, void *base, const struct ctx *c)
-{
-	uint8_t *b = base;
-
-	for (size_t i = 0; i < n && !r->bad; i++) {
-		if (!(set & g[i].bit))
-			continue;
-		for (const struct item *it = g[i].it;
-		     it < g[i].it + ITEMS && it->kind != K_END; it++)
-			get_item(r, it, b + it->off, c);
-	}
-}
-
-/*
- * The group bits, the family and the groups of @len bytes at @buf into
- * @obj (@size bytes, zeroed first and again on failure) by @g; *@set
- * gets the presence bits. @orig: the orig tuple in @obj, which a reply
- * may mirror when CT_ORIG is set (NULL for expectations).
- */
-static int unpack(const void *buf, size_t len, const struct group *g,
-		  size_t n, void *obj, size_t size, uint64_t *set,
-		  uint8_t *family, const struct ct_tuple *orig)
-{
-	struct rd r = { buf, len, 0, !buf };
-	const uint8_t *f;
-	struct ctx c;
-
-	memset(obj, 0, size);
-	*set = from_rows(g, n, rd_uv(&r, uv_max(8) >> (64 - n)));
-	f = rd_take(&r, 1);
-	if (!f)
-		goto bad;
-	*family = c.family = *f;
-	c.orig = orig && (*set & CT_ORIG) ? orig : NULL;
-	get_groups(&r, g, n, *set, obj, &c);
-	if (r.bad || r.off != len)
-		goto bad;
-	return 0;
-bad:
-	memset(obj, 0, size);
-	*set = 0;
-	return -EBADMSG;
-}
-
-int ct_entry_unpack(const void *buf, size_t len, struct ct_entry *e)
-{
-	uint64_t set;
-	int rc;
-
-	if (!e)
-		return -EINVAL;
-	rc = unpack(buf, len, entry_groups, NGROUPS(entry_groups), e,
-		    sizeof(*e), &set, &e->family, &e->orig);
-	e->set = set;
-	return rc;
-}
-
-int ct_expect_unpack(const void *buf, size_t len, struct ct_expect *x)
-{
-	uint64_t set;
-	int rc;
-
-	if (!x)
-		return -EINVAL;
-	rc = unpack(buf, len, expect_groups, NGROUPS(expect_groups), x,
-		    sizeof(*x), &set, &x->family, NULL);
-	x->set = (uint32_t)set;
-	return rc;
 }
 
 /* ---- keys ------------------------------------------------------------ */

@@ -6,14 +6,18 @@
  * the sender's address and the control messages the transport asked for,
  * each datagram kept only if the transport's predicate says it is from
  * the peer (else counted as dropped_peer, which upstream never checks:
- * spec 5); and a send socket with one destination.
+ * spec 5), or with authentication if its sender is on the allow-list and
+ * it came in on the link's interface (else counted as not allowed); and a
+ * send socket with one destination.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "sync/auth.h"
 #include "sync/chan_int.h"
 
 #define DGRAM_SEND_WAIT_US	100000	/* longest wait for buffer space */
@@ -66,6 +70,56 @@ int chan_dgram_rx_socket(const struct sync_conf_chan *cc,
 	return fd;
 }
 
+unsigned int chan_dgram_ifindex(const struct msghdr *mh)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm;
+	     cm = CMSG_NXTHDR((struct msghdr *)(void *)(uintptr_t)mh, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			return pi.ipi_ifindex > 0 ? (unsigned)pi.ipi_ifindex : 0;
+		}
+		if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			return pi.ipi6_ifindex;
+		}
+	}
+	return 0;
+}
+
+int chan_dgram_pktinfo(int fd, int family)
+{
+	if (family == AF_INET6)
+		return chan_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+	return chan_sockopt(fd, IPPROTO_IP, IP_PKTINFO, 1);
+}
+
+/* With authentication: the sender is on the allow-list and the datagram
+ * came in on the link's interface. */
+static int dgram_allowed(const struct chan *c, const struct msghdr *mh)
+{
+	const union chan_sa *from = mh->msg_name;
+
+	if (chan_dgram_ifindex(mh) != c->ifindex)
+		return 0;
+	if (mh->msg_namelen >= (socklen_t)sizeof(from->v6) &&
+	    from->sa.sa_family == AF_INET6)
+		return sync_auth_allowed(chan_auth(c), AF_INET6,
+					 &from->v6.sin6_addr);
+	if (mh->msg_namelen >= (socklen_t)sizeof(from->v4) &&
+	    from->sa.sa_family == AF_INET)
+		return sync_auth_allowed(chan_auth(c), AF_INET,
+					 &from->v4.sin_addr);
+	return 0;
+}
+
 /* One datagram from @fd into c->rx. Returns 1 handled, 0 nothing
  * queued, -1 a receive error (counted). */
 static int dgram_read_one(struct chan *c, int fd)
@@ -93,7 +147,11 @@ static int dgram_read_one(struct chan *c, int fd)
 		c->st.err_recv++;
 		return 1;
 	}
-	if (!d->accept(c, &mh)) {
+	if (chan_auth(c) && !dgram_allowed(c, &mh)) {
+		chan_refuse(c, SYNC_AUTH_NOT_ALLOWED);
+		return 1;
+	}
+	if (!chan_auth(c) && !d->accept(c, &mh)) {
 		c->st.dropped_peer++;
 		return 1;
 	}

@@ -4,6 +4,7 @@
  * the unit tests, not by other modules:
  *   chans.c        the set: channels, the active one, buffering, failover,
  *                  receiving, deferred events;
+ *   chans_auth.c   authentication's receiving side and handshake;
  *   chans_report.c the `-s` and `-s link` texts;
  *   chan_udp.c, chan_mcast.c, chan_tcp.c
  *                  the transports, each a table of operations;
@@ -25,6 +26,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "sync/auth.h"
 #include "sync/channel.h"
 #include "sync/config.h"
 #include "sync/loop.h"
@@ -74,13 +76,39 @@ struct chan {
 	struct sync_conf_chan conf;	/* a copy: the set outlives nothing */
 	const struct chan_ops *ops;
 	unsigned int ifindex;		/* of conf.iface, at open */
-	size_t limit;			/* payload of one datagram: MTU - hdr */
-	unsigned char *tx;		/* send buffer, @limit bytes */
+	size_t limit;			/* messages in one datagram: MTU - hdr
+					 * (- SYNC_FRAME_OVERHEAD with auth) */
+	unsigned char *buf;		/* the frame: header, tx, tag room */
+	unsigned char *tx;		/* send buffer, @limit bytes (in buf
+					 * after the frame's header) */
 	size_t tx_len;
 	unsigned char *rx;		/* receive buffer, CHAN_RX_MAX bytes */
 	struct sync_chan_stats st;
 	void *priv;			/* the transport's */
 };
+
+/* The set (its fields are for chans*.c only). */
+struct sync_chans {
+	struct chan chan[SYNC_CONF_CHAN_MAX];
+	unsigned int n, active;
+	struct sync_loop *loop;
+	struct sync_log *log;
+	struct sync_link *link;
+	int link_fd;			/* registered in the loop, or -1 */
+	sync_chans_recv_cb recv;
+	sync_chans_event_cb event;
+	void *arg;
+	unsigned int ev_pending[SYNC_CONF_CHAN_MAX];	/* 1 << event */
+	int ev_queued;			/* the step is queued */
+	struct sync_auth *auth;		/* NULL: authentication off */
+	struct sync_auth_stats ast;	/* sync/auth.h */
+	unsigned char *plain;		/* an opened frame's payload */
+	int hello_queued;		/* the answer step is queued */
+	struct sync_loop_timer hello;	/* until the peer echoes us */
+	uint64_t logged[SYNC_AUTH_V_MAX];	/* when, per reason */
+	uint64_t unlogged[SYNC_AUTH_V_MAX];	/* refused since */
+};
+
 
 /* ---- chans.c: for the transports ------------------------------------- */
 
@@ -88,11 +116,36 @@ struct sync_loop *chan_loop(const struct chan *c);
 
 /*
  * chan_recv - @len bytes arrived on @c from its peer: a datagram, or a
- * run of whole messages of the stream. If the first message's header is
- * sound (version 1, a length that fits) @c becomes the active channel
- * (upstream's channel_handler), then the owner's callback gets the bytes.
+ * run of whole messages of the stream, or with authentication one whole
+ * frame (of a datagram or the stream), which is opened first
+ * (sync/auth.h; refusals counted and logged). If the first message's
+ * header is sound (version 1, a length that fits) @c becomes the active
+ * channel (upstream's channel_handler), then the owner's callback gets
+ * the messages. Returns 0, or -EBADMSG when the frame was refused (a
+ * stream is then closed), -EPROTO for a frame while authentication is
+ * off.
  */
-void chan_recv(struct chan *c, const void *buf, size_t len);
+int chan_recv(struct chan *c, const void *buf, size_t len);
+
+/* The set's authentication, NULL when off. */
+struct sync_auth *chan_auth(const struct chan *c);
+
+/* Counts (and logs, at most once per reason every 10 s) a datagram or
+ * frame of @c refused as @v (enum sync_auth_verdict). */
+void chan_refuse(struct chan *c, int v);
+
+/* Messages for the owner; a sound first header makes @c active. */
+void chan_deliver(struct chan *c, const void *buf, size_t len);
+
+/* ---- chans_auth.c ---------------------------------------------------- */
+
+/* One frame received on @c with authentication on: as chan_recv(). */
+int chan_recv_frame(struct chan *c, const void *buf, size_t len);
+/* The set's authentication state: prepared at open (-ENOMEM), started
+ * (the first hello) once the links are open, freed (keys wiped). */
+int chans_auth_init(struct sync_chans *m);
+int chans_auth_start(struct sync_chans *m);
+void chans_auth_fini(struct sync_chans *m);
 
 /* Raises @ev for the owner; delivered from a loop step, so never inside
  * the call that raised it (sync_chans_send, say). Raising one already
@@ -109,6 +162,8 @@ struct chans_env {
 	 * by a failed open); NULL: sync_link_open() in the caller's
 	 * namespace */
 	struct sync_link *link;
+	/* authentication, given to the set likewise; NULL: off */
+	struct sync_auth *auth;
 };
 
 /* sync_chans_open() with @env (NULL: all real). */
@@ -141,6 +196,21 @@ const char *chans_ifname(const struct sync_chans *m, const struct chan *c);
  */
 int chan_msg_len(const void *buf, size_t len);
 
+/* The length of one unit of a stream at @buf (@len bytes there): a
+ * message or a frame, 0 while incomplete, <0 when it cannot be one. */
+typedef int (*chan_unit_fn)(const void *buf, size_t len);
+
+/* Units: chan_msg_len(); chan_unit_msg() also says -EPROTO for the
+ * start of a frame (a peer with authentication while we have none);
+ * chan_unit_frame() a frame, -EPROTO without the magic (a peer without
+ * authentication), -EBADMSG for a header that cannot be one. */
+int chan_unit_msg(const void *buf, size_t len);
+int chan_unit_frame(const void *buf, size_t len);
+
+/* How many bytes at the start of @buf are whole units (0 to @len), or
+ * the unit's negative errno when one cannot be. */
+long chan_unit_whole(const void *buf, size_t len, chan_unit_fn unit);
+
 /*
  * chan_msg_whole - how many bytes at the start of @buf (@len bytes) are
  * whole messages: 0 to @len; -EBADMSG when a header within says less
@@ -159,6 +229,9 @@ long chan_msg_whole(const void *buf, size_t len);
 typedef void (*chan_take_fn)(void *arg, const void *buf, size_t len);
 long chan_stream_take(unsigned char *rx, size_t *have, size_t n,
 		      chan_take_fn fn, void *arg);
+/* The same with units of @unit; its negative errno is returned. */
+long chan_stream_take_unit(unsigned char *rx, size_t *have, size_t n,
+			   chan_unit_fn unit, chan_take_fn fn, void *arg);
 
 /* Counts the messages of @len bytes of whole messages. */
 size_t chan_msg_count(const void *buf, size_t len);
@@ -170,6 +243,7 @@ size_t chan_msg_count(const void *buf, size_t len);
  * connection gets it whole.
  */
 struct chan_outq {
+	chan_unit_fn unit;	/* chan_msg_len unless set after init */
 	unsigned char *buf;
 	size_t cap, max;
 	size_t start;		/* the first message not wholly written */
@@ -179,9 +253,9 @@ struct chan_outq {
 
 void chan_outq_init(struct chan_outq *q, size_t max);
 void chan_outq_free(struct chan_outq *q);
-/* Appends @len bytes of whole messages. Returns 0, -ENOBUFS when the
- * backlog would exceed its bound (nothing appended), -EINVAL when @buf
- * is not whole messages, -ENOMEM. */
+/* Appends @len bytes of whole units (messages, or q->unit's). Returns 0,
+ * -ENOBUFS when the backlog would exceed its bound (nothing appended),
+ * -EINVAL when @buf is not whole units, -ENOMEM. */
 int chan_outq_push(struct chan_outq *q, const void *buf, size_t len);
 /* The bytes to write next and how many (0: nothing). */
 size_t chan_outq_peek(const struct chan_outq *q, const void **data);
@@ -238,6 +312,13 @@ int chan_bind(int fd, const union chan_sa *sa, socklen_t len);
 void chan_fd_close(struct sync_loop *l, int *fd);
 
 /* ---- chan_dgram.c ---------------------------------------------------- */
+
+/* The arrival interface of the datagram of @mh (IP_PKTINFO,
+ * IPV6_RECVPKTINFO), 0 if not told. */
+unsigned int chan_dgram_ifindex(const struct msghdr *mh);
+
+/* Asks for the arrival interfaces of what @fd receives, of @family. */
+int chan_dgram_pktinfo(int fd, int family);
 
 /* Whether a datagram (its source and control messages in @mh) is from
  * the configured peer. */

@@ -21,34 +21,9 @@
 
 #include "sync/chan_int.h"
 
-/* The interface index of the datagram of @mh, 0 if not told. */
-static unsigned int mcast_ifindex(const struct msghdr *mh)
-{
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm;
-	     cm = CMSG_NXTHDR((struct msghdr *)(void *)(uintptr_t)mh, cm)) {
-		if (cm->cmsg_level == IPPROTO_IP &&
-		    cm->cmsg_type == IP_PKTINFO &&
-		    cm->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
-			struct in_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			return pi.ipi_ifindex > 0 ? (unsigned)pi.ipi_ifindex : 0;
-		}
-		if (cm->cmsg_level == IPPROTO_IPV6 &&
-		    cm->cmsg_type == IPV6_PKTINFO &&
-		    cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
-			struct in6_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			return pi.ipi6_ifindex;
-		}
-	}
-	return 0;
-}
-
 static int mcast_accept(const struct chan *c, const struct msghdr *mh)
 {
-	return mcast_ifindex(mh) == c->ifindex;
+	return chan_dgram_ifindex(mh) == c->ifindex;
 }
 
 /* Joins the group on the interface and asks for arrival interfaces. */
@@ -70,7 +45,7 @@ static int mcast_rx_setup(const struct chan *c, int fd)
 					  &mr, sizeof(mr)) < 0)
 			rc = -errno;
 		if (rc == 0)
-			rc = chan_sockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+			rc = chan_dgram_pktinfo(fd, AF_INET6);
 		return rc;
 	}
 	struct ip_mreqn mr = { .imr_ifindex = (int)c->ifindex };
@@ -82,7 +57,7 @@ static int mcast_rx_setup(const struct chan *c, int fd)
 				  &mr, sizeof(mr)) < 0)
 		rc = -errno;
 	if (rc == 0)
-		rc = chan_sockopt(fd, IPPROTO_IP, IP_PKTINFO, 1);
+		rc = chan_dgram_pktinfo(fd, AF_INET);
 	return rc;
 }
 

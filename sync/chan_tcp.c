@@ -19,6 +19,13 @@
  * overflow is told to the owner (SYNC_CHANS_EV_LOST); a write the kernel
  * takes only in part is finished before anything else is written, and a
  * message cut by a broken connection is sent again whole on the next.
+ *
+ * With authentication (sync/auth.h) the stream is a sequence of frames,
+ * each delimited by its length: the server waits for a whole frame and
+ * hands it to the set; a frame refused, plain messages, or a header that
+ * cannot be a frame close the connection (counted; the peer connects
+ * again). The server takes connections from the allow-list's addresses,
+ * on the link's interface only (SO_BINDTODEVICE).
  */
 #include <errno.h>
 #include <poll.h>
@@ -27,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sync/auth.h"
 #include "sync/chan_int.h"
 
 #define TCP_BACKOFF_MIN		100000ULL	/* us */
@@ -48,6 +56,7 @@ struct tcp {
 	struct sync_loop_timer retry;
 	struct chan_outq out;		/* what the client has to write */
 	size_t in_len;			/* bytes of c->rx not yet whole */
+	int refused;			/* a frame of this read was refused */
 	union chan_sa peer, local;	/* dest:port, addr:0 */
 	socklen_t peer_len, local_len;	/* local_len 0: no bind */
 };
@@ -62,9 +71,40 @@ static void tcp_server_drop(struct tcp *t)
 	t->in_len = 0;		/* a cut message dies with its stream */
 }
 
+/* Whole units of the peer's stream: a run of messages goes to the set
+ * at once; frames one by one, and after a refused one nothing more
+ * (the connection is closed). */
 static void tcp_server_take(void *arg, const void *buf, size_t len)
 {
-	chan_recv(arg, buf, len);
+	struct tcp *t = arg;
+	const unsigned char *p = buf;
+	size_t off = 0;
+	int n;
+
+	if (!chan_auth(t->c)) {
+		t->refused = chan_recv(t->c, buf, len) < 0;
+		return;
+	}
+	while (!t->refused && (n = chan_unit_frame(p + off, len - off)) > 0) {
+		t->refused = chan_recv(t->c, p + off, (size_t)n) < 0;
+		off += (size_t)n;
+	}
+}
+
+/* The stream cannot go on: the reason counted, the connection closed
+ * (the peer connects again). */
+static void tcp_server_bad(struct tcp *t, long rc)
+{
+	struct chan *c = t->c;
+
+	if (rc == -EPROTO)
+		chan_refuse(c, chan_auth(c) ? SYNC_AUTH_UNAUTHENTICATED :
+					      SYNC_AUTH_WHILE_OFF);
+	else if (chan_auth(c))
+		chan_refuse(c, SYNC_AUTH_MALFORMED);
+	else
+		c->st.err_recv++;
+	tcp_server_drop(t);
 }
 
 static void tcp_server_read(struct sync_loop *l, int fd, unsigned int revents,
@@ -72,6 +112,7 @@ static void tcp_server_read(struct sync_loop *l, int fd, unsigned int revents,
 {
 	struct tcp *t = arg;
 	struct chan *c = t->c;
+	long rc;
 
 	for (int k = 0; k < CHAN_RX_BURST; k++) {
 		ssize_t n = recv(fd, c->rx + t->in_len, CHAN_RX_MAX - t->in_len,
@@ -90,13 +131,50 @@ static void tcp_server_read(struct sync_loop *l, int fd, unsigned int revents,
 		}
 		c->st.bytes_recv += (uint64_t)n;
 		c->st.pkts_recv++;
-		if (chan_stream_take(c->rx, &t->in_len, (size_t)n,
-				     tcp_server_take, c) < 0) {
-			c->st.err_recv++;
+		t->refused = 0;
+		rc = chan_stream_take_unit(c->rx, &t->in_len, (size_t)n,
+					   chan_auth(c) ? chan_unit_frame :
+							  chan_unit_msg,
+					   tcp_server_take, t);
+		if (rc < 0) {
+			tcp_server_bad(t, rc);
+			return;
+		}
+		if (t->refused) {
+			/* counted by the set as it refused the frame */
 			tcp_server_drop(t);
 			return;
 		}
 	}
+}
+
+/* Whether a connection from @from is the peer's: the destination
+ * address, or with authentication an address of the allow-list (the
+ * listening socket is bound to the link's interface then). Counts the
+ * refusal. */
+static int tcp_peer_ok(struct chan *c, const union chan_sa *from,
+		       socklen_t flen)
+{
+	int family = chan_family(&c->conf);
+	const void *addr;
+
+	if (!chan_auth(c)) {
+		if (chan_sa_is(from, flen, family, &c->conf.dest))
+			return 1;
+		c->st.dropped_peer++;
+		return 0;
+	}
+	if (family == AF_INET6 && flen >= (socklen_t)sizeof(from->v6))
+		addr = &from->v6.sin6_addr;
+	else if (family == AF_INET && flen >= (socklen_t)sizeof(from->v4))
+		addr = &from->v4.sin_addr;
+	else
+		addr = NULL;
+	if (addr && from->sa.sa_family == family &&
+	    sync_auth_allowed(chan_auth(c), family, addr))
+		return 1;
+	chan_refuse(c, SYNC_AUTH_NOT_ALLOWED);
+	return 0;
 }
 
 static void tcp_accept(struct sync_loop *l, int fd, unsigned int revents,
@@ -118,10 +196,8 @@ static void tcp_accept(struct sync_loop *l, int fd, unsigned int revents,
 				c->st.err_recv++;
 			return;
 		}
-		if (!chan_sa_is(&from, flen, chan_family(&c->conf),
-				&c->conf.dest)) {
+		if (!tcp_peer_ok(c, &from, flen)) {
 			close(s);
-			c->st.dropped_peer++;
 			continue;
 		}
 		tcp_server_drop(t);
@@ -149,6 +225,11 @@ static int tcp_listen(struct tcp *t)
 	rc = chan_sockopt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	if (rc == 0)
 		rc = chan_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+	/* authentication takes connections on the link's interface only */
+	if (rc == 0 && chan_auth(t->c) &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cc->iface,
+		       (socklen_t)strlen(cc->iface)) < 0)
+		rc = -errno;
 	if (rc == 0)
 		rc = chan_sockbuf(fd, 1, cc->rcvbuf);
 	if (rc == 0)
@@ -311,7 +392,8 @@ static int tcp_send(struct chan *c, const void *buf, size_t len)
 	int rc = chan_outq_push(&t->out, buf, len);
 
 	if (rc == -ENOBUFS)
-		c->st.backlog_overflow += chan_msg_count(buf, len);
+		c->st.backlog_overflow += chan_auth(c) ? 1 :
+					  chan_msg_count(buf, len);
 	if (rc < 0)
 		return rc;
 	c->st.backlog_bytes = chan_outq_len(&t->out);
@@ -359,6 +441,8 @@ static int tcp_open(struct chan *c)
 	if (cc->errq_len && c->limit > max / cc->errq_len)
 		max = cc->errq_len * c->limit;
 	chan_outq_init(&t->out, max);
+	if (chan_auth(c))
+		t->out.unit = chan_unit_frame;
 	sync_loop_timer_init(&t->retry, tcp_retry_fire, t);
 	t->peer_len = chan_sa_make(&t->peer, family, &cc->dest, cc->port,
 				   c->ifindex);

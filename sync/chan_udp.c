@@ -30,6 +30,11 @@ static int udp_open(struct chan *c)
 	rx = chan_dgram_rx_socket(cc, &sa, len);
 	if (rx < 0)
 		return rx;
+	/* authentication checks the arrival interface too */
+	if (chan_auth(c) && (rc = chan_dgram_pktinfo(rx, family)) < 0) {
+		close(rx);
+		return rc;
+	}
 	tx = chan_dgram_tx_socket(cc);
 	if (tx < 0) {
 		close(rx);

@@ -26,6 +26,11 @@
  * next), and keeps what was sent while not connected (bounded: a
  * channel whose backlog overflows tells its owner, which resyncs).
  *
+ * With authentication (sync/auth.h) every datagram, and every unit of a
+ * TCP stream, is a frame (sync/frame.h) sealed when the buffer leaves and
+ * opened before anything reaches the owner; the buffer holds the MTU
+ * less the headers less SYNC_FRAME_OVERHEAD.
+ *
  * Everything is non-blocking and driven by the daemon's loop.
  */
 #ifndef RAWCT_SYNC_CHANNEL_H
@@ -66,6 +71,10 @@ enum sync_chans_event {
 	SYNC_CHANS_EV_CONNECTED = 1,	/* TCP: a connection came up */
 	SYNC_CHANS_EV_LOST,		/* messages were lost (backlog full,
 					 * send error): resync the peer */
+	SYNC_CHANS_EV_PEER,		/* authentication: a peer life
+					 * completed the handshake (what
+					 * was sent before may have been
+					 * dropped): resync it */
 };
 typedef void (*sync_chans_event_cb)(struct sync_chans *m, unsigned int idx,
 				    enum sync_chans_event ev, void *arg);
@@ -73,13 +82,17 @@ typedef void (*sync_chans_event_cb)(struct sync_chans *m, unsigned int idx,
 /*
  * sync_chans_open - open the configured channels (conf->sync.chan,
  * n_chan), their sockets bound and registered in @l, the link watcher
- * (rtnetlink) too. Logs upstream's errors through @log ("can't open
- * channel socket: %s"...). Returns 0 and *@out, or -errno.
+ * (rtnetlink) too. With @auth (sync/auth.h; the set takes it, and frees
+ * it even when the open fails) every datagram, and every unit of a TCP
+ * stream, is an authenticated frame; the first goes out at once. Logs
+ * upstream's errors through @log ("can't open channel socket: %s"...).
+ * Returns 0 and *@out, or -errno.
  */
+struct sync_auth;
 int sync_chans_open(struct sync_chans **out, const struct sync_conf *conf,
 		    struct sync_loop *l, struct sync_log *log,
-		    sync_chans_recv_cb recv, sync_chans_event_cb event,
-		    void *arg);
+		    struct sync_auth *auth, sync_chans_recv_cb recv,
+		    sync_chans_event_cb event, void *arg);
 void sync_chans_close(struct sync_chans *m);
 
 /*
@@ -94,6 +107,15 @@ void sync_chans_close(struct sync_chans *m);
  * backlog_overflow).
  */
 int sync_chans_send(struct sync_chans *m, const void *msg, size_t len);
+
+/* The counters of authentication (kept when it is off too: frames that
+ * arrive then are counted), and the state, NULL when off. */
+struct sync_auth_stats;
+const struct sync_auth_stats *sync_chans_auth_stats(const struct sync_chans *m);
+const struct sync_auth *sync_chans_auth(const struct sync_chans *m);
+
+/* Wipes the keys (a forked process that does not sync keeps none). */
+void sync_chans_forget(struct sync_chans *m);
 
 /* Sends what is buffered. Returns 0 or -errno. */
 int sync_chans_flush(struct sync_chans *m);
@@ -124,5 +146,13 @@ const struct sync_chan_stats *sync_chans_stats(const struct sync_chans *m,
 int sync_chans_report(const struct sync_chans *m, char *buf, size_t len);
 int sync_chans_report_link(const struct sync_chans *m, char *buf,
 			   size_t len);
+
+/* Ours: the authentication block of `-s network' (the mode, both epochs,
+ * whether the handshake is done, frames sealed, handshakes, then one
+ * line per verdict of sync/auth.h) and its `-s json' object. */
+int sync_chans_report_auth(const struct sync_chans *m, char *buf,
+			   size_t len);
+int sync_chans_report_auth_json(const struct sync_chans *m, char *buf,
+				size_t len);
 
 #endif

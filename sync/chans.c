@@ -15,23 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sync/auth.h"
 #include "sync/chan_int.h"
 #include "sync/link.h"
 #include "sync/log.h"
-
-struct sync_chans {
-	struct chan chan[SYNC_CONF_CHAN_MAX];
-	unsigned int n, active;
-	struct sync_loop *loop;
-	struct sync_log *log;
-	struct sync_link *link;
-	int link_fd;			/* registered in the loop, or -1 */
-	sync_chans_recv_cb recv;
-	sync_chans_event_cb event;
-	void *arg;
-	unsigned int ev_pending[SYNC_CONF_CHAN_MAX];	/* 1 << event */
-	int ev_queued;			/* the step is queued */
-};
 
 struct sync_loop *chan_loop(const struct chan *c)
 {
@@ -103,6 +90,8 @@ static int chans_event_step(struct sync_loop *l, void *arg)
 			m->event(m, i, SYNC_CHANS_EV_CONNECTED, m->arg);
 		if (pend[i] & 1u << SYNC_CHANS_EV_LOST)
 			m->event(m, i, SYNC_CHANS_EV_LOST, m->arg);
+		if (pend[i] & 1u << SYNC_CHANS_EV_PEER)
+			m->event(m, i, SYNC_CHANS_EV_PEER, m->arg);
 	}
 	return 0;
 }
@@ -121,6 +110,23 @@ void chan_event(struct chan *c, enum sync_chans_event ev)
 
 /* ---- sending ----------------------------------------------------------- */
 
+/* Sends @len bytes of messages at c->tx, sealed in a frame with
+ * authentication. Returns 0 or -errno (the bytes are lost). */
+static int chan_send_tx(struct chan *c, size_t len)
+{
+	struct sync_chans *m = c->set;
+	int rc;
+
+	if (!m->auth)
+		return c->ops->send(c, c->tx, len);
+	rc = sync_auth_seal(m->auth, c->buf, c->limit + SYNC_FRAME_OVERHEAD,
+			    len);
+	if (rc < 0)
+		return rc;
+	m->ast.sent++;
+	return c->ops->send(c, c->buf, (size_t)rc);
+}
+
 /* Sends what @c has buffered. Returns 0 or -errno (the bytes are lost). */
 static int chan_flush(struct chan *c)
 {
@@ -128,7 +134,7 @@ static int chan_flush(struct chan *c)
 
 	if (!c->tx_len)
 		return 0;
-	rc = c->ops->send(c, c->tx, c->tx_len);
+	rc = chan_send_tx(c, c->tx_len);
 	c->tx_len = 0;
 	if (rc < 0)
 		chan_event(c, SYNC_CHANS_EV_LOST);
@@ -186,7 +192,9 @@ static void chans_set_active(struct sync_chans *m, unsigned int idx)
 
 /* ---- receiving --------------------------------------------------------- */
 
-void chan_recv(struct chan *c, const void *buf, size_t len)
+/* ---- receiving --------------------------------------------------------- */
+
+void chan_deliver(struct chan *c, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	struct sync_chans *m = c->set;
@@ -195,6 +203,18 @@ void chan_recv(struct chan *c, const void *buf, size_t len)
 		chans_set_active(m, c->idx);
 	if (m->recv)
 		m->recv(m, c->idx, buf, len, m->arg);
+}
+
+int chan_recv(struct chan *c, const void *buf, size_t len)
+{
+	if (c->set->auth)
+		return chan_recv_frame(c, buf, len);
+	if (len >= 4 && !memcmp(buf, SYNC_FRAME_MAGIC, 4)) {
+		chan_refuse(c, SYNC_AUTH_WHILE_OFF);
+		return -EPROTO;
+	}
+	chan_deliver(c, buf, len);
+	return 0;
 }
 
 /* ---- failover ---------------------------------------------------------- */
@@ -250,9 +270,9 @@ static void chan_close(struct chan *c)
 {
 	if (c->ops)
 		c->ops->close(c);
-	free(c->tx);
+	free(c->buf);
 	free(c->rx);
-	c->tx = c->rx = NULL;
+	c->buf = c->tx = c->rx = NULL;
 	c->ops = NULL;
 }
 
@@ -264,6 +284,7 @@ static int chan_open(struct sync_chans *m, unsigned int i,
 	struct chan *c = &m->chan[i];
 	const struct sync_link_if *li;
 	unsigned int hdr = ops->hdr;
+	size_t frame = m->auth ? SYNC_FRAME_OVERHEAD : 0;
 	int rc;
 
 	*c = (struct chan){ .set = m, .idx = i, .conf = *cc };
@@ -275,15 +296,18 @@ static int chan_open(struct sync_chans *m, unsigned int i,
 	 * datagrams leave in two fragments */
 	if (chan_family(cc) == AF_INET6)
 		hdr += CHAN_IPV6_EXTRA;
-	if (li->mtu < hdr + CHAN_MSG_HDR)
+	if (li->mtu < hdr + frame + CHAN_MSG_HDR)
 		return -EINVAL;
 	c->ifindex = li->ifindex;
+	/* a frame carries at most 64 KiB - 1, as a datagram */
 	c->limit = li->mtu - hdr;
 	if (c->limit > CHAN_RX_MAX - 1)
 		c->limit = CHAN_RX_MAX - 1;
-	c->tx = malloc(c->limit);
+	c->limit -= frame;
+	c->buf = malloc(c->limit + frame);
+	c->tx = c->buf ? c->buf + (frame ? SYNC_FRAME_HDR_LEN : 0) : NULL;
 	c->rx = malloc(CHAN_RX_MAX);
-	if (!c->tx || !c->rx) {
+	if (!c->buf || !c->rx) {
 		chan_close(c);
 		return -ENOMEM;
 	}
@@ -329,14 +353,21 @@ int chans_open_env(struct sync_chans **out, const struct sync_conf *conf,
 
 	m = calloc(1, sizeof(*m));
 	if (!m) {
-		if (env)
+		if (env) {
 			sync_link_free(env->link);
+			sync_auth_free(env->auth);
+		}
 		return -ENOMEM;
 	}
 	*m = (struct sync_chans){ .loop = l, .log = log, .recv = recv,
 				  .event = event, .arg = arg, .link_fd = -1 };
-	if (env)
+	if (env) {
 		m->link = env->link;
+		m->auth = env->auth;
+	}
+	rc = chans_auth_init(m);
+	if (rc < 0)
+		goto free_set;
 	rc = -EINVAL;
 	if (conf->sync.n_chan < 1 || conf->sync.n_chan > SYNC_CONF_CHAN_MAX)
 		goto free_set;
@@ -357,6 +388,9 @@ int chans_open_env(struct sync_chans **out, const struct sync_conf *conf,
 			goto free_set;
 		m->link_fd = sync_link_fd(m->link);
 	}
+	rc = chans_auth_start(m);
+	if (rc < 0)
+		goto free_set;
 	*out = m;
 	return 0;
 free_set:
@@ -366,10 +400,12 @@ free_set:
 
 int sync_chans_open(struct sync_chans **out, const struct sync_conf *conf,
 		    struct sync_loop *l, struct sync_log *log,
-		    sync_chans_recv_cb recv, sync_chans_event_cb event,
-		    void *arg)
+		    struct sync_auth *auth, sync_chans_recv_cb recv,
+		    sync_chans_event_cb event, void *arg)
 {
-	return chans_open_env(out, conf, l, log, recv, event, arg, NULL);
+	struct chans_env env = { .auth = auth };
+
+	return chans_open_env(out, conf, l, log, recv, event, arg, &env);
 }
 
 void sync_chans_close(struct sync_chans *m)
@@ -382,6 +418,7 @@ void sync_chans_close(struct sync_chans *m)
 		sync_loop_fd_del(m->loop, m->link_fd);
 	if (m->ev_queued)
 		sync_loop_step_del(m->loop, chans_event_step, m);
+	chans_auth_fini(m);
 	sync_link_free(m->link);
 	free(m);
 }

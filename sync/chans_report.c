@@ -3,12 +3,15 @@
  * The dedicated links in upstream's statistics, byte for byte (spec 2.5;
  * upstream's {mcast,udp,tcp}_snprintf_stats and _stats2): the active
  * channel's block for `-s` and `-s network`, one block per channel with
- * its device status and role for `-s link`. Both write like snprintf:
+ * its device status and role for `-s link`; ours: the authentication
+ * block of `-s network' and its JSON object. All write like snprintf:
  * cut to the buffer, returning the length the whole text needs.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "sync/auth.h"
 #include "sync/chan_int.h"
 #include "sync/link.h"
 
@@ -87,5 +90,73 @@ int sync_chans_report_link(const struct sync_chans *m, char *buf, size_t len)
 			i == sync_chans_active(m) ? "ACTIVE" : "BACKUP");
 		rep_counters(buf, len, &off, &c->st);
 	}
+	return rep_end(buf, len, off);
+}
+
+static void rep_hex(char *dst, const uint8_t *p)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	if (!p) {
+		memcpy(dst, "-", 2);
+		return;
+	}
+	for (size_t i = 0; i < SYNC_FRAME_EPOCH_LEN; i++) {
+		dst[2 * i] = digits[p[i] >> 4];
+		dst[2 * i + 1] = digits[p[i] & 15];
+	}
+	dst[2 * SYNC_FRAME_EPOCH_LEN] = '\0';
+}
+
+static const char *rep_auth_mode(const struct sync_auth *a)
+{
+	if (!a)
+		return "off";
+	return sync_auth_encrypts(a) ? "on, encrypted" : "on";
+}
+
+int sync_chans_report_auth(const struct sync_chans *m, char *buf, size_t len)
+{
+	const struct sync_auth *a = sync_chans_auth(m);
+	const struct sync_auth_stats *st = sync_chans_auth_stats(m);
+	char ours[2 * SYNC_FRAME_EPOCH_LEN + 1], peer[sizeof(ours)];
+	size_t off = 0;
+
+	rep_hex(ours, a ? sync_auth_epoch(a) : NULL);
+	rep_hex(peer, a ? sync_auth_peer_epoch(a) : NULL);
+	rep_put(buf, len, &off, "authentication (%s):\n"
+		"\tepoch:\t\t\t%s\n"
+		"\tpeer epoch:\t\t%s (%s)\n"
+		"\tsend:\n\t\tFrames sealed:\t\t%20llu\n"
+		"\t\tHandshakes:\t\t%20llu\n\trecv:\n",
+		rep_auth_mode(a), ours, peer,
+		a && sync_auth_established(a) ? "established" : "waiting",
+		(unsigned long long)st->sent, (unsigned long long)st->peers);
+	for (int v = 0; v < SYNC_AUTH_V_MAX; v++)
+		rep_put(buf, len, &off, "\t\t%-24s%20llu\n",
+			sync_auth_name((enum sync_auth_verdict)v),
+			(unsigned long long)st->n[v]);
+	rep_put(buf, len, &off, "\n");
+	return rep_end(buf, len, off);
+}
+
+int sync_chans_report_auth_json(const struct sync_chans *m, char *buf,
+				size_t len)
+{
+	const struct sync_auth *a = sync_chans_auth(m);
+	const struct sync_auth_stats *st = sync_chans_auth_stats(m);
+	size_t off = 0;
+
+	rep_put(buf, len, &off, "{\"on\":%s,\"encrypt\":%s,"
+		"\"established\":%s,\"sent\":%llu,\"handshakes\":%llu",
+		a ? "true" : "false",
+		a && sync_auth_encrypts(a) ? "true" : "false",
+		a && sync_auth_established(a) ? "true" : "false",
+		(unsigned long long)st->sent, (unsigned long long)st->peers);
+	for (int v = 0; v < SYNC_AUTH_V_MAX; v++)
+		rep_put(buf, len, &off, ",\"%s\":%llu",
+			sync_auth_json_name((enum sync_auth_verdict)v),
+			(unsigned long long)st->n[v]);
+	rep_put(buf, len, &off, "}");
 	return rep_end(buf, len, off);
 }

@@ -335,7 +335,7 @@ int sync_conf_parse_ifindex(struct sync_conf *c, const char *text,
 	sync_conf_lex_init(&ps.lx, text, len, warn, arg);
 	r = conf_top(&ps);
 	if (!r)
-		conf_finish(&ps);
+		r = conf_finish(&ps);
 	free(ps.slots);
 	return r;
 }

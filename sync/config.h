@@ -31,6 +31,7 @@
 					 * helper/protocol pairs, both
 					 * families */
 #define SYNC_CONF_POLICIES	4	/* Policy blocks per Type */
+#define SYNC_CONF_PEERS_MAX	8	/* Authentication { Peer ... } */
 
 /* What the daemon runs (sync_conf.run): Sync and Stats exclude each other;
  * Helper may join either; none of them gives an idle daemon, as upstream. */
@@ -73,6 +74,24 @@ struct sync_conf_chan {
 					 * value for all links in upstream
 					 * (the last given), copied into
 					 * each */
+};
+
+/* ours: Sync { Authentication { KeyFile /path; Encrypt on|off; Peer
+ * address ... } }, the authenticated frame of sync/frame.h around every
+ * datagram (or piece of the TCP stream); off without the block. */
+struct sync_conf_peer {
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	union ct_addr addr;
+};
+
+struct sync_conf_auth {
+	uint8_t on;			/* an Authentication block was given */
+	uint8_t encrypt;		/* Encrypt on: payload confidential */
+	char keyfile[SYNC_CONF_PATH_MAX + 1];	/* KeyFile (sync/keys.h) */
+	struct sync_conf_peer peer[SYNC_CONF_PEERS_MAX];	/* the allow-
+					 * list; none given: the links'
+					 * destination addresses */
+	unsigned int n_peer;
 };
 
 /* Filter sets (sync_conf_filter.set) */
@@ -196,6 +215,7 @@ struct sync_conf {
 		unsigned int n_expect_helpers;
 		struct sync_conf_chan chan[SYNC_CONF_CHAN_MAX];
 		unsigned int n_chan;
+		struct sync_conf_auth auth;	/* ours */
 	} sync;
 
 	/* Stats */

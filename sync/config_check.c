@@ -40,7 +40,7 @@ static void finish_links(struct conf_parser *ps)
 	}
 }
 
-void conf_finish(struct conf_parser *ps)
+int conf_finish(struct conf_parser *ps)
 {
 	struct sync_conf *c = ps->c;
 
@@ -56,4 +56,5 @@ void conf_finish(struct conf_parser *ps)
 		c->sync.expect_sync = 0;
 	else
 		c->sync.expect_sync = c->sync.n_expect_helpers ? 2 : 1;
+	return conf_auth_finish(ps);
 }

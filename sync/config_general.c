@@ -24,8 +24,8 @@
  * "<what> is longer than N characters"; a control character (a tab, the
  * '\r' of a CRLF file) is refused, where upstream takes it into the name.
  */
-static int path_value(struct conf_parser *ps, char *dst, size_t cap,
-		      const char *what)
+int conf_path(struct conf_parser *ps, char *dst, size_t cap,
+	      const char *what)
 {
 	if (ps->tok.type != TOK_PATH)
 		return conf_syntax(ps);
@@ -51,7 +51,7 @@ static int log_value(struct conf_parser *ps, char *dst, const char *dflt,
 		memcpy(dst, dflt, strlen(dflt));
 	}
 	else if (ps->tok.type != TOK_OFF)
-		r = path_value(ps, dst, SYNC_CONF_PATH_MAX + 1, what);
+		r = conf_path(ps, dst, SYNC_CONF_PATH_MAX + 1, what);
 	if (!r)
 		conf_next(ps);
 	return r;
@@ -131,7 +131,7 @@ static int path_key(struct conf_parser *ps, char *dst, size_t cap,
 	int r;
 
 	conf_next(ps);
-	r = path_value(ps, dst, cap, what);
+	r = conf_path(ps, dst, cap, what);
 	if (!r)
 		conf_next(ps);
 	return r;

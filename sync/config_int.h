@@ -128,6 +128,12 @@ int conf_number(struct conf_parser *ps, const struct conf_token *kw,
  * (nothing copied) when it does not fit. */
 int conf_copy(const struct conf_token *t, char *dst, size_t cap);
 
+/* A path value (the lookahead, not consumed) into @dst (@cap bytes):
+ * longer than @cap - 1 is upstream's "<what> is longer than N
+ * characters"; a control character is refused. Returns 0 or -EINVAL. */
+int conf_path(struct conf_parser *ps, char *dst, size_t cap,
+	      const char *what);
+
 /* Whether the token's bytes hold a control character. */
 int conf_has_ctrl(const struct conf_token *t);
 
@@ -145,7 +151,13 @@ int conf_sync(struct conf_parser *ps);
 int conf_helper(struct conf_parser *ps);
 int conf_filter(struct conf_parser *ps, void *base);
 
-/* Upstream's checks after the parse (evaluate(), the sync mode). */
-void conf_finish(struct conf_parser *ps);
+/* Sync { Authentication { ... } } (ours, sync/config_auth.c). */
+int conf_auth(struct conf_parser *ps, void *base);
+/* Its checks once the links are known. Returns 0 or -EINVAL. */
+int conf_auth_finish(struct conf_parser *ps);
+
+/* Upstream's checks after the parse (evaluate(), the sync mode), then
+ * ours. Returns 0 or -EINVAL. */
+int conf_finish(struct conf_parser *ps);
 
 #endif

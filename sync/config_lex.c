@@ -67,6 +67,9 @@ static const struct kw kws[] = {
 	/* ours: privilege separation (General { Privsep { ... } }) */
 	KW("Privsep", K_PRIVSEP), KW("User", K_USER), KW("Chroot", K_CHROOT),
 	KW("Separate", K_SEPARATE),
+	/* ours: Sync { Authentication { ... } } */
+	KW("Authentication", K_AUTH), KW("KeyFile", K_KEYFILE),
+	KW("Encrypt", K_ENCRYPT), KW("Peer", K_PEER),
 };
 
 /* The mode names and booleans: upstream writes them as classes like

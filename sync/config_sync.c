@@ -367,6 +367,7 @@ static const struct conf_key sync_keys[] = {
 	{ .tok = K_TCP, .kind = KEY_FN, .fn = sync_link },
 	{ .tok = K_MODE, .kind = KEY_FN, .fn = sync_mode },
 	{ .tok = K_OPTIONS, .kind = KEY_FN, .fn = sync_options },
+	{ .tok = K_AUTH, .kind = KEY_FN, .fn = conf_auth },	/* ours */
 };
 
 int conf_sync(struct conf_parser *ps)

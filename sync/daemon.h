@@ -64,6 +64,9 @@ struct sync_mode_ops {
 		       int code);
 	/* shutdown begins: end work that holds clients (may be NULL) */
 	void (*quiesce)(struct sync_daemon *d);
+	/* in the privileged parent after the fork: wipe the secrets only
+	 * the child uses (may be NULL) */
+	void (*forget)(struct sync_daemon *d);
 	/* whether -R and overrun resyncs are possible (NULL: yes) */
 	int (*can_resync)(struct sync_daemon *d);
 };

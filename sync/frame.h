@@ -34,6 +34,12 @@
  * messages only from frames whose echo is its own current epoch, so
  * frames recorded before it restarted cannot be replayed into the new
  * life; that rule is the daemon's, this module gives it the fields.
+ * The handshake built on it (sync/auth.h): a frame that does not echo
+ * the receiver's epoch delivers nothing and is answered at once with an
+ * empty frame; the receiver learns the sender's epoch only from a frame
+ * that echoes its own, or from a hello (echo zero) of an epoch younger
+ * than its own, so that no recorded frame of an earlier life of either
+ * node, nor a node's own frame played back to it, moves the window.
  *
  * Replay window (struct sync_replay, one per peer), the epoch rules:
  *  - no epoch recorded yet: any epoch is accepted (a new peer);

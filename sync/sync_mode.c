@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sync/auth.h"
 #include "sync/channel.h"
 #include "sync/ctl.h"
 #include "sync/dump.h"
@@ -29,8 +30,36 @@ static void on_link_event(struct sync_chans *m, unsigned int idx,
 
 	(void)m;
 	(void)idx;
+	if (ev == SYNC_CHANS_EV_PEER) {
+		/* authentication: the peer (re)started or we did, and the
+		 * messages of the frames before the handshake were dropped:
+		 * what waits goes again, and the whole internal cache */
+		if (s->sub->link_event)
+			s->sub->link_event(s, 0);
+		if (s->int_ct)
+			sync_internal_bulk(s);
+		sync_tx_kick(s);
+		return;
+	}
 	if (s->sub->link_event)
 		s->sub->link_event(s, ev == SYNC_CHANS_EV_LOST);
+}
+
+/* Authentication, if configured: the key file is read now, as root
+ * before privileges are dropped. Returns 0 and *@out (NULL: off). */
+static int auth_open(struct sync_daemon *d, struct sync_auth **out)
+{
+	struct sync_keys_err err;
+	int rc;
+
+	*out = NULL;
+	if (!d->conf->sync.auth.on)
+		return 0;
+	rc = sync_auth_load(out, d->conf, &err);
+	if (rc < 0)
+		sync_log(&d->log, SYNC_LOG_ERR, "sync authentication: %s",
+			 err.msg);
+	return rc;
 }
 
 static void reset_timeout(struct sync_loop *l, void *arg)
@@ -62,6 +91,7 @@ static void sync_fini(struct sync_daemon *d);
 static int sync_init(struct sync_daemon *d)
 {
 	struct sync_state *s = calloc(1, sizeof(*s));
+	struct sync_auth *auth = NULL;
 	uint8_t rnd[16];
 	int rc;
 
@@ -89,9 +119,11 @@ static int sync_init(struct sync_daemon *d)
 		rc = sync_internal_init(s);
 	if (rc == 0)
 		rc = sync_external_init(s);
+	if (rc == 0)
+		rc = auth_open(d, &auth);
 	if (rc == 0) {
 		rc = sync_chans_open(&s->chans, d->conf, d->loop, &d->log,
-				     sync_recv_payload, on_link_event, s);
+				     auth, sync_recv_payload, on_link_event, s);
 		if (rc < 0)
 			sync_log(&d->log, SYNC_LOG_ERR, "can't open channel "
 				 "socket: %s", strerror(-rc));
@@ -129,6 +161,12 @@ static void sync_fini(struct sync_daemon *d)
 	sync_external_fini(s);
 	free(s);
 	d->mode_priv = NULL;
+}
+
+/* The privileged parent of the process that syncs keeps no keys. */
+static void sync_forget(struct sync_daemon *d)
+{
+	sync_chans_forget(state(d)->chans);
 }
 
 static void sync_quiesce(struct sync_daemon *d)
@@ -234,5 +272,6 @@ const struct sync_mode_ops sync_sync_mode = {
 	.dump_end = sync_dump_end,
 	.request = sync_mode_request,
 	.quiesce = sync_quiesce,
+	.forget = sync_forget,
 	.can_resync = sync_can_resync,
 };

@@ -71,6 +71,20 @@ static void dump(struct sync_state *s, struct sync_client *cl, int ext,
 		sync_dump_start(cl, c, &o);
 }
 
+/* one cache's block of -s (ext: of -s cache, with its object count) */
+static void cache_block(struct sync_client *cl, const char *name,
+			struct sync_cache *c, int ext)
+{
+	char buf[1024];
+	int n = ext ? sync_report_cache_ext(buf, sizeof(buf), name,
+					    sync_cache_stats(c),
+					    sync_cache_count(c))
+		: sync_report_cache(buf, sizeof(buf), name,
+				    sync_cache_stats(c));
+
+	put(cl, buf, n, sizeof(buf));
+}
+
 static void cache_stats(struct sync_state *s, struct sync_client *cl,
 			int exp, int ext)
 {
@@ -80,12 +94,7 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 	int n;
 
 	if (ic) {
-		n = ext ? sync_report_cache_ext(buf, sizeof(buf), "internal",
-						sync_cache_stats(ic),
-						sync_cache_count(ic))
-			: sync_report_cache(buf, sizeof(buf), "internal",
-					    sync_cache_stats(ic));
-		put(cl, buf, n, sizeof(buf));
+		cache_block(cl, "internal", ic, ext);
 	} else {
 		/* upstream's bypass and injection print the same block for
 		 * -s and -s cache */
@@ -99,12 +108,7 @@ static void cache_stats(struct sync_state *s, struct sync_client *cl,
 		put(cl, buf, n, sizeof(buf));
 	}
 	if (ec) {
-		n = ext ? sync_report_cache_ext(buf, sizeof(buf), "external",
-						sync_cache_stats(ec),
-						sync_cache_count(ec))
-			: sync_report_cache(buf, sizeof(buf), "external",
-					    sync_cache_stats(ec));
-		put(cl, buf, n, sizeof(buf));
+		cache_block(cl, "external", ec, ext);
 	} else {
 		n = snprintf(buf, sizeof(buf), "external inject:\n"
 			     "connections created:\t\t%12u\tfailed:\t%12u\n"
@@ -144,7 +148,7 @@ static void stats(struct sync_state *s, struct sync_client *cl, int exp)
 static void stats_network(struct sync_state *s, struct sync_client *cl)
 {
 	const struct sync_msg_stats *e = &s->err;
-	char buf[1024];
+	char buf[2048];
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "network statistics:\n"
@@ -169,6 +173,8 @@ static void stats_network(struct sync_state *s, struct sync_client *cl)
 		     (unsigned long long)s->rcv_before);
 	put(cl, buf, n, sizeof(buf));
 	chans_block(s, cl);
+	n = sync_chans_report_auth(s->chans, buf, sizeof(buf));
+	put(cl, buf, n, sizeof(buf));
 }
 
 static void queue_block(struct sync_client *cl, const char *name,
@@ -249,7 +255,7 @@ static void stats_json(struct sync_state *s, struct sync_client *cl)
 			   "\"bad_header\":%u,\"bad_payload\":%u,"
 			   "\"bad_type\":%u,\"truncated\":%u,\"bad_size\":%u,"
 			   "\"send_malformed\":%u,\"lost\":%llu,"
-			   "\"before\":%llu,\"txqueue\":%u,\"rsqueue\":%u}",
+			   "\"before\":%llu,\"txqueue\":%u,\"rsqueue\":%u",
 			   s->sub->name,
 			   (unsigned long long)s->err.rcv_malformed,
 			   s->err.rcv_bad_version, s->err.rcv_bad_header,
@@ -259,6 +265,10 @@ static void stats_json(struct sync_state *s, struct sync_client *cl)
 			   (unsigned long long)s->rcv_lost,
 			   (unsigned long long)s->rcv_before, s->tx.len,
 			   s->rs.len);
+	/* ours: "auth" inside "sync" (before its closing brace) */
+	n = sync_chans_report_auth_json(s->chans, buf, sizeof(buf));
+	sync_client_printf(cl, ",\"auth\":%.*s}", n < (int)sizeof(buf) ?
+			   n : (int)sizeof(buf) - 1, buf);
 }
 
 void sync_mode_reset_timer(struct sync_state *s, int cancel)

@@ -417,7 +417,7 @@ int main(int argc, char **argv)
 	sync_log_init(&t.log);
 	if (sync_loop_new(&t.loop) < 0)
 		return 1;
-	rc = sync_chans_open(&t.chans, &conf, t.loop, &t.log, on_recv,
+	rc = sync_chans_open(&t.chans, &conf, t.loop, &t.log, NULL, on_recv,
 			     on_event, &t);
 	if (rc < 0) {
 		fprintf(stderr, "chantool: open: %s\n", strerror(-rc));

@@ -54,6 +54,18 @@ ${mode//DIR/$dir}
 EOF
 }
 
+# ctd_stats_setup [GENERAL...]: the Stats-mode cases' set-up: the
+# cleanup trap, a namespace NS with ctnetlink, and D/c.conf for a daemon
+# logging flows to D/flows (with the extra GENERAL lines).
+ctd_stats_setup() {
+	trap ctd_cleanup EXIT
+	[ -x "$CONNTRACK" ] || t_fail "$CONNTRACK missing (make all)"
+	ns_new NS
+	ns_require_ctnetlink "$NS"
+	D=$T_TMP/d
+	ctd_conf "$D" "Stats { LogFile DIR/flows }" "$@"
+}
+
 # ctd_start NS DIR [ARGS...]: runs the daemon in NS in the console (or
 # with -d among ARGS), waits for its socket. Sets CTD_PID (for -d, the
 # pid written into the lock file).

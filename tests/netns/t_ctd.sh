@@ -8,15 +8,7 @@
 
 NS="" D=""
 ct() { ns_exec "$NS" "$CONNTRACK" "$@"; }
-
-setup() {
-	trap ctd_cleanup EXIT
-	[ -x "$CONNTRACK" ] || t_fail "$CONNTRACK missing (make all)"
-	ns_new NS
-	ns_require_ctnetlink "$NS"
-	D=$T_TMP/d
-	ctd_conf "$D" "Stats { LogFile DIR/flows }" "$@"
-}
+setup() { ctd_stats_setup "$@"; }
 
 # n flows 10.9.x.y -> 10.8.0.1 tcp/udp via -R
 make_flows() {

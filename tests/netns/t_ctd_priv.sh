@@ -11,15 +11,7 @@
 
 NS="" D=""
 ct() { ns_exec "$NS" "$CONNTRACK" "$@"; }
-
-setup() {
-	trap ctd_cleanup EXIT
-	[ -x "$CONNTRACK" ] || t_fail "$CONNTRACK missing (make all)"
-	ns_new NS
-	ns_require_ctnetlink "$NS"
-	D=$T_TMP/d
-	ctd_conf "$D" "Stats { LogFile DIR/flows }" "$@"
-}
+setup() { ctd_stats_setup "$@"; }
 
 # The uid the child should run as: conntrackd if it exists, else nobody.
 want_uid() {

@@ -23,8 +23,10 @@
 #include "sync/chan_int.h"
 #include "sync/link.h"
 #include "sync/log.h"
+#include "sync/auth.h"
 #include "tests/unit/fixture.h"
 #include "tests/unit/suites.h"
+#include "tests/unit/sync_check.h"
 
 
 /* ---- the set, over a recording transport ------------------------------ */
@@ -723,6 +725,122 @@ START_TEST(test_report_renamed)
 }
 END_TEST
 
+/* ---- authentication ---------------------------------------------------- */
+
+/* @r's set again with authentication (@auth taken). */
+static void rig_auth(struct rig *r, struct sync_auth *auth)
+{
+	struct chans_env env = { .ops = { NULL } };
+
+	sync_chans_close(r->m);
+	env.ops[SYNC_CHAN_UDP] = &r->ops;
+	env.link = mk_links();
+	env.auth = auth;
+	ck_assert_int_eq(chans_open_env(&r->m, &r->conf, r->loop, &r->log,
+					rec_recv, rec_event, NULL, &env), 0);
+}
+
+/* With authentication, the budget of a datagram loses the frame's 68
+ * bytes, and what leaves is one frame of the messages (in clear here);
+ * plain messages are refused and counted, nothing handed over; a frame
+ * to a set without authentication as well; one log line per reason. */
+START_TEST(test_auth_frames)
+{
+	unsigned char m[2048];
+	const struct sync_auth_stats *st;
+	struct sync_frame_hdr h;
+	struct sync_auth *peer = sc_auth_node(NULL, NULL, 0);
+	size_t room;
+	struct rig r;
+	int n;
+
+	ck_assert_int_eq(rig_open(&r, SYNC_CHAN_UDP, "a"), 0);
+	ck_assert_uint_eq(sync_chans_mtu(r.m), 1500 - 28);
+	rig_auth(&r, sc_auth_node(NULL, NULL, 0));
+	room = 1500 - 28 - SYNC_FRAME_OVERHEAD;
+	ck_assert_uint_eq(sync_chans_mtu(r.m), room);
+	fixture_sync_msg(m, (uint16_t)room, 1);
+	ck_assert_int_eq(sync_chans_send(r.m, m, room), 0);
+	ck_assert_int_eq(sync_chans_send(r.m, m, room + 1), -EINVAL);
+	ck_assert_int_eq(sync_chans_flush(r.m), 0);
+	ck_assert_uint_eq(rec->n, 1);
+	ck_assert_uint_eq(rec->len[0], 1500 - 28);
+	ck_assert_int_eq(sync_frame_peek(rec->data[0], rec->len[0], &h), 0);
+	ck_assert_uint_eq(h.payload_len, room);
+	ck_assert_mem_eq(rec->data[0] + SYNC_FRAME_HDR_LEN, m, room);
+	ck_assert_uint_eq(sync_chans_auth_stats(r.m)->sent, 1);
+	/* refusals */
+	fixture_sync_msg(m, 20, 2);
+	ck_assert_int_eq(chan_recv(chans_chan(r.m, 0), m, 20), -EBADMSG);
+	ck_assert_int_eq(chan_recv(chans_chan(r.m, 0), m, 20), -EBADMSG);
+	n = sync_auth_seal(peer, m, sizeof(m), 0);
+	ck_assert_int_gt(n, 0);
+	m[n - 1] ^= 1;
+	ck_assert_int_eq(chan_recv(chans_chan(r.m, 0), m, (size_t)n),
+			 -EBADMSG);
+	st = sync_chans_auth_stats(r.m);
+	ck_assert_uint_eq(st->n[SYNC_AUTH_UNAUTHENTICATED], 2);
+	ck_assert_uint_eq(st->n[SYNC_AUTH_BAD_TAG], 1);
+	ck_assert_uint_eq(rec->ngot, 0);
+	ck_assert_ptr_nonnull(strstr(rig_logged(&r), "dropped 1 datagram(s) "
+				     "on `a': sync messages without "
+				     "authentication"));
+	ck_assert_ptr_null(strstr(rig_logged(&r), "dropped 2"));
+	ck_assert_ptr_nonnull(strstr(rig_logged(&r), "Bad tag"));
+	/* a set without authentication */
+	rig_auth(&r, NULL);
+	m[n - 1] ^= 1;
+	ck_assert_int_eq(chan_recv(chans_chan(r.m, 0), m, (size_t)n), -EPROTO);
+	ck_assert_uint_eq(sync_chans_auth_stats(r.m)->n[SYNC_AUTH_WHILE_OFF],
+			  1);
+	ck_assert_uint_eq(rec->ngot, 0);
+	ck_assert_ptr_nonnull(strstr(rig_logged(&r), "authentication is off "
+				     "on this node"));
+	sync_auth_free(peer);
+	rig_close(&r);
+}
+END_TEST
+
+/* The handshake through the set: the first hello leaves as the loop
+ * runs; a peer's hello is answered, and once the peer echoes us, its
+ * messages are handed over and the owner hears SYNC_CHANS_EV_PEER. */
+START_TEST(test_auth_handshake)
+{
+	unsigned char f[512], out[512];
+	struct sync_auth *peer;
+	struct rig r;
+	size_t olen;
+	unsigned int ev;
+	int n;
+
+	ck_assert_int_eq(rig_open(&r, SYNC_CHAN_UDP, "a"), 0);
+	rig_auth(&r, sc_auth_node(NULL, NULL, 1));
+	peer = sc_auth_node(NULL, NULL, 1);	/* the younger */
+	rig_step(&r);
+	ck_assert_uint_eq(rec->n, 1);		/* the first hello */
+	ck_assert_uint_eq(rec->len[0], SYNC_FRAME_OVERHEAD);
+	n = sync_auth_seal_hello(peer, f, sizeof(f));
+	ck_assert_int_eq(chan_recv(chans_chan(r.m, 0), f, (size_t)n), 0);
+	rig_step(&r);
+	ck_assert_uint_eq(rec->n, 2);		/* the answer echoes peer */
+	olen = sizeof(out);
+	ck_assert_int_eq(sync_auth_open(peer, rec->data[1], rec->len[1], out,
+					&olen, &ev), SYNC_AUTH_ACCEPTED);
+	fixture_sync_msg(f + SYNC_FRAME_HDR_LEN, 20, 7);
+	n = sync_auth_seal(peer, f, sizeof(f), 20);
+	ck_assert_int_eq(chan_recv(chans_chan(r.m, 0), f, (size_t)n), 0);
+	ck_assert_uint_eq(rec->ngot, 1);
+	ck_assert_uint_eq(rec->got_len[0], 20);
+	rig_step(&r);
+	ck_assert_uint_eq(rec->nev, 1);
+	ck_assert_uint_eq(rec->ev[0], SYNC_CHANS_EV_PEER);
+	ck_assert_uint_eq(sync_chans_auth_stats(r.m)->peers, 1);
+	ck_assert_uint_eq(sync_chans_auth_stats(r.m)->n[SYNC_AUTH_HELLO], 1);
+	sync_auth_free(peer);
+	rig_close(&r);
+}
+END_TEST
+
 Suite *chans_suite(void)
 {
 	Suite *s = suite_create("chans");
@@ -746,6 +864,8 @@ Suite *chans_suite(void)
 	tcase_add_test(tc, test_report_kinds);
 	tcase_add_test(tc, test_report_link);
 	tcase_add_test(tc, test_report_renamed);
+	tcase_add_test(tc, test_auth_frames);
+	tcase_add_test(tc, test_auth_handshake);
 	suite_add_tcase(s, tc);
 	return s;
 }

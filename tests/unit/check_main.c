@@ -42,6 +42,7 @@ static Suite *(*const suites[])(void) = {
 	frame_suite,
 	replay_suite,
 	keys_suite,
+	auth_suite,
 	tmo_suite,
 	cth_suite,
 	nfct_args_suite,

@@ -41,6 +41,7 @@ Suite *crypto_suite(void);
 Suite *frame_suite(void);
 Suite *replay_suite(void);
 Suite *keys_suite(void);
+Suite *auth_suite(void);
 Suite *tmo_suite(void);
 Suite *cth_suite(void);
 Suite *nfct_args_suite(void);

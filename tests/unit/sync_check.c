@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <check.h>
 
+#include "sync/auth.h"
 #include "tests/unit/sync_check.h"
 
 uint8_t *sc_dup_exact(const void *p, size_t n)
@@ -220,4 +222,35 @@ void sc_ck_exp(const struct ct_expect *g, const struct ct_expect *w)
 	ck_assert_uint_eq(g->nat_dir, w->nat_dir);
 	sc_ck_str(g->helper, w->helper);
 	sc_ck_str(g->fn, w->fn);
+}
+
+struct sync_auth *sc_auth_node(const char *keys, const char *peer,
+			       int encrypt)
+{
+	static const char key1[] = "1 0101010101010101010101010101010101"
+		"010101010101010101010101010101 send\n";
+	struct sync_conf c;
+	struct sync_keys k;
+	struct sync_keys_err err;
+	struct sync_auth *a;
+
+	memset(&c, 0, sizeof(c));
+	c.sync.n_chan = 1;
+	c.sync.chan[0].type = SYNC_CHAN_UDP;
+	c.sync.chan[0].family = AF_INET;
+	c.sync.chan[0].dest.v4 = htonl(0x0a000002);
+	c.sync.auth.on = 1;
+	c.sync.auth.encrypt = (uint8_t)encrypt;
+	if (peer) {
+		c.sync.auth.n_peer = 1;
+		c.sync.auth.peer[0].family = AF_INET;
+		c.sync.auth.peer[0].addr.v4 = inet_addr(peer);
+	}
+	keys = keys ? keys : key1;
+	ck_assert_int_eq(sync_keys_parse(keys, strlen(keys), &k, &err), 0);
+	ck_assert_int_eq(sync_auth_new(&a, &c, &k), 0);
+	sync_keys_free(&k);
+	/* epochs are the clock (us) then random: the next is younger */
+	usleep(2);
+	return a;
 }

@@ -17,6 +17,15 @@
 #include "ct/expect.h"
 #include "sync/msg.h"
 
+struct sync_auth;
+
+/* A node of the authenticated sync (sync/auth.h) with the key file text
+ * @keys (NULL: key 1, all 0x01, send), one UDP link to 10.0.0.2 and
+ * @peer (NULL: none) on the allow-list; Encrypt @encrypt. Each call is
+ * a younger node than the one before. */
+struct sync_auth *sc_auth_node(const char *keys, const char *peer,
+			       int encrypt);
+
 #define SC_ADDRS (CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_PROTO)
 #define SC_PORTS (CT_TUPLE_SPORT | CT_TUPLE_DPORT)
 #define SC_ICMPS (CT_TUPLE_ICMP_TYPE | CT_TUPLE_ICMP_CODE | CT_TUPLE_ICMP_ID)
