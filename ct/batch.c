@@ -117,6 +117,11 @@ int ct_batch_async(struct ct_batch *b, void *buf2, int stop_on_error)
 	return nl_batch_async(&b->nb, buf2);
 }
 
+int ct_batch_defer(struct ct_batch *b, void *buf2)
+{
+	return nl_batch_defer(&b->nb, buf2);
+}
+
 int ct_batch_finish(struct ct_batch *b)
 {
 	return nl_batch_async_end(&b->nb);

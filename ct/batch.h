@@ -99,6 +99,11 @@ uint32_t ct_batch_sent(const struct ct_batch *b);
  */
 int ct_batch_async(struct ct_batch *b, void *buf2, int stop_on_error);
 
+/* ct_batch_async() without a thread, for a socket whose sends run in
+ * another process (nl_batch_defer(); conntrackd's commit). Returns 0
+ * or -ENOMEM. */
+int ct_batch_defer(struct ct_batch *b, void *buf2);
+
 /* Sends what is queued; asynchronous, it waits only for the answers of
  * the batch sent before (ct_batch_sent() tells how far answers go), else
  * it is ct_batch_flush(). Returns as ct_batch_flush(). */

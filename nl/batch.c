@@ -15,7 +15,9 @@
 
 /* The helper thread of an asynchronous batch and the one buffer it may
  * have out. The caller's thread only touches @job and the results while
- * the state is not JOB. */
+ * the state is not JOB. A deferred batch has no thread: the buffer out
+ * was started with nl_sock_send_start() and its answers are read by the
+ * caller when it collects. */
 enum { AS_IDLE, AS_JOB, AS_DONE, AS_QUIT };
 
 struct nl_batch_async {
@@ -28,6 +30,7 @@ struct nl_batch_async {
 	struct nl_msg job;		/* the buffer out */
 	uint32_t seq0, n, base;		/* of the job */
 	int rc;				/* exchange result */
+	int deferred;			/* no thread (nl_batch_defer) */
 	struct nl_ack *errs;		/* failures, in order of arrival */
 	size_t nerr, cap;
 };
@@ -125,22 +128,18 @@ static int flush_data(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-/* Sends @msg (its last request now asks for an ack) and reads answers
- * until that ack. Returns 0 or the exchange's -errno. */
-static int exchange(struct nl_sock *s, struct nl_msg *msg,
-		    struct flush_ctx *f)
+/* Reads the answers to the requests of @f until the last one's ack.
+ * Returns 0 or -errno. */
+static int answers(struct nl_sock *s, struct flush_ctx *f)
 {
 	struct nl_reply r = { .portid = nl_sock_portid(s),
 			      .seq = f->seq0, .nseq = f->n,
 			      .on_data = flush_data, .on_ack = flush_ack,
 			      .arg = f };
-	struct nlmsghdr *last = nl_msg_hdr(msg);
 	const void *data;
 	ssize_t n;
-	int rc;
+	int rc = 0;
 
-	last->nlmsg_flags |= NLM_F_ACK;
-	rc = nl_sock_send(s, msg->buf, msg->len);
 	while (rc == 0 && !f->last_done) {
 		n = nl_sock_recv(s, &data);
 		if (n == -EINTR)
@@ -154,6 +153,24 @@ static int exchange(struct nl_sock *s, struct nl_msg *msg,
 			rc = 0;		/* stale answer to an earlier request */
 	}
 	return rc;
+}
+
+/* The last request of @msg asks for an ack. */
+static void ask_ack(struct nl_msg *msg)
+{
+	nl_msg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+}
+
+/* Sends @msg and reads answers until its last request's ack. Returns 0
+ * or the exchange's -errno. */
+static int exchange(struct nl_sock *s, struct nl_msg *msg,
+		    struct flush_ctx *f)
+{
+	int rc;
+
+	ask_ack(msg);
+	rc = nl_sock_send(s, msg->buf, msg->len);
+	return rc < 0 ? rc : answers(s, f);
 }
 
 static void report_fail(struct nl_batch *b, uint32_t base, uint32_t seq0,
@@ -238,6 +255,16 @@ static int async_collect(struct nl_batch *b)
 	struct nl_batch_async *as = b->as;
 	int rc, state;
 
+	if (as->deferred && as->state == AS_JOB) {
+		struct flush_ctx f = { .seq0 = as->seq0, .n = as->n,
+				       .on_fail = async_fail, .as = as };
+
+		rc = as->rc ? as->rc : nl_sock_send_end(as->sock);
+		if (rc == 0)
+			rc = answers(as->sock, &f);
+		as->rc = rc ? rc : f.rc;
+		as->state = AS_DONE;
+	}
 	pthread_mutex_lock(&as->mu);
 	while (as->state == AS_JOB)
 		pthread_cond_wait(&as->cv, &as->mu);
@@ -275,6 +302,11 @@ static void async_submit(struct nl_batch *b)
 	as->state = AS_JOB;
 	pthread_cond_broadcast(&as->cv);
 	pthread_mutex_unlock(&as->mu);
+	if (as->deferred) {
+		ask_ack(&as->job);
+		as->rc = nl_sock_send_start(as->sock, as->job.buf,
+					    as->job.len);
+	}
 }
 
 /* The buffer is full: collect the one out, send this one. */
@@ -308,6 +340,30 @@ int nl_batch_flush(struct nl_batch *b)
 	return rc;
 }
 
+static struct nl_batch_async *async_new(struct nl_batch *b, void *buf2)
+{
+	struct nl_batch_async *as = calloc(1, sizeof(*as));
+
+	if (!as)
+		return NULL;
+	as->sock = b->sock;
+	nl_msg_init(&as->spare, buf2, b->msg.cap);
+	pthread_mutex_init(&as->mu, NULL);
+	pthread_cond_init(&as->cv, NULL);
+	return as;
+}
+
+int nl_batch_defer(struct nl_batch *b, void *buf2)
+{
+	if (b->as)
+		return 0;
+	b->as = async_new(b, buf2);
+	if (!b->as)
+		return -ENOMEM;
+	b->as->deferred = 1;
+	return 0;
+}
+
 int nl_batch_async(struct nl_batch *b, void *buf2)
 {
 	struct nl_batch_async *as;
@@ -316,13 +372,9 @@ int nl_batch_async(struct nl_batch *b, void *buf2)
 
 	if (b->as)
 		return 0;
-	as = calloc(1, sizeof(*as));
+	as = async_new(b, buf2);
 	if (!as)
 		return -ENOMEM;
-	as->sock = b->sock;
-	nl_msg_init(&as->spare, buf2, b->msg.cap);
-	pthread_mutex_init(&as->mu, NULL);
-	pthread_cond_init(&as->cv, NULL);
 	/* the helper takes no signals: they stay with the caller */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -350,7 +402,8 @@ int nl_batch_async_end(struct nl_batch *b)
 	as->state = AS_QUIT;
 	pthread_cond_broadcast(&as->cv);
 	pthread_mutex_unlock(&as->mu);
-	pthread_join(as->tid, NULL);
+	if (!as->deferred)
+		pthread_join(as->tid, NULL);
 	pthread_cond_destroy(&as->cv);
 	pthread_mutex_destroy(&as->mu);
 	free(as->errs);

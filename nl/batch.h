@@ -113,6 +113,18 @@ uint32_t nl_batch_answered(const struct nl_batch *b);
  */
 int nl_batch_async(struct nl_batch *b, void *buf2);
 
+/*
+ * nl_batch_defer - nl_batch_async() without a thread, for a socket whose
+ * sends run elsewhere (nl_sock_send_start(): conntrackd's privileged
+ * process runs the requests its unprivileged part hands it): a full
+ * buffer is started and left out while the caller fills @buf2; its
+ * answers are read in the caller's thread when the next buffer is full,
+ * at nl_batch_send() or nl_batch_flush(). On a plain socket the kernel
+ * has done the work when the start returns. Same rules and returns as
+ * nl_batch_async(); end with nl_batch_async_end().
+ */
+int nl_batch_defer(struct nl_batch *b, void *buf2);
+
 /* Waits for the buffer out (its failures are reported) and stops the
  * helper thread; what is still queued is not sent (nl_batch_flush()
  * first to send it). Needed before the buffers are freed; no-op for a

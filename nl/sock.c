@@ -256,6 +256,20 @@ int nl_sock_leave(struct nl_sock *s, unsigned int group)
 	return nl_sock_set_opt(s, NETLINK_DROP_MEMBERSHIP, (int)group);
 }
 
+int nl_sock_send_start(struct nl_sock *s, const void *buf, size_t len)
+{
+	if (s->ops && s->ops->send_start && s->ops->send_end)
+		return s->ops->send_start(s->ops_arg, s->fd, buf, len);
+	return nl_sock_send(s, buf, len);
+}
+
+int nl_sock_send_end(struct nl_sock *s)
+{
+	if (s->ops && s->ops->send_start && s->ops->send_end)
+		return s->ops->send_end(s->ops_arg);
+	return 0;
+}
+
 int nl_sock_send(struct nl_sock *s, const void *buf, size_t len)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };

@@ -100,9 +100,25 @@ ssize_t nl_sock_recv_buf(struct nl_sock *s, void *buf, size_t cap);
 struct nl_sock_ops {
 	int (*send)(void *arg, int fd, const void *buf, size_t len);
 	int (*rcvbuf)(void *arg, int fd, size_t bytes);
+	/* optional: a send in two halves (nl_sock_send_start) */
+	int (*send_start)(void *arg, int fd, const void *buf, size_t len);
+	int (*send_end)(void *arg);
 };
 void nl_sock_set_ops(struct nl_sock *s, const struct nl_sock_ops *ops,
 		     void *arg);
+
+/*
+ * nl_sock_send_start - nl_sock_send() that may return before the kernel
+ * has run the request: with ops that send elsewhere and have the two
+ * halves, @buf is handed over (copied) and the kernel's work runs there
+ * while the caller goes on; nl_sock_send_end() then waits for it and
+ * gives its result. Without them it is nl_sock_send(), and
+ * nl_sock_send_end() returns 0. One started send at a time per process;
+ * answers on the socket come only after it. Returns 0 (nothing is
+ * pending after an error) or -errno.
+ */
+int nl_sock_send_start(struct nl_sock *s, const void *buf, size_t len);
+int nl_sock_send_end(struct nl_sock *s);
 
 /* Makes receives (non-)blocking. Returns 0 or -errno. */
 int nl_sock_set_nonblock(struct nl_sock *s, int on);

@@ -30,24 +30,34 @@
 #include "sync/sync_int.h"
 
 #define COMMIT_STEP	256	/* objects per loop iteration */
+#define COMMIT_RING	4096	/* requests whose answers may be pending:
+				 * two buffers and a step's worth fit */
 
-struct commit_step {
+/*
+ * The conntrack creates of a commit: one batch for the whole commit,
+ * deferred (ct_batch_defer): the privileged process runs one buffer's
+ * creates in the kernel while this process fills the next, so the
+ * kernel's work and ours overlap on two CPUs instead of taking turns.
+ * For each request whose answer is not taken yet, the key of its object
+ * and the kernel's answer, by request index modulo COMMIT_RING.
+ */
+struct commit_run {
 	struct sync_state *s;
 	struct nl_sock *sk;
 	struct ct_batch b;
-	uint32_t n;
-	uint8_t keys[COMMIT_STEP * 2][CT_KEY_MAX];
-	uint8_t klen[COMMIT_STEP * 2];
-	int err[COMMIT_STEP * 2];	/* errno the kernel answered, or 0 */
-	_Alignas(8) unsigned char buf[CT_BATCH_BUF];
+	uint32_t done;			/* requests whose answers were taken */
+	uint32_t related;		/* flows with a master seen in pass 0 */
+	uint8_t keys[COMMIT_RING][CT_KEY_MAX];
+	uint8_t klen[COMMIT_RING];
+	int err[COMMIT_RING];		/* errno the kernel answered, or 0 */
+	_Alignas(8) unsigned char buf[2][CT_BATCH_BUF];
 };
 
 static void on_err(uint32_t index, const struct nl_ack *ack, void *arg)
 {
-	struct commit_step *st = arg;
+	struct commit_run *r = arg;
 
-	if (index < COMMIT_STEP * 2)
-		st->err[index] = ack->error ? ack->error : EINVAL;
+	r->err[index % COMMIT_RING] = ack->error ? ack->error : EINVAL;
 }
 
 static void fail_log(struct sync_state *s, const char *what, int err,
@@ -82,85 +92,144 @@ static int commit_entry(struct sync_state *s, struct sync_cache_obj *o,
 static int queue_obj(struct sync_cache *c, struct sync_cache_obj *o,
 		     void *arg)
 {
-	struct commit_step *st = arg;
+	struct commit_run *r = arg;
+	struct sync_commit *cm = &r->s->commit;
+	uint32_t i = ct_batch_count(&r->b), slot = i % COMMIT_RING;
 	struct ct_entry e;
 	int related;
 
 	(void)c;
-	if (commit_entry(st->s, o, &e) < 0)
+	if (commit_entry(r->s, o, &e) < 0)
 		return 0;
 	related = (e.set & CT_MASTER) != 0;
-	if (related != (st->s->commit.pass == 1))
+	if (related && cm->pass == 0)
+		r->related++;
+	if (related != (cm->pass == 1))
 		return 0;
-	if (st->n >= COMMIT_STEP * 2)
+	if (i - r->done >= COMMIT_RING) {	/* cannot be (COMMIT_RING) */
+		cm->fail++;
 		return 0;
-	memcpy(st->keys[st->n], sync_cache_obj_key(o), o->key_len);
-	st->klen[st->n] = o->key_len;
-	st->err[st->n] = 0;
-	if (ct_batch_create(&st->b, &e, NLM_F_CREATE | NLM_F_EXCL) == 0)
-		st->n++;
+	}
+	memcpy(r->keys[slot], sync_cache_obj_key(o), o->key_len);
+	r->klen[slot] = o->key_len;
+	r->err[slot] = 0;
+	if (ct_batch_create(&r->b, &e, NLM_F_CREATE | NLM_F_EXCL) < 0)
+		cm->fail++;
 	return 0;
 }
 
-/* The entries refused with EEXIST: delete and create again, once. */
-static void retry_existing(struct commit_step *st)
+/* The answer to request @slot: counted; refused with EEXIST, the flow is
+ * deleted and created again, once (nothing may be out: synchronous). */
+static void result(struct commit_run *r, uint32_t slot)
 {
-	struct sync_state *s = st->s;
+	struct sync_state *s = r->s;
 	struct sync_cache_obj *o;
 	struct ct_entry e;
-	int rc;
+	int rc, err = r->err[slot];
 
-	for (uint32_t i = 0; i < st->n; i++) {
-		if (!st->err[i]) {
-			s->commit.ok++;
-			continue;
-		}
-		o = sync_cache_find(s->ext_ct, st->keys[i], st->klen[i]);
-		if (!o || commit_entry(s, o, &e) < 0) {
-			s->commit.fail++;
-			continue;
-		}
-		rc = -st->err[i];
-		if (st->err[i] == EEXIST) {
-			rc = ct_table_delete(st->sk, &e, NULL);
-			if (rc == 0 || rc == -ENOENT)
-				rc = ct_table_create(st->sk, &e, NLM_F_CREATE |
-						     NLM_F_EXCL, NULL);
-		}
-		if (rc == 0) {
-			s->commit.ok++;
-			continue;
-		}
-		s->commit.fail++;
-		fail_log(s, st->err[i] == EEXIST ? "commit-destroy" :
-			 "commit-create", rc < 0 ? -rc : EINVAL, &e);
+	if (!err) {
+		s->commit.ok++;
+		return;
 	}
+	o = sync_cache_find(s->ext_ct, r->keys[slot], r->klen[slot]);
+	if (!o || commit_entry(s, o, &e) < 0) {
+		s->commit.fail++;
+		return;
+	}
+	rc = -err;
+	if (err == EEXIST) {
+		rc = ct_table_delete(r->sk, &e, NULL);
+		if (rc == 0 || rc == -ENOENT)
+			rc = ct_table_create(r->sk, &e, NLM_F_CREATE |
+					     NLM_F_EXCL, NULL);
+	}
+	if (rc == 0) {
+		s->commit.ok++;
+		return;
+	}
+	s->commit.fail++;
+	fail_log(s, err == EEXIST ? "commit-destroy" : "commit-create",
+		 rc < 0 ? -rc : EINVAL, &e);
+}
+
+/* The answers that came so far. A flow to create again needs requests of
+ * its own on the socket: the buffer out is waited for first. */
+static void take_answers(struct commit_run *r)
+{
+	uint32_t end = ct_batch_sent(&r->b);
+
+	for (uint32_t i = r->done; i < end; i++) {
+		if (r->err[i % COMMIT_RING] == EEXIST) {
+			ct_batch_flush(&r->b);
+			end = ct_batch_sent(&r->b);
+			break;
+		}
+	}
+	for (; r->done < end; r->done++)
+		result(r, r->done % COMMIT_RING);
 }
 
 static int commit_exp(struct sync_cache *c, struct sync_cache_obj *o,
 		      void *arg)
 {
-	struct commit_step *st = arg;
+	struct commit_run *r = arg;
+	struct sync_state *s = r->s;
 	struct ct_expect x;
 	int rc;
 
 	(void)c;
 	if (ct_expect_unpack(sync_cache_obj_body(o), o->body_len, &x) < 0)
 		return 0;
-	if (st->s->conf->sync.commit_timeout) {
-		x.timeout = st->s->conf->sync.commit_timeout;
+	if (s->conf->sync.commit_timeout) {
+		x.timeout = s->conf->sync.commit_timeout;
 		x.set |= CT_EXP_TIMEOUT;
 	}
 	x.set &= ~(uint32_t)CT_EXP_ID;
-	rc = ct_expect_create(st->sk, &x, NLM_F_CREATE, NULL);
+	rc = ct_expect_create(r->sk, &x, NLM_F_CREATE, NULL);
 	if (rc == 0) {
-		st->s->commit.ok++;
+		s->commit.ok++;
 	} else {
-		st->s->commit.fail++;
-		sync_log(&st->s->d->log, SYNC_LOG_ERR, "commit-create: %s",
+		s->commit.fail++;
+		sync_log(&s->d->log, SYNC_LOG_ERR, "commit-create: %s",
 			 strerror(-rc));
 	}
 	return 0;
+}
+
+/* The run's batch and buffers, set up at the first step. NULL without
+ * memory or a socket. */
+static struct commit_run *run_of(struct sync_state *s)
+{
+	struct commit_run *r = s->commit.run;
+
+	if (r)
+		return r;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	r->s = s;
+	r->done = 0;
+	r->related = 0;
+	r->sk = sync_kernel_sock(s->d->kernel, SYNC_ORIGIN_COMMIT);
+	if (!r->sk) {
+		free(r);
+		return NULL;
+	}
+	ct_batch_init(&r->b, r->sk, r->buf[0], sizeof(r->buf[0]), on_err, r);
+	ct_batch_defer(&r->b, r->buf[1]);	/* else synchronous */
+	s->commit.run = r;
+	return r;
+}
+
+static void run_free(struct sync_state *s)
+{
+	struct commit_run *r = s->commit.run;
+
+	if (!r)
+		return;
+	ct_batch_finish(&r->b);		/* the buffer out, answered */
+	free(r);
+	s->commit.run = NULL;
 }
 
 static void commit_done(struct sync_state *s)
@@ -177,6 +246,7 @@ static void commit_done(struct sync_state *s)
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "commit has taken "
 		 "%lu.%06lu seconds", (unsigned long)(took / 1000000),
 		 (unsigned long)(took % 1000000));
+	run_free(s);
 	if (c) {
 		sync_cache_stats(c)->commit_ok += cm->ok;
 		sync_cache_stats(c)->commit_fail += cm->fail;
@@ -196,34 +266,35 @@ static int commit_run(struct sync_loop *l, void *arg)
 {
 	struct sync_state *s = arg;
 	struct sync_commit *cm = &s->commit;
-	struct commit_step *st;
+	struct commit_run *r = run_of(s);
 	int more;
 
 	(void)l;
-	st = malloc(sizeof(*st));
-	if (!st)
-		return 1;	/* try again next iteration */
-	st->s = s;
-	st->n = 0;
-	st->sk = sync_kernel_sock(s->d->kernel, SYNC_ORIGIN_COMMIT);
-	if (!st->sk || (cm->pass < 2 && !s->ext_ct) ||
+	if (!r && sync_kernel_sock(s->d->kernel, SYNC_ORIGIN_COMMIT))
+		return 1;	/* no memory: try again next iteration */
+	if (!r || (cm->pass < 2 && !s->ext_ct) ||
 	    (cm->pass == 2 && !s->ext_exp)) {
 		more = 0;
 	} else if (cm->pass == 2) {
 		more = sync_cache_iter(s->ext_exp, &cm->cursor, COMMIT_STEP,
-				       commit_exp, st) == 1;
+				       commit_exp, r) == 1;
 	} else {
-		ct_batch_init(&st->b, st->sk, st->buf, sizeof(st->buf), on_err,
-			      st);
 		more = sync_cache_iter(s->ext_ct, &cm->cursor, COMMIT_STEP,
-				       queue_obj, st) == 1;
-		ct_batch_flush(&st->b);
-		retry_existing(st);
+				       queue_obj, r) == 1;
+		/* this step's creates go out, the previous ones' answers
+		 * come in; at the end of a pass every answer is waited for
+		 * (related flows need their masters) */
+		if (more)
+			ct_batch_send(&r->b);
+		else
+			ct_batch_flush(&r->b);
+		take_answers(r);
 	}
-	free(st);
 	if (more)
 		return 1;
 	cm->cursor = 0;
+	if (cm->pass == 0 && r && !r->related)
+		cm->pass = 1;		/* no flow with a master to create */
 	if (cm->pass == 0 || (cm->pass == 1 && cm->want_exp)) {
 		cm->pass++;
 		return 1;
@@ -269,6 +340,7 @@ void sync_commit_abort(struct sync_state *s)
 	if (!s->commit.state)
 		return;
 	sync_loop_step_del(s->d->loop, commit_run, s);
+	run_free(s);
 	if (s->commit.client)
 		sync_client_release(s->commit.client);
 	s->commit.client = NULL;

@@ -168,10 +168,13 @@ struct sync_conf {
 	struct {
 		uint8_t set;		/* a Scheduler section was given */
 		int type;		/* SCHED_RR or SCHED_FIFO; 0
-					 * (SCHED_OTHER) without a Type line:
-					 * upstream then runs RR at priority
-					 * 99 whatever Priority says */
+					 * (SCHED_OTHER) without a Type line
+					 * or section: the daemon then runs
+					 * RR at priority 99 whatever
+					 * Priority says, as upstream */
 		int prio;		/* 0..99 */
+		uint8_t normal;		/* ours: Type OTHER, the normal
+					 * scheduler */
 	} sched;
 	struct sync_conf_filter filter;
 	/* ours: General { Privsep { Separate; User; Chroot } } */

@@ -243,6 +243,8 @@ static int sched_type(struct conf_parser *ps, void *base)
 		ps->c->sched.type = SCHED_RR;
 	else if (t->len == 4 && !strncasecmp(t->p, "fifo", 4))
 		ps->c->sched.type = SCHED_FIFO;
+	else if (t->len == 5 && !strncasecmp(t->p, "other", 5))
+		ps->c->sched.normal = 1;	/* ours */
 	else
 		return conf_fail(ps, "unknown scheduler `%.*s'", (int)t->len,
 				 t->p);

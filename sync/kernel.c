@@ -228,22 +228,32 @@ static void watch_backlog(struct sync_kernel *k)
 		grow_buffer(k);
 }
 
+/*
+ * Up to EVENT_ROUNDS receives (of up to 32 datagrams each) per wakeup,
+ * while the queue keeps filling: a step of other work between two
+ * wakeups (a commit's few hundred creates, whose events come back here)
+ * must not make events pile up faster than one receive takes them.
+ */
+#define EVENT_ROUNDS	8
+
 static void event_io(struct sync_loop *l, int fd, unsigned int revents,
 		     void *arg)
 {
 	struct sync_kernel *k = arg;
-	int rc;
+	int rc, i = 0;
 
 	(void)l;
 	(void)fd;
 	(void)revents;
-	rc = ct_event_recv(k->ev, on_event, k);
-	if (rc == -ENOBUFS)
-		on_overrun(k);
-	else if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
-		k->d->st.nl_catch_event_failed++;
-	else if (rc >= 0)
-		watch_backlog(k);
+	do {
+		rc = ct_event_recv(k->ev, on_event, k);
+		if (rc == -ENOBUFS)
+			on_overrun(k);
+		else if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
+			k->d->st.nl_catch_event_failed++;
+		else if (rc >= 0)
+			watch_backlog(k);
+	} while (rc >= 0 && !ct_event_drained(k->ev) && ++i < EVENT_ROUNDS);
 }
 
 static void resync_timeout(struct sync_loop *l, void *arg)

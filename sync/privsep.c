@@ -34,28 +34,48 @@
 
 /* ---- the child's side ------------------------------------------------- */
 
-/* One request, its reply (the parent answers each at once). */
-static int ps_call(struct sync_privsep *ps, const struct ps_hdr *h,
-		   const void *payload)
+static int ps_request(struct sync_privsep *ps, const struct ps_hdr *h,
+		      const void *payload)
 {
 	struct iovec iov[2] = {
 		{ (void *)h, sizeof(*h) }, { (void *)payload, h->len },
 	};
 	struct msghdr m = { .msg_iov = iov, .msg_iovlen = payload ? 2 : 1 };
-	struct ps_hdr r;
 	ssize_t n;
 
 	do
 		n = sendmsg(ps->req, &m, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
+	return n < 0 ? -errno : 0;
+}
+
+static int ps_reply(struct sync_privsep *ps)
+{
+	struct ps_hdr r;
+	ssize_t n;
+
 	do
 		n = recv(ps->req, &r, sizeof(r), 0);
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(r) || r.type != PS_REPLY)
 		return -EPIPE;
 	return r.arg;
+}
+
+/* One request, its reply (the parent answers each at once, in order: a
+ * started send's reply comes first and is kept for ps_send_end). */
+static int ps_call(struct sync_privsep *ps, const struct ps_hdr *h,
+		   const void *payload)
+{
+	int rc;
+
+	if (ps->pending) {
+		ps->early_rc = ps_reply(ps);
+		ps->early = 1;
+		ps->pending = 0;
+	}
+	rc = ps_request(ps, h, payload);
+	return rc < 0 ? rc : ps_reply(ps);
 }
 
 /* The parent's number for the child's socket @fd. */
@@ -84,9 +104,43 @@ static int ps_rcvbuf(void *arg, int fd, size_t bytes)
 	return ps_call(arg, &h, NULL);
 }
 
+/* A send whose reply is read later: the parent runs the request (the
+ * kernel's work, a commit's creates) while the child goes on. */
+static int ps_send_start(void *arg, int fd, const void *buf, size_t len)
+{
+	struct sync_privsep *ps = arg;
+	struct ps_hdr h = { PS_SEND, (uint32_t)len, theirs(arg, fd), 0 };
+	int rc;
+
+	if (len > PS_PAYLOAD_MAX)
+		return -EMSGSIZE;
+	if (ps->pending || ps->early)
+		return -EBUSY;
+	rc = ps_request(ps, &h, buf);
+	if (rc == 0)
+		ps->pending = 1;
+	return rc;
+}
+
+static int ps_send_end(void *arg)
+{
+	struct sync_privsep *ps = arg;
+
+	if (ps->early) {
+		ps->early = 0;
+		return ps->early_rc;
+	}
+	if (!ps->pending)
+		return 0;
+	ps->pending = 0;
+	return ps_reply(ps);
+}
+
 static const struct nl_sock_ops ps_ops = {
 	.send = ps_send,
 	.rcvbuf = ps_rcvbuf,
+	.send_start = ps_send_start,
+	.send_end = ps_send_end,
 };
 
 void sync_privsep_notify(struct sync_privsep *ps, int kind)

@@ -7,6 +7,7 @@
 #ifndef RAWCT_SYNC_PRIVSEP_INT_H
 #define RAWCT_SYNC_PRIVSEP_INT_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "sync/privsep.h"
@@ -22,6 +23,9 @@ struct sync_privsep {
 		int mine, theirs;
 	} map[PS_DYN_MAX];
 	unsigned int nmap;
+	uint8_t pending;	/* child: a started send's reply unread */
+	uint8_t early;		/* ... read by another call: early_rc */
+	int early_rc;
 };
 
 /*

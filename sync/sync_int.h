@@ -102,10 +102,13 @@ extern const struct sync_sub sync_sub_notrack;
 extern const struct sync_sub sync_sub_alarm;
 
 /* Commit of the external caches (commit.c). */
+struct commit_run;
+
 struct sync_commit {
 	uint8_t state;			/* 0 idle, else running */
 	uint8_t pass;			/* 0 masters, 1 related flows, 2 exp */
 	uint8_t want_exp;		/* expectations after conntracks */
+	struct commit_run *run;		/* the creates' batch (commit.c) */
 	uint32_t cursor;
 	uint32_t ok, fail;		/* this commit's */
 	uint64_t start_usec;

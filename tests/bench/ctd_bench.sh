@@ -8,7 +8,7 @@
 #          against the same daemon started on an empty table;
 #   -i     the client's `-i` of that cache, to /dev/null;
 #   events both daemons subscribed in ONE namespace at the same time while
-#          a loader (our conntrack -R) creates N flows and deletes them
+#          a loader (our conntrack: -R, then one -D) creates N flows and deletes them
 #          (2N events): CPU per event of each daemon (/proc/PID/schedstat),
 #          events it received and overruns (`-s runtime`), at the
 #          reference's default netlink buffer (NetlinkBufferSize unset).
@@ -45,11 +45,12 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rawct-ctdbench.XXXXXX") || exit 1
 max_file=/proc/sys/net/netfilter/nf_conntrack_max
 old_max=$(cat "$max_file")
 nss=""
-pids=""
 cleanup() {
 	local p ns
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	for ns in $nss; do ip netns del "$ns" 2>/dev/null; done
+	for p in $(cat "$work/pids" 2>/dev/null); do
+		kill -KILL "$p" $(cat /proc/"$p"/task/*/children 2>/dev/null) 2>/dev/null
+	done
+	for ns in $(cat "$work/nss" 2>/dev/null); do ip netns del "$ns" 2>/dev/null; done
 	echo "$old_max" >"$max_file"
 	rm -rf "$work"
 }
@@ -61,11 +62,14 @@ newns() {	# VAR
 	local name="rawct-ctdb-$$-$RANDOM"
 	ip netns add "$name" || die "cannot create namespace"
 	nss="$nss $name"
+	echo "$name" >>"$work/nss"
 	eval "$1=\$name"
 }
 
-# The -R files: N creates (tcp and udp) and the N deletes.
-awk -v n="$n" -v c="$work/create" -v d="$work/delete" 'BEGIN {
+# The -R file of N creates (tcp and udp); they are deleted by one
+# CIDR-filtered -D (N single -D lines would cost the loader a filtered
+# walk each).
+awk -v n="$n" -v c="$work/create" 'BEGIN {
 	for (i = 0; i < n; i++) {
 		s = sprintf("10.%d.%d.%d", int(i / 65536) % 256,
 			    int(i / 256) % 256, i % 256);
@@ -73,7 +77,6 @@ awk -v n="$n" -v c="$work/create" -v d="$work/delete" 'BEGIN {
 		st = p == "tcp" ? " --state ESTABLISHED" : "";
 		t = sprintf("-s %s -d 192.0.2.1 -p %s --sport 1024 --dport 80", s, p);
 		print "-I " t st " -t 3600" > c;
-		print "-D " t > d;
 	}
 }'
 
@@ -92,8 +95,19 @@ Stats {
 EOF
 }
 
-rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
+# A daemon's processes: PID and its children (ours forks a
+# privilege-separated child that runs the event loop).
+procs() { echo "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); }
+sum_procs() {	# PID FILE AWK: the sum over the processes of AWK on /proc/P/FILE
+	local p t=0 r
+	for p in $(procs "$1"); do
+		r=$(awk "$3" "/proc/$p/$2" 2>/dev/null)
+		t=$((t + ${r:-0}))
+	done
+	echo "$t"
+}
+rss_kb() { sum_procs "$1" status '$1 == "VmRSS:" { print $2 }'; }
+cpu_ns() { sum_procs "$1" schedstat '{ print $1 }'; }	# CPU time so far
 active() {	# NS BIN DIR: current active connections of the first cache
 	ip netns exec "$1" "$2" -C "$3/c.conf" -s 2>/dev/null |
 		awk '/current active connections:/ { print $NF; exit }'
@@ -105,15 +119,23 @@ start() {
 	rm -f "$3/sock" "$3/lock"
 	ip netns exec "$1" "$2" -C "$3/c.conf" >"$3/out" 2>&1 &
 	dpid=$!
-	pids="$pids $dpid"
+	echo "$dpid" >>"$work/pids"
 	for _ in $(seq 1 500); do
 		[ -S "$3/sock" ] && return 0
 		sleep 0.01
 	done
 	die "$2 did not start: $(cat "$3/out")"
 }
-stop() {	# NS BIN DIR
+stop() {	# NS BIN DIR: -k, then SIGTERM if it is still there after 5 s
 	ip netns exec "$1" "$2" -C "$3/c.conf" -k >/dev/null 2>&1
+	for _ in $(seq 1 250); do
+		kill -0 "$dpid" 2>/dev/null || break
+		sleep 0.02
+	done
+	if kill -0 "$dpid" 2>/dev/null; then
+		echo "ctd_bench: $2 ignored -k, SIGTERM" >&2
+		kill -TERM "$dpid"
+	fi
 	wait "$dpid" 2>/dev/null
 }
 
@@ -158,7 +180,7 @@ event_round() {
 	sleep 0.3
 	so=$(cpu_ns "$po") sr=$(cpu_ns "$pr")
 	ip netns exec "$ns" "$CT" -R "$work/create" >/dev/null || die "-R create failed"
-	ip netns exec "$ns" "$CT" -R "$work/delete" >/dev/null || die "-R delete failed"
+	ip netns exec "$ns" "$CT" -D -s 10.0.0.0/8 >/dev/null 2>&1 || die "-D failed"
 	last="" stable=0
 	while [ "$stable" -lt 4 ]; do	# until neither daemon's CPU moves
 		sleep 0.25
@@ -171,7 +193,7 @@ event_round() {
 		b=$OURS; [ "$who" = er ] && b=$REF
 		ip netns exec "$ns" "$b" -C "$work/$who/c.conf" -s runtime >"$work/$who/rt" 2>&1
 	done
-	stop "$ns" "$OURS" "$work/eo"
+	dpid=$po; stop "$ns" "$OURS" "$work/eo"
 	dpid=$pr; stop "$ns" "$REF" "$work/er"
 	ip netns del "$ns"
 	awk -v n="$((2 * n))" -v so="$so" -v eo="$eo" -v sr="$sr" -v er="$er" \

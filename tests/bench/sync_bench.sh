@@ -9,7 +9,9 @@
 #
 #   event_ms       N new flows loaded into fw1's table (one conntrack -R
 #                  batch, the same CLI for both) until fw2's external
-#                  cache has them all; load_ms, the loader alone
+#                  cache has them all; load_ms, the loader alone;
+#                  bare_load_ms, the same load with no daemon running
+#                  (what listening to events costs the loader)
 #   dgrams/flow    datagrams fw1 sent for it, per flow; bytes/flow beside
 #                  it; trickle_dgrams/flow the same for N/10 more flows
 #                  created one request at a time by the reference CLI
@@ -161,6 +163,15 @@ sync_round() {
 		"bulk_ms=$bulk commit_ms=$cm committed=$((k1 - k0))"
 }
 
+# bare_round: the load of sync_round with no daemon listening.
+bare_round() {
+	local t0
+	ha_net sync
+	t0=$(now_ms)
+	ha_load 1 "$work/flows"
+	echo "RESULT bare bare_load_ms=$(($(now_ms) - t0))"
+}
+
 # fo_round DAEMON TAG PRELOAD: the failover gap.
 fo_round() {
 	local n pre=$3 t0 gap
@@ -202,6 +213,7 @@ run() { # DAEMON TAG
 
 echo "sync_bench: N=$N REPS=$REPS ours=$OURS ref=$REF loader=$LOADER $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$REPS"); do
+	round bare_round | tee -a "$results"
 	if [ $((r % 2)) = 1 ]; then
 		run "$OURS" ours; run "$REF" ref
 	else
@@ -227,6 +239,8 @@ report() {
 		"gap${N}_ms" takeover0_ms "takeover${N}_ms"; do
 		o=$(median ours "$k")
 		f=$(median ref "$k")
+		[ "$k" = load_ms ] && printf '%-16s %12s\n' bare_load_ms \
+			"$(median bare bare_load_ms)"
 		printf '%-16s %12s %12s %8s\n' "$k" "$o" "$f" \
 			"$(awk -v a="$o" -v b="$f" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "-"; else printf "%.2f", a / b }')"
 	done

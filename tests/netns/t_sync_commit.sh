@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # conntrackd's commit (-c) and the scheduled flush (-t) between two
-# namespaces (ctd_lib.sh's sync_pair): committed flows get CommitTimeout,
+# namespaces (ctd_lib.sh's sync_pair): committed flows get CommitTimeout
+# (3000 of them, 100 of which B had already: created again),
 # or without it the timeout sent less its age in the external cache; -t
 # flushes B's kernel table PurgeTimeout seconds later, unless -c or a
 # bare -f comes first (not -f external: upstream neither), the same with
@@ -48,6 +49,29 @@ commit_b() {
 # timeouts: the timeouts of B's 10.6.0.x flows, one a line.
 timeouts() {
 	sync_ct b -L 2>/dev/null | awk '/src=10\.6\.0\./ { print $3 }'
+}
+
+# ---- many flows, some already there -----------------------------------------
+
+# 3000 flows (several batches, the next filled while the kernel runs the
+# one before), 100 of them made on B beforehand with another timeout:
+# those are refused (EEXIST), deleted and created again; all 3000 end up
+# in B's table with CommitTimeout's timeout, and -c says nothing.
+case_commit_many() {
+	local f=$T_TMP/many i
+	two FTFW ours "" "CommitTimeout 200"
+	for i in $(seq 0 2999); do
+		echo "-I -s 10.7.$((i / 250)).$((i % 250 + 1)) -d 10.2.2.2 -p tcp --sport 1000 --dport 80 --state ESTABLISHED -t 3000"
+	done >"$f"
+	head -n 100 "$f" | sed 's/-t 3000$/-t 50/' >"$f.b"
+	sync_ct b -R "$f.b" >/dev/null 2>&1 || t_fail "cannot make B's 100 flows"
+	sync_ct a -R "$f" >/dev/null 2>&1 || t_fail "cannot make A's 3000 flows"
+	sync_poll 20 sync_has b -e 'src=10\.7\.' 3000 ||
+		t_fail "B's external cache: $(sync_ctl b -e | grep -c 'src=10\.7\.') of 3000"
+	commit_b
+	t_eq "flows in B's table" "$(sync_ct b -L 2>/dev/null | grep -c 'src=10\.7\.')" 3000
+	t_eq "flows not committed with 200 s" "$(sync_ct b -L 2>/dev/null |
+		awk '/src=10\.7\./ && ($3 > 200 || $3 < 190)' | wc -l)" 0
 }
 
 # ---- CommitTimeout ----------------------------------------------------------
@@ -229,6 +253,7 @@ case_echo_alarm_ref() {
 }
 
 t_case sync_commit_timeout case_commit_timeout
+t_case sync_commit_many case_commit_many
 t_case sync_commit_age case_commit_age
 t_case sync_purge_timeout case_purge
 t_case sync_purge_timeout_ref case_purge_ref

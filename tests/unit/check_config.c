@@ -157,6 +157,7 @@ static void field(const struct sync_conf *c, const char *name, char *out,
 	NUM("systemd", c->systemd) NUM("poll", c->poll_secs)
 	NUM("iter", c->event_iter_limit) NUM("sched_set", c->sched.set)
 	NUM("sched_type", c->sched.type) NUM("sched_prio", c->sched.prio)
+	NUM("sched_normal", c->sched.normal)
 	NUM("fset", c->filter.set) NUM("fkernel", c->filter.kernelspace)
 	NUM("proto_ignore", c->filter.proto_ignore)
 	NUM("addr_ignore", c->filter.addr_ignore)
@@ -221,6 +222,7 @@ START_TEST(test_defaults)
 			 "logfile= syslog=-1 lockfile=/var/lock/conntrackd.lock "
 			 "unix= nl_bufsize=0 nl_bufsize_max=0 overrun=30 "
 			 "reliable=0 systemd=1 poll=0 iter=100 sched_set=0 "
+			 "sched_type=0 sched_normal=0 "
 			 "fset=0 mode=0 resend=131072 commit=0 purge=60 "
 			 "ack=300 refresh=60 cache=180 dis_int=0 dis_ext=0 "
 			 "startup=0 tcpwin=0 expect=0 n_chan=0 stats_log= "

@@ -108,7 +108,9 @@ static const struct {
 	{ "Scheduler fifo", GEN("Scheduler {\nType fifo\n}\n"), "",
 	  "sched_set=1 sched_type=1 sched_prio=0" },
 	{ "Scheduler empty", GEN("Scheduler {\n}\n"), "",
-	  "sched_set=1 sched_type=0" },
+	  "sched_set=1 sched_type=0 sched_normal=0" },
+	{ "Scheduler OTHER (ours)", GEN("Scheduler {\nType Other\n}\n"), "",
+	  "sched_set=1 sched_type=0 sched_normal=1" },
 	{ "Systemd", GEN("Systemd off\n"), "", "systemd=0" },
 	/* General { Filter } */
 	{ "Filter empty", FILTER(""), "", "fset=0 fkernel=0" },
