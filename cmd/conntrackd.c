@@ -100,15 +100,21 @@ static int client(struct sync_log *log, int action)
 }
 
 /*
- * As upstream: real-time, SCHED_RR at the highest priority unless a
- * Scheduler section gives a Type (and its Priority). Events come as
- * fast as the kernel creates flows and the default event buffer holds a
- * couple of hundred: a daemon that waits for the CPU behind ordinary
- * processes overruns it within milliseconds and loses events (measured:
- * hundreds of overruns per 100k flows on a busy two-CPU machine, none
- * real-time). `Type OTHER' (ours) keeps the normal scheduler. The
- * privilege-separated child inherits the policy.
+ * Real-time, as upstream, but not above the kernel's own threads:
+ * without a Type, SCHED_RR at SCHED_PRIO_DEFAULT (upstream takes 99, the
+ * highest, which puts a process that parses what peers send above
+ * threaded interrupts and the kernel's watchdogs); a Type takes its
+ * Priority. Events come as fast as the kernel creates flows and the
+ * default event buffer holds a couple of hundred: a daemon that waits
+ * for the CPU behind ordinary processes overruns it within milliseconds
+ * and loses events (measured: hundreds of overruns per 100k flows on a
+ * busy two-CPU machine, none real-time). Any real-time priority beats
+ * every ordinary process, which is what keeps the events flowing.
+ * `Type OTHER' (ours) keeps the normal scheduler. The privilege-
+ * separated child inherits the policy.
  */
+#define SCHED_PRIO_DEFAULT	10
+
 static void set_scheduler(struct sync_log *log)
 {
 	struct sched_param sp = { .sched_priority = conf.sched.prio };
@@ -118,7 +124,7 @@ static void set_scheduler(struct sync_log *log)
 		return;
 	if (type == SCHED_OTHER) {
 		type = SCHED_RR;
-		sp.sched_priority = sched_get_priority_max(SCHED_RR);
+		sp.sched_priority = SCHED_PRIO_DEFAULT;
 	}
 	if (sched_setscheduler(0, type, &sp) < 0)
 		sync_log(log, SYNC_LOG_WARNING, "scheduler configuration "

@@ -170,8 +170,8 @@ struct sync_conf {
 		int type;		/* SCHED_RR or SCHED_FIFO; 0
 					 * (SCHED_OTHER) without a Type line
 					 * or section: the daemon then runs
-					 * RR at priority 99 whatever
-					 * Priority says, as upstream */
+					 * RR at priority 10 whatever
+					 * Priority says (upstream: 99) */
 		int prio;		/* 0..99 */
 		uint8_t normal;		/* ours: Type OTHER, the normal
 					 * scheduler */

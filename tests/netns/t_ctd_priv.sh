@@ -87,6 +87,32 @@ case_separate_off() {
 	ctd_stop "$NS" "$D" "$CTD_PID"
 }
 
+# sched PID: "policy rt_priority" of PID (/proc/PID/stat fields 41 and
+# 40, counted after the command name, which may hold spaces).
+sched() {
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $39, $38 }'
+}
+
+# Real-time as upstream, but at priority 10 rather than 99, for both
+# processes; a Type takes its Priority; Type OTHER stays ordinary.
+case_scheduler() {
+	local conf want
+	for conf in "" "Scheduler { Type FIFO; Priority 20 }" \
+		"Scheduler { Type OTHER }"; do
+		case $conf in
+		"") want="2 10" ;;
+		*FIFO*) want="1 20" ;;
+		*) want="0 0" ;;
+		esac
+		setup "${conf//;/$'\n'}"
+		ctd_start "$NS" "$D"
+		t_eq "parent policy ($conf)" "$(sched "$CTD_PID")" "$want"
+		t_eq "child policy ($conf)" "$(sched "$(child_of "$CTD_PID")")" "$want"
+		ctd_stop "$NS" "$D" "$CTD_PID"
+		ctd_cleanup
+	done
+}
+
 case_user() {
 	local out rc
 	setup "Privsep { User rawct-no-such-user }"
@@ -214,6 +240,7 @@ case_unknown_group() {
 t_case ctd_priv_child_confined case_child_confined
 t_case ctd_priv_separate_off case_separate_off
 t_case ctd_priv_user case_user
+t_case ctd_priv_scheduler case_scheduler
 t_case ctd_priv_sighup_logs case_sighup_logs
 t_case ctd_priv_sighup_logs_off case_sighup_logs_off
 t_case ctd_priv_ctl_group case_ctl_group

@@ -137,10 +137,11 @@ sync_on() {
 	sync_ctl b -s json 2>/dev/null | grep -q '"auth":{"on":true' ||
 		t_fail "B's -s json has no auth object"
 }
-for m in FTFW NOTRACK; do
+for m in FTFW NOTRACK ALARM; do
 	for tr in UDP MCAST TCP; do
 		e=on
-		[ "$m$tr" = NOTRACKUDP ] || [ "$m$tr" = FTFWMCAST ] && e=off
+		[ "$m$tr" = NOTRACKUDP ] || [ "$m$tr" = FTFWMCAST ] ||
+			[ "$m$tr" = ALARMTCP ] && e=off
 		eval "case_on_${m}_$tr() { sync_on $m $tr $e; }"
 		t_case "auth_sync_${m,,}_${tr,,}_encrypt_$e" "case_on_${m}_$tr"
 	done
