@@ -49,7 +49,8 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
-	sync/filter_bpf.c sync/ctl.c sync/ctl_client.c sync/kernel.c sync/dump.c \
+	sync/filter_bpf.c sync/ctl.c sync/ctl_client.c sync/kernel.c \
+	sync/kernel_jobs.c sync/dump.c \
 	sync/kdump.c sync/report.c \
 	sync/stats_mode.c sync/daemon.c sync/msg.c sync/msg_ct.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
@@ -272,9 +273,14 @@ SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
 	sync/process.h ct/entry.h ct/event.h ct/expect.h
 sync/ctl.o: sync/ctl.c sync/ctl_int.h sync/ctl.h sync/loop.h
 sync/ctl_client.o: sync/ctl_client.c sync/ctl_int.h sync/ctl.h sync/loop.h
-sync/kernel.o: sync/kernel.c sync/kernel.h $(SYNC_DAEMON_H) sync/filter.h \
-	ct/batch.h ct/bpf.h ct/decode.h ct/expect_codec.h ct/expect_table.h \
-	ct/table.h nl/msg.h nl/sock.h nl/step.h $(NL_UAPI)
+sync/kernel.o: sync/kernel.c sync/kernel_int.h sync/kernel.h \
+	$(SYNC_DAEMON_H) sync/filter.h ct/batch.h ct/bpf.h ct/decode.h \
+	ct/expect_codec.h ct/expect_table.h ct/table.h nl/msg.h nl/sock.h \
+	nl/step.h $(NL_UAPI)
+sync/kernel_jobs.o: sync/kernel_jobs.c sync/kernel_int.h sync/kernel.h \
+	$(SYNC_DAEMON_H) sync/filter.h ct/batch.h ct/bpf.h ct/decode.h \
+	ct/expect_codec.h ct/expect_table.h ct/table.h nl/msg.h nl/sock.h \
+	nl/step.h $(NL_UAPI)
 sync/dump.o: sync/dump.c sync/dump.h sync/cache.h sync/ctl.h ct/entry.h \
 	ct/expect.h ct/expect_format.h ct/format.h ct/pack.h
 sync/kdump.o: sync/kdump.c sync/kdump.h $(SYNC_DAEMON_H) sync/ctl.h sync/privsep.h \
