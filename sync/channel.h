@@ -149,7 +149,8 @@ int sync_chans_report_link(const struct sync_chans *m, char *buf,
 
 /* Ours: the authentication block of `-s network' (the mode, both epochs,
  * whether the handshake is done, frames sealed, handshakes, then one
- * line per verdict of sync/auth.h) and its `-s json' object. */
+ * line per verdict of sync/auth.h; nothing at all, 0, while
+ * authentication is off and no frame came) and its `-s json' object. */
 int sync_chans_report_auth(const struct sync_chans *m, char *buf,
 			   size_t len);
 int sync_chans_report_auth_json(const struct sync_chans *m, char *buf,

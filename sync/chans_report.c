@@ -121,7 +121,16 @@ int sync_chans_report_auth(const struct sync_chans *m, char *buf, size_t len)
 	const struct sync_auth_stats *st = sync_chans_auth_stats(m);
 	char ours[2 * SYNC_FRAME_EPOCH_LEN + 1], peer[sizeof(ours)];
 	size_t off = 0;
+	int seen = 0;
 
+	for (int v = 0; v < SYNC_AUTH_V_MAX; v++)
+		seen |= st->n[v] != 0;
+	if (!a && !seen) {
+		/* off and nothing to say: -s network as upstream's */
+		if (len)
+			buf[0] = '\0';
+		return 0;
+	}
 	rep_hex(ours, a ? sync_auth_epoch(a) : NULL);
 	rep_hex(peer, a ? sync_auth_peer_epoch(a) : NULL);
 	rep_put(buf, len, &off, "authentication (%s):\n"
