@@ -16,11 +16,16 @@
 # for times, CPU and memory).
 #
 #   tests/bench/ctd_bench.sh [-n N] [-r ROUNDS] [-o REPORT]   N = 100000
+# env SCHED: a Scheduler section for both daemons' General (default none:
+# the reference runs SCHED_RR 99, ours SCHED_RR 10; with SCHED="Scheduler
+# { Type RR; Priority 99 }" both compete for the CPUs at the same rank).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 OURS=${OURS:-$top/conntrackd}
 REF=${REF:-/usr/sbin/conntrackd}
+SCHED=${SCHED:-}
+SCHED=${SCHED//;/$'\n'}
 CT=${CT:-$top/conntrack}
 n=100000
 rounds=3
@@ -88,6 +93,7 @@ General {
 	LogFile $1/log
 	LockFile $1/lock
 	UNIX { Path $1/sock }
+$SCHED
 }
 Stats {
 	LogFile off
