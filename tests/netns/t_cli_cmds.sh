@@ -42,8 +42,10 @@ case_protocols() {
 		t_eq "-G $spec" "$n" 1
 		# shellcheck disable=SC2086
 		out=$(ct -G $spec $key 2>/dev/null)
+		# 200 less what has elapsed: 200 itself when the kernel's
+		# clock has not ticked since (it rounds down)
 		case $out in
-		*" 19"[0-9]" "*) ;;
+		*" 19"[0-9]" "* | *" 200 "*) ;;
 		*) t_fail "-A did not update the timeout of $spec: $out" ;;
 		esac
 	done <<'TABLE'
