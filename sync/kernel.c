@@ -5,10 +5,12 @@
  * queue of table jobs is in sync/kernel_jobs.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "ct/batch.h"
 #include "ct/bpf.h"
@@ -246,6 +248,31 @@ static void poll_timeout(struct sync_loop *l, void *arg)
 
 /* ---- opening ------------------------------------------------------------- */
 
+/*
+ * The namespace's net.netfilter.nf_conntrack_events: at 0 the kernel
+ * sends no event at all and the daemon would follow nothing; at 2 (the
+ * default) a flow made while no ctnetlink listener existed never reports
+ * its end (conntrackd(8), BUGS). Upstream says nothing of either.
+ */
+static void check_events_sysctl(struct sync_log *log)
+{
+	char v[4] = "";
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/sys/net/netfilter/nf_conntrack_events",
+		  O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, v, sizeof(v) - 1);
+	close(fd);
+	if (n > 0 && v[0] == '0')
+		sync_log(log, SYNC_LOG_WARNING, "conntrack events are off in "
+			 "this namespace (net.netfilter.nf_conntrack_events = "
+			 "0): the daemon sees no new, changed or destroyed "
+			 "flow; set it to 1");
+}
+
 static int open_events(struct sync_kernel *k)
 {
 	const struct sync_conf *c = k->d->conf;
@@ -264,6 +291,7 @@ static int open_events(struct sync_kernel *k)
 	rc = ct_event_open(&k->ev, &o);
 	if (rc < 0)
 		return rc;
+	check_events_sysctl(log);
 	if (c->nl_reliable)
 		sync_log(log, SYNC_LOG_NOTICE, "reliable ctnetlink event "
 			 "delivery is ENABLED.");

@@ -13,8 +13,9 @@
 #   on the primary: 10.10.1.1 (the client's gateway), 10.10.2.1 (SNAT)
 #
 # `ha_net sync` makes only the two firewalls and their sync link. Each
-# firewall: forwarding on, nf_conntrack_events=1 (flows made before a
-# listener existed still report their changes), nf_conntrack_tcp_loose=0
+# firewall: forwarding on, nf_conntrack_events=1 (set by ns_new: flows
+# made before a listener existed still report their changes),
+# nf_conntrack_tcp_loose=0
 # (the backup cannot pick a mid-stream TCP flow up by itself: only the
 # replicated state lets it through), and a stateful ruleset: `ct state
 # invalid` dropped (and counted) in forward and input, new flows only
@@ -131,7 +132,6 @@ ha_net() {
 		ha_fw_ruleset | ns_exec "$ns" nft -f - 2>"$T_TMP/nft_err" ||
 			t_skip "nft ruleset refused: $(tr '\n' ' ' <"$T_TMP/nft_err")"
 		ns_exec "$ns" sysctl -qw net.ipv4.ip_forward=1
-		ns_exec "$ns" sysctl -qw net.netfilter.nf_conntrack_events=1
 		ns_exec "$ns" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
 		ip -n "$ns" addr add "$HA_SYNC.$n/24" dev sync0
 		ip -n "$ns" link set sync0 up

@@ -59,6 +59,13 @@ ns_new() {
 	fi
 	T_NAMESPACES="$T_NAMESPACES $_nn_name"
 	ip -n "$_nn_name" link set lo up 2>/dev/null
+	# Events for every flow, whenever it was made: with the default 2,
+	# a flow made while no ctnetlink listener exists (on the whole host:
+	# the kernel keeps one global flag) gets no event extension and never
+	# reports its end, so a case's result would depend on what other
+	# programs listen elsewhere at that moment.
+	ip netns exec "$_nn_name" sysctl -qw \
+		net.netfilter.nf_conntrack_events=1 2>/dev/null
 	printf -v "$1" '%s' "$_nn_name"
 }
 

@@ -218,6 +218,16 @@ EOF
 	esac
 }
 
+# With the namespace's conntrack events off, the daemon says so at start.
+case_events_off() {
+	setup
+	ns_exec "$NS" sysctl -qw net.netfilter.nf_conntrack_events=0
+	ctd_start "$NS" "$D"
+	ctd_stop "$NS" "$D" "$CTD_PID"
+	grep -q '\[warning\] conntrack events are off in this namespace' \
+		"$D/log" || t_fail "no warning: $(cat "$D/log")"
+}
+
 t_case ctd_start_dump case_start_dump
 t_case ctd_events_flowlog case_events_and_flowlog
 t_case ctd_client_commands case_client_commands
@@ -227,4 +237,5 @@ t_case ctd_daemon_mode case_daemon_mode
 t_case ctd_init_failure case_init_failure
 t_case ctd_helper_refused case_helper_refused
 t_case ctd_systemd_notify case_systemd_notify
+t_case ctd_events_off case_events_off
 t_done
