@@ -240,7 +240,13 @@ static void on_notice(struct sync_loop *l, int fd, unsigned int revents,
 	(void)revents;
 	if (recvmsg(fd, &m, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(h) ||
 	    h.type != PS_LOGS) {
-		sync_loop_fd_del(l, fd);	/* parent gone or confused */
+		/* the parent is gone (even by SIGKILL) or confused: without
+		 * it the lock is free, so a new daemon may be starting */
+		sync_log(&ps->d->log, SYNC_LOG_ERR, "privileged process "
+			 "gone, stopping");
+		sync_loop_fd_del(l, fd);
+		ps->d->stopping = 1;
+		sync_loop_stop(l);
 		return;
 	}
 	c = CMSG_FIRSTHDR(&m);
@@ -295,12 +301,12 @@ static int enter_chroot(const struct sync_conf *c)
 	return 0;
 }
 
-static int drop(struct sync_privsep *ps, uid_t uid, gid_t gid)
+static int drop(struct sync_privsep *ps, uid_t uid, gid_t gid,
+		pid_t parent)
 {
 	const struct sync_conf *c = ps->d->conf;
 	int rc;
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 	rc = enter_chroot(c);
 	if (rc == 0)
 		rc = drop_caps_bounding();
@@ -312,6 +318,12 @@ static int drop(struct sync_privsep *ps, uid_t uid, gid_t gid)
 		rc = -EPERM;	/* root came back: refuse to go on */
 	if (rc < 0)
 		return rc;
+	/* a change of credentials clears the parent-death signal: set it
+	 * now, then make sure the parent did not already go meanwhile */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0)
+		return -errno;
+	if (getppid() != parent)
+		return -ESRCH;
 	rc = sync_seccomp_apply();
 	if (rc == -EOPNOTSUPP) {
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -378,7 +390,7 @@ int sync_privsep_start(struct sync_daemon *d, int *status)
 	struct nl_sock *socks[PS_FDS_MAX];
 	struct ps_allow a = { .n = 0 };
 	int req[2], note[2], rc;
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (!ps)
 		return -ENOTSUP;
@@ -391,6 +403,7 @@ int sync_privsep_start(struct sync_daemon *d, int *status)
 		rc = -errno;
 		goto err_req;
 	}
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
@@ -406,7 +419,7 @@ int sync_privsep_start(struct sync_daemon *d, int *status)
 		d->lock.fd = -1;
 		ps->req = req[1];
 		ps->note = note[1];
-		rc = drop(ps, ps->uid, ps->gid);
+		rc = drop(ps, ps->uid, ps->gid, parent);
 		if (rc < 0) {
 			sync_log(&d->log, SYNC_LOG_ERR, "cannot drop "
 				 "privileges: %s", strerror(-rc));

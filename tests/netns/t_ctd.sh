@@ -125,11 +125,23 @@ case_second_daemon() {
 }
 
 case_kill9_restart() {
+	local child
 	setup
 	ctd_start "$NS" "$D"
+	child=$(cat /proc/"$CTD_PID"/task/*/children 2>/dev/null)
+	[ -n "$child" ] || t_fail "no unprivileged child"
 	kill -KILL "$CTD_PID"
 	wait "$CTD_PID" 2>/dev/null
 	[ -e "$D/lock" ] || t_fail "the killed daemon left no lock file?"
+	# the unprivileged child follows its parent
+	for _ in $(seq 1 100); do
+		kill -0 "$child" 2>/dev/null || break
+		sleep 0.02
+	done
+	if kill -0 "$child" 2>/dev/null; then
+		kill -KILL "$child"
+		t_fail "the child outlived its killed parent"
+	fi
 	ctd_start "$NS" "$D"
 	ctd "$NS" "$D" -s >/dev/null || t_fail "restarted daemon does not answer"
 	ctd_stop "$NS" "$D" "$CTD_PID"
