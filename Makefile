@@ -550,6 +550,11 @@ build/bench/cache_mem: tests/bench/cache_mem.c $(LIB_SRCS) ct/pack.h \
 	mkdir -p build/bench
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/cache_mem.c $(LIB_SRCS)
 
+# a listener that only receives events: the floor under CPU per event
+build/bench/ev_floor: tests/bench/ev_floor.c nl/uapi.h
+	mkdir -p build/bench
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/ev_floor.c
+
 bench-cache: build/bench/cache_mem
 	build/bench/cache_mem
 .PHONY: bench-cache

@@ -11,7 +11,10 @@
 #          a loader (our conntrack: -R, then one -D) creates N flows and deletes them
 #          (2N events): CPU per event of each daemon (/proc/PID/schedstat),
 #          events it received and overruns (`-s runtime`), at the
-#          reference's default netlink buffer (NetlinkBufferSize unset).
+#          reference's default netlink buffer (NetlinkBufferSize unset);
+#   floor  the same events with the reference beside build/bench/ev_floor
+#          (make build/bench/ev_floor), which only receives: the CPU per
+#          event that receiving alone costs, as a ratio to the reference.
 # Figures to read, never assertions; ratios are ours/ref (lower is better
 # for times, CPU and memory).
 #
@@ -27,6 +30,7 @@ REF=${REF:-/usr/sbin/conntrackd}
 SCHED=${SCHED:-}
 SCHED=${SCHED//;/$'\n'}
 CT=${CT:-$top/conntrack}
+FLOOR=${FLOOR:-$top/build/bench/ev_floor}
 n=100000
 rounds=3
 out=
@@ -220,6 +224,43 @@ event_round() {
 	}'
 }
 
+# floor_round: the events of event_round with the reference beside
+# build/bench/ev_floor, a listener that receives and drops: receiving
+# alone costs that much per event received, whatever a daemon does with
+# them.
+floor_round() {
+	local ns pr sr er f
+	newns ns
+	mkdir -p "$work/fr"
+	conf "$work/fr"
+	start "$ns" "$REF" "$work/fr"; pr=$dpid
+	# at our daemon's default rank (SCHED_RR 10), not starved by the
+	# reference's SCHED_RR 99
+	ip netns exec "$ns" chrt -r 10 "$FLOOR" 1000 >"$work/floor" \
+		2>"$work/floor.err" &
+	f=$!
+	for _ in $(seq 1 500); do
+		grep -q ready "$work/floor.err" 2>/dev/null && break
+		sleep 0.01
+	done
+	sleep 0.3
+	sr=$(cpu_ns "$pr")
+	ip netns exec "$ns" "$CT" -R "$work/create" >/dev/null || die "-R create failed"
+	ip netns exec "$ns" "$CT" -D -s 10.0.0.0/8 >/dev/null 2>&1 || die "-D failed"
+	wait "$f"
+	sleep 1
+	er=$(cpu_ns "$pr")
+	dpid=$pr; stop "$ns" "$REF" "$work/fr"
+	ip netns del "$ns"
+	tr ' ' '\n' <"$work/floor" | awk -F= -v n="$((2 * n))" -v sr="$sr" -v er="$er" '
+	{ v[$1] = $2 }
+	END {
+		cf = v["events"] ? v["cpu_ns"] / v["events"] : 0; cr = (er - sr) / n;
+		printf "floor: ev_floor %.2f us/ev (received %s, overruns %s)  ref %.2f us/ev  ratio %.3f\n",
+			cf / 1e3, v["events"], v["overruns"], cr / 1e3, cr ? cf / cr : 0;
+	}'
+}
+
 {
 	echo "ctd_bench: N=$n, $rounds rounds, $(nproc) CPUs, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "ours: $OURS   reference: $REF"
@@ -232,6 +273,7 @@ for r in $(seq 1 "$rounds"); do
 			r, $1, $4, $4 ? $1 / $4 : 0, $2, $5, $5 ? $2 / $5 : 0, $3, $6, $6 ? $3 / $6 : 0
 	}' | tee -a "$work/report"
 	event_round | sed "s/^/round $r /" | tee -a "$work/report"
+	[ -x "$FLOOR" ] && floor_round | sed "s/^/round $r /" | tee -a "$work/report"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/report"
 [ -n "$out" ] && cp "$work/report" "$out"

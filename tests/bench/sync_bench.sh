@@ -11,7 +11,9 @@
 #                  batch, the same CLI for both) until fw2's external
 #                  cache has them all; load_ms, the loader alone;
 #                  bare_load_ms, the same load with no daemon running
-#                  (what listening to events costs the loader)
+#                  (what listening to events costs the loader);
+#                  floor_load_ms, the same load with build/bench/ev_floor
+#                  listening (it only receives: any listener costs that)
 #   dgrams/flow    datagrams fw1 sent for it, per flow; bytes/flow beside
 #                  it; trickle_dgrams/flow the same for N/10 more flows
 #                  created one request at a time by the reference CLI
@@ -28,7 +30,10 @@
 #                  examples/primary-backup.sh primary: commit, addresses,
 #                  -f, -R, -B): the longest silence of a TCP connection
 #                  echoing every 10 ms; gapN_ms the same with N flows
-#                  replicated beforehand (the commit has work)
+#                  replicated beforehand (the commit has work);
+#                  after_moveN_ms the part of that silence after the
+#                  script starts moving the addresses (its log line once
+#                  the commit is done) until the first echo
 #
 #   tests/bench/sync_bench.sh [-n N] [-r REPS] [-o REPORT]   (N 100000, REPS 3)
 # env: OURS, REF (daemons), LOADER (conntrack CLI that loads, default ours).
@@ -42,6 +47,7 @@ OURS=${OURS:-$top/conntrackd}
 REF=${REF:-/usr/sbin/conntrackd}
 LOADER=${LOADER:-$top/conntrack}
 TRICKLE=${TRICKLE:-/usr/sbin/conntrack}
+FLOOR=${FLOOR:-$top/build/bench/ev_floor}
 N=100000
 REPS=3
 out=
@@ -170,6 +176,22 @@ bare_round() {
 	t0=$(now_ms)
 	ha_load 1 "$work/flows"
 	echo "RESULT bare bare_load_ms=$(($(now_ms) - t0))"
+	[ -x "$FLOOR" ] || return 0
+	# the same load with build/bench/ev_floor listening (receives and
+	# drops every event, at our daemon's SCHED_RR 10): what any listener
+	# costs the loader, the kernel building and queueing each event
+	ha_net sync
+	ns_exec "$HA_FW1" chrt -r 10 "$FLOOR" 500 >"$T_TMP/floor" \
+		2>"$T_TMP/floor.err" &
+	local f=$!
+	for _ in $(seq 1 500); do
+		grep -q ready "$T_TMP/floor.err" 2>/dev/null && break
+		sleep 0.01
+	done
+	t0=$(now_ms)
+	ha_load 1 "$work/flows"
+	echo "RESULT bare floor_load_ms=$(($(now_ms) - t0))"
+	wait "$f"
 }
 
 # fo_round DAEMON TAG PRELOAD: the failover gap.
@@ -199,8 +221,14 @@ fo_round() {
 	sleep 2
 	ha_probe_stop
 	gap=$(ha_probe max_gap_ms)
+	# the silence left once the script starts moving the addresses (its
+	# log line after the commit): from there to the first echo
+	moved=$(awk '/ conntrackd -c done$/ { printf "%.0f", $1 * 1000; exit }' \
+		"$(ha_dir 2)/pb.log")
+	after=$(awk -v e="$(ha_probe gap_end_ms)" -v m="${moved:-x}" \
+		'BEGIN { if (m == "x" || e == "none") print "NA"; else printf "%.0f", e - m }')
 	[ "$(ha_probe complete)" = true ] || gap=broken
-	echo "RESULT $2 gap${pre}_ms=$gap takeover${pre}_ms=$t0"
+	echo "RESULT $2 gap${pre}_ms=$gap after_move${pre}_ms=$after takeover${pre}_ms=$t0"
 }
 
 results=$work/results
@@ -236,11 +264,13 @@ report() {
 	for k in event_ms load_ms dgrams_per_flow bytes_per_flow \
 		trickle_dgrams_per_flow overruns \
 		bulk_ms commit_ms rss_b_per_flow rss_idle_kb gap0_ms \
-		"gap${N}_ms" takeover0_ms "takeover${N}_ms"; do
+		"gap${N}_ms" after_move0_ms "after_move${N}_ms" takeover0_ms \
+		"takeover${N}_ms"; do
 		o=$(median ours "$k")
 		f=$(median ref "$k")
 		[ "$k" = load_ms ] && printf '%-16s %12s\n' bare_load_ms \
-			"$(median bare bare_load_ms)"
+			"$(median bare bare_load_ms)" floor_load_ms \
+			"$(median bare floor_load_ms)"
 		printf '%-16s %12s %12s %8s\n' "$k" "$o" "$f" \
 			"$(awk -v a="$o" -v b="$f" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "-"; else printf "%.2f", a / b }')"
 	done
