@@ -135,6 +135,17 @@ int sync_auth_load(struct sync_auth **out, const struct sync_conf *conf,
 	return rc;
 }
 
+int sync_auth_rekey(struct sync_auth *a, const struct sync_keys *keys)
+{
+	if (!a || a->forgotten)
+		return -ENOENT;
+	if (!sync_keys_send(keys))
+		return -EINVAL;
+	sync_keys_free(&a->keys);
+	a->keys = *keys;
+	return 0;
+}
+
 void sync_auth_forget(struct sync_auth *a)
 {
 	if (!a)

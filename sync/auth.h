@@ -109,6 +109,16 @@ void sync_auth_free(struct sync_auth *a);
  * one that syncs does with its copy): nothing seals or opens after. */
 void sync_auth_forget(struct sync_auth *a);
 
+/*
+ * sync_auth_rekey - the keys of a reloaded key file (SIGHUP) replace
+ * those in use: frames are sealed with its `send' key from now on, and
+ * a peer's frame is opened with the key its id names in the new file.
+ * Epochs, sequence numbers and replay windows go on: nothing of a key
+ * is in them. Returns 0; -EINVAL when @keys has no `send' key (the keys
+ * in use stay); -ENOENT when @a is NULL or its keys were forgotten.
+ */
+int sync_auth_rekey(struct sync_auth *a, const struct sync_keys *keys);
+
 /* Whether @addr (4 or 16 bytes, network order) of @family is on the
  * allow-list. */
 int sync_auth_allowed(const struct sync_auth *a, int family,

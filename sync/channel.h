@@ -117,6 +117,11 @@ const struct sync_auth *sync_chans_auth(const struct sync_chans *m);
 /* Wipes the keys (a forked process that does not sync keeps none). */
 void sync_chans_forget(struct sync_chans *m);
 
+/* The keys of a reloaded key file replace those in use: see
+ * sync_auth_rekey() (-ENOENT also when authentication is off). */
+struct sync_keys;
+int sync_chans_rekey(struct sync_chans *m, const struct sync_keys *keys);
+
 /* Sends what is buffered. Returns 0 or -errno. */
 int sync_chans_flush(struct sync_chans *m);
 

@@ -34,6 +34,11 @@ const struct sync_auth *sync_chans_auth(const struct sync_chans *m)
 	return m->auth;
 }
 
+int sync_chans_rekey(struct sync_chans *m, const struct sync_keys *keys)
+{
+	return m ? sync_auth_rekey(m->auth, keys) : -ENOENT;
+}
+
 void sync_chans_forget(struct sync_chans *m)
 {
 	if (m)

@@ -16,6 +16,7 @@
 #include "sync/daemon.h"
 #include "sync/filter.h"
 #include "sync/hash.h"
+#include "sync/keys.h"
 #include "sync/kernel.h"
 #include "sync/loop.h"
 #include "sync/privsep.h"
@@ -49,13 +50,67 @@ static void stop(struct sync_daemon *d)
 	sync_loop_stop(d->loop);
 }
 
+int sync_daemon_load_keys(struct sync_daemon *d, struct sync_keys *k)
+{
+	struct sync_keys_err err;
+	int rc;
+
+	if (!d->conf->sync.auth.on)
+		return 1;
+	rc = sync_keys_load(d->conf->sync.auth.keyfile, k, &err);
+	if (rc < 0)
+		sync_log(&d->log, SYNC_LOG_ERR, "key file not reloaded, the "
+			 "keys in use stay: %s", err.msg);
+	return rc;
+}
+
+void sync_daemon_rekey(struct sync_daemon *d, struct sync_keys *k)
+{
+	const struct sync_frame_key *s = sync_keys_send(k);
+	int rc = -ENOENT;
+
+	if (d->mode && d->mode->rekey)
+		rc = d->mode->rekey(d, k);
+	if (rc == 0)
+		sync_log(&d->log, SYNC_LOG_NOTICE, "key file reloaded: %u "
+			 "keys, sealing with key %d", k->count, k->send);
+	else if (!s)
+		sync_log(&d->log, SYNC_LOG_ERR, "key file not reloaded, the "
+			 "keys in use stay: %s: no key is marked `send'",
+			 d->conf->sync.auth.keyfile);
+	else
+		sync_log(&d->log, SYNC_LOG_ERR, "key file not reloaded: %s",
+			 strerror(-rc));
+	sync_keys_free(k);		/* the links have their copy */
+}
+
+/* SIGHUP: the logs reopened (logrotate), the key file read again (both
+ * ours); the privileged parent does both under privilege separation. */
+static void reload(struct sync_daemon *d)
+{
+	struct sync_keys *k;
+
+	sync_log_reopen(&d->log);
+	if (d->privsep || !d->conf->sync.auth.on)
+		return;
+	k = malloc(sizeof(*k));
+	if (!k) {
+		sync_log(&d->log, SYNC_LOG_ERR, "key file not reloaded: %s",
+			 strerror(ENOMEM));
+		return;
+	}
+	if (sync_daemon_load_keys(d, k) == 0)
+		sync_daemon_rekey(d, k);
+	free(k);
+}
+
 static void on_signal(struct sync_loop *l, int signo, void *arg)
 {
 	struct sync_daemon *d = arg;
 
 	(void)l;
 	if (signo == SIGHUP)
-		sync_log_reopen(&d->log);	/* logrotate (ours) */
+		reload(d);
 	else
 		stop(d);
 }

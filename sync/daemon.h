@@ -26,6 +26,7 @@ struct sync_kernel;
 struct sync_filter;
 struct sync_daemon;
 struct sync_privsep;
+struct sync_keys;
 
 /* Where a kernel event comes from (upstream's origin types). */
 enum sync_origin {
@@ -67,6 +68,8 @@ struct sync_mode_ops {
 	/* in the privileged parent after the fork: wipe the secrets only
 	 * the child uses (may be NULL) */
 	void (*forget)(struct sync_daemon *d);
+	/* the keys of a reloaded key file (may be NULL): 0 or -errno */
+	int (*rekey)(struct sync_daemon *d, const struct sync_keys *k);
 	/* whether -R and overrun resyncs are possible (NULL: yes) */
 	int (*can_resync)(struct sync_daemon *d);
 };
@@ -142,6 +145,17 @@ void sync_daemon_request(struct sync_client *cl, int code, void *arg);
 /* Tells systemd @state ("READY=1", ...): through the privileged parent
  * when separated, else directly; nothing without `Systemd on'. */
 void sync_daemon_notify(struct sync_daemon *d, const char *state);
+
+/*
+ * Key rotation without a restart (SIGHUP, ours): sync_daemon_load_keys
+ * reads the configured key file into @k (as root: the unprivileged
+ * process cannot open it) and returns 0, or -errno with the reason
+ * logged; 1 when authentication is off (nothing read). sync_daemon_rekey
+ * puts @k in use in the links, logs what happened (on failure the keys
+ * in use stay) and wipes @k.
+ */
+int sync_daemon_load_keys(struct sync_daemon *d, struct sync_keys *k);
+void sync_daemon_rekey(struct sync_daemon *d, struct sync_keys *k);
 
 /* Monotonic seconds for cache timestamps (lifetime, lastupdate). */
 uint32_t sync_daemon_now(void);

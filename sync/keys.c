@@ -332,7 +332,8 @@ const struct sync_frame_key *sync_keys_get(const struct sync_keys *k,
 
 const struct sync_frame_key *sync_keys_send(const struct sync_keys *k)
 {
-	return k->send >= 0 ? &k->key[k->send] : NULL;
+	return k->send >= 0 && k->send < 256 ? sync_keys_get(k, (uint8_t)k->send)
+					     : NULL;
 }
 
 void sync_keys_free(struct sync_keys *k)

@@ -26,6 +26,7 @@
 #include "nl/uapi.h"
 #include "sync/daemon.h"
 #include "sync/kernel.h"
+#include "sync/keys.h"
 #include "sync/loop.h"
 #include "sync/privsep_int.h"
 #include "sync/seccomp.h"
@@ -224,43 +225,85 @@ void sync_privsep_sock_close(struct sync_privsep *ps, struct nl_sock *s)
 }
 
 /* New log descriptors from the parent (after its SIGHUP). */
-static void on_notice(struct sync_loop *l, int fd, unsigned int revents,
-		      void *arg)
+/* The parent is gone (even by SIGKILL) or confused: without it the lock
+ * is free, so a new daemon may be starting. */
+static void parent_gone(struct sync_privsep *ps, struct sync_loop *l, int fd)
 {
-	struct sync_privsep *ps = arg;
-	char cbuf[CMSG_SPACE(2 * sizeof(int))];
-	struct ps_hdr h;
-	struct iovec iov = { &h, sizeof(h) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c;
+	sync_log(&ps->d->log, SYNC_LOG_ERR, "privileged process gone, "
+		 "stopping");
+	sync_loop_fd_del(l, fd);
+	ps->d->stopping = 1;
+	sync_loop_stop(l);
+}
+
+/* The descriptors a record passed: the new logs of a PS_LOGS record
+ * (@arg's bits say which), closed for any other (@logs 0). */
+static void take_logs(struct sync_privsep *ps, int32_t arg, int logs,
+		      struct msghdr *m)
+{
+	struct cmsghdr *c = CMSG_FIRSTHDR(m);
 	int got[2] = { -1, -1 }, fds[2] = { -1, -1 }, n = 0, k = 0;
 
-	(void)revents;
-	if (recvmsg(fd, &m, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(h) ||
-	    h.type != PS_LOGS) {
-		/* the parent is gone (even by SIGKILL) or confused: without
-		 * it the lock is free, so a new daemon may be starting */
-		sync_log(&ps->d->log, SYNC_LOG_ERR, "privileged process "
-			 "gone, stopping");
-		sync_loop_fd_del(l, fd);
-		ps->d->stopping = 1;
-		sync_loop_stop(l);
-		return;
-	}
-	c = CMSG_FIRSTHDR(&m);
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 	    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
 		n = c->cmsg_len == CMSG_LEN(2 * sizeof(int)) ? 2 : 1;
 		memcpy(got, CMSG_DATA(c), (size_t)n * sizeof(int));
 	}
 	for (int i = 0; i < 2; i++)
-		if (h.arg & (1 << i) && k < n)
+		if (arg & (1 << i) && k < n)
 			fds[i] = got[k++];
 	for (; k < n; k++)
 		close(got[k]);		/* more than the bits said */
-	sync_log_swap(&ps->d->log, fds[0], fds[1]);
+	if (logs)
+		sync_log_swap(&ps->d->log, fds[0], fds[1]);
+	else
+		for (int i = 0; i < 2; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+}
+
+/* The parent's notices: new log descriptors, or the keys of the key file
+ * read again (each one whole SOCK_SEQPACKET record of the exact size). */
+static void on_notice(struct sync_loop *l, int fd, unsigned int revents,
+		      void *arg)
+{
+	struct sync_privsep *ps = arg;
+	char cbuf[CMSG_SPACE(2 * sizeof(int))];
+	struct sync_keys *keys = malloc(sizeof(*keys));
+	struct ps_hdr h;
+	struct iovec iov[2] = { { &h, sizeof(h) },
+				{ keys, keys ? sizeof(*keys) : 0 } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+
+	(void)revents;
+	n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		free(keys);
+		return;
+	}
+	if (n >= (ssize_t)sizeof(h) && h.type == PS_KEYS && !keys) {
+		sync_log(&ps->d->log, SYNC_LOG_ERR, "key file not reloaded: "
+			 "%s", strerror(ENOMEM));
+	} else if (n < (ssize_t)sizeof(h) || (m.msg_flags & MSG_TRUNC) ||
+		   h.len != (size_t)n - sizeof(h) ||
+		   (h.type == PS_LOGS && h.len != 0) ||
+		   (h.type == PS_KEYS && h.len != sizeof(*keys)) ||
+		   (h.type != PS_LOGS && h.type != PS_KEYS)) {
+		if (n > 0)
+			take_logs(ps, 3, 0, &m);	/* closed */
+		parent_gone(ps, l, fd);
+	} else {
+		take_logs(ps, h.arg, h.type == PS_LOGS, &m);
+		if (h.type == PS_KEYS)
+			sync_daemon_rekey(ps->d, keys);	/* wipes them */
+	}
+	if (keys) {
+		sync_keys_free(keys);
+		free(keys);
+	}
 }
 
 static int drop_caps_bounding(void)

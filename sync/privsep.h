@@ -30,6 +30,9 @@
  *   reconnects opens a new socket and connects, which needs nothing.
  * - The log files are open before the fork; after a SIGHUP (logrotate)
  *   the parent reopens them and passes the descriptors to the child.
+ * - The key file of authenticated sync is root's alone: after a SIGHUP
+ *   (key rotation) the parent reads and checks it, hands the keys to the
+ *   child in one record, and wipes its copy; it keeps none otherwise.
  * - systemd accepts notifications from the main process, the parent: the
  *   child asks it to send READY, WATCHDOG and STOPPING.
  * - The control socket is bound before the fork; the child accepts and
@@ -60,6 +63,8 @@ enum ps_type {
 	PS_LOGS,		/* parent: new log descriptors (SCM_RIGHTS) */
 	PS_SOCKET,		/* child: a new ctnetlink socket, please */
 	PS_CLOSE,		/* child: done with the socket fd */
+	PS_KEYS,		/* parent: the key file read again after a
+				 * SIGHUP (payload: struct sync_keys) */
 };
 
 enum { PS_NOTIFY_READY = 1, PS_NOTIFY_WATCHDOG, PS_NOTIFY_STOPPING };

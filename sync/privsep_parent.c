@@ -23,6 +23,7 @@
 #include "nl/uapi.h"
 #include "sync/daemon.h"
 #include "sync/kernel.h"
+#include "sync/keys.h"
 #include "sync/loop.h"
 #include "sync/privsep_int.h"
 
@@ -232,6 +233,28 @@ static void reopen_logs(struct sync_privsep *ps, int note)
 		close(pass[i]);
 }
 
+/* After a SIGHUP: the key file read again, as root, handed to the child
+ * (which cannot open it) in one record, then wiped here. */
+static void send_keys(struct sync_privsep *ps, int note)
+{
+	struct ps_hdr h = { PS_KEYS, sizeof(struct sync_keys), -1, 0 };
+	struct sync_keys *k = malloc(sizeof(*k));
+	struct iovec iov[2] = { { &h, sizeof(h) }, { k, sizeof(*k) } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+
+	if (!k) {
+		sync_log(&ps->d->log, SYNC_LOG_ERR, "key file not reloaded: "
+			 "%s", strerror(ENOMEM));
+		return;
+	}
+	if (sync_daemon_load_keys(ps->d, k) == 0 &&
+	    sendmsg(note, &m, MSG_NOSIGNAL) < 0)
+		sync_log(&ps->d->log, SYNC_LOG_ERR, "key file not reloaded: "
+			 "%s", strerror(errno));
+	sync_keys_free(k);
+	free(k);
+}
+
 int sync_privsep_parent_loop(struct sync_privsep *ps, int req, int note,
 		       struct ps_allow *a)
 {
@@ -263,8 +286,10 @@ int sync_privsep_parent_loop(struct sync_privsep *ps, int req, int note,
 			serve(ps, req, a, buf);
 		if (pfd[1].revents & POLLIN &&
 		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (si.ssi_signo == SIGHUP)
+			if (si.ssi_signo == SIGHUP) {
 				reopen_logs(ps, note);
+				send_keys(ps, note);
+			}
 			else if (si.ssi_signo != SIGCHLD)
 				kill(ps->child, (int)si.ssi_signo);
 			else if (waitpid(ps->child, &status, WNOHANG) ==

@@ -169,6 +169,11 @@ static void sync_forget(struct sync_daemon *d)
 	sync_chans_forget(state(d)->chans);
 }
 
+static int sync_rekey(struct sync_daemon *d, const struct sync_keys *k)
+{
+	return sync_chans_rekey(state(d)->chans, k);
+}
+
 static void sync_quiesce(struct sync_daemon *d)
 {
 	sync_commit_abort(state(d));
@@ -273,5 +278,6 @@ const struct sync_mode_ops sync_sync_mode = {
 	.request = sync_mode_request,
 	.quiesce = sync_quiesce,
 	.forget = sync_forget,
+	.rekey = sync_rekey,
 	.can_resync = sync_can_resync,
 };

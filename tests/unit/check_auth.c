@@ -320,6 +320,64 @@ START_TEST(test_forget)
 }
 END_TEST
 
+/* The keys of @text, parsed. */
+static void keys_of(const char *text, struct sync_keys *k)
+{
+	struct sync_keys_err err;
+
+	ck_assert_int_eq(sync_keys_parse(text, strlen(text), k, &err), 0);
+}
+
+/* A key file read again (SIGHUP): a rotation in three steps between two
+ * established nodes, frames flowing after each; a frame sealed with the
+ * removed key is then refused; keys without `send' change nothing. */
+START_TEST(test_rekey)
+{
+	static const char k1[] = "1 0101010101010101010101010101010101"
+		"010101010101010101010101010101";
+	static const char k2[] = "2 0202020202020202020202020202020202"
+		"020202020202020202020202020202";
+	struct sync_auth *a = node(NULL, NULL), *b = node(NULL, NULL);
+	struct sync_keys k;
+	struct wire w, old;
+	unsigned int ev;
+	char text[256], out[257];
+
+	pair_up(a, b);
+	seal(a, &old, "key 1");
+	for (int i = 0; i < 2; i++) {
+		snprintf(text, sizeof(text), "%s%s\n%s%s\n", k1,
+			 i ? "" : " send", k2, i ? " send" : "");
+		keys_of(text, &k);
+		ck_assert_int_eq(sync_auth_rekey(b, &k), 0);
+		keys_of(text, &k);
+		ck_assert_int_eq(sync_auth_rekey(a, &k), 0);
+		seal(a, &w, "step");
+		ck_assert_int_eq(w.f[6], 1 + i);	/* the key id sealed */
+		ck_assert_int_eq(open_w(b, &w, &ev, out), SYNC_AUTH_ACCEPTED);
+		ck_assert_str_eq(out, "step");
+	}
+	snprintf(text, sizeof(text), "%s send\n", k2);
+	keys_of(text, &k);
+	ck_assert_int_eq(sync_auth_rekey(b, &k), 0);
+	seal(a, &w, "key 2 only");
+	ck_assert_int_eq(open_w(b, &w, &ev, out), SYNC_AUTH_ACCEPTED);
+	ck_assert_int_eq(open_w(b, &old, &ev, out), SYNC_AUTH_UNKNOWN_KEY);
+	keys_of(k1, &k);			/* no `send' key */
+	ck_assert_int_eq(sync_auth_rekey(b, &k), -EINVAL);
+	sync_keys_free(&k);
+	seal(a, &w, "still");
+	ck_assert_int_eq(open_w(b, &w, &ev, out), SYNC_AUTH_ACCEPTED);
+	sync_auth_forget(b);
+	keys_of(text, &k);
+	ck_assert_int_eq(sync_auth_rekey(b, &k), -ENOENT);
+	sync_keys_free(&k);
+	ck_assert_int_eq(sync_auth_rekey(NULL, &k), -ENOENT);
+	sync_auth_free(a);
+	sync_auth_free(b);
+}
+END_TEST
+
 /* Encrypt on takes encrypted frames only: a peer that seals in clear (a
  * misconfigured pair) gets nothing in, not even its hello; with Encrypt
  * off, encrypted frames are taken (the tag covers the flag). */
@@ -457,6 +515,7 @@ Suite *auth_suite(void)
 	tcase_add_test(tc, test_encrypt_policy);
 	tcase_add_test(tc, test_restarts);
 	tcase_add_test(tc, test_forget);
+	tcase_add_test(tc, test_rekey);
 	tcase_add_test(tc, test_counters);
 	tcase_add_loop_test(tc, test_stream_frames, 0, 80);
 	tcase_add_test(tc, test_outq_frames);
