@@ -33,7 +33,10 @@
 #                  replicated beforehand (the commit has work);
 #                  after_moveN_ms the part of that silence after the
 #                  script starts moving the addresses (its log line once
-#                  the commit is done) until the first echo
+#                  the commit is done) until the first echo; the probe's
+#                  TCP retransmits on its own backoff (200 ms, then 400,
+#                  800...), so a path restored just after a retransmission
+#                  waits for the next one: read the median
 #
 #   tests/bench/sync_bench.sh [-n N] [-r REPS] [-o REPORT]   (N 100000, REPS 3)
 # env: OURS, REF (daemons), LOADER (conntrack CLI that loads, default ours).
