@@ -157,9 +157,20 @@ static struct sync_cache_obj *find(const struct sync_cache *c,
 struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
 				       const void *key, size_t key_len)
 {
+	uint32_t h;
+
+	return sync_cache_find_hash(c, key, key_len, &h);
+}
+
+struct sync_cache_obj *sync_cache_find_hash(const struct sync_cache *c,
+					    const void *key, size_t key_len,
+					    uint32_t *hash)
+{
+	*hash = 0;
 	if (!key_len || key_len > CT_KEY_MAX)
 		return NULL;
-	return find(c, key, key_len, key_hash(c, key, key_len));
+	*hash = key_hash(c, key, key_len);
+	return find(c, key, key_len, *hash);
 }
 
 /* What malloc gives for @len bytes anyway: 8 less than a multiple of 16,
@@ -195,22 +206,14 @@ static int add_fail(struct sync_cache *c, int err)
 	return err;
 }
 
-int sync_cache_add(struct sync_cache *c, const void *key, size_t key_len,
-		   const void *body, size_t body_len, uint32_t now,
-		   struct sync_cache_obj **out)
+static int insert(struct sync_cache *c, uint32_t h, const void *key,
+		  size_t key_len, const void *body, size_t body_len,
+		  uint32_t now, struct sync_cache_obj **out)
 {
 	size_t extra = (size_t)c->extra8 * 8;
 	struct sync_cache_obj *o;
-	uint32_t h, b;
+	uint32_t b;
 
-	if (out)
-		*out = NULL;
-	if (!key || !key_len || key_len > CT_KEY_MAX ||
-	    body_len > CT_PACK_MAX || (body_len && !body))
-		return add_fail(c, -EINVAL);
-	h = key_hash(c, key, key_len);
-	if (find(c, key, key_len, h))
-		return -EEXIST;
 	if (c->count >= c->limit)
 		return add_fail(c, -ENOSPC);
 	o = calloc(1, sizeof(*o) + extra + key_len);
@@ -238,6 +241,41 @@ int sync_cache_add(struct sync_cache *c, const void *key, size_t key_len,
 	if (out)
 		*out = o;
 	return 0;
+}
+
+static int add_args_bad(const void *key, size_t key_len, const void *body,
+			size_t body_len)
+{
+	return !key || !key_len || key_len > CT_KEY_MAX ||
+	       body_len > CT_PACK_MAX || (body_len && !body);
+}
+
+int sync_cache_add(struct sync_cache *c, const void *key, size_t key_len,
+		   const void *body, size_t body_len, uint32_t now,
+		   struct sync_cache_obj **out)
+{
+	uint32_t h;
+
+	if (out)
+		*out = NULL;
+	if (add_args_bad(key, key_len, body, body_len))
+		return add_fail(c, -EINVAL);
+	h = key_hash(c, key, key_len);
+	if (find(c, key, key_len, h))
+		return -EEXIST;
+	return insert(c, h, key, key_len, body, body_len, now, out);
+}
+
+int sync_cache_add_hashed(struct sync_cache *c, uint32_t hash,
+			  const void *key, size_t key_len, const void *body,
+			  size_t body_len, uint32_t now,
+			  struct sync_cache_obj **out)
+{
+	if (out)
+		*out = NULL;
+	if (add_args_bad(key, key_len, body, body_len))
+		return add_fail(c, -EINVAL);
+	return insert(c, hash, key, key_len, body, body_len, now, out);
 }
 
 int sync_cache_update(struct sync_cache *c, struct sync_cache_obj *o,

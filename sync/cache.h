@@ -108,6 +108,12 @@ struct sync_cache_stats *sync_cache_stats(struct sync_cache *c);
 struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
 				       const void *key, size_t key_len);
 
+/* sync_cache_find, also giving the key's hash in *@hash: for an add
+ * right after a miss (sync_cache_add_hashed), without hashing twice. */
+struct sync_cache_obj *sync_cache_find_hash(const struct sync_cache *c,
+					    const void *key, size_t key_len,
+					    uint32_t *hash);
+
 /*
  * sync_cache_add - a new object (status NEW, lifetime = lastupdate =
  * @now) with a copy of @key and @body. Returns 0 and *@out (may be
@@ -119,6 +125,18 @@ struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
 int sync_cache_add(struct sync_cache *c, const void *key, size_t key_len,
 		   const void *body, size_t body_len, uint32_t now,
 		   struct sync_cache_obj **out);
+
+/*
+ * sync_cache_add_hashed - sync_cache_add of a key that is not in the
+ * cache, with the @hash sync_cache_find_hash gave for it when it did not
+ * find it (objects deleted since do not matter, added ones do): no
+ * second hash and lookup. Same returns, but never -EEXIST: a key added
+ * twice this way is in the cache twice.
+ */
+int sync_cache_add_hashed(struct sync_cache *c, uint32_t hash,
+			  const void *key, size_t key_len, const void *body,
+			  size_t body_len, uint32_t now,
+			  struct sync_cache_obj **out);
 
 /*
  * sync_cache_update - replace @o's body (lastupdate = @now; status NEW

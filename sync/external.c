@@ -115,8 +115,9 @@ void sync_external_flush(struct sync_state *s, int exp)
 static void cache_msg(struct sync_cache *c, int kind, const uint8_t *key,
 		      int klen, const uint8_t *body, int blen)
 {
-	struct sync_cache_obj *o = sync_cache_find(c, key, (size_t)klen);
-	uint32_t now = sync_daemon_now();
+	uint32_t h, now = sync_daemon_now();
+	struct sync_cache_obj *o = sync_cache_find_hash(c, key, (size_t)klen,
+							&h);
 
 	if (kind == 2) {
 		if (o)
@@ -132,8 +133,8 @@ static void cache_msg(struct sync_cache *c, int kind, const uint8_t *key,
 	if (o)
 		sync_cache_update(c, o, body, (size_t)blen, now);
 	else
-		sync_cache_add(c, key, (size_t)klen, body, (size_t)blen, now,
-			       NULL);
+		sync_cache_add_hashed(c, h, key, (size_t)klen, body,
+				      (size_t)blen, now, NULL);
 }
 
 /* "could not ...: reason", then the flow, as upstream's dlog_ct. */

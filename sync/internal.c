@@ -106,8 +106,9 @@ static struct sync_cache_obj *put(struct sync_state *s, struct sync_cache *c,
 				  int exp, const uint8_t *key, int klen,
 				  const uint8_t *body, int blen, int fresh)
 {
-	struct sync_cache_obj *o = sync_cache_find(c, key, (size_t)klen);
-	uint32_t now = sync_daemon_now();
+	uint32_t h, now = sync_daemon_now();
+	struct sync_cache_obj *o = sync_cache_find_hash(c, key, (size_t)klen,
+							&h);
 
 	if (o && (fresh || o->status == SYNC_OBJ_DEAD)) {
 		sync_node_unlink(s, sync_obj_node(o));
@@ -119,8 +120,8 @@ static struct sync_cache_obj *put(struct sync_state *s, struct sync_cache *c,
 		if (sync_cache_update(c, o, body, (size_t)blen, now) < 0)
 			return NULL;
 	} else {
-		if (sync_cache_add(c, key, (size_t)klen, body, (size_t)blen,
-				   now, &o) < 0)
+		if (sync_cache_add_hashed(c, h, key, (size_t)klen, body,
+					  (size_t)blen, now, &o) < 0)
 			return NULL;
 		sync_obj_node(o)->exp = (uint8_t)exp;
 	}

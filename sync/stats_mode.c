@@ -78,12 +78,13 @@ static struct sync_cache_obj *stats_put(struct stats_mode *s,
 	uint8_t key[CT_KEY_MAX], body[CT_PACK_MAX];
 	struct sync_cache_obj *o;
 	int klen, blen;
+	uint32_t h;
 
 	klen = ct_entry_key(key, e);
 	blen = ct_entry_pack(body, sizeof(body), e, STATS_FIELDS);
 	if (klen < 0 || blen < 0)
 		return NULL;
-	o = sync_cache_find(s->cache, key, (size_t)klen);
+	o = sync_cache_find_hash(s->cache, key, (size_t)klen, &h);
 	if (o && o->status == SYNC_OBJ_DEAD) {
 		sync_cache_del(s->cache, o);
 		o = NULL;
@@ -93,8 +94,9 @@ static struct sync_cache_obj *stats_put(struct stats_mode *s,
 						(size_t)blen,
 						sync_daemon_now()) < 0)
 			return NULL;
-	} else if (sync_cache_add(s->cache, key, (size_t)klen, body,
-				  (size_t)blen, sync_daemon_now(), &o) < 0) {
+	} else if (sync_cache_add_hashed(s->cache, h, key, (size_t)klen, body,
+					 (size_t)blen, sync_daemon_now(),
+					 &o) < 0) {
 		return NULL;
 	}
 	o->mark = s->mark;

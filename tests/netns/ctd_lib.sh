@@ -170,6 +170,21 @@ sync_ns() {
 	if [ "$1" = a ]; then echo "$NS_A"; else echo "$NS_B"; fi
 }
 
+# sync_kind_flows: conntrack -R lines of a flow of every protocol (IPv4,
+# a zone, a mark, an IPv6 one), the start of the sync cases' tables.
+sync_kind_flows() {
+	cat <<'FLOWS'
+-I -s 10.1.1.1 -d 10.2.2.2 -p tcp --sport 1111 --dport 80 --state ESTABLISHED -u ASSURED,SEEN_REPLY -m 9 -t 300
+-I -s 10.1.1.2 -d 10.2.2.2 -p udp --sport 53 --dport 5353 -t 300 --zone 7
+-I -s 10.1.1.3 -d 10.2.2.2 -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 4660 -t 300
+-I -s 10.1.1.4 -d 10.2.2.2 -p sctp --sport 5000 --dport 6000 --state ESTABLISHED --orig-vtag 17 --reply-vtag 34 -t 300
+-I -s 10.1.1.5 -d 10.2.2.2 -p gre --srckey 0x1234 --dstkey 0x5678 -t 300
+-I -s 10.1.1.6 -d 10.2.2.2 -p udplite --sport 1000 --dport 2000 -t 300
+-I -s 10.1.1.7 -d 10.2.2.2 -p 99 -t 300
+-I -s 2001:db8::1 -d 2001:db8::2 -p tcp --sport 4000 --dport 443 --state SYN_SENT -t 300
+FLOWS
+}
+
 # sync_conf SIDE MODE TRANSPORT [MODE_LINES [SYNC_LINES [GENERAL_LINES]]]:
 # writes $T_TMP/SIDE/c.conf. MODE: FTFW, NOTRACK or ALARM; TRANSPORT:
 # UDP, MCAST or TCP. MODE_LINES go inside `Mode MODE { }`, SYNC_LINES

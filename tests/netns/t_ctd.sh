@@ -128,7 +128,12 @@ case_kill9_restart() {
 	local child
 	setup
 	ctd_start "$NS" "$D"
-	child=$(cat /proc/"$CTD_PID"/task/*/children 2>/dev/null)
+	# the socket is bound before the fork: the child may come a bit later
+	for _ in $(seq 1 100); do
+		child=$(cat /proc/"$CTD_PID"/task/*/children 2>/dev/null)
+		[ -n "$child" ] && break
+		sleep 0.02
+	done
 	[ -n "$child" ] || t_fail "no unprivileged child"
 	kill -KILL "$CTD_PID"
 	wait "$CTD_PID" 2>/dev/null

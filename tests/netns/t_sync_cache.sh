@@ -200,15 +200,8 @@ connections destroyed:		           1"
 
 # A's flows of every kind (t_sync.sh's), NAT, a label-less helper-less set
 dump_flows() {
+	sync_kind_flows
 	cat <<'FLOWS'
--I -s 10.1.1.1 -d 10.2.2.2 -p tcp --sport 1111 --dport 80 --state ESTABLISHED -u ASSURED,SEEN_REPLY -m 9 -t 300
--I -s 10.1.1.2 -d 10.2.2.2 -p udp --sport 53 --dport 5353 -t 300 --zone 7
--I -s 10.1.1.3 -d 10.2.2.2 -p icmp --icmp-type 8 --icmp-code 0 --icmp-id 4660 -t 300
--I -s 10.1.1.4 -d 10.2.2.2 -p sctp --sport 5000 --dport 6000 --state ESTABLISHED --orig-vtag 17 --reply-vtag 34 -t 300
--I -s 10.1.1.5 -d 10.2.2.2 -p gre --srckey 0x1234 --dstkey 0x5678 -t 300
--I -s 10.1.1.6 -d 10.2.2.2 -p udplite --sport 1000 --dport 2000 -t 300
--I -s 10.1.1.7 -d 10.2.2.2 -p 99 -t 300
--I -s 2001:db8::1 -d 2001:db8::2 -p tcp --sport 4000 --dport 443 --state SYN_SENT -t 300
 -I -s 2001:db8::3 -d 2001:db8::4 -p icmpv6 --icmpv6-type 128 --icmpv6-code 0 --icmpv6-id 7 -t 300 -m 3 --zone 2
 -I -s 10.3.1.2 -d 10.4.4.4 -p tcp --sport 1111 --dport 80 --state ESTABLISHED -t 300 --dst-nat 10.8.8.8:8080
 FLOWS

@@ -245,6 +245,60 @@ START_TEST(add_refusals)
 }
 END_TEST
 
+/* The lookup that gives its hash, and the add after a miss that takes
+ * it: the object lands where a plain lookup finds it (also after the
+ * key's old object was deleted in between), with the same refusals and
+ * limit as sync_cache_add, counted the same way. */
+START_TEST(add_hashed)
+{
+	uint8_t k[8], big[CT_KEY_MAX + 1] = { 0 };
+	struct seen s = { 0 };
+	struct sync_cache *c = mk_cache(4, 3, sizeof(struct tag), &s, 3);
+	struct sync_cache_stats *st = sync_cache_stats(c);
+	struct sync_cache_obj *o, *p;
+	size_t kl;
+	uint32_t h, h2, v = 7;
+
+	fill(c, 0, 2);
+	kl = mk_key(k, 1);
+	o = sync_cache_find_hash(c, k, kl, &h);
+	ck_assert_ptr_eq(o, find_id(c, 1));
+	ck_assert_uint_eq(h, o->hash);
+	sync_cache_del(c, o);
+	ck_assert_ptr_null(sync_cache_find_hash(c, k, kl, &h2));
+	ck_assert_uint_eq(h2, h);
+	ck_assert_int_eq(sync_cache_add_hashed(c, h, k, kl, &v, sizeof(v), 5,
+					       &p), 0);
+	ck_assert_ptr_eq(find_id(c, 1), p);
+	ck_assert_uint_eq(p->lifetime, 5);
+	ck_assert_mem_eq(sync_cache_obj_body(p), &v, sizeof(v));
+	kl = mk_key(k, 9);
+	ck_assert_ptr_null(sync_cache_find_hash(c, k, kl, &h));
+	ck_assert_int_eq(sync_cache_add_hashed(c, h, k, kl, NULL, 0, 6, NULL),
+			 0);
+	ck_assert_ptr_nonnull(find_id(c, 9));
+	ck_assert_uint_eq(sync_cache_count(c), 3);
+	/* HashLimit 3 reached, then the argument checks */
+	kl = mk_key(k, 10);
+	ck_assert_ptr_null(sync_cache_find_hash(c, k, kl, &h));
+	ck_assert_int_eq(sync_cache_add_hashed(c, h, k, kl, NULL, 0, 0, &p),
+			 -ENOSPC);
+	ck_assert_ptr_null(p);
+	ck_assert_ptr_null(sync_cache_find_hash(c, big, 0, &h));
+	ck_assert_uint_eq(h, 0);
+	ck_assert_ptr_null(sync_cache_find_hash(c, big, CT_KEY_MAX + 1, &h));
+	ck_assert_int_eq(sync_cache_add_hashed(c, h, big, CT_KEY_MAX + 1,
+					       NULL, 0, 0, NULL), -EINVAL);
+	ck_assert_int_eq(sync_cache_add_hashed(c, h, NULL, 4, NULL, 0, 0,
+					       NULL), -EINVAL);
+	ck_assert_uint_eq(st->add_fail, 3);
+	ck_assert_uint_eq(st->add_fail_enospc, 1);
+	ck_assert_uint_eq(st->add_ok, 4);
+	sync_cache_free(c);
+	ck_assert_uint_eq(s.calls, 4);
+}
+END_TEST
+
 START_TEST(hash_limit)
 {
 	struct seen s = { 0 };
@@ -713,6 +767,7 @@ Suite *cache_suite(void)
 	tcase_add_test(t, new_refusals);
 	tcase_add_test(t, add_find_update_del);
 	tcase_add_test(t, add_refusals);
+	tcase_add_test(t, add_hashed);
 	tcase_add_test(t, hash_limit);
 	tcase_add_test(t, counters_and_flush);
 	tcase_add_test(t, update_in_place);
