@@ -58,7 +58,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c sync/privsep.c sync/privsep_parent.c sync/seccomp.c \
+	sync/alarm.c sync/privsep.c sync/privsep_child.c sync/privsep_parent.c sync/seccomp.c \
 	sync/chacha.c sync/poly1305.c \
 	sync/aead.c sync/frame.c sync/replay.c sync/keys.c sync/auth.c \
 	sync/config_auth.c
@@ -290,7 +290,7 @@ sync/report.o: sync/report.c sync/report.h sync/cache.h $(SYNC_DAEMON_H)
 sync/stats_mode.o: sync/stats_mode.c $(SYNC_DAEMON_H) sync/cache.h \
 	sync/ctl.h sync/dump.h sync/report.h ct/format.h ct/pack.h
 sync/daemon.o: sync/daemon.c $(SYNC_DAEMON_H) sync/ctl.h sync/filter.h \
-	sync/hash.h sync/kernel.h sync/report.h
+	sync/hash.h sync/kernel.h sync/keys.h sync/report.h
 cmd/ctd_args.o: cmd/ctd_args.c cmd/ctd_args.h sync/ctl.h
 cmd/conntrackd.o: cmd/conntrackd.c cmd/ctd_args.h $(SYNC_DAEMON_H) \
 	sync/ctl.h
@@ -311,8 +311,11 @@ sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
 sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h
 sync/privsep.o: sync/privsep.c sync/privsep_int.h sync/privsep.h \
 	$(SYNC_DAEMON_H) sync/kernel.h sync/seccomp.h nl/sock.h $(NL_UAPI)
+sync/privsep_child.o: sync/privsep_child.c sync/privsep_int.h \
+	sync/privsep.h $(SYNC_DAEMON_H) sync/kernel.h sync/keys.h nl/sock.h
 sync/privsep_parent.o: sync/privsep_parent.c sync/privsep_int.h \
-	sync/privsep.h $(SYNC_DAEMON_H) sync/kernel.h nl/sock.h $(NL_UAPI)
+	sync/privsep.h $(SYNC_DAEMON_H) sync/kernel.h sync/keys.h nl/sock.h \
+	$(NL_UAPI)
 sync/seccomp.o: sync/seccomp.c sync/seccomp.h ct/bpf.h
 sync/hash.o: sync/hash.c sync/hash.h
 sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \

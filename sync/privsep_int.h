@@ -38,4 +38,8 @@ struct sync_privsep {
 int sync_privsep_parent_loop(struct sync_privsep *ps, int req, int note,
 			     struct ps_allow *a);
 
+/* In the child after the fork: its kernel sockets send through the
+ * parent, the parent's notices are read on ps->note (privsep_child.c). */
+void sync_privsep_child_setup(struct sync_privsep *ps);
+
 #endif
