@@ -161,4 +161,11 @@ int sync_chans_report_auth(const struct sync_chans *m, char *buf,
 int sync_chans_report_auth_json(const struct sync_chans *m, char *buf,
 				size_t len);
 
+/* Ours: `-s json`'s "links" array, one object per channel: type, device,
+ * status, whether active, the counters of -s link and those upstream's
+ * text has no line for (other_sender: datagrams from an address not
+ * configured; backlog_dropped and backlog_bytes: TCP's write backlog). */
+int sync_chans_report_json(const struct sync_chans *m, char *buf,
+			   size_t len);
+
 #endif

@@ -93,6 +93,62 @@ int sync_chans_report_link(const struct sync_chans *m, char *buf, size_t len)
 	return rep_end(buf, len, off);
 }
 
+/* @s as the inside of a JSON string (at most 16 bytes of it, an
+ * interface name): quotes, backslashes and controls escaped. */
+static void rep_json_name(char dst[6 * 16 + 1], const char *s)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < 16 && s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x20 || ch == '"' || ch == '\\') {
+			snprintf(dst + o, 7, "\\u%04x", ch);
+			o += 6;
+		} else {
+			dst[o++] = (char)ch;
+		}
+	}
+	dst[o] = '\0';
+}
+
+/* Ours: every channel as -s link shows it, and the counters no text
+ * statistic of upstream's has room for (senders refused, TCP messages
+ * dropped with the backlog full, bytes waiting in it). */
+int sync_chans_report_json(const struct sync_chans *m, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	rep_put(buf, len, &off, "[");
+	for (unsigned int i = 0; i < sync_chans_count(m); i++) {
+		const struct chan *c = chans_chan_const(m, i);
+		const struct sync_chan_stats *s = &c->st;
+		unsigned int f = sync_link_flags(chans_link(m), c->ifindex);
+		char dev[6 * 16 + 1];
+
+		rep_json_name(dev, chans_ifname(m, c));
+		rep_put(buf, len, &off, "%s{\"type\":\"%s\",\"device\":\"%s\","
+			"\"status\":\"%s\",\"active\":%s,\"bytes_sent\":%llu,"
+			"\"bytes_recv\":%llu,\"pkts_sent\":%llu,"
+			"\"pkts_recv\":%llu,\"errors_send\":%llu,"
+			"\"errors_recv\":%llu,\"other_sender\":%llu,"
+			"\"backlog_dropped\":%llu,\"backlog_bytes\":%llu}",
+			i ? "," : "", c->ops->name, dev, rep_status(f),
+			i == sync_chans_active(m) ? "true" : "false",
+			(unsigned long long)s->bytes_sent,
+			(unsigned long long)s->bytes_recv,
+			(unsigned long long)s->pkts_sent,
+			(unsigned long long)s->pkts_recv,
+			(unsigned long long)s->err_send,
+			(unsigned long long)s->err_recv,
+			(unsigned long long)s->dropped_peer,
+			(unsigned long long)s->backlog_overflow,
+			(unsigned long long)s->backlog_bytes);
+	}
+	rep_put(buf, len, &off, "]");
+	return rep_end(buf, len, off);
+}
+
 static void rep_hex(char *dst, const uint8_t *p)
 {
 	static const char digits[] = "0123456789abcdef";

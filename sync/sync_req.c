@@ -227,7 +227,7 @@ static void stats_link(struct sync_state *s, struct sync_client *cl)
 
 static void stats_json(struct sync_state *s, struct sync_client *cl)
 {
-	char buf[1024];
+	char buf[1024], links[SYNC_CONF_CHAN_MAX * 640];
 	int n, first = 1;
 	struct {
 		const char *name;
@@ -265,10 +265,14 @@ static void stats_json(struct sync_state *s, struct sync_client *cl)
 			   (unsigned long long)s->rcv_lost,
 			   (unsigned long long)s->rcv_before, s->tx.len,
 			   s->rs.len);
-	/* ours: "auth" inside "sync" (before its closing brace) */
+	/* ours: "auth" and "links" inside "sync" (before its closing
+	 * brace) */
 	n = sync_chans_report_auth_json(s->chans, buf, sizeof(buf));
-	sync_client_printf(cl, ",\"auth\":%.*s}", n < (int)sizeof(buf) ?
+	sync_client_printf(cl, ",\"auth\":%.*s", n < (int)sizeof(buf) ?
 			   n : (int)sizeof(buf) - 1, buf);
+	n = sync_chans_report_json(s->chans, links, sizeof(links));
+	sync_client_printf(cl, ",\"links\":%.*s}", n < (int)sizeof(links) ?
+			   n : (int)sizeof(links) - 1, links);
 }
 
 void sync_mode_reset_timer(struct sync_state *s, int cancel)

@@ -265,7 +265,45 @@ t_case sync_startup_resync_notrack case_startup_resync_notrack
 t_case sync_inject_ftfw case_inject_ftfw
 t_case sync_inject_notrack case_inject_notrack
 t_case sync_inject_ftfw_ours_to_ref case_inject_ftfw_ref
+# -s json's "links" (ours): one object per channel, with the counter
+# of datagrams from a sender other than the configured peer, which no
+# text statistic shows. A datagram from another address of A's counts
+# there and nowhere else.
+case_json_links() {
+	local out
+	sync_pair
+	ip -n "$NS_A" addr add 10.77.0.3/24 dev vs0
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP
+	sync_start a ours
+	sync_start b ours
+	sync_ct a -I -s 10.255.0.1 -d 10.255.0.2 -p udp --sport 1 --dport 7 \
+		-t 300 >/dev/null 2>&1
+	sync_wait b -e "src=10\.255\.0\.1 dst=10\.255\.0\.2 sport=1 " 1 5
+	ns_exec "$NS_A" python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.77.0.3", 0))
+s.sendto(b"\x01" * 20, ("10.77.0.2", '"$SYNC_PORT"'))' ||
+		t_fail "cannot send the stray datagram"
+	for _ in $(seq 1 100); do
+		out=$(sync_ctl b -s json 2>/dev/null)
+		case $out in *'"other_sender":1,'*) break ;; esac
+		sleep 0.02
+	done
+	python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+l = d["sync"]["links"]
+assert len(l) == 1, l
+c = l[0]
+assert (c["type"], c["device"], c["status"], c["active"]) == \
+    ("UDP", "vs0", "RUNNING", True), c
+assert c["other_sender"] == 1 and c["pkts_recv"] > 0, c
+assert c["errors_recv"] == 0 and c["backlog_dropped"] == 0, c
+' "$out" 2>"$T_TMP/py" || t_fail "-s json links: $(tail -n 1 "$T_TMP/py"): $out"
+}
+
 t_case sync_bypass_notrack case_bypass
 t_case sync_dump_formats case_dump_formats
 t_case sync_bypass_expect case_bypass_expect
+t_case sync_json_links case_json_links
 t_done
