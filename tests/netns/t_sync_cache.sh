@@ -302,8 +302,64 @@ assert c["errors_recv"] == 0 and c["backlog_dropped"] == 0, c
 ' "$out" 2>"$T_TMP/py" || t_fail "-s json links: $(tail -n 1 "$T_TMP/py"): $out"
 }
 
+# Sync mode's "traffic processed": the counters of a flow of the
+# internal cache that ends are added up, as upstream does. Real packets
+# from B to a sink on A (7 of 100 bytes of payload, 7 answers of 10),
+# then the flow deleted on A.
+case_traffic() {
+	local sink out
+	command -v nft >/dev/null || t_skip "nft missing (apt-get install nftables)"
+	sync_pair
+	ns_exec "$NS_A" sysctl -qw net.netfilter.nf_conntrack_acct=1
+	ns_exec "$NS_A" nft -f - <<'NFT' || t_fail "nft ruleset"
+table inet rawct {
+	chain pre { type filter hook prerouting priority 0; ct state new accept; }
+}
+NFT
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP
+	sync_start a ours
+	sync_start b ours
+	ns_exec "$NS_A" python3 -c '
+import socket, select, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.77.0.1", 5000))
+open("'"$T_TMP"'/sink.ready", "w").close()
+end = time.time() + 4
+n = 0
+while time.time() < end and n < 7:
+    r, _, _ = select.select([s], [], [], 0.2)
+    if r:
+        d, a = s.recvfrom(2000)
+        s.sendto(d[:10], a)
+        n += 1
+' &
+	sink=$!
+	wait_file "$T_TMP/sink.ready"
+	ns_exec "$NS_B" python3 -c '
+import socket
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.bind(("10.77.0.2", 5001))
+c.settimeout(1)
+for _ in range(7):
+    c.sendto(b"x" * 100, ("10.77.0.1", 5000))
+    c.recv(100)
+' || t_fail "traffic failed"
+	wait "$sink"
+	sync_poll 5 sync_has a -i 'dport=5000 ' 1 ||
+		t_fail "the flow is not in A's internal cache"
+	sync_ct a -D -p udp --dport 5000 >/dev/null 2>&1 || t_fail "-D on A"
+	for _ in $(seq 1 100); do
+		out=$(sync_ctl a -s | sed -n '/^traffic processed:/{n;p}' | tr -s ' ')
+		[ "$out" = " 1162 Bytes 14 Pckts" ] && return 0
+		sleep 0.02
+	done
+	t_fail "A's traffic processed: '$out', want 1162 bytes, 14 packets"
+}
+
 t_case sync_bypass_notrack case_bypass
 t_case sync_dump_formats case_dump_formats
 t_case sync_bypass_expect case_bypass_expect
 t_case sync_json_links case_json_links
+t_case sync_traffic_processed case_traffic
 t_done
