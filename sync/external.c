@@ -113,7 +113,7 @@ void sync_external_flush(struct sync_state *s, int exp)
 
 /* The peer's NEW replaces, UPD refreshes (or adds), DEL deletes. */
 static void cache_msg(struct sync_cache *c, int kind, const uint8_t *key,
-		      int klen, const uint8_t *body, int blen)
+		      int klen, const uint8_t *body, int blen, uint8_t mark)
 {
 	uint32_t h, now = sync_daemon_now();
 	struct sync_cache_obj *o = sync_cache_find_hash(c, key, (size_t)klen,
@@ -130,11 +130,42 @@ static void cache_msg(struct sync_cache *c, int kind, const uint8_t *key,
 		sync_cache_del(c, o);
 		o = NULL;
 	}
-	if (o)
-		sync_cache_update(c, o, body, (size_t)blen, now);
-	else
+	if (!o)
 		sync_cache_add_hashed(c, h, key, (size_t)klen, body,
-				      (size_t)blen, now, NULL);
+				      (size_t)blen, now, &o);
+	else
+		sync_cache_update(c, o, body, (size_t)blen, now);
+	if (o)
+		o->mark = mark;		/* heard of since (sync_external_sweep) */
+}
+
+static int sweep_obj(struct sync_cache *c, struct sync_cache_obj *o,
+		     void *arg)
+{
+	const uint8_t *mark = arg;
+
+	if (o->mark != *mark)
+		sync_cache_del(c, o);
+	return 0;
+}
+
+unsigned int sync_external_sweep(struct sync_state *s)
+{
+	struct sync_cache *caches[2] = { s->ext_ct, s->ext_exp };
+	unsigned int gone = 0;
+
+	for (int i = 0; i < 2; i++) {
+		uint32_t cursor = 0, before;
+
+		if (!caches[i])
+			continue;
+		before = sync_cache_count(caches[i]);
+		while (sync_cache_iter(caches[i], &cursor, UINT32_MAX,
+				       sweep_obj, &s->ext_mark) == 1)
+			;
+		gone += before - sync_cache_count(caches[i]);
+	}
+	return gone;
 }
 
 /* "could not ...: reason", then the flow, as upstream's dlog_ct. */
@@ -299,7 +330,8 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		klen = ct_entry_key(key, &e);
 		blen = ct_entry_pack(body, sizeof(body), &e, ~(uint64_t)0);
 		if (klen > 0 && blen > 0)
-			cache_msg(s->ext_ct, kind, key, klen, body, blen);
+			cache_msg(s->ext_ct, kind, key, klen, body, blen,
+				  s->ext_mark);
 		return;
 	}
 	{
@@ -315,6 +347,7 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		klen = ct_expect_key(key, &x);
 		blen = ct_expect_pack(body, sizeof(body), &x, ~(uint32_t)0);
 		if (klen > 0 && blen > 0)
-			cache_msg(s->ext_exp, kind, key, klen, body, blen);
+			cache_msg(s->ext_exp, kind, key, klen, body, blen,
+				  s->ext_mark);
 	}
 }

@@ -4,7 +4,16 @@
  * is sent once, nothing is acknowledged; an ALIVE every second tells the
  * peer the link works; a RESYNC request (-n, StartupResync) makes the
  * peer send its whole internal cache (or, without one, its kernel table).
- * Sequence numbers are tracked for the statistics only.
+ *
+ * Ours, healing after a loss: a gap in the peer's sequence numbers (a
+ * link cut, a full buffer) makes us ask for a resync ourselves, as `-n`
+ * does, with a token in the request's from/to (upstream sends 0 and
+ * ignores them). Our peer answers a request with a token by the bulk
+ * and then an ACK carrying the token; every external object heard of
+ * since the request is then current, and those that were not (flows
+ * that ended while messages were lost) are dropped: 0 missing and 0
+ * stale. Upstream's peer sends the bulk only; its missing flows come,
+ * its stale ones stay, as with upstream. `-n` uses the same exchange.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,10 +23,57 @@
 #include "sync/sync_int.h"
 
 #define ALIVE_USEC	1000000
+#define HEAL_USEC	2000000		/* the answer's wait, then once more */
 
 struct notrack {
 	struct sync_loop_timer alive;
+	struct sync_loop_timer heal;	/* the answer to our request */
+	uint32_t token;			/* of the request unanswered, 0 none */
+	uint32_t tokens;		/* the last one given */
+	uint8_t tries;			/* requests of this episode */
+	uint64_t lost_seen;		/* s->rcv_lost when last looked */
 };
+
+/* Asks the peer for its whole cache (a RESYNC with a token): what is
+ * heard of from now on carries a new mark. */
+static void ask_resync(struct sync_state *s, struct notrack *n)
+{
+	if (++n->tokens == 0)
+		n->tokens = 1;
+	n->token = n->tokens;
+	n->tries++;
+	s->ext_mark++;
+	sync_tx_ctl(s, SYNC_F_RESYNC, n->token, n->token);
+	sync_loop_timer_add(s->d->loop, &n->heal, HEAL_USEC);
+}
+
+/* No answer (the request lost, or an upstream peer): once more, then
+ * give up until the next loss. */
+static void heal_timeout(struct sync_loop *l, void *arg)
+{
+	struct sync_state *s = arg;
+	struct notrack *n = s->sub_priv;
+
+	(void)l;
+	if (!n->token)
+		return;
+	n->token = 0;
+	if (n->tries < 2)
+		ask_resync(s, n);
+}
+
+/* The answer to our request came after the bulk: drop the stale. */
+static void healed(struct sync_state *s, struct notrack *n)
+{
+	unsigned int gone;
+
+	sync_loop_timer_del(s->d->loop, &n->heal);
+	n->token = 0;
+	n->tries = 0;
+	gone = sync_external_sweep(s);
+	sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync from the other node "
+		 "complete, %u stale entries dropped", gone);
+}
 
 static void alive(struct sync_loop *l, void *arg)
 {
@@ -36,6 +92,7 @@ static int notrack_init(struct sync_state *s)
 		return -ENOMEM;
 	s->sub_priv = n;
 	sync_loop_timer_init(&n->alive, alive, s);
+	sync_loop_timer_init(&n->heal, heal_timeout, s);
 	return sync_loop_timer_add(s->d->loop, &n->alive, ALIVE_USEC);
 }
 
@@ -46,6 +103,7 @@ static void notrack_fini(struct sync_state *s)
 	if (!n)
 		return;
 	sync_loop_timer_del(s->d->loop, &n->alive);
+	sync_loop_timer_del(s->d->loop, &n->heal);
 	free(n);
 	s->sub_priv = NULL;
 }
@@ -66,7 +124,8 @@ static int notrack_request(struct sync_state *s, struct sync_client *cl,
 	switch (code) {
 	case SYNC_REQUEST_DUMP:
 		sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync requested");
-		sync_tx_ctl(s, SYNC_F_RESYNC, 0, 0);
+		((struct notrack *)s->sub_priv)->tries = 0;
+		ask_resync(s, s->sub_priv);
 		return SYNC_REQ_DONE;
 	case SYNC_SEND_BULK:
 		bulk(s);
@@ -77,6 +136,7 @@ static int notrack_request(struct sync_state *s, struct sync_client *cl,
 
 static int notrack_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 {
+	struct notrack *n = s->sub_priv;
 	int rx = SYNC_RX_BAD;
 
 	sync_seq_track(s, h->seq);
@@ -86,12 +146,31 @@ static int notrack_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 		sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync requested by "
 			 "other node");
 		bulk(s);
+		/* ours asked with a token: the bulk is out, say so (a
+		 * kernel table's bulk is a dump still running: no answer) */
+		if (h->from && s->int_ct)
+			sync_tx_ctl(s, SYNC_F_ACK, h->from, h->to);
 		rx = SYNC_RX_CTL;
 	} else if (h->type == SYNC_T_CTL && (h->flags & SYNC_F_ALIVE)) {
+		rx = SYNC_RX_CTL;
+	} else if (h->type == SYNC_T_CTL && (h->flags & SYNC_F_ACK) &&
+		   n->token && h->from == n->token && h->to == n->token) {
+		healed(s, n);
 		rx = SYNC_RX_CTL;
 	}
 	if (rx != SYNC_RX_BAD)
 		sync_seq_update(s, h->seq);
+	/* messages were lost: ask for everything, once per episode */
+	if (s->rcv_lost != n->lost_seen) {
+		n->lost_seen = s->rcv_lost;
+		if (!n->token) {
+			sync_log(&s->d->log, SYNC_LOG_NOTICE, "messages from "
+				 "the other node were lost, asking for a "
+				 "resync");
+			n->tries = 0;
+			ask_resync(s, n);
+		}
+	}
 	return rx;
 }
 

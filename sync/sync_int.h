@@ -138,6 +138,9 @@ struct sync_state {
 	uint8_t xmit_armed;
 	uint8_t resync_pending;			/* resend lost objects */
 	uint8_t dump_mark;			/* resync sweep */
+	uint8_t ext_mark;			/* external objects heard of
+						 * since the last resync asked
+						 * (NOTRACK's healing) */
 	uint8_t dump_populate;			/* initial dump: no send */
 	uint64_t last_xmit;			/* usec */
 	struct sync_loop_timer xmit_timer;
@@ -214,6 +217,9 @@ void sync_external_fini(struct sync_state *s);
 void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		       const void *msg);
 void sync_external_flush(struct sync_state *s, int exp);
+/* Deletes the external objects not heard of since s->ext_mark was
+ * last changed (what a complete resync did not bring); their number. */
+unsigned int sync_external_sweep(struct sync_state *s);
 /* A flow from the peer made ready for the kernel: CommitTimeout, no
  * IPS_EXPECTED, TCP window tracking off unless TCPWindowTracking, ports
  * (GRE keys) the peer left out as zeros, the reply tuple without the NAT
