@@ -229,6 +229,19 @@ static void rs_resend_all(struct sync_state *s)
 	sync_tx_kick(s);
 }
 
+/* What waits with a sequence number before @seq goes out again (the
+ * queue is in sending order). */
+static void rs_resend_before(struct sync_state *s, uint32_t seq)
+{
+	struct sync_txnode *n;
+
+	while ((n = sync_txq_first(&s->rs)) && sync_seq_before(n->seq, seq)) {
+		sync_txq_del(&s->rs, n);
+		sync_txq_add(&s->tx, n, TXQ_TX);
+	}
+	sync_tx_kick(s);
+}
+
 static int digest(struct sync_state *s, const struct sync_msg_hdr *h)
 {
 	if (sync_msg_is_data(h))
@@ -283,23 +296,24 @@ static void window_count(struct sync_state *s, uint32_t seq)
 static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 {
 	struct ftfw *f = priv(s);
-	int rx, hello = 0;
+	int rx, hello = 0, resend = 0;
 	uint32_t want;
 
 	if (h->flags & SYNC_F_HELLO) {
 		/* the peer (re)started: its window restarts here, and what
 		 * we sent before may never have reached it. It says HELLO on
 		 * every message until our HELLO_BACK reaches it: what waits
-		 * is sent again once for that, not once per message. */
+		 * is sent again once for that, not once per message. When
+		 * the message is an ACK, its new life has what it names and
+		 * what we sent since is on its way: only what came before
+		 * is sent again */
 		f->say_hello_back = 1;
 		hello = 1;
 		if (f->ack_from_set && sync_seq_before(h->seq, f->ack_from)) {
 			f->window = s->conf->sync.ack_window - 1;
 			f->ack_from = h->seq;
 		}
-		if (!f->peer_hello)
-			rs_resend_all(s);
-		f->peer_hello = 1;
+		resend = !f->peer_hello;
 	} else {
 		f->peer_hello = 0;
 	}
@@ -330,6 +344,13 @@ static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 		if (needs_ack(h))
 			window_count(s, h->seq);
 		break;
+	}
+	if (resend) {
+		if (h->type == SYNC_T_CTL && (h->flags & SYNC_F_ACK))
+			rs_resend_before(s, h->from);
+		else
+			rs_resend_all(s);
+		f->peer_hello = 1;
 	}
 	sync_seq_update(s, h->seq);
 	resend_lost(s);

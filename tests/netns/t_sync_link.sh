@@ -83,7 +83,9 @@ a_heard() {
 }
 
 # lost MODE IB WANT: one flow made on A while B drops the next datagram;
-# then another flow; B counts WANT lost messages.
+# then another flow; B counts WANT lost messages. FTFW gets the dropped
+# flow again, and so does NOTRACK when B is ours (it asks for a resync
+# on the gap); the reference's NOTRACK stays without it.
 lost() {
 	local n
 	command -v nft >/dev/null 2>&1 || t_skip "nft is not installed"
@@ -106,6 +108,11 @@ lost() {
 	t_eq "Packets lost" "$n" "$3"
 	if [ "$1" = FTFW ]; then
 		sync_wait b -e 'src=10\.99\.0\.1 '
+	elif [ "$2" = ours ]; then
+		# NOTRACK, ours: B saw the gap and asked for a resync
+		sync_wait b -e 'src=10\.99\.0\.1 ' 1 3
+		grep -q 'messages from the other node were lost, asking for a resync' \
+			"$T_TMP/b/log" || t_fail "B did not ask for a resync"
 	else
 		t_eq "the dropped flow on B" "$(sync_ctl b -e | grep -c 'src=10\.99\.0\.1 ')" 0
 	fi
