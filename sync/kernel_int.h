@@ -30,6 +30,7 @@ struct sync_kernel {
 	unsigned int busy;		/* wakeups that left events queued */
 	struct sync_loop_timer resync_timer, poll_timer;
 	struct sync_loop_timer quiet_timer;	/* no overrun for a while */
+	struct sync_loop_timer nap_timer;	/* events left to gather */
 	unsigned int want_resync, want_flush;	/* SYNC_K_* queued */
 	struct {
 		uint8_t kind;			/* JOB_* running */

@@ -12,6 +12,11 @@
 #          (2N events): CPU per event of each daemon (/proc/PID/schedstat),
 #          events it received and overruns (`-s runtime`), at the
 #          reference's default netlink buffer (NetlinkBufferSize unset);
+#   alone  the same, each daemon alone in a namespace of its own (ours,
+#          then the reference): on two CPUs the loader and two daemons
+#          compete for the CPUs in "events", and the reference's SCHED_RR
+#          99 takes one of them whenever it wants; here each daemon has
+#          one CPU beside the loader, as on a firewall;
 #   floor  the same events with the reference beside build/bench/ev_floor
 #          (make build/bench/ev_floor), which only receives: the CPU per
 #          event that receiving alone costs, as a ratio to the reference.
@@ -224,6 +229,35 @@ event_round() {
 	}'
 }
 
+# alone_round WHO BIN: event_round's load with BIN alone in its namespace;
+# prints "cpu_ns_per_event received overruns"
+alone_round() {
+	local who=$1 bin=$2 ns d s e a last stable
+	d="$work/a$who"
+	mkdir -p "$d"
+	conf "$d"
+	newns ns
+	start "$ns" "$bin" "$d"
+	sleep 0.3
+	s=$(cpu_ns "$dpid")
+	ip netns exec "$ns" "$CT" -R "$work/create" >/dev/null || die "-R create failed"
+	ip netns exec "$ns" "$CT" -D -s 10.0.0.0/8 >/dev/null 2>&1 || die "-D failed"
+	last="" stable=0
+	while [ "$stable" -lt 4 ]; do
+		sleep 0.25
+		a=$(cpu_ns "$dpid")
+		if [ "$a" = "$last" ]; then stable=$((stable + 1)); else stable=0; fi
+		last=$a
+	done
+	e=$(cpu_ns "$dpid")
+	ip netns exec "$ns" "$bin" -C "$d/c.conf" -s runtime >"$d/rt" 2>&1
+	stop "$ns" "$bin" "$d"
+	ip netns del "$ns"
+	awk -v c="$(( (e - s) / (2 * n) ))" '
+	/events received/ { r = $NF } /netlink overrun/ { o = $NF }
+	END { print c, r, o }' "$d/rt"
+}
+
 # floor_round: the events of event_round with the reference beside
 # build/bench/ev_floor, a listener that receives and drops: receiving
 # alone costs that much per event received, whatever a daemon does with
@@ -273,6 +307,12 @@ for r in $(seq 1 "$rounds"); do
 			r, $1, $4, $4 ? $1 / $4 : 0, $2, $5, $5 ? $2 / $5 : 0, $3, $6, $6 ? $3 / $6 : 0
 	}' | tee -a "$work/report"
 	event_round | sed "s/^/round $r /" | tee -a "$work/report"
+	o=$(alone_round o "$OURS")
+	f=$(alone_round r "$REF")
+	echo "$o $f" | awk -v r="$r" '{
+		printf "round %d alone: ours %.2f us/ev (received %s, overruns %s)  ref %.2f us/ev (received %s, overruns %s)  ratio %.3f\n",
+			r, $1 / 1e3, $2, $3, $4 / 1e3, $5, $6, $4 ? $1 / $4 : 0
+	}' | tee -a "$work/report"
 	[ -x "$FLOOR" ] && floor_round | sed "s/^/round $r /" | tee -a "$work/report"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/report"

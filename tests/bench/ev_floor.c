@@ -5,11 +5,15 @@
  * with the system's default receive buffer (as both daemons do there),
  * takes datagrams 32 at a time with recvmmsg(2) and throws them away:
  * what it costs per event is what receiving alone costs, a floor under
- * any daemon's CPU per event. It stops after IDLE ms without an event
- * once it has seen one (30 s before the first), and prints
- * "events=N overruns=N cpu_ns=N" (its CPU time, user and system).
+ * any daemon's CPU per event. After a receive that emptied the queue it
+ * sleeps NAP_US before it polls again, as the daemon does
+ * (sync/kernel.c, NAP_USEC); 0 takes each event as it comes. It stops
+ * after IDLE ms without an event once it has seen one (30 s before the
+ * first), and prints "events=N overruns=N cpu_ns=N" (its CPU time, user
+ * and system).
  *
- *   ev_floor [IDLE_MS]   (default 2000; run it inside the namespace)
+ *   ev_floor [IDLE_MS [NAP_US]]   (default 2000 100; run it inside the
+ *                                  namespace)
  */
 #include <errno.h>
 #include <poll.h>
@@ -35,6 +39,7 @@ int main(int argc, char **argv)
 	int idle = argc > 1 ? atoi(argv[1]) : 2000;
 	struct timespec ts;
 	struct pollfd p;
+	long nap = argc > 2 ? atol(argv[2]) : 100;
 	int fd, n;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
@@ -68,6 +73,11 @@ int main(int argc, char **argv)
 		n = recvmmsg(fd, mm, VLEN, MSG_DONTWAIT, NULL);
 		if (n > 0)
 			events += (unsigned int)n;
+		if (n > 0 && n < VLEN && nap > 0 && nap < 1000000) {
+			struct timespec z = { 0, nap * 1000 };
+
+			nanosleep(&z, NULL);
+		}
 		else if (n < 0 && errno == ENOBUFS)
 			overruns++;
 	}
