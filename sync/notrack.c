@@ -14,6 +14,9 @@
  * that ended while messages were lost) are dropped: 0 missing and 0
  * stale. Upstream's peer sends the bulk only; its missing flows come,
  * its stale ones stay, as with upstream. `-n` uses the same exchange.
+ * Messages lost while the answer is awaited (the bulk itself, or what
+ * came between) make the answer incomplete: nothing is dropped then,
+ * and the request is made again, up to TRIES_MAX times in a row.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 
 #define ALIVE_USEC	1000000
 #define HEAL_USEC	2000000		/* the answer's wait, then once more */
+#define TRIES_MAX	4		/* requests in a row for lossy answers */
 
 struct notrack {
 	struct sync_loop_timer alive;
@@ -31,6 +35,7 @@ struct notrack {
 	uint32_t token;			/* of the request unanswered, 0 none */
 	uint32_t tokens;		/* the last one given */
 	uint8_t tries;			/* requests of this episode */
+	uint8_t again;			/* loss while the answer was awaited */
 	uint64_t lost_seen;		/* s->rcv_lost when last looked */
 };
 
@@ -42,6 +47,7 @@ static void ask_resync(struct sync_state *s, struct notrack *n)
 		n->tokens = 1;
 	n->token = n->tokens;
 	n->tries++;
+	n->again = 0;
 	s->ext_mark++;
 	sync_tx_ctl(s, SYNC_F_RESYNC, n->token, n->token);
 	sync_loop_timer_add(s->d->loop, &n->heal, HEAL_USEC);
@@ -62,13 +68,23 @@ static void heal_timeout(struct sync_loop *l, void *arg)
 		ask_resync(s, n);
 }
 
-/* The answer to our request came after the bulk: drop the stale. */
+/* The answer to our request came after the bulk: drop the stale, or,
+ * if messages were lost meanwhile, ask again. */
 static void healed(struct sync_state *s, struct notrack *n)
 {
 	unsigned int gone;
 
 	sync_loop_timer_del(s->d->loop, &n->heal);
 	n->token = 0;
+	if (n->again) {
+		if (n->tries < TRIES_MAX) {
+			sync_log(&s->d->log, SYNC_LOG_NOTICE, "messages from "
+				 "the other node were lost during the resync, "
+				 "asking again");
+			ask_resync(s, n);
+		}
+		return;
+	}
 	n->tries = 0;
 	gone = sync_external_sweep(s);
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync from the other node "
@@ -169,6 +185,8 @@ static int notrack_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 				 "resync");
 			n->tries = 0;
 			ask_resync(s, n);
+		} else {
+			n->again = 1;
 		}
 	}
 	return rx;

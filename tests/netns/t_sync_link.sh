@@ -9,6 +9,7 @@
 # FTFW the flow it carried arrives all the same (NACK, resent).
 . "$(dirname "$0")/ctd_lib.sh"
 T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
+SYNCTOOL=${SYNCTOOL:-$RAWCT_TOP/build/netns/synctool}
 
 # flows N NET: N udp flows NET.x.y -> 10.2.2.2 on A, in one -R batch.
 flows() {
@@ -121,6 +122,39 @@ case_lost_notrack() { lost NOTRACK ours 1; }
 case_lost_notrack_ref() { lost NOTRACK ref 3; }
 case_lost_ftfw() { lost FTFW ours 1; }
 
+# A NOTRACK primary (tests/netns/notrack_peer.py) that loses a message,
+# then one of the answer to the resync B asks for: B must not take the
+# incomplete answer for the whole (it would drop F2, which the primary
+# still has, as stale), but ask again; after the whole answer, F4, which
+# the primary no longer has, is dropped and F1-F3 stay.
+case_notrack_lossy_answer() {
+	local i f out
+	command -v python3 >/dev/null || t_skip "no python3"
+	[ -x "$SYNCTOOL" ] || t_fail "$SYNCTOOL missing (make build/netns/synctool)"
+	sync_pair
+	sync_conf b NOTRACK UDP
+	sync_start b ours
+	f=()
+	for i in 1 2 3 4; do
+		f+=("$("$SYNCTOOL" build seq=0 proto=17 src=10.99.0.$i dst=10.2.2.2 sport=1 dport=2 status=0x8 timeout=300)") ||
+			t_fail "synctool build"
+	done
+	out=$(ip netns exec "$NS_A" python3 "$RAWCT_TOP/tests/netns/notrack_peer.py" \
+		10.77.0.1 10.77.0.2 "$SYNC_PORT" "${f[@]}") ||
+		t_fail "the peer: $out; B's log: $(grep -i resync "$T_TMP/b/log" | tr '\n' ' ')"
+	sync_wait b -e 'src=10\.99\.0\.2 '
+	sync_poll 3 eval '[ "$(sync_ctl b -e | grep -c "src=10\.99\.0\.4 ")" = 0 ]' ||
+		t_fail "F4, gone from the primary, stayed on B"
+	for i in 1 2 3; do
+		t_eq "F$i on B" "$(sync_ctl b -e | grep -c "src=10\.99\.0\.$i ")" 1
+	done
+	grep -q 'lost during the resync, asking again' "$T_TMP/b/log" ||
+		t_fail "B did not say why it asked again"
+	t_eq "sweeps" "$(grep -c 'resync from the other node complete' "$T_TMP/b/log")" 1
+	grep -q 'resync from the other node complete, 1 stale entries dropped' \
+		"$T_TMP/b/log" || t_fail "B's log: $(grep resync "$T_TMP/b/log" | tr '\n' ' ')"
+}
+
 # ---- FTFW's HELLO ------------------------------------------------------------
 
 # ext_stat SIDE FIELD: "connections FIELD:" of SIDE's external cache.
@@ -171,5 +205,6 @@ t_case sync_packed_notrack case_packed_notrack
 t_case sync_lost_notrack case_lost_notrack
 t_case sync_lost_notrack_ref case_lost_notrack_ref
 t_case sync_lost_ftfw case_lost_ftfw
+t_case sync_notrack_lossy_answer case_notrack_lossy_answer
 t_case sync_ftfw_hello_once case_hello_once
 t_done
