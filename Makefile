@@ -40,8 +40,8 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c \
 	nl/step.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
-	ct/format_json.c ct/labels.c ct/decode.c ct/decode_tuple.c ct/encode.c \
-	ct/table.c ct/stats.c \
+	ct/format_json.c ct/labels.c ct/decode.c ct/decode_tuple.c \
+	ct/decode_protoinfo.c ct/encode.c ct/table.c ct/stats.c \
 	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
 	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
 	ct/pack.c ct/unpack.c ct/pack_layout.c
@@ -137,7 +137,7 @@ FUZZ_DRIVER = fuzz/driver.c
 FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS) $(NFCT_ARGS_SRCS)
 # what `make coverage` reports on
 COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/decode_tuple.c \
-	ct/encode.c ct/out.c \
+	ct/decode_protoinfo.c ct/encode.c ct/out.c \
 	ct/format.c ct/format_xml.c ct/format_save.c ct/format_json.c \
 	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
@@ -223,6 +223,8 @@ ct/decode.o: ct/decode.c ct/decode_int.h ct/decode.h ct/entry.h ct/proto.h \
 	nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
 ct/decode_tuple.o: ct/decode_tuple.c ct/decode_int.h ct/decode.h ct/entry.h \
 	ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
+ct/decode_protoinfo.o: ct/decode_protoinfo.c ct/decode_int.h ct/decode.h \
+	ct/entry.h nl/attr.h nl/copy.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
 ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
 	ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h nl/msg.h \
