@@ -44,6 +44,7 @@ struct ct_xproto {
 	const char *help;
 };
 
+/* cmd/ct_args_xproto.c: the extensions, indexed by struct ct_parse's h */
 extern const struct ct_xproto ct_xprotos[];
 extern const unsigned int ct_nxprotos;
 #define CT_XPROTO_UNKNOWN 0	/* index of the unknown handler */
