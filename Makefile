@@ -83,8 +83,9 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
-CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_addr.c cmd/ct_args_proto.c \
-	cmd/ct_args_xproto.c cmd/ct_args_filter.c cmd/ct_getopt.c
+CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_cmd.c cmd/ct_args_addr.c \
+	cmd/ct_args_proto.c cmd/ct_args_xproto.c cmd/ct_args_filter.c \
+	cmd/ct_getopt.c
 CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
 	cmd/ct_load.c cmd/ct_lex.c cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c \
 	cmd/ct_progname.c $(CT_ARGS_SRCS)
@@ -139,7 +140,7 @@ FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS) $(NFCT_ARGS_SRCS)
 COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/decode_tuple.c \
 	ct/decode_protoinfo.c ct/encode.c ct/out.c \
 	ct/format.c ct/format_xml.c ct/format_save.c ct/format_json.c \
-	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
+	ct/labels.c cmd/ct_args.c cmd/ct_args_cmd.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_xproto.c cmd/ct_args_filter.c \
 	cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
@@ -204,6 +205,7 @@ cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H
 	ct/batch.h ct/entry.h nl/batch.h nl/reply.h nl/sock.h
 cmd/ct_usage.o: cmd/ct_usage.c cmd/ct_usage.h
 cmd/ct_args.o: cmd/ct_args.c $(CT_ARGS_H) ct/labels.h $(NL_UAPI)
+cmd/ct_args_cmd.o: cmd/ct_args_cmd.c $(CT_ARGS_H)
 cmd/ct_args_addr.o: cmd/ct_args_addr.c $(CT_ARGS_H) $(NL_UAPI)
 cmd/ct_args_proto.o: cmd/ct_args_proto.c $(CT_ARGS_H) ct/proto.h $(NL_UAPI)
 cmd/ct_args_xproto.o: cmd/ct_args_xproto.c $(CT_ARGS_H) ct/proto.h
