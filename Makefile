@@ -41,7 +41,8 @@ NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c \
 	nl/step.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/format_json.c ct/labels.c ct/decode.c ct/decode_tuple.c \
-	ct/decode_protoinfo.c ct/encode.c ct/table.c ct/stats.c \
+	ct/decode_protoinfo.c ct/encode.c ct/table.c ct/table_filter.c \
+	ct/stats.c \
 	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
 	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
 	ct/pack.c ct/unpack.c ct/pack_layout.c
@@ -79,7 +80,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
 	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h \
 	sync/auth.h nl/cttimeout.h nl/cthelper.h tmo/proto.h tmo/policy.h \
-	cth/helper.h cth/builtin.h
+	cth/helper.h cth/builtin.h ct/table_int.h ct/decode_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
@@ -230,9 +231,12 @@ ct/decode_tuple.o: ct/decode_tuple.c ct/decode_int.h ct/decode.h ct/entry.h \
 ct/decode_protoinfo.o: ct/decode_protoinfo.c ct/decode_int.h ct/decode.h \
 	ct/entry.h nl/attr.h nl/copy.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
-ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
-	ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h nl/msg.h \
-	nl/pipe.h nl/reply.h nl/sock.h $(NL_UAPI)
+ct/table.o: ct/table.c ct/table_int.h ct/table.h ct/batch.h ct/stats.h \
+	ct/decode.h ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h \
+	nl/msg.h nl/pipe.h nl/reply.h nl/sock.h $(NL_UAPI)
+ct/table_filter.o: ct/table_filter.c ct/table_int.h ct/table.h ct/batch.h \
+	ct/stats.h ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h \
+	nl/msg.h nl/reply.h $(NL_UAPI)
 ct/stats.o: ct/stats.c ct/stats.h nl/attr.h nl/msg.h nl/reply.h nl/sock.h \
 	$(NL_UAPI)
 ct/batch.o: ct/batch.c ct/batch.h ct/decode.h ct/encode.h ct/entry.h \
