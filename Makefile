@@ -88,7 +88,8 @@ CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_cmd.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_xproto.c cmd/ct_args_filter.c \
 	cmd/ct_getopt.c
 CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
-	cmd/ct_load.c cmd/ct_lex.c cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c \
+	cmd/ct_load.c cmd/ct_load_check.c cmd/ct_lex.c cmd/ct_usage.c \
+	cmd/ct_expect.c cmd/ct_event.c \
 	cmd/ct_progname.c $(CT_ARGS_SRCS)
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
 CTD_ARGS_SRCS = cmd/ctd_args.c
@@ -202,8 +203,11 @@ cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
 cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
 	ct/format.h ct/proto.h ct/table.h nl/sock.h
 cmd/ct_lex.o: cmd/ct_lex.c cmd/ct_lex.h nl/copy.h
-cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H) \
-	ct/batch.h ct/entry.h nl/batch.h nl/reply.h nl/sock.h
+cmd/ct_load.o: cmd/ct_load.c cmd/ct_load_int.h cmd/ct_load.h cmd/ct_lex.h \
+	cmd/ct_run.h $(CT_ARGS_H) ct/batch.h ct/entry.h nl/batch.h nl/reply.h \
+	nl/sock.h
+cmd/ct_load_check.o: cmd/ct_load_check.c cmd/ct_load_int.h cmd/ct_load.h \
+	cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H)
 cmd/ct_usage.o: cmd/ct_usage.c cmd/ct_usage.h
 cmd/ct_args.o: cmd/ct_args.c $(CT_ARGS_H) ct/labels.h $(NL_UAPI)
 cmd/ct_args_cmd.o: cmd/ct_args_cmd.c $(CT_ARGS_H)
