@@ -88,9 +88,9 @@ CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_cmd.c cmd/ct_args_addr.c \
 	cmd/ct_args_proto.c cmd/ct_args_xproto.c cmd/ct_args_filter.c \
 	cmd/ct_getopt.c
 CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
-	cmd/ct_load.c cmd/ct_load_check.c cmd/ct_lex.c cmd/ct_usage.c \
-	cmd/ct_expect.c cmd/ct_event.c \
-	cmd/ct_progname.c $(CT_ARGS_SRCS)
+	cmd/ct_modify_update.c cmd/ct_load.c cmd/ct_load_check.c cmd/ct_lex.c \
+	cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c cmd/ct_progname.c \
+	$(CT_ARGS_SRCS)
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
 CTD_ARGS_SRCS = cmd/ctd_args.c
 CONNTRACKD_SRCS = cmd/conntrackd.c $(CTD_ARGS_SRCS)
@@ -200,8 +200,10 @@ cmd/ct_progname.o: cmd/ct_progname.c cmd/ct_progname.h
 cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
 	cmd/ct_progname.h $(CT_ARGS_H) ct/bpf.h ct/event.h ct/expect.h ct/expect_codec.h \
 	ct/format.h ct/labels.h ct/stats.h nl/attr.h nl/msg.h $(NL_UAPI)
-cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
-	ct/format.h ct/proto.h ct/table.h nl/sock.h
+cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_modify_int.h cmd/ct_run.h \
+	$(CT_ARGS_H) ct/batch.h ct/format.h ct/proto.h ct/table.h nl/sock.h
+cmd/ct_modify_update.o: cmd/ct_modify_update.c cmd/ct_modify_int.h \
+	$(CT_ARGS_H)
 cmd/ct_lex.o: cmd/ct_lex.c cmd/ct_lex.h nl/copy.h
 cmd/ct_load.o: cmd/ct_load.c cmd/ct_load_int.h cmd/ct_load.h cmd/ct_lex.h \
 	cmd/ct_run.h $(CT_ARGS_H) ct/batch.h ct/entry.h nl/batch.h nl/reply.h \
