@@ -40,8 +40,9 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 NL_SRCS = nl/attr.c nl/msg.c nl/sock.c nl/reply.c nl/batch.c nl/pipe.c \
 	nl/step.c
 CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
-	ct/format_json.c ct/labels.c ct/decode.c ct/decode_tuple.c ct/encode.c \
-	ct/table.c ct/stats.c \
+	ct/format_json.c ct/labels.c ct/decode.c ct/decode_tuple.c \
+	ct/decode_protoinfo.c ct/encode.c ct/table.c ct/table_filter.c \
+	ct/stats.c \
 	ct/batch.c ct/filter.c ct/expect_codec.c ct/expect_table.c \
 	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
 	ct/pack.c ct/unpack.c ct/pack_layout.c
@@ -79,15 +80,17 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
 	sync/seccomp.h sync/kdump.h sync/crypto.h sync/frame.h sync/keys.h \
 	sync/auth.h nl/cttimeout.h nl/cthelper.h tmo/proto.h tmo/policy.h \
-	cth/helper.h cth/builtin.h
+	cth/helper.h cth/builtin.h ct/table_int.h ct/decode_int.h
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 
 # the command-line parser: no kernel, no I/O, also built into the tests
-CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_addr.c cmd/ct_args_proto.c \
-	cmd/ct_args_filter.c cmd/ct_getopt.c
+CT_ARGS_SRCS = cmd/ct_args.c cmd/ct_args_cmd.c cmd/ct_args_addr.c \
+	cmd/ct_args_proto.c cmd/ct_args_xproto.c cmd/ct_args_filter.c \
+	cmd/ct_getopt.c
 CONNTRACK_SRCS = cmd/conntrack.c cmd/ct_run.c cmd/ct_modify.c \
-	cmd/ct_load.c cmd/ct_lex.c cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c \
-	cmd/ct_progname.c $(CT_ARGS_SRCS)
+	cmd/ct_modify_update.c cmd/ct_load.c cmd/ct_load_check.c cmd/ct_lex.c \
+	cmd/ct_usage.c cmd/ct_expect.c cmd/ct_event.c cmd/ct_progname.c \
+	$(CT_ARGS_SRCS)
 CONNTRACK_OBJS = $(CONNTRACK_SRCS:.c=.o)
 CTD_ARGS_SRCS = cmd/ctd_args.c
 CONNTRACKD_SRCS = cmd/conntrackd.c $(CTD_ARGS_SRCS)
@@ -137,10 +140,11 @@ FUZZ_DRIVER = fuzz/driver.c
 FUZZ_SRCS = fuzz/fmt_check.c cmd/ct_lex.c $(CT_ARGS_SRCS) $(NFCT_ARGS_SRCS)
 # what `make coverage` reports on
 COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/decode_tuple.c \
-	ct/encode.c ct/out.c \
+	ct/decode_protoinfo.c ct/encode.c ct/out.c \
 	ct/format.c ct/format_xml.c ct/format_save.c ct/format_json.c \
-	ct/labels.c cmd/ct_args.c cmd/ct_args_addr.c \
-	cmd/ct_args_proto.c cmd/ct_args_filter.c cmd/ct_getopt.c cmd/ct_lex.c \
+	ct/labels.c cmd/ct_args.c cmd/ct_args_cmd.c cmd/ct_args_addr.c \
+	cmd/ct_args_proto.c cmd/ct_args_xproto.c cmd/ct_args_filter.c \
+	cmd/ct_getopt.c cmd/ct_lex.c \
 	ct/expect_codec.c ct/expect_format.c ct/event.c ct/stats.c ct/bpf.c \
 	ct/bpf_emit.c ct/bpf_vm.c sync/filter.c sync/filter_bpf.c ct/pack.c \
 	ct/unpack.c ct/pack_layout.c \
@@ -196,15 +200,22 @@ cmd/ct_progname.o: cmd/ct_progname.c cmd/ct_progname.h
 cmd/ct_event.o: cmd/ct_event.c cmd/ct_event.h cmd/ct_expect.h cmd/ct_run.h \
 	cmd/ct_progname.h $(CT_ARGS_H) ct/bpf.h ct/event.h ct/expect.h ct/expect_codec.h \
 	ct/format.h ct/labels.h ct/stats.h nl/attr.h nl/msg.h $(NL_UAPI)
-cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_run.h $(CT_ARGS_H) ct/batch.h \
-	ct/format.h ct/proto.h ct/table.h nl/sock.h
+cmd/ct_modify.o: cmd/ct_modify.c cmd/ct_modify_int.h cmd/ct_run.h \
+	$(CT_ARGS_H) ct/batch.h ct/format.h ct/proto.h ct/table.h nl/sock.h
+cmd/ct_modify_update.o: cmd/ct_modify_update.c cmd/ct_modify_int.h \
+	$(CT_ARGS_H)
 cmd/ct_lex.o: cmd/ct_lex.c cmd/ct_lex.h nl/copy.h
-cmd/ct_load.o: cmd/ct_load.c cmd/ct_load.h cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H) \
-	ct/batch.h ct/entry.h nl/batch.h nl/reply.h nl/sock.h
+cmd/ct_load.o: cmd/ct_load.c cmd/ct_load_int.h cmd/ct_load.h cmd/ct_lex.h \
+	cmd/ct_run.h $(CT_ARGS_H) ct/batch.h ct/entry.h nl/batch.h nl/reply.h \
+	nl/sock.h
+cmd/ct_load_check.o: cmd/ct_load_check.c cmd/ct_load_int.h cmd/ct_load.h \
+	cmd/ct_lex.h cmd/ct_run.h $(CT_ARGS_H)
 cmd/ct_usage.o: cmd/ct_usage.c cmd/ct_usage.h
 cmd/ct_args.o: cmd/ct_args.c $(CT_ARGS_H) ct/labels.h $(NL_UAPI)
+cmd/ct_args_cmd.o: cmd/ct_args_cmd.c $(CT_ARGS_H)
 cmd/ct_args_addr.o: cmd/ct_args_addr.c $(CT_ARGS_H) $(NL_UAPI)
 cmd/ct_args_proto.o: cmd/ct_args_proto.c $(CT_ARGS_H) ct/proto.h $(NL_UAPI)
+cmd/ct_args_xproto.o: cmd/ct_args_xproto.c $(CT_ARGS_H) ct/proto.h
 cmd/ct_args_filter.o: cmd/ct_args_filter.c $(CT_ARGS_H) ct/proto.h
 cmd/ct_getopt.o: cmd/ct_getopt.c cmd/ct_getopt.h
 ct/filter.o: ct/filter.c ct/filter.h ct/entry.h ct/proto.h ct/table.h \
@@ -223,10 +234,15 @@ ct/decode.o: ct/decode.c ct/decode_int.h ct/decode.h ct/entry.h ct/proto.h \
 	nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
 ct/decode_tuple.o: ct/decode_tuple.c ct/decode_int.h ct/decode.h ct/entry.h \
 	ct/proto.h nl/attr.h nl/copy.h nl/reply.h $(NL_UAPI)
+ct/decode_protoinfo.o: ct/decode_protoinfo.c ct/decode_int.h ct/decode.h \
+	ct/entry.h nl/attr.h nl/copy.h $(NL_UAPI)
 ct/encode.o: ct/encode.c ct/encode.h ct/entry.h ct/proto.h nl/msg.h $(NL_UAPI)
-ct/table.o: ct/table.c ct/table.h ct/batch.h ct/stats.h ct/decode.h \
-	ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h nl/msg.h \
-	nl/pipe.h nl/reply.h nl/sock.h $(NL_UAPI)
+ct/table.o: ct/table.c ct/table_int.h ct/table.h ct/batch.h ct/stats.h \
+	ct/decode.h ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h \
+	nl/msg.h nl/pipe.h nl/reply.h nl/sock.h $(NL_UAPI)
+ct/table_filter.o: ct/table_filter.c ct/table_int.h ct/table.h ct/batch.h \
+	ct/stats.h ct/encode.h ct/entry.h ct/proto.h nl/attr.h nl/batch.h \
+	nl/msg.h nl/reply.h $(NL_UAPI)
 ct/stats.o: ct/stats.c ct/stats.h nl/attr.h nl/msg.h nl/reply.h nl/sock.h \
 	$(NL_UAPI)
 ct/batch.o: ct/batch.c ct/batch.h ct/decode.h ct/encode.h ct/entry.h \

@@ -44,6 +44,7 @@ struct ct_xproto {
 	const char *help;
 };
 
+/* cmd/ct_args_xproto.c: the extensions, indexed by struct ct_parse's h */
 extern const struct ct_xproto ct_xprotos[];
 extern const unsigned int ct_nxprotos;
 #define CT_XPROTO_UNKNOWN 0	/* index of the unknown handler */
@@ -76,6 +77,17 @@ int ct_args_fail(struct ct_parse *p, int status, const char *fmt, ...)
 /* Adds a warning line. */
 void ct_args_warn(struct ct_parse *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ct_args_cmd.c */
+/* upstream's commands_v_options: per command, an X_* cell per option bit */
+extern const uint8_t ct_args_matrix[CT_CMD_MAX][CT_OPT_NUM];
+/* the long name of each option bit, as the matrix's messages print it */
+extern const char *const ct_args_optflags[CT_OPT_NUM];
+/* The command option @c ('L', 'I', ... as getopt returns it) and the
+ * table word that may follow it: sets p->command, p->a->cmd and
+ * p->a->table. Returns 0, or -1 with the error set (unknown table word,
+ * a command the table lacks, a second command). */
+int ct_args_command(struct ct_parse *p, int c);
 
 /* ct_args_addr.c */
 int ct_args_addr_opt(struct ct_parse *p, int opt, const char *arg);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the conntrack decoders share (ct/decode.c for entries,
- * ct/decode_tuple.c for tuples): the policy shorthands, the decoding
- * context that turns nest-relative error offsets into absolute ones,
- * and the tuple decoder the entry decoder calls for its tuples.
+ * ct/decode_tuple.c for tuples, ct/decode_protoinfo.c for protocol
+ * state): the policy shorthands, the decoding context that turns
+ * nest-relative error offsets into absolute ones, and the tuple and
+ * protoinfo decoders the entry decoder calls for those nests.
  */
 #ifndef RAWCT_CT_DECODE_INT_H
 #define RAWCT_CT_DECODE_INT_H
@@ -40,6 +41,15 @@ int ct_decode_nest(const struct ct_dctx *c, const struct nlattr *a,
  */
 int ct_decode_tuple_nest(const struct ct_dctx *c, const struct nlattr *nest,
 			 uint8_t family, struct ct_tuple *t, uint8_t depth);
+
+/*
+ * ct_decode_protoinfo - @e gets the protocol state in the CTA_PROTOINFO
+ * nest @nest (TCP, SCTP and DCCP; the CT_TCP*, CT_SCTP*, CT_DCCP* bits
+ * of e->set say what was there). Returns 0 or a negative errno from
+ * parsing (*c->err, when given, says where).
+ */
+int ct_decode_protoinfo(const struct ct_dctx *c, const struct nlattr *nest,
+			struct ct_entry *e);
 
 /* @dst gets the address in @a (4 or 16 bytes, as the policy checked). */
 static inline void ct_decode_addr(union ct_addr *dst, const struct nlattr *a)
