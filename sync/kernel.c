@@ -221,7 +221,10 @@ static void watch_backlog(struct sync_kernel *k)
  * kernel's fastest here, about 70 events, a third of the default
  * buffer. A wakeup that found NAP_MAX or more does not nap: events come
  * fast enough to fill the buffer, and watch_backlog() grows it within
- * NetlinkBufferSizeMaxGrowth. Longer naps measured cheaper still and
+ * NetlinkBufferSizeMaxGrowth. Nor after an overrun (the rest is taken
+ * at once), nor while steps of long work are queued (the loop does not
+ * sleep then: a nap would only skip the socket while a commit's own
+ * events come back to it). Longer naps measured cheaper still and
  * overran the default buffer. Turning naps off for a second after an
  * overrun was tried and measured worse: each event then costs a wakeup
  * again, and the overruns that follow are more, not fewer.
@@ -240,22 +243,36 @@ static void event_io(struct sync_loop *l, int fd, unsigned int revents,
 		     void *arg)
 {
 	struct sync_kernel *k = arg;
-	int rc, i = 0, got = 0;
+	int rc, i = 0, got = 0, overrun = 0;
 
 	(void)revents;
 	do {
 		rc = ct_event_recv(k->ev, on_event, k);
-		if (rc == -ENOBUFS)
+		if (rc == -ENOBUFS) {
+			/* the kernel drops events until the queue is read
+			 * empty: read on */
 			on_overrun(k);
-		else if (rc < 0 && rc != -EAGAIN && rc != -EINTR)
+			overrun = 1;
+		} else if (rc < 0 && rc != -EAGAIN && rc != -EINTR) {
 			k->d->st.nl_catch_event_failed++;
-		else if (rc >= 0)
+		} else if (rc >= 0) {
 			watch_backlog(k);
+		}
 		if (rc > 0)
 			got += rc;
-	} while (rc >= 0 && !ct_event_drained(k->ev) && ++i < EVENT_ROUNDS);
-	if (rc >= 0 && ct_event_drained(k->ev) && got && got < NAP_MAX &&
-	    sync_loop_timer_add(l, &k->nap_timer, NAP_USEC) == 0)
+	} while ((rc >= 0 || rc == -ENOBUFS) && !ct_event_drained(k->ev) &&
+		 ++i < EVENT_ROUNDS);
+	if (overrun || sync_loop_busy(l)) {
+		/* no nap: take the rest at once; steps keep the loop from
+		 * sleeping anyway, so a nap would only skip the socket */
+		if (sync_loop_timer_pending(&k->nap_timer)) {
+			sync_loop_timer_del(l, &k->nap_timer);
+			sync_loop_fd_mod(l, fd, POLLIN);
+		}
+		return;
+	}
+	if ((rc == -EAGAIN || (rc >= 0 && ct_event_drained(k->ev))) && got &&
+	    got < NAP_MAX && sync_loop_timer_add(l, &k->nap_timer, NAP_USEC) == 0)
 		sync_loop_fd_mod(l, fd, 0);
 }
 

@@ -239,6 +239,11 @@ void sync_loop_step_del(struct sync_loop *l, sync_loop_step_cb cb,
 		loop_step_compact(l);
 }
 
+int sync_loop_busy(const struct sync_loop *l)
+{
+	return l->nstep != 0;
+}
+
 /* One call of each step queued before the walk began, in order.
  * Returns how many were queued. */
 static unsigned int loop_step_dispatch(struct sync_loop *l)

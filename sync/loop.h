@@ -77,6 +77,8 @@ int sync_loop_step_add(struct sync_loop *l, sync_loop_step_cb cb, void *arg);
 /* Remove every step registered with this @cb and @arg. */
 void sync_loop_step_del(struct sync_loop *l, sync_loop_step_cb cb,
 			void *arg);
+/* Whether steps are queued: the loop does not sleep then. */
+int sync_loop_busy(const struct sync_loop *l);
 
 /* Deliver @signo through @cb from the loop: the signal is blocked in the
  * calling thread (threads started later inherit that) and read from a

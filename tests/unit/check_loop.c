@@ -454,12 +454,15 @@ START_TEST(test_steps)
 	ck_assert_int_eq(pipe(p), 0);
 	ck_assert_int_eq(sync_loop_new(&l), 0);
 	ck_assert_int_eq(sync_loop_step_add(l, NULL, &s), -EINVAL);
+	ck_assert_int_eq(sync_loop_busy(l), 0);
 	ck_assert_int_eq(sync_loop_step_add(l, step_a, &s), 0);
+	ck_assert_int_eq(sync_loop_busy(l), 1);
 	ck_assert_int_eq(sync_loop_step_add(l, step_b, &s), 0);
 	ck_assert_int_eq(write(p[1], "x", 1), 1);
 	ck_assert_int_eq(sync_loop_fd_add(l, p[0], POLLIN, on_fd_note, &s), 0);
 	ck_assert_int_eq(sync_loop_run(l), 0);
 	ck_assert_str_eq(s.seq, "FABABABBB");
+	ck_assert_int_eq(sync_loop_busy(l), 0);
 	sync_loop_free(l);
 	close(p[0]);
 	close(p[1]);
