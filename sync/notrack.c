@@ -53,8 +53,18 @@ static void ask_resync(struct sync_state *s, struct notrack *n)
 	sync_loop_timer_add(s->d->loop, &n->heal, HEAL_USEC);
 }
 
+/* Lossy answers TRIES_MAX times in a row: the stale stay until the next
+ * loss or -n. */
+static void gave_up(struct sync_state *s)
+{
+	sync_log(&s->d->log, SYNC_LOG_WARNING, "resync from the other node "
+		 "incomplete after %d requests, giving up until the next "
+		 "loss; stale entries may remain", TRIES_MAX);
+}
+
 /* No answer (the request lost, or an upstream peer): once more, then
- * give up until the next loss. */
+ * give up until the next loss; as long as messages are being lost, up
+ * to TRIES_MAX requests in all. */
 static void heal_timeout(struct sync_loop *l, void *arg)
 {
 	struct sync_state *s = arg;
@@ -64,8 +74,10 @@ static void heal_timeout(struct sync_loop *l, void *arg)
 	if (!n->token)
 		return;
 	n->token = 0;
-	if (n->tries < 2)
+	if (n->tries < 2 || (n->again && n->tries < TRIES_MAX))
 		ask_resync(s, n);
+	else if (n->again)
+		gave_up(s);
 }
 
 /* The answer to our request came after the bulk: drop the stale, or,
@@ -82,6 +94,8 @@ static void healed(struct sync_state *s, struct notrack *n)
 				 "the other node were lost during the resync, "
 				 "asking again");
 			ask_resync(s, n);
+		} else {
+			gave_up(s);
 		}
 		return;
 	}
@@ -153,9 +167,15 @@ static int notrack_request(struct sync_state *s, struct sync_client *cl,
 static int notrack_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 {
 	struct notrack *n = s->sub_priv;
-	int rx = SYNC_RX_BAD;
+	int rx = SYNC_RX_BAD, lost, pending = n->token != 0;
 
 	sync_seq_track(s, h->seq);
+	/* a loss seen on this very message (the answer's ACK after lost
+	 * bulk messages) makes the answer incomplete too */
+	lost = s->rcv_lost != n->lost_seen;
+	n->lost_seen = s->rcv_lost;
+	if (lost && pending)
+		n->again = 1;
 	if (sync_msg_is_data(h)) {
 		rx = SYNC_RX_DATA;
 	} else if (h->type == SYNC_T_CTL && (h->flags & SYNC_F_RESYNC)) {
@@ -163,8 +183,10 @@ static int notrack_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 			 "other node");
 		bulk(s);
 		/* ours asked with a token: the bulk is out, say so (a
-		 * kernel table's bulk is a dump still running: no answer) */
-		if (h->from && s->int_ct)
+		 * kernel table's bulk is a dump still running, and so is
+		 * the start-up dump that fills the internal cache: no
+		 * answer, the peer asks again two seconds later) */
+		if (h->from && s->int_ct && !s->dump_populate)
 			sync_tx_ctl(s, SYNC_F_ACK, h->from, h->to);
 		rx = SYNC_RX_CTL;
 	} else if (h->type == SYNC_T_CTL && (h->flags & SYNC_F_ALIVE)) {
@@ -177,17 +199,11 @@ static int notrack_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 	if (rx != SYNC_RX_BAD)
 		sync_seq_update(s, h->seq);
 	/* messages were lost: ask for everything, once per episode */
-	if (s->rcv_lost != n->lost_seen) {
-		n->lost_seen = s->rcv_lost;
-		if (!n->token) {
-			sync_log(&s->d->log, SYNC_LOG_NOTICE, "messages from "
-				 "the other node were lost, asking for a "
-				 "resync");
-			n->tries = 0;
-			ask_resync(s, n);
-		} else {
-			n->again = 1;
-		}
+	if (lost && !pending && !n->token) {
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "messages from the other "
+			 "node were lost, asking for a resync");
+		n->tries = 0;
+		ask_resync(s, n);
 	}
 	return rx;
 }

@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A NOTRACK primary that loses messages on cue, for tests/netns/t_sync_link.sh.
 
-  notrack_peer.py ME PEER PORT F1 F2 F3 F4
+  notrack_peer.py ME PEER PORT mid|tail F1 F2 F3 F4
 
 F1..F4 are CT_NEW messages as hex (synctool build, sequence 0), each sent
 in a datagram of its own from ME:PORT to PEER:PORT with the sequence
 number stamped here. The peer (our conntrackd, NOTRACK, UDP) is told:
   1. F1 F2 F4 (sequences 1-3), then F3 with sequence 5: a gap, so it
      asks for a resync with a token T1 (a RESYNC whose from = to = T1);
-  2. the answer, incomplete: F1, F3 (F2's message lost: a gap again),
-     then the ACK carrying T1;
+  2. the answer, incomplete: F2's message lost, a gap again: with `mid'
+     F1, F3, the gap before F3, then the ACK carrying T1; with `tail'
+     F1, F3, then the ACK after the gap, the ACK itself revealing it;
   3. if it asks again (T2), the whole answer: F1 F2 F3, ACK T2.
 F4 is in neither answer: the primary no longer has it. Prints "tokens T1
 T2" and exits 0 once both requests came; exits 1 if one did not come
@@ -60,7 +61,8 @@ def wait_request(s, secs, old):
 
 def main():
     me, peer, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    f1, f2, f3, f4 = (bytes.fromhex(h) for h in sys.argv[4:8])
+    where = sys.argv[4]
+    f1, f2, f3, f4 = (bytes.fromhex(h) for h in sys.argv[5:9])
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((me, port))
     dst = (peer, port)
@@ -79,7 +81,10 @@ def main():
         print("no request after the first gap")
         return 1
     send(6, f1)
-    send(8, f3)
+    if where == "mid":
+        send(8, f3)
+    else:
+        send(7, f3)
     s.sendto(ack(9, t1), dst)
     t2 = wait_request(s, 5, t1)
     if t2 is None:
