@@ -1,8 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""A NOTRACK primary that loses messages on cue, for tests/netns/t_sync_link.sh.
+"""NOTRACK peers on cue, for tests/netns/t_sync_link.sh.
 
   notrack_peer.py ME PEER PORT mid|tail F1 F2 F3 F4
+      a primary that loses messages, below
+  notrack_peer.py ME PEER PORT early N
+      a backup that asks a starting primary with N flows for a resync
+      (RESYNC with a token, as ours asks) every millisecond until it
+      answers, so that the first requests come while the primary's
+      start-up dump is still filling its internal cache; then once more
+      2 s later. Each ACK carrying one of its tokens must follow at
+      least N flow messages received since that request went out (the
+      whole table, not the part dumped so far). Prints "ack TOKEN FLOWS"
+      per ACK and exits 1 if one came too early or the last request got
+      no ACK within 5 s.
+
+The primary:
 
 F1..F4 are CT_NEW messages as hex (synctool build, sequence 0), each sent
 in a datagram of its own from ME:PORT to PEER:PORT with the sequence
@@ -59,8 +72,82 @@ def wait_request(s, secs, old):
     return None
 
 
+def resync(token):
+    return struct.pack("!BBHIII", 1 << 4 | CTL, F_RESYNC, 16, 0, token,
+                       token)
+
+
+def early(s, dst, n):
+    """The backup of the `early' mode; returns the exit status."""
+    flows = 0
+    since = {}
+    acks = []
+
+    def take(data):
+        nonlocal flows
+        off = 0
+        while off + 8 <= len(data):
+            typ = data[off] & 15
+            flags = data[off + 1]
+            ln = struct.unpack("!H", data[off + 2:off + 4])[0]
+            if ln < 8 or off + ln > len(data):
+                break
+            if typ in (0, 1):
+                flows += 1
+            elif typ == CTL and flags & F_ACK and ln >= 16:
+                token = struct.unpack("!I", data[off + 8:off + 12])[0]
+                if token in since:
+                    acks.append((token, flows - since[token]))
+            off += (ln + 3) & ~3
+
+    def drain(secs, until=None):
+        end = time.time() + secs
+        while time.time() < end:
+            if until is not None and any(t == until for t, _ in acks):
+                return
+            s.settimeout(max(0.001, min(0.05, end - time.time())))
+            try:
+                take(s.recv(65536))
+            except socket.timeout:
+                pass
+
+    token, end = 1, time.time() + 20
+    while time.time() < end:
+        since[token] = flows
+        s.sendto(resync(token), dst)
+        token += 1
+        s.settimeout(0.001)
+        try:
+            take(s.recv(65536))
+            break
+        except socket.timeout:
+            pass
+    else:
+        print("the primary never answered")
+        return 1
+    drain(2)
+    last = 1000000
+    since[last] = flows
+    s.sendto(resync(last), dst)
+    drain(5, last)
+    status = 0
+    for t, got in acks:
+        print("ack %d %d" % (t, got))
+        if got < n:
+            status = 1
+    if not any(t == last for t, _ in acks):
+        print("no ACK for the last request")
+        status = 1
+    return status
+
+
 def main():
     me, peer, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if sys.argv[4] == "early":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)  # SO_RCVBUFFORCE
+        s.bind((me, port))
+        return early(s, (peer, port), int(sys.argv[5]))
     where = sys.argv[4]
     f1, f2, f3, f4 = (bytes.fromhex(h) for h in sys.argv[5:9])
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -158,6 +158,31 @@ lossy_answer() {
 case_notrack_lossy_mid() { lossy_answer mid; }
 case_notrack_lossy_tail() { lossy_answer tail; }
 
+# A backup asks a NOTRACK primary of ours for a resync while the
+# primary's start-up dump is still filling its internal cache (50000
+# flows: the dump takes a good part of a second here): the bulk goes
+# out, but not the ACK that would tell the backup its cache is complete
+# (it would drop what the dump has not reached yet); a request after the
+# dump gets both (tests/netns/notrack_peer.py early).
+case_notrack_ack_after_dump() {
+	local i n=50000 p
+	command -v python3 >/dev/null || t_skip "no python3"
+	sync_pair
+	sync_conf a NOTRACK UDP
+	for ((i = 0; i < n; i++)); do
+		echo "-I -s 10.$((50 + i / 65536)).$((i / 256 % 256)).$((i % 256)) -d 10.2.2.2 -p udp --sport 1 --dport 2 -t 300"
+	done >"$T_TMP/big"
+	sync_ct a -R "$T_TMP/big" >/dev/null 2>&1 || t_fail "conntrack -R on A"
+	ip netns exec "$NS_B" python3 "$RAWCT_TOP/tests/netns/notrack_peer.py" \
+		10.77.0.2 10.77.0.1 "$SYNC_PORT" early "$n" >"$T_TMP/early" 2>&1 &
+	p=$!
+	sleep 0.3
+	sync_start a ours
+	wait "$p" || t_fail "$(tr '\n' ' ' <"$T_TMP/early")"
+	[ "$(grep -c 'resync requested by other node' "$T_TMP/a/log")" -ge 2 ] ||
+		t_fail "A answered $(grep -c 'resync requested' "$T_TMP/a/log") requests, want 2 or more"
+}
+
 # ---- FTFW's HELLO ------------------------------------------------------------
 
 # ext_stat SIDE FIELD: "connections FIELD:" of SIDE's external cache.
@@ -210,5 +235,6 @@ t_case sync_lost_notrack_ref case_lost_notrack_ref
 t_case sync_lost_ftfw case_lost_ftfw
 t_case sync_notrack_lossy_mid case_notrack_lossy_mid
 t_case sync_notrack_lossy_tail case_notrack_lossy_tail
+t_case sync_notrack_ack_after_dump case_notrack_ack_after_dump
 t_case sync_ftfw_hello_once case_hello_once
 t_done
