@@ -48,6 +48,23 @@ def ack(seq, token):
     return struct.pack("!BBHIII", 1 << 4 | CTL, F_ACK, 16, seq, token, token)
 
 
+def messages(data):
+    """(type, flags, token) of each message of a datagram; token is the
+    `from' of a control message that has one, else None."""
+    off = 0
+    while off + 8 <= len(data):
+        typ = data[off] & 15
+        flags = data[off + 1]
+        ln = struct.unpack("!H", data[off + 2:off + 4])[0]
+        if ln < 8 or off + ln > len(data):
+            return
+        token = None
+        if typ == CTL and ln >= 16:
+            token = struct.unpack("!I", data[off + 8:off + 12])[0]
+        yield typ, flags, token
+        off += (ln + 3) & ~3
+
+
 def wait_request(s, secs, old):
     """The token of the next RESYNC request other than @old."""
     end = time.time() + secs
@@ -57,18 +74,9 @@ def wait_request(s, secs, old):
             data = s.recv(65536)
         except socket.timeout:
             break
-        off = 0
-        while off + 8 <= len(data):
-            typ = data[off] & 15
-            flags = data[off + 1]
-            ln = struct.unpack("!H", data[off + 2:off + 4])[0]
-            if ln < 8 or off + ln > len(data):
-                break
-            if typ == CTL and flags & F_RESYNC and ln >= 16:
-                token = struct.unpack("!I", data[off + 8:off + 12])[0]
-                if token and token != old:
-                    return token
-            off += (ln + 3) & ~3
+        for typ, flags, token in messages(data):
+            if typ == CTL and flags & F_RESYNC and token and token != old:
+                return token
     return None
 
 
@@ -85,20 +93,11 @@ def early(s, dst, n):
 
     def take(data):
         nonlocal flows
-        off = 0
-        while off + 8 <= len(data):
-            typ = data[off] & 15
-            flags = data[off + 1]
-            ln = struct.unpack("!H", data[off + 2:off + 4])[0]
-            if ln < 8 or off + ln > len(data):
-                break
+        for typ, flags, token in messages(data):
             if typ in (0, 1):
                 flows += 1
-            elif typ == CTL and flags & F_ACK and ln >= 16:
-                token = struct.unpack("!I", data[off + 8:off + 12])[0]
-                if token in since:
-                    acks.append((token, flows - since[token]))
-            off += (ln + 3) & ~3
+            elif flags & F_ACK and token in since:
+                acks.append((token, flows - since[token]))
 
     def drain(secs, until=None):
         end = time.time() + secs
