@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """NOTRACK peers on cue, for tests/netns/t_sync_link.sh.
 
-  notrack_peer.py ME PEER PORT mid|tail F1 F2 F3 F4
+  notrack_peer.py ME PEER PORT mid|tail|giveup F1 F2 F3 F4
       a primary that loses messages, below
   notrack_peer.py ME PEER PORT early N
       a backup that asks a starting primary with N flows for a resync
@@ -25,7 +25,9 @@ number stamped here. The peer (our conntrackd, NOTRACK, UDP) is told:
   2. the answer, incomplete: F2's message lost, a gap again: with `mid'
      F1, F3, the gap before F3, then the ACK carrying T1; with `tail'
      F1, F3, then the ACK after the gap, the ACK itself revealing it;
-  3. if it asks again (T2), the whole answer: F1 F2 F3, ACK T2.
+  3. if it asks again (T2), the whole answer: F1 F2 F3, ACK T2; with
+     `giveup', an answer that loses F2 again, to every request, until
+     none comes within 4 s: prints "requests N", exits 1 unless N is 4.
 F4 is in neither answer: the primary no longer has it. Prints "tokens T1
 T2" and exits 0 once both requests came; exits 1 if one did not come
 within 5 s.
@@ -140,6 +142,23 @@ def early(s, dst, n):
     return status
 
 
+def give_up(s, send, dst, f, token):
+    """`giveup': every answer loses F2's message; after the fourth
+    request none may come."""
+    seq, n = 10, 2
+    while True:
+        send(seq, f[0])
+        send(seq + 2, f[2])
+        s.sendto(ack(seq + 3, token), dst)
+        seq += 4
+        nxt = wait_request(s, 4, token)
+        if nxt is None:
+            break
+        token, n = nxt, n + 1
+    print("requests %d" % n)
+    return 0 if n == 4 else 1
+
+
 def main():
     me, peer, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if sys.argv[4] == "early":
@@ -148,7 +167,7 @@ def main():
         s.bind((me, port))
         return early(s, (peer, port), int(sys.argv[5]))
     where = sys.argv[4]
-    f1, f2, f3, f4 = (bytes.fromhex(h) for h in sys.argv[5:9])
+    f1, f2, f3, f4 = f = [bytes.fromhex(h) for h in sys.argv[5:9]]
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((me, port))
     dst = (peer, port)
@@ -176,6 +195,8 @@ def main():
     if t2 is None:
         print("no request after the incomplete answer (token %d)" % t1)
         return 1
+    if where == "giveup":
+        return give_up(s, send, dst, f, t2)
     send(10, f1)
     send(11, f2)
     send(12, f3)

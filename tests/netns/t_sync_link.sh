@@ -122,14 +122,10 @@ case_lost_notrack() { lost NOTRACK ours 1; }
 case_lost_notrack_ref() { lost NOTRACK ref 3; }
 case_lost_ftfw() { lost FTFW ours 1; }
 
-# lossy_answer mid|tail: a NOTRACK primary (tests/netns/notrack_peer.py)
-# that loses a message, then one of the answer to the resync B asks for
-# (mid: before the answer's last flow; tail: just before its ACK, which
-# is what reveals the loss): B must not take the incomplete answer for
-# the whole (it would drop F2, which the primary still has, as stale),
-# but ask again; after the whole answer, F4, which the primary no longer
-# has, is dropped and F1-F3 stay.
-lossy_answer() {
+# lossy_peer MODE: ours on B (NOTRACK) and notrack_peer.py MODE as the
+# primary, with the flows F1-F4 (10.99.0.1-4); fails the case if the
+# peer does.
+lossy_peer() {
 	local i f out
 	command -v python3 >/dev/null || t_skip "no python3"
 	[ -x "$SYNCTOOL" ] || t_fail "$SYNCTOOL missing (make build/netns/synctool)"
@@ -144,6 +140,18 @@ lossy_answer() {
 	out=$(ip netns exec "$NS_A" python3 "$RAWCT_TOP/tests/netns/notrack_peer.py" \
 		10.77.0.1 10.77.0.2 "$SYNC_PORT" "$1" "${f[@]}") ||
 		t_fail "the peer: $out; B's log: $(grep -i resync "$T_TMP/b/log" | tr '\n' ' ')"
+}
+
+# lossy_answer mid|tail: a NOTRACK primary (tests/netns/notrack_peer.py)
+# that loses a message, then one of the answer to the resync B asks for
+# (mid: before the answer's last flow; tail: just before its ACK, which
+# is what reveals the loss): B must not take the incomplete answer for
+# the whole (it would drop F2, which the primary still has, as stale),
+# but ask again; after the whole answer, F4, which the primary no longer
+# has, is dropped and F1-F3 stay.
+lossy_answer() {
+	local i
+	lossy_peer "$1"
 	sync_poll 3 eval '[ "$(sync_ctl b -e | grep -c "src=10\.99\.0\.4 ")" = 0 ]' ||
 		t_fail "F4, gone from the primary, stayed on B"
 	for i in 1 2 3; do
@@ -154,6 +162,19 @@ lossy_answer() {
 	t_eq "sweeps" "$(grep -c 'resync from the other node complete' "$T_TMP/b/log")" 1
 	grep -q 'resync from the other node complete, 1 stale entries dropped' \
 		"$T_TMP/b/log" || t_fail "B's log: $(grep resync "$T_TMP/b/log" | tr '\n' ' ')"
+}
+
+# Every answer loses a message: B asks four times in a row, then gives
+# up with a warning, and drops nothing (F2 stays, and so does F4).
+case_notrack_lossy_giveup() {
+	local i
+	lossy_peer giveup
+	grep -q 'incomplete after 4 requests, giving up' "$T_TMP/b/log" ||
+		t_fail "no warning: $(grep -i resync "$T_TMP/b/log" | tr '\n' ' ')"
+	t_eq "sweeps" "$(grep -c 'resync from the other node complete' "$T_TMP/b/log")" 0
+	for i in 1 2 3 4; do
+		t_eq "F$i on B" "$(sync_ctl b -e | grep -c "src=10\.99\.0\.$i ")" 1
+	done
 }
 case_notrack_lossy_mid() { lossy_answer mid; }
 case_notrack_lossy_tail() { lossy_answer tail; }
@@ -235,6 +256,7 @@ t_case sync_lost_notrack_ref case_lost_notrack_ref
 t_case sync_lost_ftfw case_lost_ftfw
 t_case sync_notrack_lossy_mid case_notrack_lossy_mid
 t_case sync_notrack_lossy_tail case_notrack_lossy_tail
+t_case sync_notrack_lossy_giveup case_notrack_lossy_giveup
 t_case sync_notrack_ack_after_dump case_notrack_ack_after_dump
 t_case sync_ftfw_hello_once case_hello_once
 t_done
