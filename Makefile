@@ -381,8 +381,8 @@ cmd/nfct.o: cmd/nfct.c cmd/nfct_run.h $(NFCT_ARGS_H)
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
 # network-namespace tests, the differential tests, fuzz corpus replay and
 # (with clang) a short fuzzing smoke run.
-test: all check check-asan check-builds check-netns check-threads check-compat \
-		fuzz-replay
+test: all check check-asan check-builds check-static check-netns \
+		check-threads check-compat fuzz-replay
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 		$(MAKE) fuzz-smoke SMOKE_SECONDS=$(SMOKE_SECONDS); \
 	else echo "SKIP: fuzz-smoke needs $(CLANG)"; fi
@@ -426,6 +426,15 @@ check-builds:
 			echo "build/static/nfct: over $(STATIC_MAX_NFCT) bytes"; \
 			exit 1; }; }; \
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
+
+# The static musl daemon against the kernel: musl differs from glibc in
+# what it implements (sched_setscheduler() is a stub) and in its threads.
+STATIC_CTD_CASES = tests/netns/t_ctd.sh tests/netns/t_ctd_priv.sh
+check-static: check-builds build/netns/nlprobe
+	@if [ -x build/static/conntrackd ] && command -v $(MUSLCC) >/dev/null 2>&1; then \
+		CONNTRACKD=$$PWD/build/static/conntrackd \
+		tests/netns/run.sh $(STATIC_CTD_CASES); \
+	else echo "SKIP: check-static: no static build ($(MUSLCC))"; fi
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
@@ -736,5 +745,5 @@ clean:
 		librawct.a $(PROGS)
 	rm -rf build
 
-.PHONY: all test check check-asan check-builds check-netns check-compat fuzz fuzz-build fuzz-replay \
+.PHONY: all test check check-asan check-builds check-static check-netns check-compat fuzz fuzz-build fuzz-replay \
 	fuzz-afl fuzz-smoke fuzz-run fuzz-seeds coverage static install uninstall clean

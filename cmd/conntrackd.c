@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cmd/ctd_args.h"
@@ -126,7 +127,10 @@ static void set_scheduler(struct sync_log *log)
 		type = SCHED_RR;
 		sp.sched_priority = SCHED_PRIO_DEFAULT;
 	}
-	if (sched_setscheduler(0, type, &sp) < 0)
+	/* the system call itself: musl's sched_setscheduler() is a stub
+	 * that fails with ENOSYS, by design (POSIX wants the policy of a
+	 * process, Linux sets a thread's) */
+	if (syscall(SYS_sched_setscheduler, 0, type, &sp) < 0)
 		sync_log(log, SYNC_LOG_WARNING, "scheduler configuration "
 			 "failed: %s. Likely a bug in conntrackd, please report "
 			 "it. Continuing with system default scheduler.",
