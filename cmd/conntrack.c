@@ -5,7 +5,6 @@
  * (cmd/ct_load). The exit status is upstream's: 0, 1 for failures, 2 for
  * command-line problems.
  */
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +12,7 @@
 #include "cmd/ct_args.h"
 #include "cmd/ct_load.h"
 #include "cmd/ct_run.h"
-
-/* Helper threads only pay with two CPUs or more to run on. */
-static int one_cpu(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	return sched_getaffinity(0, sizeof(set), &set) == 0 &&
-	       CPU_COUNT(&set) < 2;
-}
+#include "nl/pipe.h"
 
 int main(int argc, char **argv)
 {
@@ -36,7 +26,7 @@ int main(int argc, char **argv)
 	 * paths: no kernel-side filter; no helper threads (neither with a
 	 * single CPU) */
 	c.no_kfilter = getenv("RAWCT_NO_KFILTER") != NULL;
-	c.no_pipe = getenv("RAWCT_NO_PIPE") != NULL || one_cpu();
+	c.no_pipe = getenv("RAWCT_NO_PIPE") != NULL || nl_cpus() == 1;
 	c.pipe_hold_us = (unsigned int)ct_env_us("RAWCT_PIPE_HOLD_US", 0,
 						 1000000);
 	if (argc > 2 && (!strcmp(argv[1], "-R") ||

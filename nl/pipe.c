@@ -41,6 +41,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,30 +101,6 @@ struct pipe {
 static unsigned char *slot_buf(struct pipe *p, unsigned int i)
 {
 	return p->mem + (size_t)i * NL_SOCK_RXBUF;
-}
-
-/* Does datagram @buf end the dump with sequence @seq, or is it one the
- * caller will refuse (so nothing more is worth waiting for)? */
-static int ends_dump(const unsigned char *buf, size_t len, uint32_t seq)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		struct nlmsghdr h;
-
-		if (len - off < NLMSG_HDRLEN)
-			return 1;
-		memcpy(&h, buf + off, sizeof(h));
-		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
-			return 1;
-		if (h.nlmsg_type == NLMSG_OVERRUN)
-			return 1;
-		if (h.nlmsg_seq == seq && (h.nlmsg_type == NLMSG_DONE ||
-					   h.nlmsg_type == NLMSG_ERROR))
-			return 1;
-		off += NLMSG_ALIGN((size_t)h.nlmsg_len);
-	}
-	return 0;
 }
 
 /* Waits on @cv (a CLOCK_MONOTONIC one) at most @ns nanoseconds. */
@@ -195,7 +172,7 @@ static void receive(struct dump *d)
 						     NL_SOCK_RXBUF);
 			while (n == -EINTR);
 		}
-		end = n < 0 || ends_dump(slot_buf(p, i), (size_t)n, d->seq);
+		end = n < 0 || nl_reply_ends(slot_buf(p, i), (size_t)n, d->seq);
 		pthread_mutex_lock(&p->mu);
 		p->slot[i].len = n;
 		p->slot[i].dump = self;
@@ -435,4 +412,14 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 	free(p->mem);
 	free(p);
 	return rc;
+}
+
+unsigned int nl_cpus(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 0;
+	return (unsigned int)CPU_COUNT(&set);
 }

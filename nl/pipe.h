@@ -57,4 +57,8 @@ int nl_query_piped(const struct nl_pipe_req *reqs, unsigned int n,
 		   unsigned int hold_us, nl_data_cb on_data, void *arg,
 		   struct nl_ack *err);
 
+/* The CPUs the calling thread may run on, or 0 if unknown: helper
+ * threads only pay with two or more. */
+unsigned int nl_cpus(void);
+
 #endif

@@ -345,3 +345,26 @@ const struct nlmsghdr *nl_reply_next(const void *buf, size_t len,
 	*off = at + NLMSG_ALIGN((size_t)h->nlmsg_len);
 	return (const struct nlmsghdr *)(const void *)(p + at);
 }
+
+int nl_reply_ends(const void *data, size_t len, uint32_t seq)
+{
+	const unsigned char *buf = data;
+	size_t off = 0;
+
+	while (off < len) {
+		struct nlmsghdr h;
+
+		if (len - off < NLMSG_HDRLEN)
+			return 1;
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
+			return 1;
+		if (h.nlmsg_type == NLMSG_OVERRUN)
+			return 1;
+		if (h.nlmsg_seq == seq && (h.nlmsg_type == NLMSG_DONE ||
+					   h.nlmsg_type == NLMSG_ERROR))
+			return 1;
+		off += NLMSG_ALIGN((size_t)h.nlmsg_len);
+	}
+	return 0;
+}

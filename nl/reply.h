@@ -77,6 +77,14 @@ const struct nlmsghdr *nl_reply_next(const void *buf, size_t len,
 				     size_t *off, struct nlmsghdr *h,
 				     int *err);
 
+/*
+ * nl_reply_ends - whether datagram @data (@len bytes) ends the request
+ * with sequence @seq (its NLMSG_DONE or NLMSG_ERROR) or is one that
+ * nl_reply_parse() refuses (so nothing more is worth waiting for): for
+ * receivers that hand datagrams to another thread to walk.
+ */
+int nl_reply_ends(const void *data, size_t len, uint32_t seq);
+
 struct nl_attr_err;
 
 /* Empties @ack (no error, no offset, no text); NULL is ignored. */

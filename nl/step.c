@@ -68,17 +68,12 @@ static int step_result(const struct nl_step *st)
 	return st->r.dump_intr ? -EINTR : 0;
 }
 
-int nl_step_recv(struct nl_step *st)
+int nl_step_feed(struct nl_step *st, const void *data, ssize_t n)
 {
-	const void *data;
-	ssize_t n;
 	int rc;
 
 	if (st->done)
 		return step_result(st);
-	n = nl_sock_recv(st->s, &data);
-	if (n == -EAGAIN || n == -EINTR)
-		return -EAGAIN;
 	if (n < 0) {
 		st->done = 1;
 		return (int)n;
@@ -91,4 +86,17 @@ int nl_step_recv(struct nl_step *st)
 		return rc;
 	}
 	return st->done ? step_result(st) : 1;
+}
+
+int nl_step_recv(struct nl_step *st)
+{
+	const void *data = NULL;
+	ssize_t n;
+
+	if (st->done)
+		return step_result(st);
+	n = nl_sock_recv(st->s, &data);
+	if (n == -EAGAIN || n == -EINTR)
+		return -EAGAIN;
+	return nl_step_feed(st, data, n);
 }

@@ -11,6 +11,7 @@
 #define RAWCT_NL_STEP_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "nl/reply.h"
 
@@ -48,5 +49,12 @@ int nl_step_begin(struct nl_step *st, struct nl_sock *s,
  * request too (st->done is then set).
  */
 int nl_step_recv(struct nl_step *st);
+
+/*
+ * nl_step_feed - nl_step_recv() for a datagram received by someone else
+ * (nl/bg.h): @n bytes at @data, or a negative errno of the receive. The
+ * same returns, except -EAGAIN.
+ */
+int nl_step_feed(struct nl_step *st, const void *data, ssize_t n);
 
 #endif

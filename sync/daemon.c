@@ -376,6 +376,7 @@ int sync_daemon_run(struct sync_daemon *d)
 {
 	int rc = 0;
 
+	sync_kernel_threads(d->kernel);	/* if privilege separation did not */
 	sync_loop_timer_init(&d->watchdog, watchdog, d);
 	if (d->notify.watchdog_usec)
 		sync_loop_timer_add(d->loop, &d->watchdog,

@@ -19,6 +19,7 @@
 #include "ct/expect_codec.h"
 #include "ct/expect_table.h"
 #include "ct/table.h"
+#include "nl/bg.h"
 #include "nl/msg.h"
 #include "nl/sock.h"
 #include "nl/step.h"
@@ -435,7 +436,8 @@ void sync_kernel_close(struct sync_kernel *k)
 	if (!k)
 		return;
 	if (k->job.kind != JOB_NONE)
-		sync_loop_fd_del(k->d->loop, nl_sock_fd(k->dump));
+		sync_loop_fd_del(k->d->loop, sync_kernel_job_fd(k));
+	nl_bg_free(k->bg);
 	if (k->ev) {
 		sync_loop_fd_del(k->d->loop, ct_event_fd(k->ev));
 		ct_event_close(k->ev);

@@ -59,6 +59,15 @@ int sync_kernel_open(struct sync_kernel **out, struct sync_daemon *d);
 int sync_kernel_start(struct sync_kernel *k);
 void sync_kernel_close(struct sync_kernel *k);
 
+/*
+ * sync_kernel_threads - start the thread that receives the kernel's
+ * dumps (nl/bg.h), in the process that runs the loop, before its seccomp
+ * filter: the kernel then fills the next datagram of a dump while the
+ * loop walks the last one. Without it (it could not start: logged),
+ * dumps are received by the loop itself. Returns 0 or -errno.
+ */
+int sync_kernel_threads(struct sync_kernel *k);
+
 /* Whether the daemon follows flow @e: both tuples have their addresses
  * (else upstream's "missing IPv4 address" line is logged) and the Filter
  * takes it. */

@@ -22,6 +22,7 @@ struct sync_kernel {
 	struct sync_daemon *d;
 	struct ct_event_src *ev;
 	struct nl_sock *dump;
+	struct nl_bg *bg;		/* receives dump's replies, or NULL */
 	struct nl_sock *flush;
 	struct nl_sock *origin[SYNC_ORIGIN_INJECT + 1];
 	int expect;
@@ -44,5 +45,9 @@ struct sync_kernel {
 
 /* Starts the next queued job when none runs (resync before flush). */
 void sync_kernel_job_next(struct sync_kernel *k);
+
+/* The descriptor a running job waits on: the dump socket's, or its
+ * receiver's (sync_kernel_threads()). */
+int sync_kernel_job_fd(const struct sync_kernel *k);
 
 #endif

@@ -17,7 +17,9 @@
 #include "ct/expect_codec.h"
 #include "ct/expect_table.h"
 #include "ct/table.h"
+#include "nl/bg.h"
 #include "nl/msg.h"
+#include "nl/pipe.h"
 #include "nl/sock.h"
 #include "nl/step.h"
 #include "nl/uapi.h"
@@ -85,6 +87,11 @@ int sync_kernel_dump_begin(struct nl_step *st, struct nl_sock *sk, int exp,
 	return nl_step_begin(st, sk, &m, cb, arg);
 }
 
+int sync_kernel_job_fd(const struct sync_kernel *k)
+{
+	return k->bg ? nl_bg_fd(k->bg) : nl_sock_fd(k->dump);
+}
+
 static int job_dump(struct sync_kernel *k)
 {
 	int exp = k->job.table == SYNC_K_EXP;
@@ -94,8 +101,32 @@ static int job_dump(struct sync_kernel *k)
 				    exp ? dump_exp : dump_ct, k);
 	if (rc < 0)
 		return rc;
-	return sync_loop_fd_add(k->d->loop, nl_sock_fd(k->dump), POLLIN,
+	if (k->bg)
+		nl_bg_watch(k->bg, &k->job.st);
+	return sync_loop_fd_add(k->d->loop, sync_kernel_job_fd(k), POLLIN,
 				dump_io, k);
+}
+
+int sync_kernel_threads(struct sync_kernel *k)
+{
+	int rc;
+
+	if (!k || !k->dump || k->bg || nl_cpus() == 1)
+		return 0;	/* with one CPU, the thread would only take turns */
+	rc = nl_bg_new(&k->bg, k->dump);
+	if (rc < 0) {
+		sync_log(&k->d->log, SYNC_LOG_WARNING, "no receiver thread "
+			 "for kernel dumps: %s", strerror(-rc));
+		return rc;
+	}
+	if (k->job.kind == JOB_NONE)
+		return 0;
+	/* a dump already running (the initial one, asked for before the
+	 * loop's process was forked): its rest comes through the thread */
+	sync_loop_fd_del(k->d->loop, nl_sock_fd(k->dump));
+	nl_bg_watch(k->bg, &k->job.st);
+	return sync_loop_fd_add(k->d->loop, nl_bg_fd(k->bg), POLLIN, dump_io,
+				k);
 }
 
 static void job_end(struct sync_kernel *k, int rc)
@@ -103,7 +134,7 @@ static void job_end(struct sync_kernel *k, int rc)
 	struct sync_daemon *d = k->d;
 	int exp = k->job.table == SYNC_K_EXP;
 
-	sync_loop_fd_del(d->loop, nl_sock_fd(k->dump));
+	sync_loop_fd_del(d->loop, sync_kernel_job_fd(k));
 	if (k->job.kind == JOB_RESYNC) {
 		if (rc == -EINTR && !k->job.retried) {
 			/* the table changed under the dump: once more */
@@ -134,7 +165,8 @@ static void dump_io(struct sync_loop *l, int fd, unsigned int revents,
 	(void)fd;
 	(void)revents;
 	for (i = 0; i < DUMP_SLICE && rc == 1; i++) {
-		rc = nl_step_recv(&k->job.st);
+		rc = k->bg ? nl_bg_recv(k->bg, &k->job.st)
+			   : nl_step_recv(&k->job.st);
 		if (k->job.kind == JOB_FLUSH)
 			ct_batch_flush(&k->batch);
 	}

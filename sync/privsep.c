@@ -86,6 +86,8 @@ static int drop(struct sync_privsep *ps, uid_t uid, gid_t gid,
 		return -errno;
 	if (getppid() != parent)
 		return -ESRCH;
+	/* threads of the loop's now, so that the filter covers them too */
+	sync_kernel_threads(ps->d->kernel);
 	rc = sync_seccomp_apply();
 	if (rc == -EOPNOTSUPP) {
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

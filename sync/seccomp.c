@@ -14,12 +14,14 @@
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "ct/bpf.h"
 #include "sync/seccomp.h"
 
 /* linux/seccomp.h, linux/audit.h */
-#define SECCOMP_MODE_FILTER	2
+#define SECCOMP_SET_MODE_FILTER	1
+#define SECCOMP_FILTER_FLAG_TSYNC 1
 #define SECCOMP_RET_ALLOW	0x7fff0000U
 #define SECCOMP_RET_ERRNO	0x00050000U
 #define SECCOMP_RET_KILL_PROCESS 0x80000000U
@@ -106,15 +108,20 @@ int sync_seccomp_apply(void)
 	struct ct_bpf_insn prog[INSNS];
 	struct sock_fprog_k fp;
 	int n = sync_seccomp_build(prog, INSNS);
+	long rc;
 
 	if (n < 0)
 		return n;
 	fp.len = (unsigned short)n;
 	fp.filter = prog;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0) < 0)
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	return 0;
+	/* on every thread of the process (sync/kernel.h's receiver) */
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_TSYNC, &fp);
+	if (rc > 0)
+		return -EBUSY;	/* thread @rc could not take it */
+	return rc < 0 ? -errno : 0;
 }
 #else
 int sync_seccomp_build(struct ct_bpf_insn *p, size_t cap)

@@ -122,7 +122,16 @@ sum_procs() {	# PID FILE AWK: the sum over the processes of AWK on /proc/P/FILE
 	echo "$t"
 }
 rss_kb() { sum_procs "$1" status '$1 == "VmRSS:" { print $2 }'; }
-cpu_ns() { sum_procs "$1" schedstat '{ print $1 }'; }	# CPU time so far
+cpu_ns() {	# PID: CPU time so far of its processes, every thread of them
+	local p f r t=0
+	for p in $(procs "$1"); do
+		for f in /proc/"$p"/task/*/schedstat; do
+			r=$(awk '{ print $1 }' "$f" 2>/dev/null)
+			t=$((t + ${r:-0}))
+		done
+	done
+	echo "$t"
+}
 active() {	# NS BIN DIR: current active connections of the first cache
 	ip netns exec "$1" "$2" -C "$3/c.conf" -s 2>/dev/null |
 		awk '/current active connections:/ { print $NF; exit }'

@@ -27,6 +27,7 @@
 #include "nl/msg.h"
 #include "nl/reply.h"
 #include "nl/sock.h"
+#include "tests/netns/nlprobe.h"
 
 #define NFNL_HDRLEN	(NLMSG_HDRLEN + sizeof(struct nfgenmsg))
 #define REQ_ROOM	512	/* bytes one create/delete request may take */
@@ -228,9 +229,10 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-/* Dumps the table into @d. Returns 0, -EINTR (interrupted: @d may be
+/* Dumps the table into @d (with @bg_hold >= 0: twice, through nl/bg.c,
+ * see nlprobe_bg_query()). Returns 0, -EINTR (interrupted: @d may be
  * inconsistent) or another -errno. */
-static int dump_table(struct nl_sock *s, struct dump *d)
+static int dump_table_via(struct nl_sock *s, struct dump *d, long bg_hold)
 {
 	_Alignas(4) unsigned char buf[256];
 	struct nl_msg m;
@@ -241,13 +243,23 @@ static int dump_table(struct nl_sock *s, struct dump *d)
 			       NLM_F_DUMP, nl_sock_seq_next(s), AF_UNSPEC);
 	if (rc < 0)
 		return rc;
+	nl_msg_end(&m);
+	if (bg_hold >= 0)
+		return nlprobe_bg_query(s, &m, (unsigned int)bg_hold, dump_cb,
+					d);
 	return nl_query(s, &m, dump_cb, d, NULL);
 }
 
-static int cmd_dump(struct nl_sock *s)
+static int dump_table(struct nl_sock *s, struct dump *d)
+{
+	return dump_table_via(s, d, -1);
+}
+
+/* dump, or bgdump HOLD_US (two dumps: entries counts both) */
+static int cmd_dump(struct nl_sock *s, long bg_hold)
 {
 	struct dump d = { 0 };
-	int rc = dump_table(s, &d);
+	int rc = dump_table_via(s, &d, bg_hold);
 
 	if (rc < 0 && rc != -EINTR) {
 		fprintf(stderr, "nlprobe: dump: %s\n", strerror(-rc));
@@ -477,6 +489,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: nlprobe [--netns PATH] stats|dump|delete-all|create-dup\n"
 		"       nlprobe [--netns PATH] create N [FIRST]\n"
+		"       nlprobe [--netns PATH] bgdump HOLD_US\n"
 		"       nlprobe [--netns PATH] error notuple|getnotuple|badlen\n");
 }
 
@@ -505,7 +518,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "stats"))
 		rc = cmd_stats(s);
 	else if (!strcmp(cmd, "dump"))
-		rc = cmd_dump(s);
+		rc = cmd_dump(s, -1);
+	else if (!strcmp(cmd, "bgdump") && i < argc)
+		rc = cmd_dump(s, strtol(argv[i], NULL, 10));
 	else if (!strcmp(cmd, "error") && i < argc)
 		rc = cmd_error(s, argv[i]);
 	else if (!strcmp(cmd, "create"))
