@@ -285,7 +285,7 @@ ct/unpack.o: ct/unpack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h
 ct/pack_layout.o: ct/pack_layout.c ct/pack_int.h ct/pack.h ct/entry.h \
 	ct/expect.h
 nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
-nl/bg.o: nl/bg.c nl/bg.h nl/step.h nl/reply.h nl/sock.h
+nl/bg.o: nl/bg.c nl/bg.h nl/step.h nl/reply.h nl/sock.h $(NL_UAPI)
 SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
 	sync/process.h ct/entry.h ct/event.h ct/expect.h
 sync/ctl.o: sync/ctl.c sync/ctl_int.h sync/ctl.h sync/loop.h

@@ -75,7 +75,6 @@ static void *receiver(void *arg)
 {
 	struct nl_bg *b = arg;
 	unsigned int i;
-	uint32_t seq;
 	ssize_t n;
 	int note;
 
@@ -91,7 +90,6 @@ static void *receiver(void *arg)
 		if (b->quit)
 			break;
 		i = b->freeq[--b->nfree];
-		seq = b->seq;
 		pthread_mutex_unlock(&b->mu);
 		n = receive(b, buf_of(b, i));
 		pthread_mutex_lock(&b->mu);
@@ -102,8 +100,9 @@ static void *receiver(void *arg)
 		b->len[i] = n;
 		b->readyq[(b->rhead + b->rcount++) % NL_BG_SLOTS] = (uint8_t)i;
 		note = b->rcount == 1;
-		if (seq == b->seq && (n < 0 || nl_reply_ends(buf_of(b, i),
-							     (size_t)n, seq)))
+		/* against the request watched now, which may have changed
+		 * while this datagram was awaited */
+		if (n < 0 || nl_reply_ends(buf_of(b, i), (size_t)n, b->seq))
 			b->watching = 0;
 		if (note) {
 			pthread_mutex_unlock(&b->mu);

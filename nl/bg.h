@@ -38,7 +38,8 @@ int nl_bg_fd(const struct nl_bg *b);
 /* After nl_step_begin(@st) on the socket: the thread receives its
  * replies, until the datagram that ends it (nl_reply_ends()) or a
  * receive error. Datagrams of an earlier request still in the ring are
- * walked as stale by nl_bg_recv(). */
+ * walked as stale by nl_bg_recv(); a receive error still there ends
+ * @st, as it would on the socket itself. */
 void nl_bg_watch(struct nl_bg *b, const struct nl_step *st);
 
 /* nl_step_recv() for the thread's next datagram: 1 while @st is not

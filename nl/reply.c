@@ -359,10 +359,10 @@ int nl_reply_ends(const void *data, size_t len, uint32_t seq)
 		memcpy(&h, buf + off, sizeof(h));
 		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
 			return 1;
-		if (h.nlmsg_type == NLMSG_OVERRUN)
-			return 1;
-		if (h.nlmsg_seq == seq && (h.nlmsg_type == NLMSG_DONE ||
-					   h.nlmsg_type == NLMSG_ERROR))
+		if (h.nlmsg_seq != seq)
+			return 0;	/* another request's: stale, skipped */
+		if (h.nlmsg_type == NLMSG_OVERRUN ||
+		    h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR)
 			return 1;
 		off += NLMSG_ALIGN((size_t)h.nlmsg_len);
 	}

@@ -79,9 +79,11 @@ const struct nlmsghdr *nl_reply_next(const void *buf, size_t len,
 
 /*
  * nl_reply_ends - whether datagram @data (@len bytes) ends the request
- * with sequence @seq (its NLMSG_DONE or NLMSG_ERROR) or is one that
- * nl_reply_parse() refuses (so nothing more is worth waiting for): for
- * receivers that hand datagrams to another thread to walk.
+ * with sequence @seq (its NLMSG_DONE, NLMSG_ERROR or NLMSG_OVERRUN) or
+ * is one that nl_reply_parse() refuses as malformed (so nothing more is
+ * worth waiting for), read as the parser reads it: up to the first
+ * message of another sequence, which makes the datagram a stale one.
+ * For receivers that hand datagrams to another thread to walk.
  */
 int nl_reply_ends(const void *data, size_t len, uint32_t seq);
 

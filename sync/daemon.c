@@ -376,7 +376,8 @@ int sync_daemon_run(struct sync_daemon *d)
 {
 	int rc = 0;
 
-	sync_kernel_threads(d->kernel);	/* if privilege separation did not */
+	if (!d->privsep)	/* else the child started it, before seccomp */
+		sync_kernel_threads(d->kernel);
 	sync_loop_timer_init(&d->watchdog, watchdog, d);
 	if (d->notify.watchdog_usec)
 		sync_loop_timer_add(d->loop, &d->watchdog,

@@ -109,24 +109,32 @@ static int job_dump(struct sync_kernel *k)
 
 int sync_kernel_threads(struct sync_kernel *k)
 {
+	struct nl_bg *b;
 	int rc;
 
 	if (!k || !k->dump || k->bg || nl_cpus() == 1)
 		return 0;	/* with one CPU, the thread would only take turns */
-	rc = nl_bg_new(&k->bg, k->dump);
+	rc = nl_bg_new(&b, k->dump);
+	if (rc == 0 && k->job.kind != JOB_NONE) {
+		/* a dump already running (the initial one, asked for before
+		 * the loop's process was forked): its rest comes through the
+		 * thread, or, if the loop cannot take its pipe, as before */
+		rc = sync_loop_fd_add(k->d->loop, nl_bg_fd(b), POLLIN,
+				      dump_io, k);
+		if (rc < 0) {
+			nl_bg_free(b);
+		} else {
+			sync_loop_fd_del(k->d->loop, nl_sock_fd(k->dump));
+			nl_bg_watch(b, &k->job.st);
+		}
+	}
 	if (rc < 0) {
 		sync_log(&k->d->log, SYNC_LOG_WARNING, "no receiver thread "
 			 "for kernel dumps: %s", strerror(-rc));
 		return rc;
 	}
-	if (k->job.kind == JOB_NONE)
-		return 0;
-	/* a dump already running (the initial one, asked for before the
-	 * loop's process was forked): its rest comes through the thread */
-	sync_loop_fd_del(k->d->loop, nl_sock_fd(k->dump));
-	nl_bg_watch(k->bg, &k->job.st);
-	return sync_loop_fd_add(k->d->loop, nl_bg_fd(k->bg), POLLIN, dump_io,
-				k);
+	k->bg = b;
+	return 0;
 }
 
 static void job_end(struct sync_kernel *k, int rc)

@@ -86,11 +86,15 @@ static int drop(struct sync_privsep *ps, uid_t uid, gid_t gid,
 		return -errno;
 	if (getppid() != parent)
 		return -ESRCH;
-	/* threads of the loop's now, so that the filter covers them too */
-	sync_kernel_threads(ps->d->kernel);
+	/* threads of the loop's now (no_new_privs first, which they
+	 * inherit), so that the filter covers them too: only if it can be
+	 * applied to every thread */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (sync_seccomp_threads())
+		sync_kernel_threads(ps->d->kernel);
 	rc = sync_seccomp_apply();
 	if (rc == -EOPNOTSUPP) {
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 		sync_log(&ps->d->log, SYNC_LOG_WARNING, "no seccomp filter "
 			 "for this architecture");
 		rc = 0;

@@ -20,6 +20,7 @@
 #include "sync/seccomp.h"
 
 /* linux/seccomp.h, linux/audit.h */
+#define SECCOMP_MODE_FILTER	2
 #define SECCOMP_SET_MODE_FILTER	1
 #define SECCOMP_FILTER_FLAG_TSYNC 1
 #define SECCOMP_RET_ALLOW	0x7fff0000U
@@ -116,12 +117,26 @@ int sync_seccomp_apply(void)
 	fp.filter = prog;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
+	if (!sync_seccomp_threads()) {
+		/* an old kernel: no thread was started (the caller asked) */
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0) < 0)
+			return -errno;
+		return 0;
+	}
 	/* on every thread of the process (sync/kernel.h's receiver) */
 	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		     SECCOMP_FILTER_FLAG_TSYNC, &fp);
 	if (rc > 0)
 		return -EBUSY;	/* thread @rc could not take it */
 	return rc < 0 ? -errno : 0;
+}
+
+int sync_seccomp_threads(void)
+{
+	/* a NULL program: EFAULT once the call and the flag are known,
+	 * before anything is checked or applied */
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		       SECCOMP_FILTER_FLAG_TSYNC, NULL) < 0 && errno == EFAULT;
 }
 #else
 int sync_seccomp_build(struct ct_bpf_insn *p, size_t cap)
@@ -134,5 +149,10 @@ int sync_seccomp_build(struct ct_bpf_insn *p, size_t cap)
 int sync_seccomp_apply(void)
 {
 	return -EOPNOTSUPP;
+}
+
+int sync_seccomp_threads(void)
+{
+	return 1;	/* no filter to apply to them */
 }
 #endif

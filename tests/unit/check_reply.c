@@ -423,6 +423,43 @@ START_TEST(test_done)
 }
 END_TEST
 
+/* nl_reply_ends: what a receiver thread stops at, read as the parser
+ * reads: our DONE, ERROR or OVERRUN, a malformed message, but nothing
+ * after a message of another sequence (a stale datagram). */
+START_TEST(test_reply_ends)
+{
+	static struct dgram d;
+	unsigned char data[16] = { 0 };
+	int e = 0;
+
+	d.len = 0;
+	dg_add(&d, 0x100, NLM_F_MULTI, 9, 0, data, sizeof(data));
+	ck_assert_int_eq(nl_reply_ends(d.store, d.len, 9), 0);
+	dg_add(&d, NLMSG_DONE, NLM_F_MULTI, 9, 0, &e, sizeof(e));
+	ck_assert_int_eq(nl_reply_ends(d.store, d.len, 9), 1);
+	/* another request's DONE: stale */
+	ck_assert_int_eq(nl_reply_ends(d.store, d.len, 10), 0);
+	d.len = 0;
+	dg_add(&d, NLMSG_ERROR, 0, 9, 0, &e, sizeof(e));
+	ck_assert_int_eq(nl_reply_ends(d.store, d.len, 9), 1);
+	d.len = 0;
+	dg_add(&d, NLMSG_OVERRUN, 0, 9, 0, NULL, 0);
+	ck_assert_int_eq(nl_reply_ends(d.store, d.len, 9), 1);
+	/* malformed: a length past the end, a header cut short */
+	d.len = 0;
+	dg_add(&d, 0x100, NLM_F_MULTI, 9, 0, data, sizeof(data));
+	ck_assert_int_eq(nl_reply_ends(d.store, d.len - 4, 9), 1);
+	ck_assert_int_eq(nl_reply_ends(d.store, 8, 9), 1);
+	/* a stale message first: the rest is not read */
+	d.len = 0;
+	dg_add(&d, 0x100, NLM_F_MULTI, 3, 0, data, sizeof(data));
+	dg_add(&d, NLMSG_DONE, NLM_F_MULTI, 9, 0, &e, sizeof(e));
+	ck_assert_int_eq(nl_reply_ends(d.store, d.len, 9), 0);
+	ck_assert_int_eq(nl_reply_ends(d.store, d.len - 4, 9), 0);
+	ck_assert_int_eq(nl_reply_ends(d.store, 0, 9), 0);
+}
+END_TEST
+
 START_TEST(test_dump_intr)
 {
 	static struct dgram d;
@@ -1161,6 +1198,7 @@ Suite *reply_suite(void)
 	tcase_add_test(tc, test_extack_malformed);
 	tcase_add_test(tc, test_done);
 	tcase_add_test(tc, test_dump_intr);
+	tcase_add_test(tc, test_reply_ends);
 	tcase_add_test(tc, test_portid);
 	tcase_add_loop_test(tc, test_seq_range, 0,
 			    (int)(sizeof(seq_cases) / sizeof(seq_cases[0])));
