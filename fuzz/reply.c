@@ -16,7 +16,9 @@
  *
  * Callbacks check every message handed over lies inside the datagram and
  * in the expected window, acks carry a terminated text and a sane errno,
- * and the counters never exceed the messages present.
+ * and the counters never exceed the messages present. nl_reply_ends()
+ * must agree with a walk as nl/step.c makes it (sequence seq0 or, with
+ * bit 0 of arg, seq0 + 1) on whether the datagram answers the request.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -141,6 +143,25 @@ static size_t split_at(const unsigned char *p, size_t len, unsigned int k)
 	return off;
 }
 
+static int step_data(const struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	(void)arg;
+	return 0;
+}
+
+/* A request read a datagram at a time (nl/step.c), its replies received
+ * by a thread (nl/bg.c): the thread stops exactly where the walk has the
+ * request answered, by an ack or a failure other than a stale message. */
+static void step_agrees(const unsigned char *p, size_t len, uint32_t seq)
+{
+	struct nl_reply r = { .seq = seq, .nseq = 1, .on_data = step_data };
+	int rc = nl_reply_parse(&r, p, len);
+	int done = r.acks + r.dones > 0 || (rc < 0 && rc != -EPROTO);
+
+	CHECK(nl_reply_ends(p, len, seq) == done);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ctx c = { 0 };
@@ -216,6 +237,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(whole);
 	if (!whole)
 		CHECK(rc != 0);
+	/* A request read a datagram at a time (nl/step.c) with its replies
+	 * received by a thread (nl/bg.c): the thread stops exactly where
+	 * the walk says the request is answered, an ack or a failure other
+	 * than a stale message. */
+	step_agrees(p, len, first.nlmsg_seq + (arg & 1));
 	free(p);
 	return 0;
 }
