@@ -616,7 +616,7 @@ bench-frame: build/bench/frame_bench
 
 # build, then create and list flows in a scratch namespace (root)
 demo: all
-	tests/demo.sh
+	tests/demo.sh && tests/demo_failover.sh
 .PHONY: demo
 
 # ---- fuzzing ------------------------------------------------------------

@@ -9,6 +9,7 @@
 # saw. Then conntrackd runs in Stats mode in the same namespace (its
 # files in a scratch directory): it loads the table, follows new flows,
 # accounts and logs those that end, and answers -i, -s and -s json.
+# (tests/demo_failover.sh, run after it, shows the Sync mode.)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 CONNTRACK=$top/conntrack
