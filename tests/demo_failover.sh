@@ -39,12 +39,7 @@ trap 'ha_cleanup; rm -rf "$T_TMP"' EXIT
 trap 'exit 130' INT TERM
 
 say "conntrackd failover: two firewalls (FTFW over UDP), a TCP connection through the primary"
-ha_net full
-for n in 1 2; do
-	ha_conf $n ftfw udp
-	ha_start $n
-	ha_settings $n >/dev/null
-done
+ha_pair ftfw udp
 ha_vip_add 1
 ha_ready
 ha_probe_start

@@ -199,14 +199,9 @@ bare_round() {
 
 # fo_round DAEMON TAG PRELOAD: the failover gap.
 fo_round() {
-	local n pre=$3 t0 gap
+	local pre=$3 t0 gap
 	CONNTRACKD=$1
-	ha_net full
-	for n in 1 2; do
-		ha_conf $n ftfw udp
-		ha_start $n
-		ha_settings $n >/dev/null
-	done
+	ha_pair ftfw udp
 	ha_vip_add 1
 	if [ "$pre" -gt 0 ]; then
 		ha_ready

@@ -309,6 +309,18 @@ ha_vip_on() { # N: 1 if firewall N holds the addresses, else 0
 	if ha_has_vip "$1"; then echo 1; else echo 0; fi
 }
 
+# ha_pair MODE TRANSPORT: the whole rig (ha_net full), both daemons
+# configured and started, and the notify script's settings of each.
+ha_pair() {
+	local n
+	ha_net full
+	for n in 1 2; do
+		ha_conf $n "$1" "$2"
+		ha_start $n
+		ha_settings $n >/dev/null
+	done
+}
+
 # ha_settings N: the notify script's settings for firewall N.
 ha_settings() {
 	local dir

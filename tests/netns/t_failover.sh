@@ -25,17 +25,6 @@ PB=$RAWCT_TOP/examples/primary-backup.sh
 # it, and TCP, backing off meanwhile, retransmits up to ~3 s later still
 MAX_GAP_MS=5000
 
-# The primary (fw1) forwards the probe's connection, replicated to fw2.
-fo_setup() {
-	local mode=$1 tr=$2 n
-	ha_net full
-	for n in 1 2; do
-		ha_conf $n "$mode" "$tr"
-		ha_start $n
-		ha_settings $n >/dev/null
-	done
-}
-
 fo_probe() {
 	ha_probe_start
 	ha_wait 5 1 ha_probe_flow 2 ||
@@ -113,7 +102,7 @@ fo_broken() {
 # script's primary transition.
 fo_hand() {
 	local pbconf
-	fo_setup "$1" "$2"
+	ha_pair "$1" "$2"
 	[ "${3:-}" = nocommit ] && fo_nocommit 2
 	pbconf=$(ha_dir 2)/pb.conf
 	ha_vip_add 1
@@ -191,7 +180,7 @@ fo_vrrp() {
 	command -v keepalived >/dev/null 2>&1 ||
 		t_skip "keepalived is not installed (tests/deps.sh installs it)"
 	MAX_GAP_MS=10000
-	fo_setup "$1" "$2"
+	ha_pair "$1" "$2"
 	[ "${4:-}" = nocommit ] && fo_nocommit 2
 	ka_start 1
 	ha_wait 10 1 ha_vip_on 1 ||
