@@ -83,9 +83,29 @@ static int check_helper(struct sync_log *log)
 	return -EOPNOTSUPP;
 }
 
+/* -s health (ours): the daemon's answer, and exit status 0 only for
+ * "ok" (a daemon that does not know the request answers nothing). */
+static int health(void)
+{
+	char buf[1024];
+	int rc = sync_ctl_ask(conf.unix_path, SYNC_HEALTH, buf, sizeof(buf));
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		snprintf(buf, sizeof(buf), "not ready: the daemon does not "
+			 "answer -s health\n");
+	fputs(buf, stdout);
+	return strcmp(buf, "ok\n") ? 1 : 0;
+}
+
 static int client(struct sync_log *log, int action)
 {
-	int rc = sync_ctl_request(conf.unix_path, action, STDOUT_FILENO);
+	int rc = action == SYNC_HEALTH ? health()
+		 : sync_ctl_request(conf.unix_path, action, STDOUT_FILENO);
+
+	if (action == SYNC_HEALTH && rc >= 0)
+		return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 
 	/* a commit answers nothing, unless something could not be
 	 * committed: then its exit status says so (ours; upstream's daemon

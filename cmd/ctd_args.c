@@ -106,6 +106,7 @@ static const struct {
 	{ "ct", SYNC_STATS },
 	{ "expect", SYNC_EXP_STATS },
 	{ "json", SYNC_STATS_JSON },	/* ours */
+	{ "health", SYNC_HEALTH },	/* ours */
 };
 
 static int opt_stats(struct ctd_args *a, int i, int argc, char **argv)

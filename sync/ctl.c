@@ -227,12 +227,11 @@ void sync_ctl_set_stall(struct sync_ctl *c, unsigned int msec)
 	c->stall_usec = (uint64_t)msec * 1000;
 }
 
-int sync_ctl_request(const char *path, int code, int out_fd)
+/* The client's socket, connected to @path, @code sent; or -errno. */
+static int ctl_ask(const char *path, int code)
 {
 	struct sockaddr_un sa;
-	char buf[4096];
-	ssize_t n;
-	int fd, rc, got = 0;
+	int fd, rc;
 
 	rc = ctl_addr(&sa, path);
 	if (rc < 0)
@@ -246,6 +245,44 @@ int sync_ctl_request(const char *path, int code, int out_fd)
 		close(fd);
 		return rc;
 	}
+	return fd;
+}
+
+int sync_ctl_ask(const char *path, int code, char *buf, size_t cap)
+{
+	size_t len = 0;
+	char sink[512];
+	ssize_t n;
+	int fd = ctl_ask(path, code);
+
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		char *to = len + 1 < cap ? buf + len : sink;
+		size_t room = len + 1 < cap ? cap - 1 - len : sizeof(sink);
+
+		n = recv(fd, to, room, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (to != sink)
+			len += (size_t)n;
+	}
+	close(fd);
+	if (cap)
+		buf[len] = '\0';
+	return (int)len;
+}
+
+int sync_ctl_request(const char *path, int code, int out_fd)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = ctl_ask(path, code), got = 0;
+
+	if (fd < 0)
+		return fd;
 	for (;;) {
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0 && errno == EINTR)

@@ -69,6 +69,7 @@ enum sync_ctl_code {
 	SYNC_EXP_DUMP_EXT_XML	= 48,
 	/* ours, never sent by upstream's client */
 	SYNC_STATS_JSON		= 0x7200,	/* -s in JSON */
+	SYNC_HEALTH		= 0x7201,	/* -s health */
 };
 
 #define SYNC_CTL_BACKLOG	100	/* upstream's listen() backlog */
@@ -174,5 +175,9 @@ int sync_client_cred(const struct sync_client *cl, uint32_t *uid,
  * conntrackd running? appropriate permissions?"), -ENAMETOOLONG.
  */
 int sync_ctl_request(const char *path, int code, int out_fd);
+
+/* sync_ctl_request() into @buf (@cap bytes, NUL-terminated, the rest of
+ * a longer answer dropped): the answer's length, or -errno as above. */
+int sync_ctl_ask(const char *path, int code, char *buf, size_t cap);
 
 #endif

@@ -6,6 +6,7 @@
  * signals, the systemd watchdog, and shutdown.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -139,6 +140,24 @@ static void stats_json(struct sync_daemon *d, struct sync_client *cl)
 	sync_client_write(cl, "}\n", 2);
 }
 
+/* -s health (ours): "ok", or a line per reason the daemon is not ready
+ * to be trusted with the table (a backup about to be promoted, or a
+ * node a monitoring system watches). */
+static void health(struct sync_daemon *d, struct sync_client *cl)
+{
+	char buf[1024];
+	int n = 0;
+
+	if (sync_kernel_busy(d->kernel))
+		n = snprintf(buf, sizeof(buf), "not ready: the kernel table "
+			     "is still being dumped\n");
+	if (d->mode->health)
+		n += d->mode->health(d, buf + n, sizeof(buf) - (size_t)n);
+	if (n == 0)
+		n = snprintf(buf, sizeof(buf), "ok\n");
+	report(cl, n, buf, sizeof(buf));
+}
+
 static void flush_master(struct sync_daemon *d, unsigned int what)
 {
 	if (what & SYNC_K_CT) {
@@ -204,6 +223,9 @@ void sync_daemon_request(struct sync_client *cl, int code, void *arg)
 		return;		/* no child processes: nothing to list */
 	case SYNC_STATS_JSON:
 		stats_json(d, cl);
+		return;
+	case SYNC_HEALTH:
+		health(d, cl);
 		return;
 	}
 	/* without Stats or Sync (a General section alone) upstream answers

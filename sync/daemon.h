@@ -72,6 +72,9 @@ struct sync_mode_ops {
 	int (*rekey)(struct sync_daemon *d, const struct sync_keys *k);
 	/* whether -R and overrun resyncs are possible (NULL: yes) */
 	int (*can_resync)(struct sync_daemon *d);
+	/* -s health: why the mode is not ready, "not ready: ...\n" lines
+	 * into @buf (@len bytes), or nothing; the length (may be NULL) */
+	int (*health)(struct sync_daemon *d, char *buf, size_t len);
 };
 
 extern const struct sync_mode_ops sync_stats_mode;

@@ -452,6 +452,21 @@ static int ftfw_request(struct sync_state *s, struct sync_client *cl,
 	return SYNC_REQ_UNKNOWN;
 }
 
+/* Our RESYNC request stays queued (then in the resend queue) until the
+ * peer acknowledges it, which it does after queueing its whole cache. */
+static int ftfw_resyncing(struct sync_state *s)
+{
+	const struct sync_txq *q[2] = { &s->tx, &s->rs };
+	const struct sync_txnode *n;
+
+	for (int i = 0; i < 2; i++)
+		for (n = sync_txq_first(q[i]); n; n = sync_txq_next(q[i], n))
+			if (n->ctl && (((const struct sync_txctl *)n)->flags &
+				       SYNC_F_RESYNC))
+				return 1;
+	return 0;
+}
+
 const struct sync_sub sync_sub_ftfw = {
 	.name = "ftfw",
 	.init = ftfw_init,
@@ -463,4 +478,5 @@ const struct sync_sub sync_sub_ftfw = {
 	.flags = ftfw_flags,
 	.link_event = ftfw_link_event,
 	.after_xmit = ftfw_after_xmit,
+	.resyncing = ftfw_resyncing,
 };

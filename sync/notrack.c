@@ -227,6 +227,13 @@ static void notrack_after_xmit(struct sync_state *s)
 	sync_loop_timer_add(s->d->loop, &n->alive, ALIVE_USEC);
 }
 
+static int notrack_resyncing(struct sync_state *s)
+{
+	const struct notrack *n = s->sub_priv;
+
+	return n->token != 0;
+}
+
 const struct sync_sub sync_sub_notrack = {
 	.name = "notrack",
 	.init = notrack_init,
@@ -236,4 +243,5 @@ const struct sync_sub sync_sub_notrack = {
 	.enqueue = notrack_enqueue,
 	.sent = notrack_sent,
 	.after_xmit = notrack_after_xmit,
+	.resyncing = notrack_resyncing,
 };

@@ -92,6 +92,9 @@ struct sync_sub {
 	void (*link_event)(struct sync_state *s, int lost);
 	/* after each transmit run */
 	void (*after_xmit)(struct sync_state *s);
+	/* a resync we asked the peer for is not answered yet (-s health;
+	 * may be NULL) */
+	int (*resyncing)(struct sync_state *s);
 };
 
 /* What sub->recv says of a message. */
@@ -142,6 +145,8 @@ struct sync_state {
 						 * since the last resync asked
 						 * (NOTRACK's healing) */
 	uint8_t dump_populate;			/* initial dump: no send */
+	uint64_t heard;				/* usec of the peer's last
+						 * valid datagram, 0 never */
 	uint64_t last_xmit;			/* usec */
 	struct sync_loop_timer xmit_timer;
 	struct sync_loop_timer reset_timer;	/* -t, PurgeTimeout */

@@ -6,6 +6,7 @@
  * the control requests, with upstream's log lines and texts.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,10 +133,9 @@ static int sync_init(struct sync_daemon *d)
 		sync_fini(d);
 		return rc;
 	}
-	if (d->conf->sync.startup_resync && s->sub != &sync_sub_alarm) {
-		sync_log(&d->log, SYNC_LOG_NOTICE, "resync requested");
-		sync_tx_ctl(s, SYNC_F_RESYNC, 0, 0);
-	}
+	/* as -n: NOTRACK then follows its answer (-s health) */
+	if (d->conf->sync.startup_resync && s->sub != &sync_sub_alarm)
+		s->sub->request(s, NULL, SYNC_REQUEST_DUMP);
 	return 0;
 }
 
@@ -265,6 +265,35 @@ static void sync_dump_end(struct sync_daemon *d, int exp, int ok)
 	sync_internal_dump_end(s, exp, ok);
 }
 
+/* FTFW and NOTRACK peers (ours and upstream's) say ALIVE every second
+ * when they have nothing else to send: three missed is silence. ALARM
+ * peers send refreshes only, and only when they have flows. */
+#define HEALTH_SILENCE_USEC	3000000
+
+static int sync_health(struct sync_daemon *d, char *buf, size_t len)
+{
+	struct sync_state *s = state(d);
+	uint64_t quiet = s->heard ? sync_loop_now() - s->heard : 0;
+	int n = 0, m;
+
+	if (!s->heard)
+		n = snprintf(buf, len, "not ready: the peer has not been "
+			     "heard from\n");
+	else if (s->sub != &sync_sub_alarm && quiet > HEALTH_SILENCE_USEC)
+		n = snprintf(buf, len, "not ready: the peer has not been "
+			     "heard from for %llu s\n",
+			     (unsigned long long)(quiet / 1000000));
+	if (n < 0 || (size_t)n >= len)
+		return 0;
+	if (s->sub->resyncing && s->sub->resyncing(s)) {
+		m = snprintf(buf + n, len - (size_t)n, "not ready: a resync "
+			     "from the peer is still running\n");
+		if (m > 0 && (size_t)m < len - (size_t)n)
+			n += m;
+	}
+	return n;
+}
+
 const struct sync_mode_ops sync_sync_mode = {
 	.name = "sync",
 	.init = sync_init,
@@ -280,4 +309,5 @@ const struct sync_mode_ops sync_sync_mode = {
 	.forget = sync_forget,
 	.rekey = sync_rekey,
 	.can_resync = sync_can_resync,
+	.health = sync_health,
 };

@@ -46,7 +46,7 @@ void sync_recv_payload(struct sync_chans *m, unsigned int idx,
 	const uint8_t *p = buf;
 	struct sync_msg_hdr h;
 	size_t off = 0;
-	int n;
+	int n, heard = 0;
 
 	(void)m;
 	(void)idx;
@@ -65,12 +65,18 @@ void sync_recv_payload(struct sync_chans *m, unsigned int idx,
 		switch (s->sub->recv(s, &h)) {
 		case SYNC_RX_DATA:
 			sync_external_msg(s, &h, p + off);
+			heard = 1;
 			break;
 		case SYNC_RX_BAD:
 			s->err.rcv_malformed++;
 			s->err.rcv_bad_header++;
 			break;
+		default:
+			heard = 1;
+			break;
 		}
 		off += (size_t)n;
 	}
+	if (heard)
+		s->heard = sync_loop_now();
 }

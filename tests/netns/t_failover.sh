@@ -121,17 +121,36 @@ fo_hand() {
 # ka_conf N: keepalived for firewall N (fw1 priority 150, fw2 100), the
 # layout of examples/keepalived.conf with the case's paths.
 ka_conf() {
-	local n=$1 dir prio=100 state=BACKUP
+	local n=$1 dir prio=100 state=BACKUP health="" track="" weight=""
 	dir=$(ha_dir "$n")
 	# fw1 starts as master at once instead of after three adverts
 	[ "$n" = 1 ] && prio=150 state=MASTER
+	# KA_HEALTH: examples/keepalived.conf's conntrackd -s health
+	# tracking, both nodes starting as backups
+	if [ -n "${KA_HEALTH:-}" ]; then
+		state=BACKUP
+		health="vrrp_script CONNTRACKD_HEALTH {
+	script \"$CONNTRACKD -C $dir/c.conf -s health\"
+	interval 1
+	timeout 2
+	rise 2
+	fall 1
+	weight -60
+}"
+		track="track_script {
+		CONNTRACKD_HEALTH
+	}"
+		weight=sync_group_tracking_weight
+	fi
 	cat >"$dir/keepalived.conf" <<EOF
 global_defs {
 	router_id rawct-fw$n
 	script_user root
 	enable_script_security
 }
+$health
 vrrp_sync_group FW {
+	$weight
 	group {
 		INSIDE
 		OUTSIDE
@@ -147,6 +166,7 @@ vrrp_instance INSIDE {
 	virtual_router_id 61
 	priority $prio
 	advert_int 1
+	$track
 }
 vrrp_instance OUTSIDE {
 	interface out0
@@ -154,6 +174,7 @@ vrrp_instance OUTSIDE {
 	virtual_router_id 62
 	priority $prio
 	advert_int 1
+	$track
 }
 EOF
 }
@@ -206,6 +227,42 @@ fo_vrrp() {
 	if [ "${4:-}" = nocommit ]; then fo_broken; else fo_survived; fi
 }
 
+# fo_health: examples/keepalived.conf's track_script. fw2 is master;
+# fw1 (priority 150) comes but cannot hear fw2 (its sync port dropped):
+# conntrackd -s health says "not ready", the weight keeps fw1 at 90, and
+# fw2 (100) is not preempted by a node with half a table. Once fw1 hears
+# fw2 again it is healthy, back at 150, and takes over.
+health_of() { # N: 0 if firewall N's daemon says ok, else 1
+	if ha_ctd "$1" -s health >/dev/null 2>&1; then echo 0; else echo 1; fi
+}
+fo_health() {
+	command -v keepalived >/dev/null 2>&1 ||
+		t_skip "keepalived is not installed (tests/deps.sh installs it)"
+	KA_HEALTH=1
+	# NOTRACK: a request nobody answers is given up after two tries, so
+	# fw2's own -n (notify_backup) does not keep it "not ready"
+	ha_pair notrack udp
+	# fw1 stops hearing fw2 (fw2 still hears fw1)
+	ns_exec "$HA_FW1" nft insert rule inet rawct_fw input iifname sync0 \
+		udp dport "$HA_PORT" drop
+	ka_start 2
+	ha_wait 10 1 ha_vip_on 2 ||
+		t_fail "fw2 alone did not take the addresses: $(tail -n 5 "$(ha_dir 2)/keepalived.log")"
+	ha_wait 15 0 health_of 2 || t_fail "fw2 not healthy: $(ha_ctd 2 -s health)"
+	t_eq "fw1 healthy without its peer" "$(health_of 1)" 1
+	ka_start 1
+	sleep 6
+	t_eq "fw1 took the addresses while not healthy" "$(ha_vip_on 1)" 0
+	t_eq "fw2 holds the addresses" "$(ha_vip_on 2)" 1
+	ns_exec "$HA_FW1" nft delete rule inet rawct_fw input \
+		handle "$(ns_exec "$HA_FW1" nft -a list chain inet rawct_fw input |
+			awk '/udp dport/ { print $NF }')"
+	ha_wait 15 0 health_of 1 || t_fail "fw1 never healthy again: $(ha_ctd 1 -s health)"
+	ha_wait 15 1 ha_vip_on 1 ||
+		t_fail "healthy fw1 did not take over: $(tail -n 5 "$(ha_dir 1)/keepalived.log")"
+	ha_wait 10 0 ha_vip_on 2 || t_fail "fw2 kept the addresses"
+}
+
 c_hand_ftfw_udp() { fo_hand ftfw udp; }
 c_hand_notrack_udp() { fo_hand notrack udp; }
 c_hand_alarm_udp() { fo_hand alarm udp; }
@@ -221,6 +278,7 @@ c_vrrp_stop_ftfw() { fo_vrrp ftfw udp stop; }
 c_vrrp_stop_notrack() { fo_vrrp notrack udp stop; }
 c_vrrp_stop_alarm() { fo_vrrp alarm udp stop; }
 c_vrrp_nocommit_ftfw() { fo_vrrp ftfw udp crash nocommit; }
+c_vrrp_health_notrack() { fo_health; }
 
 t_case failover_hand_ftfw_udp c_hand_ftfw_udp
 t_case failover_hand_notrack_udp c_hand_notrack_udp
@@ -237,4 +295,5 @@ t_case failover_vrrp_stop_ftfw c_vrrp_stop_ftfw
 t_case failover_vrrp_stop_notrack c_vrrp_stop_notrack
 t_case failover_vrrp_stop_alarm c_vrrp_stop_alarm
 t_case failover_vrrp_nocommit_ftfw c_vrrp_nocommit_ftfw
+t_case failover_vrrp_health_notrack c_vrrp_health_notrack
 t_done

@@ -103,6 +103,8 @@ static const struct row rows[] = {
 	REQ("-s queue", SYNC_STATS_QUEUE),
 	REQ("-s expect", SYNC_EXP_STATS),
 	REQ("-s json", SYNC_STATS_JSON),
+	REQ("-s health", SYNC_HEALTH),
+	REQ("-s he", SYNC_HEALTH),
 	{ "-s multicast", -1, 0, "use `link' instead of `multicast' as "
 	  "parameter.", CTD_RUN_REQUEST, SYNC_STATS_LINK, NULL },
 	{ "-s m", -1, 0, "use `link' instead of `multicast' as parameter.",
