@@ -121,18 +121,18 @@ static int client(struct sync_log *log, int action)
 }
 
 /*
- * Real-time, as upstream, but not above the kernel's own threads:
- * without a Type, SCHED_RR at SCHED_PRIO_DEFAULT (upstream takes 99, the
- * highest, which puts a process that parses what peers send above
- * threaded interrupts and the kernel's watchdogs); a Type takes its
- * Priority. Events come as fast as the kernel creates flows and the
- * default event buffer holds a couple of hundred: a daemon that waits
- * for the CPU behind ordinary processes overruns it within milliseconds
- * and loses events (measured: hundreds of overruns per 100k flows on a
- * busy two-CPU machine, none real-time). Any real-time priority beats
- * every ordinary process, which is what keeps the events flowing.
- * `Type OTHER' (ours) keeps the normal scheduler. The privilege-
- * separated child inherits the policy.
+ * Real-time only when a Scheduler section asks for it (upstream always
+ * takes SCHED_RR 99, the highest, which puts a process that parses what
+ * peers send above threaded interrupts and the kernel's watchdogs): a
+ * section without a Type gives SCHED_RR at SCHED_PRIO_DEFAULT, below the
+ * kernel's own threads; a Type RR or FIFO takes its Priority; `Type
+ * OTHER' (ours) and no section keep the normal scheduler. Real time is
+ * what keeps events flowing on a busy machine (a daemon that waits for
+ * the CPU behind ordinary processes overruns the default event buffer,
+ * a couple of hundred events, within milliseconds: measured hundreds of
+ * overruns per 100k flows on a busy two-CPU machine); it is the
+ * administrator's choice, as is a larger NetlinkBufferSize. The
+ * privilege-separated child inherits the policy.
  */
 #define SCHED_PRIO_DEFAULT	10
 
@@ -141,7 +141,7 @@ static void set_scheduler(struct sync_log *log)
 	struct sched_param sp = { .sched_priority = conf.sched.prio };
 	int type = conf.sched.type;
 
-	if (conf.sched.normal)
+	if (conf.sched.normal || !conf.sched.set)
 		return;
 	if (type == SCHED_OTHER) {
 		type = SCHED_RR;

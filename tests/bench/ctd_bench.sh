@@ -25,7 +25,7 @@
 #
 #   tests/bench/ctd_bench.sh [-n N] [-r ROUNDS] [-o REPORT]   N = 100000
 # env SCHED: a Scheduler section for both daemons' General (default none:
-# the reference runs SCHED_RR 99, ours SCHED_RR 10; with SCHED="Scheduler
+# the reference runs SCHED_RR 99, ours the normal scheduler; with SCHED="Scheduler
 # { Type RR; Priority 99 }" both compete for the CPUs at the same rank).
 set -u
 
@@ -277,8 +277,8 @@ floor_round() {
 	mkdir -p "$work/fr"
 	conf "$work/fr"
 	start "$ns" "$REF" "$work/fr"; pr=$dpid
-	# at our daemon's default rank (SCHED_RR 10), not starved by the
-	# reference's SCHED_RR 99
+	# at SCHED_RR 10 (ours with a Scheduler section without Type), not
+	# starved by the reference's SCHED_RR 99
 	ip netns exec "$ns" chrt -r 10 "$FLOOR" 1000 >"$work/floor" \
 		2>"$work/floor.err" &
 	f=$!

@@ -93,15 +93,17 @@ sched() {
 	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $39, $38 }'
 }
 
-# Real-time as upstream, but at priority 10 rather than 99, for both
-# processes; a Type takes its Priority; Type OTHER stays ordinary.
+# Real-time only when a Scheduler section asks, for both processes: a
+# section without a Type gives SCHED_RR 10 (upstream: 99, always); a Type
+# takes its Priority; Type OTHER and no section stay ordinary.
 case_scheduler() {
 	local conf want
-	for conf in "" "Scheduler { Type FIFO; Priority 20 }" \
+	for conf in "" "Scheduler { Priority 20 }" \
+		"Scheduler { Type FIFO; Priority 20 }" \
 		"Scheduler { Type OTHER }"; do
 		case $conf in
-		"") want="2 10" ;;
 		*FIFO*) want="1 20" ;;
+		*Priority*) want="2 10" ;;
 		*) want="0 0" ;;
 		esac
 		setup "${conf//;/$'\n'}"
