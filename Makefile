@@ -155,7 +155,8 @@ COV_SRCS = nl/attr.c nl/reply.c nl/msg.c ct/decode.c ct/decode_tuple.c \
 	cth/helper.c cth/builtin.c cmd/nfct_args.c
 
 EXAMPLES = examples/conntrackd-stats.conf examples/conntrackd-ftfw.conf \
-	examples/conntrackd-notrack.conf examples/conntrackd-alarm.conf
+	examples/conntrackd-notrack.conf examples/conntrackd-alarm.conf \
+	examples/keepalived.conf examples/primary-backup.sh
 MANPAGES = man/conntrack.8 man/conntrackd.8 man/conntrackd.conf.5 man/nfct.8
 
 # ---- build --------------------------------------------------------------
@@ -335,7 +336,7 @@ sync/privsep_parent.o: sync/privsep_parent.c sync/privsep_int.h \
 	$(NL_UAPI)
 sync/seccomp.o: sync/seccomp.c sync/seccomp.h ct/bpf.h
 sync/hash.o: sync/hash.c sync/hash.h
-sync/cache.o: sync/cache.c sync/cache.h sync/hash.h ct/pack.h ct/entry.h \
+sync/cache.o: sync/cache.c sync/cache.h sync/hash.h sync/log.h ct/pack.h ct/entry.h \
 	ct/expect.h
 SYNC_MSG_H = sync/msg.h sync/msg_int.h ct/entry.h ct/expect.h
 sync/msg.o: sync/msg.c $(SYNC_MSG_H) ct/proto.h
@@ -382,8 +383,8 @@ cmd/nfct.o: cmd/nfct.c cmd/nfct_run.h $(NFCT_ARGS_H)
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
 # network-namespace tests, the differential tests, fuzz corpus replay and
 # (with clang) a short fuzzing smoke run.
-test: all check check-asan check-builds check-static check-netns \
-		check-threads check-compat fuzz-replay
+test: all check check-asan check-builds check-static check-install \
+		check-netns check-threads check-compat fuzz-replay
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 		$(MAKE) fuzz-smoke SMOKE_SECONDS=$(SMOKE_SECONDS); \
 	else echo "SKIP: fuzz-smoke needs $(CLANG)"; fi
@@ -427,6 +428,31 @@ check-builds:
 			echo "build/static/nfct: over $(STATIC_MAX_NFCT) bytes"; \
 			exit 1; }; }; \
 	else echo "SKIP: static build: no $(MUSLCC)"; fi
+
+# make install into a scratch DESTDIR: the programs (which run), the man
+# pages, the unit file pointing at the installed daemon, the examples.
+check-install: all
+	@d=`mktemp -d "$${TMPDIR:-/tmp}/rawct-install.XXXXXX"` && \
+	$(MAKE) -s install DESTDIR=$$d PREFIX=/usr >/dev/null && \
+	for f in sbin/conntrack sbin/conntrackd sbin/nfct \
+		share/man/man8/conntrack.8 share/man/man8/conntrackd.8 \
+		share/man/man5/conntrackd.conf.5 share/man/man8/nfct.8 \
+		lib/systemd/system/conntrackd.service \
+		share/doc/rawct/examples/conntrackd-ftfw.conf \
+		share/doc/rawct/examples/keepalived.conf \
+		share/doc/rawct/examples/primary-backup.sh; do \
+		[ -s $$d/usr/$$f ] || { echo "check-install: $$f missing"; \
+			rm -rf $$d; exit 1; }; done && \
+	$$d/usr/sbin/conntrackd -v >/dev/null && $$d/usr/sbin/conntrack -V >/dev/null && \
+	grep -q '^ExecStart=/usr/sbin/conntrackd -C /etc/conntrackd/conntrackd.conf$$' \
+		$$d/usr/lib/systemd/system/conntrackd.service && \
+	grep -q '^Type=notify$$' $$d/usr/lib/systemd/system/conntrackd.service && \
+	for e in $$d/usr/share/doc/rawct/examples/*.conf; do \
+		case $$e in *keepalived.conf) continue ;; esac; \
+		$$d/usr/sbin/conntrackd -C $$e --config-test || { \
+			echo "check-install: $$e refused"; rm -rf $$d; exit 1; }; done; \
+	rc=$$?; rm -rf $$d; [ $$rc = 0 ] && echo "check-install: ok"
+.PHONY: check-install
 
 # The static musl daemon against the kernel: musl differs from glibc in
 # what it implements (sched_setscheduler() is a stub) and in its threads.

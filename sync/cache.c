@@ -19,6 +19,7 @@
 #include "ct/pack.h"
 #include "sync/cache.h"
 #include "sync/hash.h"
+#include "sync/log.h"
 
 #define NAME_MAX_LEN 31
 #define EXTRA_MAX (255 * 8)
@@ -30,6 +31,8 @@ struct sync_cache {
 	uint8_t seed[16];
 	sync_cache_release_cb release;
 	void *arg;
+	struct sync_log *log;
+	uint32_t full_logged;		/* when, in `now' seconds, or 0 */
 	struct sync_cache_stats stats;
 	char name[NAME_MAX_LEN + 1];
 };
@@ -58,6 +61,7 @@ int sync_cache_new(struct sync_cache **out, const struct sync_cache_conf *cf)
 	memcpy(c->seed, cf->seed, sizeof(c->seed));
 	c->release = cf->release;
 	c->arg = cf->arg;
+	c->log = cf->log;
 	memcpy(c->name, name, strlen(name) + 1);
 	*out = c;
 	return 0;
@@ -206,6 +210,19 @@ static int add_fail(struct sync_cache *c, int err)
 	return err;
 }
 
+/* HashLimit reached: counted (add_fail), and said in the log, once a
+ * minute at most, so that a full cache is never silent. */
+static void full(struct sync_cache *c, uint32_t now)
+{
+	if (!c->log || (c->full_logged && now - c->full_logged < 60))
+		return;
+	c->full_logged = now ? now : 1;
+	sync_log(c->log, SYNC_LOG_WARNING, "%s cache is full (HashLimit "
+		 "%u): a flow could not be added (refused so far: %u); "
+		 "raise HashLimit", c->name[0] ? c->name : "a", c->limit,
+		 c->stats.add_fail_enospc);
+}
+
 static int insert(struct sync_cache *c, uint32_t h, const void *key,
 		  size_t key_len, const void *body, size_t body_len,
 		  uint32_t now, struct sync_cache_obj **out)
@@ -214,8 +231,11 @@ static int insert(struct sync_cache *c, uint32_t h, const void *key,
 	struct sync_cache_obj *o;
 	uint32_t b;
 
-	if (c->count >= c->limit)
-		return add_fail(c, -ENOSPC);
+	if (c->count >= c->limit) {
+		add_fail(c, -ENOSPC);
+		full(c, now);
+		return -ENOSPC;
+	}
 	o = calloc(1, sizeof(*o) + extra + key_len);
 	if (!o)
 		return add_fail(c, -ENOMEM);

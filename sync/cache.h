@@ -76,6 +76,7 @@ struct sync_cache_stats {
 };
 
 struct sync_cache;
+struct sync_log;
 
 /* Called just before an object is freed (by sync_cache_del, _flush or
  * _free) so the owner can unlink it from its queues and timers; the
@@ -92,6 +93,8 @@ struct sync_cache_conf {
 	uint8_t seed[16];		/* hash key: random per process */
 	sync_cache_release_cb release;	/* may be NULL */
 	void *arg;
+	struct sync_log *log;		/* HashLimit reached: a warning a
+					 * minute at most (NULL: none) */
 };
 
 /* Returns 0 and *@out, or -EINVAL (no buckets, limit 0, name too long:

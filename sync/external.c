@@ -32,6 +32,7 @@ static int new_cache(struct sync_state *s, struct sync_cache **out)
 		.name = "external",
 		.buckets = s->conf->hash_size,
 		.limit = s->conf->hash_limit,
+		.log = &s->d->log,
 	};
 
 	memcpy(cf.seed, s->d->seed, sizeof(cf.seed));

@@ -45,6 +45,7 @@ static int new_cache(struct sync_state *s, struct sync_cache **out, int exp)
 			 s->sub->extra,
 		.release = internal_release,
 		.arg = s,
+		.log = &s->d->log,
 	};
 
 	(void)exp;

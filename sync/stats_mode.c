@@ -43,6 +43,7 @@ static int stats_init(struct sync_daemon *d)
 		.name = "stats",
 		.buckets = d->conf->hash_size,
 		.limit = d->conf->hash_limit,
+		.log = &d->log,
 	};
 	int rc;
 

@@ -205,10 +205,10 @@ EOF
 }
 
 # systemd's notify protocol, read from a socket the test opens.
-case_systemd_notify() {
-	local out
-	command -v python3 >/dev/null || t_skip "python3 missing"
-	setup "Systemd on"
+# notify_listen: systemd's side of the notify protocol, a datagram socket
+# at $T_TMP/notify whose messages go to $T_TMP/notes, one a line, until
+# STOPPING=1 (10 s at most); NOTIFY_PID is its pid.
+notify_listen() {
 	python3 - "$T_TMP/notify" >"$T_TMP/notes" <<'EOF' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -223,15 +223,76 @@ try:
 except socket.timeout:
     pass
 EOF
-	local py=$!
+	NOTIFY_PID=$!
 	for _ in $(seq 1 100); do [ -S "$T_TMP/notify" ] && break; sleep 0.02; done
+}
+
+case_systemd_notify() {
+	local out
+	command -v python3 >/dev/null || t_skip "python3 missing"
+	setup "Systemd on"
+	notify_listen
 	NOTIFY_SOCKET=$T_TMP/notify ctd_start "$NS" "$D" -d
 	ctd_stop "$NS" "$D" "$CTD_PID"
-	wait "$py"
+	wait "$NOTIFY_PID"
 	out=$(sort "$T_TMP/notes" | tr '\n' ' ')
 	case $out in
 	"MAINPID=$CTD_PID READY=1 STOPPING=1 ") ;;
 	*) t_fail "notify messages: $out" ;;
+	esac
+}
+
+# HashLimit reached: counted (-s) and logged, once a minute at most.
+case_hashlimit_full() {
+	local out
+	setup "HashLimit 100"
+	make_flows 300
+	ctd_start "$NS" "$D"
+	ctd_wait_active "$NS" "$D" 100
+	sleep 0.3
+	out=$(ctd "$NS" "$D" -s cache)
+	case $out in
+	*"no space left in cache:	         200"*) ;;
+	*) t_fail "-s cache: $out" ;;
+	esac
+	out=$(grep -c '\[warning\] stats cache is full (HashLimit 100): a flow could not be added (refused so far: 1); raise HashLimit' "$D/log")
+	t_eq "warnings in the log" "$out" 1
+}
+
+# WATCHDOG_USEC set (systemd's WatchdogSec): WATCHDOG=1 every half of
+# it from the running daemon, through the privileged parent.
+case_systemd_watchdog() {
+	local n
+	command -v python3 >/dev/null || t_skip "python3 missing"
+	setup "Systemd on"
+	notify_listen
+	NOTIFY_SOCKET=$T_TMP/notify WATCHDOG_USEC=200000 ctd_start "$NS" "$D" -d
+	sleep 1
+	ctd_stop "$NS" "$D" "$CTD_PID"
+	wait "$NOTIFY_PID"
+	n=$(grep -c '^WATCHDOG=1$' "$T_TMP/notes")
+	[ "$n" -ge 5 ] && [ "$n" -le 15 ] ||
+		t_fail "$n WATCHDOG=1 in about 1 s at WATCHDOG_USEC=200000: $(tr '\n' ' ' <"$T_TMP/notes")"
+}
+
+# --config-test: every example we ship passes; a broken file gets
+# upstream's message and status 1, and nothing is started.
+case_config_test() {
+	local f out rc
+	for f in "$RAWCT_TOP"/examples/*.conf; do
+		[ "$(basename "$f")" = keepalived.conf ] && continue
+		out=$("$CONNTRACKD" -C "$f" --config-test 2>&1)
+		rc=$?
+		t_eq "$(basename "$f"): --config-test ($out)" "$rc" 0
+	done
+	mkdir -p "$T_TMP/bad"
+	printf 'General {\n\tHashSize 8192\n\tNoSuchKey 1\n}\n' >"$T_TMP/bad/c.conf"
+	out=$("$CONNTRACKD" -C "$T_TMP/bad/c.conf" --config-test 2>&1)
+	rc=$?
+	t_eq "broken file: status" "$rc" 1
+	case $out in
+	*"parsing config file in line (3), symbol 'NoSuchKey': syntax error"*) ;;
+	*) t_fail "broken file: $out" ;;
 	esac
 }
 
@@ -255,4 +316,7 @@ t_case ctd_init_failure case_init_failure
 t_case ctd_helper_refused case_helper_refused
 t_case ctd_systemd_notify case_systemd_notify
 t_case ctd_events_off case_events_off
+t_case ctd_hashlimit_full case_hashlimit_full
+t_case ctd_systemd_watchdog case_systemd_watchdog
+t_case ctd_config_test case_config_test
 t_done
