@@ -157,4 +157,31 @@ t_case sync_nat_ref_to_ours case_nat_ref_ours
 # sends (UDP-Lite and GRE committed with zero ports and keys)
 case_ref_to_ref() { matrix FTFW UDP ref ref; }
 t_case sync_ftfw_udp_ref_to_ref case_ref_to_ref
+
+# An idle FTFW link stays quiet: each side sends its ALIVE once a second
+# (an ACK answering an ACK would make hundreds); nothing is resent.
+pkts_sent() { # SIDE: datagrams sent on the sync link so far
+	sync_ctl "$1" -s link | awk '/Pckts sent/ { print $1; exit }'
+}
+case_ftfw_idle() {
+	local a0 b0 a1 b1
+	sync_pair
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP
+	sync_start a ours
+	sync_start b ours
+	sync_ct a -I -s 10.1.1.1 -d 10.2.2.2 -p tcp --sport 1111 --dport 80 \
+		--state ESTABLISHED -u ASSURED -t 300 >/dev/null 2>&1
+	sync_poll 10 sh -c "ip netns exec $NS_B $CONNTRACKD -C $T_TMP/b/c.conf -e | grep -q 'src=10.1.1.1 '" ||
+		t_fail "the flow never reached B"
+	sleep 1
+	a0=$(pkts_sent a) b0=$(pkts_sent b)
+	sleep 5
+	a1=$(pkts_sent a) b1=$(pkts_sent b)
+	[ $((a1 - a0)) -ge 3 ] && [ $((a1 - a0)) -le 8 ] ||
+		t_fail "A sent $((a1 - a0)) datagrams in 5 idle seconds"
+	[ $((b1 - b0)) -ge 3 ] && [ $((b1 - b0)) -le 8 ] ||
+		t_fail "B sent $((b1 - b0)) datagrams in 5 idle seconds"
+}
+t_case sync_ftfw_idle_quiet case_ftfw_idle
 t_done
