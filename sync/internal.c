@@ -308,10 +308,15 @@ void sync_internal_dump_end(struct sync_state *s, int exp, int ok)
 
 	if (exp || !s->int_exp)
 		s->dump_populate = 0;
-	if (!ok || !w.c)
-		return;
-	while (sync_cache_iter(w.c, &cursor, UINT32_MAX, sweep_obj, &w) == 1)
-		;
+	if (ok && w.c)
+		while (sync_cache_iter(w.c, &cursor, UINT32_MAX, sweep_obj,
+				       &w) == 1)
+			;
+	if (!s->dump_populate && s->bulk_deferred) {
+		s->bulk_deferred = 0;
+		sync_internal_bulk(s);
+		sync_tx_kick(s);
+	}
 }
 
 void sync_internal_flush(struct sync_state *s, int exp)
@@ -338,6 +343,14 @@ void sync_internal_bulk(struct sync_state *s)
 {
 	uint32_t cursor = 0;
 
+	if (s->dump_populate) {
+		/* the start-up dump has not filled the cache yet: the whole
+		 * of it goes once it has (-B, a peer's resync request) */
+		s->bulk_deferred = 1;
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "bulk update deferred "
+			 "until the initial dump of the kernel table ends");
+		return;
+	}
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "sending bulk update");
 	if (s->int_ct)
 		while (sync_cache_iter(s->int_ct, &cursor, UINT32_MAX,

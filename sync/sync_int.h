@@ -145,6 +145,8 @@ struct sync_state {
 						 * since the last resync asked
 						 * (NOTRACK's healing) */
 	uint8_t dump_populate;			/* initial dump: no send */
+	uint8_t bulk_deferred;			/* asked during it: sent at
+						 * its end, whole */
 	uint64_t heard;				/* usec of the peer's last
 						 * valid datagram, 0 never */
 	uint64_t last_xmit;			/* usec */
