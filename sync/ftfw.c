@@ -293,6 +293,28 @@ static void window_count(struct sync_state *s, uint32_t seq)
 	}
 }
 
+/* Where @h stands in the peer's sequence. The first HELLO of a new life
+ * of the peer starts it again; the HELLOs after it, until our HELLO_BACK
+ * arrives, are tracked as any message (a datagram lost among them, say
+ * in a bulk that overruns our socket, is a gap to NACK, not a message
+ * we acknowledge without having it), except one from before: a newer
+ * life again (*@restart). */
+static int track(struct sync_state *s, const struct sync_msg_hdr *h,
+		 int hello, int *restart)
+{
+	int t;
+
+	if (hello && !priv(s)->peer_hello)
+		return SYNC_SEQ_IN_SYNC;
+	t = sync_seq_track(s, h->seq);
+	if (hello && t == SYNC_SEQ_BEFORE) {
+		s->rcv_before--;
+		*restart = 1;
+		return SYNC_SEQ_IN_SYNC;
+	}
+	return t;
+}
+
 static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 {
 	struct ftfw *f = priv(s);
@@ -319,7 +341,7 @@ static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 	}
 	if ((h->flags & SYNC_F_HELLO_BACK) && f->hello == HELLO_SAY)
 		f->hello = HELLO_DONE;
-	switch (hello ? SYNC_SEQ_IN_SYNC : sync_seq_track(s, h->seq)) {
+	switch (track(s, h, hello, &resend)) {
 	case SYNC_SEQ_AFTER:
 		rx = digest(s, h);
 		if (rx == SYNC_RX_BAD)
