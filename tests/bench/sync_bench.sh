@@ -21,8 +21,16 @@
 #                  sends a datagram per event, ours packs what comes
 #                  within 1 ms
 #   overruns       fw1's event socket overruns during the load
-#   bulk_ms        fw2's external cache emptied, fw1 -B, until fw2 has all
-#   commit_ms      fw2 -c of the N flows into its kernel table
+#   bulk_ms        fw2's external cache emptied, fw1 -B, until fw2 has all;
+#                  bulk_tx_cpu_ms and bulk_rx_cpu_ms, the CPU time fw1's
+#                  and fw2's processes spent meanwhile (the reference's
+#                  SCHED_RR 99 wins it the CPUs when other work runs, so
+#                  the CPU is the measure of work, the time of priority)
+#   commit_ms      fw2 -c of the N flows into its kernel table;
+#                  commit_cpu_ms, fw2's processes' CPU time meanwhile
+#                  (the kernel's creates run in the daemon's system calls)
+# event_ms and bulk_ms are polled through the control socket every
+# millisecond (tests/bench/ctl_poll.py), the rest every 50 ms.
 #   rss_b/flow     fw2's resident memory per external flow (VmRSS of the
 #                  daemon and the process it forks, after the event path
 #                  less before it, / N)
@@ -51,6 +59,7 @@ REF=${REF:-/usr/sbin/conntrackd}
 LOADER=${LOADER:-$top/conntrack}
 TRICKLE=${TRICKLE:-/usr/sbin/conntrack}
 FLOOR=${FLOOR:-$top/build/bench/ev_floor}
+POLL=$top/tests/bench/ctl_poll.py
 N=100000
 REPS=3
 out=
@@ -105,6 +114,16 @@ rss_kb() { # PID: its VmRSS and its children's (privilege separation)
 	done
 	echo "$t"
 }
+cpu_us() { # N: CPU time of every process in firewall N so far (us)
+	local p t=0 v
+	for p in $(ip netns pids "$(ha_ns "$1")"); do
+		for v in $(awk '{ print int($1 / 1000) }' \
+			/proc/"$p"/task/*/schedstat 2>/dev/null); do
+			t=$((t + v))
+		done
+	done
+	echo "$t"
+}
 ext_is() { # N: fw2's external cache holds N (prints 1) or not (0)
 	[ "$(ha_stat 2 external)" = "$1" ] && echo 1 || echo 0
 }
@@ -125,7 +144,7 @@ round() {
 
 # sync_round DAEMON TAG: event path, datagrams, overruns, RSS, -B, -c.
 sync_round() {
-	local t0 lp ev load pk0 by0 pk1 by1 tp0 tp1 rss0 rss1 over tb bulk k0 k1 tc cm n
+	local c1 c2 btx brx ccpu t0 lp ev load pk0 by0 pk1 by1 tp0 tp1 rss0 rss1 over tb bulk k0 k1 tc cm n
 	CONNTRACKD=$1
 	ha_net sync
 	for n in 1 2; do
@@ -139,7 +158,8 @@ sync_round() {
 	t0=$(now_ms)
 	( ha_load 1 "$work/flows"; echo $(($(now_ms) - t0)) >"$T_TMP/load" ) &
 	lp=$!
-	ha_wait 120 1 ext_is "$N" || t_fail "$2: fw2 has $(ha_stat 2 external) of $N"
+	"$POLL" "$(ha_dir 2)/sock" external "$N" 120 >/dev/null ||
+		t_fail "$2: fw2 has $(ha_stat 2 external) of $N"
 	ev=$(($(now_ms) - t0))
 	wait "$lp"
 	load=$(cat "$T_TMP/load")
@@ -149,14 +169,17 @@ sync_round() {
 	over=$(ha_ctd 1 -s runtime | awk '/netlink overrun:/ { print $NF }')
 	ha_ctd 2 -f external
 	ha_wait 20 1 ext_is 0 || t_fail "$2: fw2's external cache did not empty"
-	tb=$(now_ms)
-	ha_ctd 1 -B
-	ha_wait 120 1 ext_is "$N" || t_fail "$2: -B: fw2 has $(ha_stat 2 external) of $N"
-	bulk=$(($(now_ms) - tb))
+	c1=$(cpu_us 1) c2=$(cpu_us 2)
+	bulk=$("$POLL" --ask "$(ha_dir 1)/sock" 22 "$(ha_dir 2)/sock" \
+		external "$N" 120) || t_fail "$2: -B: fw2 has $(ha_stat 2 external) of $N"
+	sleep 0.2	# the sender's last steps, if any
+	btx=$((($(cpu_us 1) - c1) / 1000)) brx=$((($(cpu_us 2) - c2) / 1000))
 	k0=$(ns_exec "$HA_FW2" cat /proc/sys/net/netfilter/nf_conntrack_count)
+	c2=$(cpu_us 2)
 	tc=$(now_ms)
 	ha_ctd 2 -c >/dev/null
 	cm=$(($(now_ms) - tc))
+	ccpu=$((($(cpu_us 2) - c2) / 1000))
 	k1=$(ns_exec "$HA_FW2" cat /proc/sys/net/netfilter/nf_conntrack_count)
 	# events one at a time: the reference CLI creates flow after flow
 	tp0=$(udp_sent 1 pkts)
@@ -169,7 +192,8 @@ sync_round() {
 		"bytes_per_flow=$(awk -v a="$by0" -v b="$by1" -v n="$N" 'BEGIN { printf "%.1f", (b - a) / n }')" \
 		"overruns=$over rss_idle_kb=$rss0" \
 		"rss_b_per_flow=$(awk -v a="$rss0" -v b="$rss1" -v n="$N" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }')" \
-		"bulk_ms=$bulk commit_ms=$cm committed=$((k1 - k0))"
+		"bulk_ms=$bulk bulk_tx_cpu_ms=$btx bulk_rx_cpu_ms=$brx" \
+		"commit_ms=$cm commit_cpu_ms=$ccpu committed=$((k1 - k0))"
 }
 
 # bare_round: the load of sync_round with no daemon listening.
@@ -262,7 +286,8 @@ report() {
 	printf '%-16s %12s %12s %8s\n' measure ours ref ours/ref
 	for k in event_ms load_ms dgrams_per_flow bytes_per_flow \
 		trickle_dgrams_per_flow overruns \
-		bulk_ms commit_ms rss_b_per_flow rss_idle_kb gap0_ms \
+		bulk_ms bulk_tx_cpu_ms bulk_rx_cpu_ms commit_ms \
+		commit_cpu_ms rss_b_per_flow rss_idle_kb gap0_ms \
 		"gap${N}_ms" after_move0_ms "after_move${N}_ms" takeover0_ms \
 		"takeover${N}_ms"; do
 		o=$(median ours "$k")

@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Times a conntrackd cache reaching a size, polling the daemon's control
+socket every millisecond (a client process per poll costs several ms and
+would be the measure). Speaks upstream's protocol (one native int, the
+text answer until EOF), so it measures the reference and ours alike.
+
+  ctl_poll.py [--ask SOCK CODE] SOCK internal|external N [TIMEOUT_S]
+
+--ask sends action CODE (22: -B) to SOCK first, without waiting for its
+answer. Prints the milliseconds from the start (the request) until the
+cache of SOCK's daemon holds N flows; exits 1 on timeout (default 120 s)
+with the last count on stderr."""
+import socket
+import struct
+import sys
+import time
+
+STATS = 21
+
+
+def connect(path, code):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.sendall(struct.pack('=i', code))
+    return s
+
+
+def ask(path, code):
+    with connect(path, code) as s:
+        out = []
+        while True:
+            b = s.recv(65536)
+            if not b:
+                return b''.join(out).decode(errors='replace')
+            out.append(b)
+
+
+def active(path, cache):
+    sec = None
+    for line in ask(path, STATS).splitlines():
+        if line.startswith('cache '):
+            sec = line.split()[1].rstrip(':')
+        elif sec == cache and 'current active connections:' in line:
+            return int(line.split()[-1])
+    return -1
+
+
+def main(argv):
+    asked = None
+    if len(argv) > 3 and argv[0] == '--ask':
+        asked = (argv[1], int(argv[2]))
+        argv = argv[3:]
+    if len(argv) not in (3, 4) or argv[1] not in ('internal', 'external'):
+        sys.exit(__doc__)
+    path, cache, want = argv[0], argv[1], int(argv[2])
+    limit = float(argv[3]) if len(argv) == 4 else 120.0
+    t0 = time.monotonic()
+    held = connect(*asked) if asked else None
+    got = -1
+    while time.monotonic() - t0 < limit:
+        got = active(path, cache)
+        if got == want:
+            print('%.0f' % ((time.monotonic() - t0) * 1000))
+            return 0
+        time.sleep(0.001)
+    print('ctl_poll: %s cache has %d of %d after %g s'
+          % (cache, got, want, limit), file=sys.stderr)
+    if held:
+        held.close()
+    return 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
