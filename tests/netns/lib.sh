@@ -228,7 +228,7 @@ t_case() {
 # prints the totals as the last line, "N passed, N failed[, N skipped]".
 # Returns 1 if any case failed.
 t_run_files() {
-	local results t rc before passed failed skipped
+	local results t rc before passed failed skipped t0
 	results=$(mktemp "${TMPDIR:-/tmp}/rawct-results.XXXXXX") || return 1
 	# shellcheck disable=SC2064
 	trap "rm -f '$results'" EXIT
@@ -236,8 +236,11 @@ t_run_files() {
 	for t in "$@"; do
 		[ -e "$t" ] || continue
 		before=$(wc -l <"$results")
+		t0=$SECONDS
 		RAWCT_RESULTS=$results bash "$t"
 		rc=$?
+		# the CI budget is spent file by file: say where
+		echo "# $(basename "$t" .sh): $((SECONDS - t0)) s"
 		# a file that died before recording anything still counts
 		if [ "$rc" != 0 ] && [ "$(wc -l <"$results")" = "$before" ]; then
 			echo "FAIL $(basename "$t" .sh): exited $rc without a verdict" |
