@@ -39,6 +39,8 @@
 #                  -f, -R, -B): the longest silence of a TCP connection
 #                  echoing every 10 ms; gapN_ms the same with N flows
 #                  replicated beforehand (the commit has work);
+#                  gap_injectN_ms the same with DisableExternalCache
+#                  on fw2 (the flows already in its table);
 #                  after_moveN_ms the part of that silence after the
 #                  script starts moving the addresses (its log line once
 #                  the commit is done) until the first echo; the probe's
@@ -123,6 +125,16 @@ cpu_us() { # N: CPU time of every process in firewall N so far (us)
 		done
 	done
 	echo "$t"
+}
+kernel_count() { # N: the flows in firewall N's kernel table
+	ns_exec "$(ha_ns "$1")" cat /proc/sys/net/netfilter/nf_conntrack_count
+}
+kernel_has() { # N COUNT: firewall N's table holds at least COUNT (1) or not
+	[ "$(kernel_count "$1")" -ge "$2" ] && echo 1 || echo 0
+}
+probe_in_kernel() { # N: the probe's flow in firewall N's table (1) or not
+	ns_exec "$(ha_ns "$1")" "$CONNTRACK" -L -p tcp --dport "$HA_PROBE_PORT" \
+		2>/dev/null | grep -c "src=$HA_CLI_IP dst=$HA_SRV_IP "
 }
 ext_is() { # N: fw2's external cache holds N (prints 1) or not (0)
 	[ "$(ha_stat 2 external)" = "$1" ] && echo 1 || echo 0
@@ -222,19 +234,33 @@ bare_round() {
 	wait "$f"
 }
 
-# fo_round DAEMON TAG PRELOAD: the failover gap.
+# fo_round DAEMON TAG PRELOAD [inject]: the failover gap; with inject,
+# fw2 runs DisableExternalCache (flows go straight into its kernel
+# table: its commit has nothing to do), keys gap_inject... and so on.
 fo_round() {
-	local pre=$3 t0 gap
+	local pre=$3 t0 gap k=${4:+_inject}
 	CONNTRACKD=$1
+	HA_MODE_EXTRA=${4:+DisableExternalCache on}
 	ha_pair ftfw udp
+	HA_MODE_EXTRA=
 	ha_vip_add 1
-	if [ "$pre" -gt 0 ]; then
+	if [ "$pre" -gt 0 ] && [ -n "$k" ]; then
+		ha_load 1 "$work/flows"
+		ha_wait 120 1 kernel_has 2 "$pre" ||
+			t_fail "$2: preload: fw2's table has $(kernel_count 2)"
+	elif [ "$pre" -gt 0 ]; then
 		ha_ready
 		ha_load 1 "$work/flows"
 		ha_wait 120 1 ext_is "$pre" || t_fail "$2: preload: fw2 has $(ha_stat 2 external)"
 	fi
 	ha_probe_start
-	ha_wait 10 1 ha_probe_flow 2 || t_fail "$2: the probe's flow is not on fw2"
+	if [ -n "$k" ]; then
+		ha_wait 10 1 probe_in_kernel 2 ||
+			t_fail "$2: the probe's flow is not in fw2's table"
+	else
+		ha_wait 10 1 ha_probe_flow 2 ||
+			t_fail "$2: the probe's flow is not on fw2"
+	fi
 	sleep 1
 	ha_crash 1
 	t0=$(now_ms)
@@ -251,7 +277,7 @@ fo_round() {
 	after=$(awk -v e="$(ha_probe gap_end_ms)" -v m="${moved:-x}" \
 		'BEGIN { if (m == "x" || e == "none") print "NA"; else printf "%.0f", e - m }')
 	[ "$(ha_probe complete)" = true ] || gap=broken
-	echo "RESULT $2 gap${pre}_ms=$gap after_move${pre}_ms=$after takeover${pre}_ms=$t0"
+	echo "RESULT $2 gap$k${pre}_ms=$gap after_move$k${pre}_ms=$after takeover$k${pre}_ms=$t0"
 }
 
 results=$work/results
@@ -260,6 +286,7 @@ run() { # DAEMON TAG
 	round sync_round "$1" "$2" | tee -a "$results"
 	round fo_round "$1" "$2" 0 | tee -a "$results"
 	round fo_round "$1" "$2" "$N" | tee -a "$results"
+	round fo_round "$1" "$2" "$N" inject | tee -a "$results"
 }
 
 echo "sync_bench: N=$N REPS=$REPS ours=$OURS ref=$REF loader=$LOADER $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -289,7 +316,8 @@ report() {
 		bulk_ms bulk_tx_cpu_ms bulk_rx_cpu_ms commit_ms \
 		commit_cpu_ms rss_b_per_flow rss_idle_kb gap0_ms \
 		"gap${N}_ms" after_move0_ms "after_move${N}_ms" takeover0_ms \
-		"takeover${N}_ms"; do
+		"takeover${N}_ms" "gap_inject${N}_ms" "after_move_inject${N}_ms" \
+		"takeover_inject${N}_ms"; do
 		o=$(median ours "$k")
 		f=$(median ref "$k")
 		[ "$k" = load_ms ] && printf '%-16s %12s\n' bare_load_ms \
