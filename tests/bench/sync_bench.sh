@@ -5,7 +5,8 @@
 # over UDP, the upstream example's buffers), A/B interleaved: each round
 # runs both daemons, the order swapped every round. Figures to read,
 # never assertions; medians of REPS rounds and ours/reference ratios (for
-# times and sizes, below 1 is better).
+# times and sizes, below 1 is better). A round that fails (the rig broke)
+# is said on stderr, and the run exits 1 after its report.
 #
 #   event_ms       N new flows loaded into fw1's table (one conntrack -R
 #                  batch, the same CLI for both) until fw2's external
@@ -56,9 +57,6 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export RAWCT_TOP=$top
-OURS=${OURS:-$top/conntrackd}
-REF=${REF:-/usr/sbin/conntrackd}
-LOADER=${LOADER:-$top/conntrack}
 TRICKLE=${TRICKLE:-/usr/sbin/conntrack}
 FLOOR=${FLOOR:-$top/build/bench/ev_floor}
 POLL=$top/tests/bench/ctl_poll.py
@@ -75,29 +73,11 @@ while getopts n:r:o: opt; do
 	esac
 done
 
-die() { echo "sync_bench: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
-[ -x "$OURS" ] || die "build first: $OURS missing (make)"
-[ -x "$REF" ] || die "reference $REF missing (tests/deps.sh installs it)"
-[ -x "$LOADER" ] || die "$LOADER missing"
-
-# shellcheck source=../netns/ctd_lib.sh
-. "$top/tests/netns/ctd_lib.sh"
-# shellcheck source=../netns/ha_rig.sh
-. "$top/tests/netns/ha_rig.sh"
-CONNTRACK=$LOADER
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/rawct-syncbench.XXXXXX") || exit 1
-max_file=/proc/sys/net/netfilter/nf_conntrack_max
-old_max=$(cat "$max_file")
-cleanup() {
-	echo "$old_max" >"$max_file"
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-# the limit is global, the count per namespace: fw1 and fw2 hold N each
-[ "$old_max" -ge $((N + 10000)) ] || echo $((N + 10000)) >"$max_file"
+# shellcheck source=ha_bench_lib.sh
+. "$top/tests/bench/ha_bench_lib.sh"
+# fw1 and fw2 hold N each
+hab_init sync_bench "$N"
+work=$HAB_WORK
 ha_batch "$work/flows" "$N" 172.20
 NT=$((N / 10))
 ha_batch "$work/trickle" "$NT" 172.23
@@ -138,20 +118,6 @@ probe_in_kernel() { # N: the probe's flow in firewall N's table (1) or not
 }
 ext_is() { # N: fw2's external cache holds N (prints 1) or not (0)
 	[ "$(ha_stat 2 external)" = "$1" ] && echo 1 || echo 0
-}
-
-# In a subshell, as a netns test case: its namespaces, files, traps.
-round() {
-	local t rc
-	t=$(mktemp -d "$work/r.XXXXXX")
-	(
-		T_TMP=$t
-		trap 'exit 130' INT TERM
-		"$@"
-	)
-	rc=$?
-	[ "$rc" = 0 ] || echo "sync_bench: $* failed: $(cat "$t/why" 2>/dev/null)" >&2
-	rm -rf "$t"
 }
 
 # sync_round DAEMON TAG: event path, datagrams, overruns, RSS, -B, -c.
@@ -280,18 +246,17 @@ fo_round() {
 	echo "RESULT $2 gap$k${pre}_ms=$gap after_move$k${pre}_ms=$after takeover$k${pre}_ms=$t0"
 }
 
-results=$work/results
-: >"$results"
+results=$HAB_RESULTS
 run() { # DAEMON TAG
-	round sync_round "$1" "$2" | tee -a "$results"
-	round fo_round "$1" "$2" 0 | tee -a "$results"
-	round fo_round "$1" "$2" "$N" | tee -a "$results"
-	round fo_round "$1" "$2" "$N" inject | tee -a "$results"
+	hab_round sync_round "$1" "$2"
+	hab_round fo_round "$1" "$2" 0
+	hab_round fo_round "$1" "$2" "$N"
+	hab_round fo_round "$1" "$2" "$N" inject
 }
 
 echo "sync_bench: N=$N REPS=$REPS ours=$OURS ref=$REF loader=$LOADER $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$REPS"); do
-	round bare_round | tee -a "$results"
+	hab_round bare_round
 	if [ $((r % 2)) = 1 ]; then
 		run "$OURS" ours; run "$REF" ref
 	else
@@ -326,11 +291,5 @@ report() {
 		printf '%-16s %12s %12s %8s\n' "$k" "$o" "$f" \
 			"$(awk -v a="$o" -v b="$f" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "-"; else printf "%.2f", a / b }')"
 	done
-	echo "rounds:"
-	sed 's/^RESULT /  /' "$results"
 }
-if [ -n "$out" ]; then
-	report | tee "$out"
-else
-	report
-fi
+hab_report "$out" report

@@ -3,9 +3,9 @@
 #
 # Two firewalls replicating their conntrack tables with conntrackd, for
 # the failover and fault tests (tests/netns/t_failover.sh,
-# t_sync_fault.sh, tests/bench/sync_bench.sh); source it after
-# ctd_lib.sh. Everything lives in the case's namespaces (rawct-*), its
-# files in $T_TMP:
+# t_sync_fault.sh, tests/bench/sync_bench.sh and sync_fault_bench.sh);
+# source it after ctd_lib.sh. Everything lives in the case's namespaces
+# (rawct-*), its files in $T_TMP:
 #
 #   cli 10.10.1.10 -- sw:brin --+-- in0 fw1 10.10.1.2   out0 10.10.2.2 --+-- sw:brout -- srv 10.10.2.10
 #                               +-- in0 fw2 10.10.1.3   out0 10.10.2.3 --+
@@ -421,4 +421,101 @@ ha_crash() {
 	ip -n "$ns" link set in0 down
 	ip -n "$ns" link set out0 down
 	ip -n "$ns" link set sync0 down
+}
+
+# ---- faults of the sync link -----------------------------------------------
+
+# ha_cut_on silent|linkdown: the sync link cut, silently both ways (a
+# netdev ingress drop on both ends' sync0) or with send errors (fw1's
+# sync0 down); ha_cut_off HOW repairs it. Either fails the case if
+# refused.
+ha_cut_on() {
+	local ns
+	case $1 in
+	silent)
+		for ns in "$HA_FW1" "$HA_FW2"; do
+			ns_exec "$ns" nft -f - <<EOF || t_fail "nft refused the cut"
+table netdev rawct_cut {
+	chain in {
+		type filter hook ingress device "sync0" priority 0; policy drop;
+	}
+}
+EOF
+		done ;;
+	linkdown) ip -n "$HA_FW1" link set sync0 down ||
+		t_fail "sync0 cannot go down" ;;
+	*) t_fail "ha_cut_on: silent or linkdown, not '$1'" ;;
+	esac
+}
+
+ha_cut_off() {
+	case $1 in
+	silent)
+		ns_exec "$HA_FW1" nft delete table netdev rawct_cut &&
+			ns_exec "$HA_FW2" nft delete table netdev rawct_cut ;;
+	linkdown) ip -n "$HA_FW1" link set sync0 up ;;
+	esac || t_fail "the sync link cannot be repaired ($1)"
+}
+
+# ha_cut_link HOW SECONDS CMD...: the link cut (ha_cut_on HOW), CMD run
+# (what changes meanwhile), the rest of SECONDS waited out, the link
+# repaired. HA_CUT_MS: how long it was cut (more than SECONDS if CMD
+# took longer).
+ha_cut_link() {
+	local how=$1 ms=$(($2 * 1000)) t0
+	shift 2
+	t0=$(date +%s%3N)
+	ha_cut_on "$how"
+	"$@"
+	while [ $(($(date +%s%3N) - t0)) -lt "$ms" ]; do
+		sleep 0.2
+	done
+	HA_CUT_MS=$(($(date +%s%3N) - t0))
+	ha_cut_off "$how"
+}
+
+# ha_del N D DSTNET: the first D flows of an ha_batch file to DSTNET go
+# from firewall N's table (D a multiple of 250: whole /24s of sources,
+# one filtered delete each).
+ha_del() {
+	local k
+	for k in $(seq 0 $(($2 / 250 - 1))); do
+		ns_exec "$(ha_ns "$1")" "$CONNTRACK" -D -p tcp \
+			-s "172.16.$k.0/24" -d "$3.0.0/16" >/dev/null 2>&1
+	done
+}
+
+# ha_tuples CMD...: the "src dst sport dport" of the ha_batch flows CMD
+# lists (-L, -i or -e), one sorted line each.
+ha_tuples() {
+	"$@" 2>/dev/null | grep 'src=172\.16\.' | awk '{ s = d = sp = dp = ""
+		for (i = 1; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] == "src" && s == "") s = kv[2]
+			else if (kv[1] == "dst" && d == "") d = kv[2]
+			else if (kv[1] == "sport" && sp == "") sp = kv[2]
+			else if (kv[1] == "dport" && dp == "") dp = kv[2]
+		}
+		print s, d, sp, dp }' | sort -u
+}
+
+# ha_compare [kernel]: fw2's external cache (read first) against fw1's
+# internal cache, or its kernel table: HA_MISSING (on fw1, not on fw2),
+# HA_STALE (on fw2, gone from fw1), HA_FW1N (fw1's flows).
+ha_compare() {
+	ha_tuples ha_ctd 2 -e >"$T_TMP/e2"
+	if [ "${1:-}" = kernel ]; then
+		ha_tuples ns_exec "$HA_FW1" "$CONNTRACK" -L >"$T_TMP/i1"
+	else
+		ha_tuples ha_ctd 1 -i >"$T_TMP/i1"
+	fi
+	HA_MISSING=$(comm -23 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
+	HA_STALE=$(comm -13 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
+	HA_FW1N=$(wc -l <"$T_TMP/i1")
+}
+
+# ha_lost N: the sequence numbers firewall N saw skipped.
+ha_lost() {
+	ha_ctd "$1" -s network 2>/dev/null |
+		awk '/Packets lost:/ { print $NF; exit }'
 }

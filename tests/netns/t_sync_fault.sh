@@ -41,36 +41,7 @@ CUT_S=10
 batch() { ha_batch "$@"; }
 load() { ha_load 1 "$1"; }
 
-del_a() { # the first D flows of batch A go
-	local k
-	for k in $(seq 0 $((D / 250 - 1))); do
-		ns_exec "$HA_FW1" "$CONNTRACK" -D -p tcp -s "172.16.$k.0/24" \
-			-d 172.20.0.0/16 >/dev/null 2>&1
-	done
-}
-
-# tuples CMD...: the "src dst sport dport" of the test flows CMD lists.
-tuples() {
-	"$@" 2>/dev/null | grep 'src=172\.16\.' | awk '{ s = d = sp = dp = ""
-		for (i = 1; i <= NF; i++) {
-			split($i, kv, "=")
-			if (kv[1] == "src" && s == "") s = kv[2]
-			else if (kv[1] == "dst" && d == "") d = kv[2]
-			else if (kv[1] == "sport" && sp == "") sp = kv[2]
-			else if (kv[1] == "dport" && dp == "") dp = kv[2]
-		}
-		print s, d, sp, dp }' | sort -u
-}
-
-# compare: MISSING and STALE between fw1's internal and fw2's external
-# cache, FW1N the flows fw1 has.
-compare() {
-	tuples ha_ctd 1 -i >"$T_TMP/i1"
-	tuples ha_ctd 2 -e >"$T_TMP/e2"
-	MISSING=$(comm -23 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
-	STALE=$(comm -13 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
-	FW1N=$(wc -l <"$T_TMP/i1")
-}
+del_a() { ha_del 1 "$D" 172.20; } # the first D flows of batch A go
 
 # converge SECONDS WANT_FW1: until nothing is missing or stale and fw1
 # has WANT_FW1 flows; fails the case with the counts otherwise.
@@ -78,14 +49,14 @@ converge() {
 	local t0
 	t0=$(date +%s)
 	while :; do
-		compare
-		[ "$MISSING" = 0 ] && [ "$STALE" = 0 ] && [ "$FW1N" = "$2" ] &&
-			return 0
+		ha_compare
+		[ "$HA_MISSING" = 0 ] && [ "$HA_STALE" = 0 ] &&
+			[ "$HA_FW1N" = "$2" ] && return 0
 		[ $(($(date +%s) - t0)) -ge "$1" ] && break
 		sleep 0.5
 	done
 	detail
-	t_fail "after ${1} s: $MISSING missing, $STALE stale, fw1 has $FW1N (want $2)"
+	t_fail "after ${1} s: $HA_MISSING missing, $HA_STALE stale, fw1 has $HA_FW1N (want $2)"
 }
 
 detail() {
@@ -100,11 +71,6 @@ detail() {
 		done
 	} >"$T_TMP/detail"
 }
-
-lost() { # N: the sequence numbers firewall N saw skipped
-	ha_ctd "$1" -s network 2>/dev/null | awk '/Packets lost:/ { print $NF; exit }'
-}
-
 
 # pair MODE TRANSPORT: both firewalls up, batch A on both.
 pair() {
@@ -125,43 +91,11 @@ pair() {
 	converge 30 "$N1"
 }
 
-cut_on() {
-	local ns
-	case $1 in
-	silent)
-		for ns in "$HA_FW1" "$HA_FW2"; do
-			ns_exec "$ns" nft -f - <<EOF
-table netdev rawct_cut {
-	chain in {
-		type filter hook ingress device "sync0" priority 0; policy drop;
-	}
-}
-EOF
-		done ;;
-	linkdown) ip -n "$HA_FW1" link set sync0 down ;;
-	esac
-}
-
-cut_off() {
-	case $1 in
-	silent)
-		ns_exec "$HA_FW1" nft delete table netdev rawct_cut
-		ns_exec "$HA_FW2" nft delete table netdev rawct_cut ;;
-	linkdown) ip -n "$HA_FW1" link set sync0 up ;;
-	esac
-}
-
 # cut_link HOW: CUT_S seconds without the link, N2 flows come, D go.
-cut_link() {
-	local t0
-	t0=$(date +%s%3N)
-	cut_on "$1"
+cut_link() { ha_cut_link "$1" "$CUT_S" churn; }
+churn() {
 	load "$T_TMP/B"
 	del_a
-	while [ $(($(date +%s%3N) - t0)) -lt $((CUT_S * 1000)) ]; do
-		sleep 0.2
-	done
-	cut_off "$1"
 }
 
 # ---- FTFW ------------------------------------------------------------------
@@ -170,10 +104,10 @@ cut_link() {
 ftfw_cut() {
 	local lost0 lost1
 	pair ftfw udp
-	lost0=$(lost 2)
+	lost0=$(ha_lost 2)
 	cut_link "$1"
 	converge 20 $((N1 - D + N2))
-	lost1=$(lost 2)
+	lost1=$(ha_lost 2)
 	# the peer sees as lost what went out during the cut: each change
 	# once (and a few ALIVEs), not again and again
 	[ $((lost1 - lost0)) -le $((2 * (N2 + D) + 100)) ] || {
@@ -223,10 +157,10 @@ c_cut_notrack_ref() {
 	HA_IMPL1=/usr/sbin/conntrackd
 	pair notrack udp
 	cut_link silent
-	ha_wait 5 0 eval 'compare; echo $MISSING'
-	compare
-	[ "$MISSING" = 0 ] || { detail; t_fail "still $MISSING missing"; }
-	t_eq "stale (nothing tells fw2 they ended)" "$STALE" "$D"
+	ha_wait 5 0 eval 'ha_compare; echo $HA_MISSING'
+	ha_compare
+	[ "$HA_MISSING" = 0 ] || { detail; t_fail "still $HA_MISSING missing"; }
+	t_eq "stale (nothing tells fw2 they ended)" "$HA_STALE" "$D"
 }
 
 c_cut_alarm() {
