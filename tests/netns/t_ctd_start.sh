@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# conntrackd promises that need a rig of their own: the log and the Stats
+# flow log through syslog (the daemon runs in a mount namespace whose
+# /dev is a tmpfs with a log socket served by a listener in the case's
+# scratch directory, so the host's syslog never sees a line).
+. "$(dirname "$0")/ctd_lib.sh"
+
+NS="" D="" AUX_PID=""	# AUX_PID: the case's listener
+ct() { ns_exec "$NS" "$CONNTRACK" "$@"; }
+
+cleanup() {
+	[ -n "$AUX_PID" ] && kill "$AUX_PID" 2>/dev/null
+	ctd_cleanup
+}
+
+setup() {
+	command -v python3 >/dev/null || t_skip "python3 missing"
+	ctd_stats_setup "$@"
+	trap cleanup EXIT
+}
+
+# syslog_listen: a syslog daemon's socket, $T_TMP/syslog.sock, whose
+# datagrams go to $T_TMP/syslog one a line.
+syslog_listen() {
+	dgram_listen "$T_TMP/syslog.sock" "$T_TMP/syslog"
+	AUX_PID=$DGRAM_PID
+}
+
+# devlog_wrapper: prints the path of a script that runs conntrackd (its
+# arguments) in a mount namespace of its own whose /dev is a small tmpfs
+# holding the usual character devices (bind mounts of the host's) and
+# log, a bind mount of the listener's socket.
+devlog_wrapper() {
+	local w=$T_TMP/ctd-devlog
+	{
+		echo '#!/bin/bash'
+		printf 'dev=%q sock=%q bin=%q\n' "$T_TMP/dev" \
+			"$T_TMP/syslog.sock" "$CONNTRACKD"
+		cat <<'EOF'
+exec unshare -m --propagation private bash -c '
+	set -e
+	dev=$1 sock=$2
+	shift 2
+	mkdir -p "$dev"
+	mount -t tmpfs -o size=64k,mode=755 rawct-dev "$dev"
+	for n in null zero full random urandom; do
+		touch "$dev/$n"
+		mount --bind "/dev/$n" "$dev/$n"
+	done
+	ln -s /proc/self/fd "$dev/fd"
+	touch "$dev/log"
+	mount --bind "$sock" "$dev/log"
+	mount --move "$dev" /dev
+	exec "$0" "$@"' "$bin" "$dev" "$sock" "$@"
+EOF
+	} >"$w"
+	chmod +x "$w"
+	echo "$w"
+}
+
+# syslog_run [GENERAL...] -- [STATS...]: a daemon with the General and
+# Stats lines given and its /dev/log served by the listener; one udp
+# flow made and destroyed (so the flow log has a line), then the daemon
+# stopped. The flow log's text is left in FLOW.
+syslog_run() {
+	local gen=() stats="" w l
+	while [ "$1" != -- ]; do
+		gen+=("$1")
+		shift
+	done
+	shift
+	for l in "$@"; do stats="$stats	$l
+"; done
+	setup "${gen[@]}"
+	ctd_conf "$D" "Stats {
+	LogFile DIR/flows
+$stats}" "${gen[@]}"
+	syslog_listen
+	w=$(devlog_wrapper)
+	CONNTRACKD=$w ctd_start "$NS" "$D"
+	ct -I -s 1.1.1.3 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100 \
+		2>/dev/null
+	ctd_wait_active "$NS" "$D" 1
+	ct -D -s 1.1.1.3 >/dev/null 2>&1
+	ctd_wait_active "$NS" "$D" 0
+	ctd_stop "$NS" "$D" "$CTD_PID"
+	FLOW=$(cut -f2- "$D/flows")
+	[ -n "$FLOW" ] || t_fail "no flow in the flow log"
+	# a last datagram of ours: once it is written, so is every line
+	# the daemon sent before it
+	python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"rawct-end", sys.argv[1])' \
+		"$T_TMP/syslog.sock"
+	for _ in $(seq 1 500); do
+		grep -qx rawct-end "$T_TMP/syslog" && break
+		sleep 0.01
+	done
+	grep -qx rawct-end "$T_TMP/syslog" || t_fail "the listener lost a line"
+	cp "$T_TMP/syslog" "$T_TMP/detail"
+}
+
+# syslog_has PRI MESSAGE [PID]: a line
+# "<PRI>date conntrack-tools[pid]: MESSAGE" (of that pid) in syslog.
+syslog_has() {
+	local l re
+	re="^<$1>[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} "
+	re+='conntrack-tools\[([0-9]+)\]: (.*)$'
+	while IFS= read -r l; do
+		if [[ $l =~ $re ]] &&
+			[ "${BASH_REMATCH[2]}" = "$2" ] &&
+			[ "${3:-${BASH_REMATCH[1]}}" = "${BASH_REMATCH[1]}" ]; then
+			return 0
+		fi
+	done <"$T_TMP/syslog"
+	t_fail "no <$1> line '$2'${3:+ of pid $3} in syslog"
+}
+
+# syslog_mirrors FACILITY: every line of the daemon's LogFile is in
+# syslog too, with the same pid, on FACILITY at the line's level.
+syslog_mirrors() {
+	local l pid lvl msg pri n=0
+	local re='^\[[^]]*\] \(pid=([0-9]+)\) \[([a-zA-Z]+)\] (.*)$'
+	while IFS= read -r l; do
+		[[ $l =~ $re ]] || continue
+		pid=${BASH_REMATCH[1]} lvl=${BASH_REMATCH[2]} msg=${BASH_REMATCH[3]}
+		case $lvl in
+		ERROR) pri=3 ;; warning) pri=4 ;; notice) pri=5 ;; info) pri=6 ;;
+		*) t_fail "log level $lvl" ;;
+		esac
+		syslog_has $(($1 * 8 + pri)) "$msg" "$pid"
+		n=$((n + 1))
+	done <"$D/log"
+	[ "$n" -ge 4 ] || t_fail "only $n lines in the log"
+}
+
+# General { Syslog on }: the daemon's lines on LOG_DAEMON at their
+# levels; the flow log stays out of syslog.
+case_syslog_general() {
+	syslog_run "Syslog on" --
+	syslog_has 29 "-- starting in console mode --"
+	syslog_has 29 "---- shutdown received ----"
+	syslog_mirrors 3
+	! grep -q 'src=1\.1\.1\.3' "$T_TMP/syslog" ||
+		t_fail "the flow log went to syslog"
+}
+
+# Stats { Syslog on }: the flow log, at info on LOG_DAEMON, and nothing
+# else (General has no Syslog).
+case_syslog_stats() {
+	syslog_run -- "Syslog on"
+	syslog_has 30 "$FLOW"
+	t_eq "syslog lines" "$(grep -cvx rawct-end "$T_TMP/syslog")" 1
+}
+
+# Both, on two facilities (upstream warns and uses General's for both;
+# ours sends each to its own, a declared difference), the daemon not
+# split in two processes.
+case_syslog_both() {
+	syslog_run "Syslog local2" "Privsep { Separate off }" -- \
+		"Syslog local1"
+	syslog_has 149 "-- starting in console mode --"
+	syslog_mirrors 18
+	syslog_has 142 "$FLOW"
+}
+
+t_case ctd_syslog_general case_syslog_general
+t_case ctd_syslog_stats case_syslog_stats
+t_case ctd_syslog_both case_syslog_both
+t_done
