@@ -3,10 +3,12 @@
 # conntrackd promises that need a rig of their own: the log and the Stats
 # flow log through syslog (the daemon runs in a mount namespace whose
 # /dev is a tmpfs with a log socket served by a listener in the case's
-# scratch directory, so the host's syslog never sees a line).
+# scratch directory, so the host's syslog never sees a line), and the
+# control socket and the lock removed after an init failure that comes
+# after the socket.
 . "$(dirname "$0")/ctd_lib.sh"
 
-NS="" D="" AUX_PID=""	# AUX_PID: the case's listener
+NS="" D="" AUX_PID=""	# AUX_PID: the case's listener (syslog or TCP)
 ct() { ns_exec "$NS" "$CONNTRACK" "$@"; }
 
 cleanup() {
@@ -164,7 +166,54 @@ case_syslog_both() {
 	syslog_has 142 "$FLOW"
 }
 
+# An init failure after the control socket was made (a TCP link whose
+# port another listener holds): upstream's last line, status 1, and
+# neither the socket nor the lock left. A stale file at the socket's
+# path shows the daemon got as far as the socket (it removes the file
+# before it binds).
+case_init_failure_after_socket() {
+	local out rc
+	setup
+	ns_exec "$NS" ip link set lo up
+	ns_exec "$NS" python3 - <<'EOF' &
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 3780))
+s.listen(1)
+time.sleep(30)
+EOF
+	AUX_PID=$!
+	for _ in $(seq 1 200); do
+		ns_exec "$NS" ss -Hltn 'sport = :3780' | grep -q . && break
+		sleep 0.01
+	done
+	ns_exec "$NS" ss -Hltn 'sport = :3780' | grep -q . ||
+		t_fail "no listener on port 3780"
+	ctd_conf "$D" "Sync {
+	Mode FTFW { }
+	TCP {
+		IPv4_address 127.0.0.1
+		IPv4_Destination_Address 127.0.0.2
+		Port 3780
+		Interface lo
+	}
+}"
+	echo stale >"$D/sock"
+	out=$(timeout 20 ip netns exec "$NS" "$CONNTRACKD" -C "$D/c.conf" 2>&1)
+	rc=$?
+	echo "$out" >"$T_TMP/detail"
+	t_eq "rc" "$rc" 1
+	case $out in
+	# (the reason in libc's words: glibc and musl differ)
+	*"can't open channel socket: Address"*"[ERROR] conntrackd cannot start, please review your configuration") ;;
+	*) t_fail "init failure: $out" ;;
+	esac
+	[ ! -e "$D/sock" ] || t_fail "socket path left behind: $(ls -l "$D/sock")"
+	[ ! -e "$D/lock" ] || t_fail "lock file left behind"
+}
+
 t_case ctd_syslog_general case_syslog_general
 t_case ctd_syslog_stats case_syslog_stats
 t_case ctd_syslog_both case_syslog_both
+t_case ctd_init_failure_after_socket case_init_failure_after_socket
 t_done
