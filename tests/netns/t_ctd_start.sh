@@ -3,9 +3,11 @@
 # conntrackd promises that need a rig of their own: the log and the Stats
 # flow log through syslog (the daemon runs in a mount namespace whose
 # /dev is a tmpfs with a log socket served by a listener in the case's
-# scratch directory, so the host's syslog never sees a line), and the
+# scratch directory, so the host's syslog never sees a line), the
 # control socket and the lock removed after an init failure that comes
-# after the socket.
+# after the socket, and EventIterationLimit: with a storm of events
+# queued, the loop answers a client after a few reads of at most that
+# many events each.
 . "$(dirname "$0")/ctd_lib.sh"
 
 NS="" D="" AUX_PID=""	# AUX_PID: the case's listener (syslog or TCP)
@@ -212,8 +214,65 @@ EOF
 	[ ! -e "$D/lock" ] || t_fail "lock file left behind"
 }
 
+# runtime_events: a client that sends -s runtime's request (30), then
+# makes $T_TMP/asked (the request is queued by then) and prints the
+# "events received" count of the answer.
+runtime_events() {
+	ns_exec "$NS" python3 - "$D/sock" "$T_TMP/asked" <<'EOF'
+import re, socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(struct.pack("=i", 30))
+open(sys.argv[2], "w").close()
+out = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    out += b
+m = re.search(rb"events received:\s+([0-9]+)", out)
+print(m.group(1).decode() if m else "none: " + out.decode(errors="replace"))
+EOF
+}
+
+# EventIterationLimit 1: 400 new flows queued while the daemon is
+# stopped, and a client asking for -s runtime queued too; let go, the
+# loop takes at most one event a read, eight reads in a row, then
+# serves the client: its answer counts a few events, not the storm.
+# Then the daemon takes the rest, losing none.
+case_event_iteration_limit() {
+	local n=400 i got
+	setup "EventIterationLimit 1" "Privsep { Separate off }" \
+		"NetlinkBufferSize 16777216" "NetlinkBufferSizeMaxGrowth 16777216"
+	ctd_start "$NS" "$D"
+	for ((i = 0; i < n; i++)); do
+		echo "-I -s 10.9.$((i / 250)).$((i % 250 + 1)) -d 10.8.0.1 -p udp --sport 1000 --dport 53 -t 600"
+	done >"$T_TMP/flows"
+	kill -STOP "$CTD_PID"
+	ct -R "$T_TMP/flows" || { kill -CONT "$CTD_PID"; t_fail "conntrack -R"; }
+	runtime_events >"$T_TMP/answer" 2>&1 &
+	for _ in $(seq 1 500); do
+		[ -e "$T_TMP/asked" ] && break
+		sleep 0.01
+	done
+	kill -CONT "$CTD_PID"
+	[ -e "$T_TMP/asked" ] || t_fail "the client could not ask"
+	wait $!
+	got=$(cat "$T_TMP/answer")
+	case $got in
+	'' | *[!0-9]*) t_fail "answer: $got" ;;
+	esac
+	[ "$got" -le 64 ] ||
+		t_fail "the client was answered after $got of $n events"
+	ctd_wait_active "$NS" "$D" "$n"
+	got=$(ctd "$NS" "$D" -s runtime | awk '/netlink overrun:/ { print $NF }')
+	t_eq "overruns" "$got" 0
+	ctd_stop "$NS" "$D" "$CTD_PID"
+}
+
 t_case ctd_syslog_general case_syslog_general
 t_case ctd_syslog_stats case_syslog_stats
 t_case ctd_syslog_both case_syslog_both
 t_case ctd_init_failure_after_socket case_init_failure_after_socket
+t_case ctd_event_iteration_limit case_event_iteration_limit
 t_done
