@@ -210,6 +210,7 @@ EOF
 	*"can't open channel socket: Address"*"[ERROR] conntrackd cannot start, please review your configuration") ;;
 	*) t_fail "init failure: $out" ;;
 	esac
+	t_eq "channel lines" "$(grep -c "can't open channel socket" <<<"$out")" 1
 	[ ! -e "$D/sock" ] || t_fail "socket path left behind: $(ls -l "$D/sock")"
 	[ ! -e "$D/lock" ] || t_fail "lock file left behind"
 }
