@@ -456,7 +456,8 @@ check-install: all
 
 # The static musl daemon against the kernel: musl differs from glibc in
 # what it implements (sched_setscheduler() is a stub) and in its threads.
-STATIC_CTD_CASES = tests/netns/t_ctd.sh tests/netns/t_ctd_priv.sh
+STATIC_CTD_CASES = tests/netns/t_ctd.sh tests/netns/t_ctd_priv.sh \
+	tests/netns/t_ctd_start.sh
 check-static: check-builds build/netns/nlprobe
 	@if [ -x build/static/conntrackd ] && command -v $(MUSLCC) >/dev/null 2>&1; then \
 		CONNTRACKD=$$PWD/build/static/conntrackd \

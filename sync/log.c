@@ -230,8 +230,11 @@ int sync_log_open(struct sync_log *l, const char *path, const char *flow_path,
 	l->syslog = facility;
 	l->flow_syslog = flow_facility;
 	if (facility != -1 || flow_facility != -1) {
-		/* each line names its facility; this is the default */
-		openlog(LOG_IDENT, LOG_PID,
+		/* each line names its facility; this is the default. Connected
+		 * now (LOG_NDELAY), not at the first line: the unprivileged
+		 * child, chrooted where there is no /dev/log, may well write
+		 * the first one (a flow log line, say) */
+		openlog(LOG_IDENT, LOG_PID | LOG_NDELAY,
 			facility != -1 ? facility : flow_facility);
 		l->syslog_open = 1;
 	}

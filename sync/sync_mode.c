@@ -122,13 +122,10 @@ static int sync_init(struct sync_daemon *d)
 		rc = sync_external_init(s);
 	if (rc == 0)
 		rc = auth_open(d, &auth);
-	if (rc == 0) {
+	/* a link that cannot open is logged there, once, as upstream */
+	if (rc == 0)
 		rc = sync_chans_open(&s->chans, d->conf, d->loop, &d->log,
 				     auth, sync_recv_payload, on_link_event, s);
-		if (rc < 0)
-			sync_log(&d->log, SYNC_LOG_ERR, "can't open channel "
-				 "socket: %s", strerror(-rc));
-	}
 	if (rc < 0) {
 		sync_fini(d);
 		return rc;

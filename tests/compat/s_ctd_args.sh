@@ -22,8 +22,14 @@ ctd_compat ctd_args_xml_first --noconf -- -x -i
 ctd_compat ctd_args_s_foo --noconf -- -s foo
 ctd_compat ctd_args_f_foo --noconf -- -f foo
 ctd_compat ctd_args_multicast_v --noconf -- -s multicast -v
-# (no scenario for a bare -C: 1.4.7 would read the host's default
-# configuration and start a daemon on it; the unit test covers ours)
+# -C without its file, last on the line: 1.4.8 stops there (usage,
+# "Missing config filename", 1); 1.4.7 complains and goes on with the
+# file of the first -C (the harness's), so its -s finds no daemon. A -C
+# alone is not run: 1.4.7 would go on with the host's default file (the
+# unit test covers ours).
+ctd_differ ctd_args_c_no_file --rc 1 \
+	--err "[DATE] (pid=N) [ERROR] Missing config filename"$'\n' \
+	--why "1.4.8 exits on -C without a file (1.4.7 goes on)" -- -s -C
 ctd_compat ctd_args_no_file --noconf -- -C /nonexistent/c.conf -s
 ctd_compat ctd_args_no_daemon -- -s
 ctd_compat ctd_args_no_daemon_i -- -i

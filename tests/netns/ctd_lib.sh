@@ -93,6 +93,34 @@ ctd_start() {
 	t_fail "conntrackd did not start: $(tr '\n' ' ' <"$dir/console")"
 }
 
+# dgram_listen SOCK OUT [LAST]: a datagram socket at SOCK (AF_UNIX, the
+# receiving end of systemd's notify protocol or of syslog) whose
+# messages go to OUT, one a line (a trailing newline dropped), until
+# LAST comes or none came for 30 s. DGRAM_PID is its pid; returns once
+# SOCK exists.
+dgram_listen() {
+	python3 - "$1" "${3:-}" >"$2" <<'EOF' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(30)
+try:
+    while True:
+        m = s.recv(65536).decode(errors="replace").rstrip("\n")
+        print(m, flush=True)
+        if sys.argv[2] and m == sys.argv[2]:
+            break
+except socket.timeout:
+    pass
+EOF
+	DGRAM_PID=$!
+	for _ in $(seq 1 200); do
+		[ -S "$1" ] && return 0
+		sleep 0.01
+	done
+	t_fail "no listener at $1"
+}
+
 # ctd NS DIR ARGS...: the client.
 ctd() {
 	local ns=$1 dir=$2

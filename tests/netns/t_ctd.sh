@@ -204,27 +204,12 @@ EOF
 	[ ! -e "$D/lock" ] || t_fail "lock file left behind"
 }
 
-# systemd's notify protocol, read from a socket the test opens.
 # notify_listen: systemd's side of the notify protocol, a datagram socket
 # at $T_TMP/notify whose messages go to $T_TMP/notes, one a line, until
-# STOPPING=1 (10 s at most); NOTIFY_PID is its pid.
+# STOPPING=1; NOTIFY_PID is its pid.
 notify_listen() {
-	python3 - "$T_TMP/notify" >"$T_TMP/notes" <<'EOF' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(10)
-try:
-    while True:
-        m = s.recv(4096).decode()
-        print(m, flush=True)
-        if m == "STOPPING=1":
-            break
-except socket.timeout:
-    pass
-EOF
-	NOTIFY_PID=$!
-	for _ in $(seq 1 100); do [ -S "$T_TMP/notify" ] && break; sleep 0.02; done
+	dgram_listen "$T_TMP/notify" "$T_TMP/notes" STOPPING=1
+	NOTIFY_PID=$DGRAM_PID
 }
 
 case_systemd_notify() {
