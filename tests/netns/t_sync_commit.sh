@@ -3,7 +3,8 @@
 # conntrackd's commit (-c) and the scheduled flush (-t) between two
 # namespaces (ctd_lib.sh's sync_pair): a flow the kernel refuses (B's own
 # flow holds its reply tuple) makes -c say so and exit 1, the others
-# committed; committed flows get CommitTimeout
+# committed; labels set by nft on A are on the flow B commits; committed
+# flows get CommitTimeout
 # (3000 of them, 100 of which B had already: created again),
 # or without it the timeout sent less its age in the external cache; -t
 # flushes B's kernel table PurgeTimeout seconds later, unless -c or a
@@ -106,6 +107,41 @@ case_commit_fail() {
 	sync_ct b -D -s 10.9.0.9 >/dev/null 2>&1 || t_fail "cannot delete B's flow"
 	commit_b
 	t_eq "flows committed the second time" "$(b_flows)" 3
+}
+
+# ---- labels ---------------------------------------------------------------------
+
+# label_rules NS RULES...: an nft output chain in NS with RULES; any
+# `ct label` rule turns the kernel's label extension on in NS.
+label_rules() {
+	local ns=$1 r
+	shift
+	{
+		echo "table inet rawct { chain out { type filter hook output priority 0;"
+		for r in "$@"; do echo "$r"; done
+		printf '}\n}\n'
+	} | ns_exec "$ns" nft -f - 2>"$T_TMP/nft_err" ||
+		t_skip "nft ct label unavailable: $(tr '\n' ' ' <"$T_TMP/nft_err")"
+}
+
+# A udp flow on A labelled 3 and 37 by nft (two words of the bitmap)
+# reaches B's external cache; B's -c creates it with the same labels
+# (B has a label rule of its own: without one, the kernel creates the
+# flow without its labels).
+case_commit_labels() {
+	local la lb
+	two FTFW ours
+	label_rules "$NS_A" "udp dport 9999 ct label set 3" \
+		"udp dport 9999 ct label set 37"
+	label_rules "$NS_B" "udp dport 1 ct label set 1"
+	ns_exec "$NS_A" bash -c 'echo x >/dev/udp/127.0.0.1/9999' ||
+		t_fail "cannot send the labelled datagram"
+	la=$(sync_show a --proto 17 --dport 9999)
+	t_eq "A's labels" "${la##* }" labels=08000000200000000000000000000000
+	sync_wait b -e ' dport=9999 '
+	commit_b
+	lb=$(sync_show b --proto 17 --dport 9999)
+	t_eq "B's committed flow" "$lb" "$la"
 }
 
 # ---- CommitTimeout ----------------------------------------------------------
@@ -288,6 +324,7 @@ case_echo_alarm_ref() {
 
 t_case sync_commit_timeout case_commit_timeout
 t_case sync_commit_fail case_commit_fail
+t_case sync_commit_labels case_commit_labels
 t_case sync_commit_many case_commit_many
 t_case sync_commit_age case_commit_age
 t_case sync_purge_timeout case_purge
