@@ -119,12 +119,16 @@ static int queue_obj(struct sync_cache *c, struct sync_cache_obj *o,
 }
 
 /* The answer to request @slot: counted; refused with EEXIST, the flow is
- * deleted and created again, once (nothing may be out: synchronous). */
+ * deleted and created again, once (nothing may be out: synchronous).
+ * Logged as upstream: "commit-destroy" when the delete failed, else
+ * "commit-create" (also when the second create is refused: a flow of
+ * the backup's own holds one of the tuples). */
 static void result(struct commit_run *r, uint32_t slot)
 {
 	struct sync_state *s = r->s;
 	struct sync_cache_obj *o;
 	struct ct_entry e;
+	const char *what = "commit-create";
 	int rc, err = r->err[slot];
 
 	if (!err) {
@@ -142,14 +146,15 @@ static void result(struct commit_run *r, uint32_t slot)
 		if (rc == 0 || rc == -ENOENT)
 			rc = ct_table_create(r->sk, &e, NLM_F_CREATE |
 					     NLM_F_EXCL, NULL);
+		else
+			what = "commit-destroy";
 	}
 	if (rc == 0) {
 		s->commit.ok++;
 		return;
 	}
 	s->commit.fail++;
-	fail_log(s, err == EEXIST ? "commit-destroy" : "commit-create",
-		 rc < 0 ? -rc : EINVAL, &e);
+	fail_log(s, what, rc < 0 ? -rc : EINVAL, &e);
 }
 
 /* The answers that came so far. A flow to create again needs requests of

@@ -291,7 +291,21 @@ static void zero_ports(struct ct_tuple *t)
 	t->set |= CT_TUPLE_SPORT | CT_TUPLE_DPORT;
 }
 
-/* What a flow from the peer needs before it can go into the kernel. */
+/* TCP tracking flag @f set in both directions of @e (and in the mask). */
+static void tcp_flag_set(struct ct_entry *e, uint8_t f)
+{
+	for (int d = 0; d < 2; d++) {
+		e->tcp.flags[d] |= f;
+		e->tcp.mask[d] |= f;
+	}
+	e->set |= CT_TCP_FLAGS;
+}
+
+/* What a flow from the peer needs before it can go into the kernel.
+ * Without TCPWindowTracking a TCP flow is liberal (its windows are not
+ * checked); with it, the window scales the peer sent go with the
+ * WINDOW_SCALE flag, without which the kernel drops them (upstream does,
+ * so its flows end up with scale 0: spec 5). */
 void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
 {
 	zero_ports(&e->orig);
@@ -302,13 +316,12 @@ void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
 	}
 	e->status &= ~(uint32_t)IPS_EXPECTED;
 	sync_msg_ct_reply_unnat(e);
-	if ((e->set & CT_TCP) && !s->conf->sync.tcp_window_tracking) {
-		for (int d = 0; d < 2; d++) {
-			e->tcp.flags[d] |= CT_TCP_FLAG_BE_LIBERAL;
-			e->tcp.mask[d] |= CT_TCP_FLAG_BE_LIBERAL;
-		}
-		e->set |= CT_TCP_FLAGS;
-	}
+	if (!(e->set & CT_TCP))
+		return;
+	if (!s->conf->sync.tcp_window_tracking)
+		tcp_flag_set(e, CT_TCP_FLAG_BE_LIBERAL);
+	else if (e->set & CT_TCP_WSCALE)
+		tcp_flag_set(e, CT_TCP_FLAG_WINDOW_SCALE);
 }
 
 void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,

@@ -217,7 +217,8 @@ FLOWS
 # writes $T_TMP/SIDE/c.conf. MODE: FTFW, NOTRACK or ALARM; TRANSPORT:
 # UDP, MCAST or TCP. MODE_LINES go inside `Mode MODE { }`, SYNC_LINES
 # after the channel in Sync, GENERAL_LINES in General (each a string of
-# lines, one statement a line, as the grammar wants).
+# lines, one statement a line, as the grammar wants); $SYNC_CHAN_LINES,
+# when set, at the end of the channel's block.
 sync_conf() {
 	local side=$1 mode=$2 tr=$3 dir=$T_TMP/$1 me peer ch
 	if [ "$side" = a ]; then me=10.77.0.1 peer=10.77.0.2; else me=10.77.0.2 peer=10.77.0.1; fi
@@ -228,6 +229,7 @@ sync_conf() {
 		IPv4_Destination_Address $peer
 		Port $SYNC_PORT
 		Interface vs0
+${SYNC_CHAN_LINES:-}
 	}" ;;
 	MCAST)
 		ch="Multicast {
@@ -235,6 +237,7 @@ sync_conf() {
 		Group $SYNC_PORT
 		IPv4_interface $me
 		Interface vs0
+${SYNC_CHAN_LINES:-}
 	}" ;;
 	*) t_fail "sync_conf: unknown transport $tr" ;;
 	esac
@@ -320,6 +323,17 @@ sync_ct() {
 	local side=$1
 	shift
 	ip netns exec "$(sync_ns "$side")" "$CONNTRACK" "$@"
+}
+
+# sync_show SIDE [FILTER...]: build/netns/cttool's `show` in SIDE's
+# namespace: a line per flow with its TCP window scales and flags and its
+# label bytes, which conntrack does not print.
+CTTOOL=${CTTOOL:-$RAWCT_TOP/build/netns/cttool}
+sync_show() {
+	local side=$1
+	shift
+	[ -x "$CTTOOL" ] || t_fail "$CTTOOL missing (make build/netns/cttool)"
+	ip netns exec "$(sync_ns "$side")" "$CTTOOL" show "$@"
 }
 
 # sync_poll SECS CMD...: until CMD succeeds (every 20 ms); 1 if it never

@@ -15,6 +15,9 @@
  *   cttool count | stats | probe
  *   cttool fixtures           a varied set of entries via ct_table_create
  *   cttool capture            the dump, one hex line per datagram
+ *   cttool show [filter]      each flow's "proto=P sport=S dport=D
+ *                             wscale=O,R flags=0xO,0xR labels=HEX" (tcp
+ *                             protoinfo, the label bytes; - if absent)
  *
  * Generated entry i: tcp 10.0.(i/250).(i%250+1):(10000+i) ->
  * 10.255.0.1:(80+i%4), ESTABLISHED, mark i%3, zone 7 if i%5==0.
@@ -178,19 +181,47 @@ static int parse_filter(int argc, char **argv, int i, struct ct_kfilter *f)
 	return i;
 }
 
-static int cmd_dump(struct nl_sock *s, struct ct_kfilter *f, int zero)
+static int print_show(const struct ct_entry *e, const struct nlmsghdr *nlh,
+		      void *arg)
+{
+	(void)nlh;
+	(void)arg;
+	printf("proto=%u sport=%u dport=%u", e->orig.l4, e->orig.sport,
+	       e->orig.dport);
+	if (e->set & CT_TCP_WSCALE)
+		printf(" wscale=%u,%u", e->tcp.wscale[0], e->tcp.wscale[1]);
+	else
+		printf(" wscale=-");
+	if (e->set & CT_TCP_FLAGS)
+		printf(" flags=0x%02x,0x%02x", e->tcp.flags[0],
+		       e->tcp.flags[1]);
+	else
+		printf(" flags=-");
+	printf(" labels=");
+	for (unsigned int i = 0; i < e->labels_len; i++)
+		printf("%02x", e->labels[i]);
+	printf("%s\n", e->labels_len ? "" : "-");
+	return 0;
+}
+
+/* dump, or with @show each flow's protoinfo and labels */
+static int cmd_dump(struct nl_sock *s, struct ct_kfilter *f, int zero,
+		    int show)
 {
 	struct ct_dump d = { .filter = f, .kfilter = CT_KFILTER_UNKNOWN,
-			     .retries = 3, .zero = (uint8_t)zero };
+			     .retries = 3, .zero = (uint8_t)zero,
+			     .cb = show ? print_show : NULL };
 	struct nl_ack ack;
 	int rc;
 
 	rc = ct_table_dump(s, &d, &ack);
 	if (rc < 0)
 		return report("dump", rc, &ack), 1;
-	printf("seen=%llu matched=%llu kernel=%d kfilter=%d\n",
-	       (unsigned long long)d.seen, (unsigned long long)d.matched,
-	       d.kernel_filtered, d.kfilter);
+	if (!show)
+		printf("seen=%llu matched=%llu kernel=%d kfilter=%d\n",
+		       (unsigned long long)d.seen,
+		       (unsigned long long)d.matched, d.kernel_filtered,
+		       d.kfilter);
 	return 0;
 }
 
@@ -483,9 +514,10 @@ int main(int argc, char **argv)
 		rc = cmd_delete(s, (unsigned int)atoi(argv[2]),
 				(unsigned int)atoi(argv[3]),
 				(unsigned int)atoi(argv[4]));
-	else if ((!strcmp(cmd, "dump") || !strcmp(cmd, "dumpz")) &&
+	else if ((!strcmp(cmd, "dump") || !strcmp(cmd, "dumpz") ||
+		  !strcmp(cmd, "show")) &&
 		 (i = parse_filter(argc, argv, 2, &f)) == argc)
-		rc = cmd_dump(s, &f, cmd[4] == 'z');
+		rc = cmd_dump(s, &f, cmd[4] == 'z', cmd[0] == 's');
 	else if (!strcmp(cmd, "flush") &&
 		 (i = parse_filter(argc, argv, 2, &f)) == argc)
 		rc = cmd_flush(s, &f, argc > 2);
@@ -506,6 +538,6 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: cttool create N | delete FROM TO STEP | "
 		"dump [filter] | get I | flush [filter] | count | stats | "
-		"probe | fixtures | capture\n");
+		"probe | fixtures | capture | show [filter]\n");
 	return 64;
 }

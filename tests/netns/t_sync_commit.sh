@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # conntrackd's commit (-c) and the scheduled flush (-t) between two
-# namespaces (ctd_lib.sh's sync_pair): committed flows get CommitTimeout
+# namespaces (ctd_lib.sh's sync_pair): a flow the kernel refuses (B's own
+# flow holds its reply tuple) makes -c say so and exit 1, the others
+# committed; labels set by nft on A are on the flow B commits; committed
+# flows get CommitTimeout
 # (3000 of them, 100 of which B had already: created again),
 # or without it the timeout sent less its age in the external cache; -t
 # flushes B's kernel table PurgeTimeout seconds later, unless -c or a
@@ -72,6 +75,73 @@ case_commit_many() {
 	t_eq "flows in B's table" "$(sync_ct b -L 2>/dev/null | grep -c 'src=10\.7\.')" 3000
 	t_eq "flows not committed with 200 s" "$(sync_ct b -L 2>/dev/null |
 		awk '/src=10\.7\./ && ($3 > 200 || $3 < 190)' | wc -l)" 0
+}
+
+# ---- a flow the kernel refuses ------------------------------------------------
+
+# B has a flow of its own (SNAT'd: 10.9.0.9:1 -> 10.2.2.2:2, replies to
+# 10.6.0.1:1) whose reply tuple is the one of A's tcp flow: the kernel
+# refuses that flow (EEXIST), deleting its original tuple finds nothing,
+# the create is refused again. -c commits the other two, logs the flow
+# and the count, prints the count and exits 1; with B's flow gone, the
+# next -c commits all three and exits 0 saying nothing.
+case_commit_fail() {
+	local out rc
+	two FTFW ours
+	sync_ct b -I -s 10.9.0.9 -d 10.2.2.2 -r 10.2.2.2 -q 10.6.0.1 -p tcp \
+		--sport 1 --dport 2 --reply-port-src 2 --reply-port-dst 1 \
+		--state ESTABLISHED -t 300 >/dev/null 2>&1 ||
+		t_fail "cannot make B's own flow"
+	three_flows
+	out=$(sync_ctl b -c 2>&1)
+	rc=$?
+	t_eq "-c on B's exit status" "$rc" 1
+	t_eq "-c on B" "$out" "conntrackd: commit: 1 entries can't be committed"
+	grep -q 'commit-create: File exists' "$T_TMP/b/log" ||
+		t_fail "no 'commit-create: File exists' in B's log"
+	grep -q 'src=10\.6\.0\.1 dst=10\.2\.2\.2 sport=1 dport=2 ' "$T_TMP/b/log" ||
+		t_fail "the refused flow is not in B's log"
+	grep -q '1 entries can.t be committed' "$T_TMP/b/log" ||
+		t_fail "no count in B's log"
+	t_eq "flows committed" "$(b_flows)" 2
+	sync_ct b -D -s 10.9.0.9 >/dev/null 2>&1 || t_fail "cannot delete B's flow"
+	commit_b
+	t_eq "flows committed the second time" "$(b_flows)" 3
+}
+
+# ---- labels ---------------------------------------------------------------------
+
+# label_rules NS RULES...: an nft output chain in NS with RULES; any
+# `ct label` rule turns the kernel's label extension on in NS.
+label_rules() {
+	local ns=$1 r
+	shift
+	{
+		echo "table inet rawct { chain out { type filter hook output priority 0;"
+		for r in "$@"; do echo "$r"; done
+		printf '}\n}\n'
+	} | ns_exec "$ns" nft -f - 2>"$T_TMP/nft_err" ||
+		t_skip "nft ct label unavailable: $(tr '\n' ' ' <"$T_TMP/nft_err")"
+}
+
+# A udp flow on A labelled 3 and 37 by nft (two words of the bitmap)
+# reaches B's external cache; B's -c creates it with the same labels
+# (B has a label rule of its own: without one, the kernel creates the
+# flow without its labels).
+case_commit_labels() {
+	local la lb
+	two FTFW ours
+	label_rules "$NS_A" "udp dport 9999 ct label set 3" \
+		"udp dport 9999 ct label set 37"
+	label_rules "$NS_B" "udp dport 1 ct label set 1"
+	ns_exec "$NS_A" bash -c 'echo x >/dev/udp/127.0.0.1/9999' ||
+		t_fail "cannot send the labelled datagram"
+	la=$(sync_show a --proto 17 --dport 9999)
+	t_eq "A's labels" "${la##* }" labels=08000000200000000000000000000000
+	sync_wait b -e ' dport=9999 '
+	commit_b
+	lb=$(sync_show b --proto 17 --dport 9999)
+	t_eq "B's committed flow" "$lb" "$la"
 }
 
 # ---- CommitTimeout ----------------------------------------------------------
@@ -253,6 +323,8 @@ case_echo_alarm_ref() {
 }
 
 t_case sync_commit_timeout case_commit_timeout
+t_case sync_commit_fail case_commit_fail
+t_case sync_commit_labels case_commit_labels
 t_case sync_commit_many case_commit_many
 t_case sync_commit_age case_commit_age
 t_case sync_purge_timeout case_purge
