@@ -17,6 +17,8 @@
 #          compete for the CPUs in "events", and the reference's SCHED_RR
 #          99 takes one of them whenever it wants; here each daemon has
 #          one CPU beside the loader, as on a firewall;
+#          and ev_floor (below) alone, at the normal scheduler: what a
+#          listener that does nothing overruns at the default buffer;
 #   floor  the same events with the reference beside build/bench/ev_floor
 #          (make build/bench/ev_floor), which only receives: the CPU per
 #          event that receiving alone costs, as a ratio to the reference.
@@ -304,6 +306,31 @@ floor_round() {
 	}'
 }
 
+# floor_alone_round: the events of alone_round with build/bench/ev_floor
+# alone in its namespace, at the normal scheduler as ours by default:
+# the overruns of a listener that does nothing with what it receives,
+# at the default buffer (it never grows it). Prints "cpu_ns_per_event
+# received overruns".
+floor_alone_round() {
+	local ns
+	newns ns
+	ip netns exec "$ns" "$FLOOR" 1000 >"$work/floor1" \
+		2>"$work/floor1.err" &
+	local f=$!
+	for _ in $(seq 1 500); do
+		grep -q ready "$work/floor1.err" 2>/dev/null && break
+		sleep 0.01
+	done
+	sleep 0.3
+	ip netns exec "$ns" "$CT" -R "$work/create" >/dev/null || die "-R create failed"
+	ip netns exec "$ns" "$CT" -D -s 10.0.0.0/8 >/dev/null 2>&1 || die "-D failed"
+	wait "$f"
+	ip netns del "$ns"
+	tr ' ' '\n' <"$work/floor1" | awk -F= '{ v[$1] = $2 }
+	END { printf "%.0f %s %s\n", v["events"] ? v["cpu_ns"] / v["events"] : 0,
+		v["events"], v["overruns"] }'
+}
+
 {
 	echo "ctd_bench: N=$n, $rounds rounds, $(nproc) CPUs, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "ours: $OURS   reference: $REF"
@@ -322,6 +349,9 @@ for r in $(seq 1 "$rounds"); do
 		printf "round %d alone: ours %.2f us/ev (received %s, overruns %s)  ref %.2f us/ev (received %s, overruns %s)  ratio %.3f\n",
 			r, $1 / 1e3, $2, $3, $4 / 1e3, $5, $6, $4 ? $1 / $4 : 0
 	}' | tee -a "$work/report"
+	[ -x "$FLOOR" ] && floor_alone_round | awk -v r="$r" '{
+		printf "round %d alone: ev_floor %.2f us/ev (received %s, overruns %s)\n",
+			r, $1 / 1e3, $2, $3 }' | tee -a "$work/report"
 	[ -x "$FLOOR" ] && floor_round | sed "s/^/round $r /" | tee -a "$work/report"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/report"
