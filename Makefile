@@ -133,7 +133,7 @@ TMOTOOL_SRCS = tests/netns/tmotool.c tests/netns/hexcap.c
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
 	stats sync_filter pack conf sync_msg privsep ctl frame keys auth tmo \
-	cth nfct_args
+	cth nfct_args stream sync_ext
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parsers
 # and the -R tokenizer
