@@ -19,6 +19,7 @@
 #include <check.h>
 
 #include "sync/config.h"
+#include "sync/ctl.h"
 #include "sync/sync_int.h"
 #include "tests/unit/suites.h"
 #include "tests/unit/sync_check.h"
@@ -56,6 +57,8 @@ struct step {
  * L, N      the log holds text / does not
  * M         the internal cache holds n objects (DEAD ones included)
  * R         the transport's link event (n: lost)
+ * Y         a request of a client: n its code (-n, -B)
+ * H         whether a resync we asked for is unanswered (n)
  */
 #define FLOWS(k)	{ .op = 'F', .n = (k) }
 #define DIES(i)		{ .op = 'D', .n = (i) }
@@ -82,6 +85,8 @@ struct step {
 #define NOTLOGGED(t)	{ .op = 'N', .text = (t) }
 #define CACHED(k)	{ .op = 'M', .n = (k) }
 #define LINK(lost)	{ .op = 'R', .n = (lost) }
+#define REQUEST(code)	{ .op = 'Y', .n = (code) }
+#define RESYNCING(yes)	{ .op = 'H', .n = (yes) }
 
 #define ACK	(SYNC_F_ACK | SYNC_F_UNUSED)	/* ours: marked */
 #define NACK	(SYNC_F_NACK | SYNC_F_UNUSED)
@@ -181,6 +186,18 @@ static const struct row rows[] = {
 		FLOWS(2), RUN, SOME(0x3), PCTL(500, SYNC_F_RESYNC, 0, 0),
 		LOGGED("resync requested by other node"),
 		LOGGED("sending bulk update"), RUN, SOME(0x3), NOMORE } },
+	{ "-n: our RESYNC waits in the resend queue until acknowledged",
+	  1000, 10, 0, {
+		REQUEST(SYNC_REQUEST_DUMP), LOGGED("resync requested"),
+		RESYNCING(1), RUN, OCTL(SYNC_F_RESYNC | HELLO, 0, 0, 0),
+		NOMORE, RSQ(1, 0), RESYNCING(1), PCTL(500, NACK, 0, 0), RUN,
+		OCTL(SYNC_F_RESYNC | HELLO, 1, 0, 0), RSQ(1, 1),
+		PCTL(501, ACK, 1, 1), RSQ(0, 0), RESYNCING(0) } },
+	{ "-B: the whole cache goes, nothing asked of the peer", 1000, 10,
+	  0, {
+		FLOWS(3), RUN, SOME(0x7), REQUEST(SYNC_SEND_BULK),
+		LOGGED("sending bulk update"), RESYNCING(0), RUN, SOME(0x7),
+		NOMORE } },
 	{ "the link came back: what waits goes again", 1000, 10, 0, {
 		FLOWS(2), RUN, SOME(0x3), LINK(1), RUN, NOMORE, LINK(0), RUN,
 		ODATA(0, HELLO, 2), ODATA(1, HELLO, 3), NOMORE } },
@@ -406,6 +423,14 @@ static void step_run(struct rig *r, const struct step *st, int *nflows,
 		break;
 	case 'R':
 		r->s.sub->link_event(&r->s, st->n);
+		break;
+	case 'Y':
+		ck_assert_int_eq(r->s.sub->request(&r->s, NULL, st->n),
+				 SYNC_REQ_DONE);
+		break;
+	case 'H':
+		ck_assert_msg(r->s.sub->resyncing(&r->s) == st->n, "%s, "
+			      "step %d: resyncing", row, k);
 		break;
 	default:
 		ck_abort_msg("%s, step %d: op %c", row, k, st->op);
