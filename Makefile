@@ -119,7 +119,7 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_crypto.c tests/unit/crypto_vectors.c \
 	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c \
 	tests/unit/check_auth.c tests/unit/check_tmo.c tests/unit/check_cth.c \
-	tests/unit/check_nfct_args.c $(NFCT_ARGS_SRCS)
+	tests/unit/check_nfct_args.c $(NFCT_ARGS_SRCS) tests/unit/check_ftfw.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c tests/netns/nlprobe_bg.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c tests/netns/hexcap.c
@@ -133,7 +133,7 @@ TMOTOOL_SRCS = tests/netns/tmotool.c tests/netns/hexcap.c
 # one LLVMFuzzerTestOneInput per file; HARNESSES names them
 HARNESSES = attr reply bpf ct_decode ct_args ct_load labels expect event \
 	stats sync_filter pack conf sync_msg privsep ctl frame keys auth tmo \
-	cth nfct_args
+	cth nfct_args stream sync_ext
 FUZZ_DRIVER = fuzz/driver.c
 # linked into every harness: the printing checks, the command-line parsers
 # and the -R tokenizer

@@ -14,7 +14,7 @@
  *        1 is clear, encrypted when set, both nodes then configured
  *        Encrypt on, as a pair must be) in a genuine frame, which B must
  *        accept, handing out the same bytes; those go through the sync
- *        message walk (sync_msg_next) and every data message through the
+ *        message walk (sync_msg_walk) and every data message through the
  *        conntrack and expectation parsers, so the parsers behind a valid
  *        tag are reached; then the frame, replayed, must be refused, and
  *        every single-byte change of it must be refused as well.
@@ -77,32 +77,25 @@ static void pair_up(struct sync_auth *a, struct sync_auth *b, uint8_t *f,
 	CHECK(sync_auth_established(a) && sync_auth_established(b));
 }
 
+static void parse(void *arg, const struct sync_msg_hdr *h,
+		  const uint8_t *msg)
+{
+	struct sync_msg_stats *st = arg;
+	struct ct_entry e;
+	struct ct_expect x;
+
+	if (sync_msg_is_data(h)) {
+		sync_msg_parse_ct(msg, h->len, &e, st);
+		sync_msg_parse_exp(msg, h->len, &x, st);
+	}
+}
+
 static void walk(const uint8_t *p, size_t len)
 {
 	struct sync_msg_stats st;
-	struct sync_msg_hdr h;
-	size_t off = 0;
 
 	memset(&st, 0, sizeof(st));
-	while (off < len) {
-		int n = sync_msg_next(p + off, len - off, &h, &st);
-		struct ct_entry e;
-		struct ct_expect x;
-
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (h.len == 0)
-				break;
-			off += h.len;
-			continue;
-		}
-		if (sync_msg_is_data(&h)) {
-			sync_msg_parse_ct(p + off, (size_t)n, &e, &st);
-			sync_msg_parse_exp(p + off, (size_t)n, &x, &st);
-		}
-		off += (size_t)n;
-	}
+	sync_msg_walk(p, len, &st, parse, &st);
 }
 
 static void received(struct sync_auth *a, struct sync_auth *b,

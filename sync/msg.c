@@ -167,6 +167,31 @@ void sync_msg_count_short(const void *buf, size_t len,
 		st->rcv_truncated++;
 }
 
+void sync_msg_walk(const void *buf, size_t len, struct sync_msg_stats *st,
+		   sync_msg_walk_cb cb, void *arg)
+{
+	const uint8_t *p = buf;
+	struct sync_msg_hdr h;
+	size_t off = 0;
+	int n;
+
+	while (off < len) {
+		n = sync_msg_next(p + off, len - off, &h, st);
+		if (n == 0) {
+			sync_msg_count_short(p + off, len - off, st);
+			return;
+		}
+		if (n < 0) {
+			if (h.len == 0)
+				return;
+			off += h.len;
+			continue;
+		}
+		cb(arg, &h, p + off);
+		off += (size_t)n;
+	}
+}
+
 /* ---- writing attributes ------------------------------------------------ */
 
 int sync_l4_upstream_ports(uint8_t l4)

@@ -148,6 +148,20 @@ void sync_msg_count_short(const void *buf, size_t len,
 			  struct sync_msg_stats *st);
 
 /*
+ * sync_msg_walk - the messages of @buf (@len bytes: a datagram, or the
+ * whole messages a stream read gave) one by one through sync_msg_next():
+ * @cb gets each well-formed one (its header, and @msg pointing at its
+ * first byte, h->len bytes of @buf); a malformed one is counted in @st
+ * and skipped when its length is known, the walk stops when it is not;
+ * a message cut by the end of @buf is counted (sync_msg_count_short)
+ * and ends the walk. Nothing is read past @len.
+ */
+typedef void (*sync_msg_walk_cb)(void *arg, const struct sync_msg_hdr *h,
+				 const uint8_t *msg);
+void sync_msg_walk(const void *buf, size_t len, struct sync_msg_stats *st,
+		   sync_msg_walk_cb cb, void *arg);
+
+/*
  * sync_msg_parse_ct - the conntrack flow of data message @msg (its
  * header already checked by sync_msg_next; @len = h.len) into @e: the
  * orig tuple and state as sent, the reply tuple rebuilt (inverse of the

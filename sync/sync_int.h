@@ -160,6 +160,11 @@ struct sync_state {
 	struct nl_sock *inject_sock;
 	struct sync_loop_timer ext_sweep;	/* ALARM CacheTimeout */
 	uint32_t ext_cursor;
+	/* where a transmit run's messages go: NULL, the channels
+	 * (sync_chans_send, then sync_chans_flush at the end of the run);
+	 * a unit test's capture otherwise, which drives the sub-modes
+	 * without sockets */
+	void (*out)(struct sync_state *s, const void *msg, size_t len);
 	uint8_t buf[SYNC_MSG_MAX];		/* build buffer */
 };
 

@@ -39,44 +39,40 @@ void sync_seq_update(struct sync_state *s, uint32_t seq)
 	s->last_seq_recv = seq;
 }
 
+struct recv_walk {
+	struct sync_state *s;
+	int heard;
+};
+
+static void recv_one(void *arg, const struct sync_msg_hdr *h,
+		     const uint8_t *msg)
+{
+	struct recv_walk *w = arg;
+	struct sync_state *s = w->s;
+
+	switch (s->sub->recv(s, h)) {
+	case SYNC_RX_DATA:
+		sync_external_msg(s, h, msg);
+		w->heard = 1;
+		break;
+	case SYNC_RX_BAD:
+		s->err.rcv_malformed++;
+		s->err.rcv_bad_header++;
+		break;
+	default:
+		w->heard = 1;
+		break;
+	}
+}
+
 void sync_recv_payload(struct sync_chans *m, unsigned int idx,
 		       const void *buf, size_t len, void *arg)
 {
-	struct sync_state *s = arg;
-	const uint8_t *p = buf;
-	struct sync_msg_hdr h;
-	size_t off = 0;
-	int n, heard = 0;
+	struct recv_walk w = { .s = arg };
 
 	(void)m;
 	(void)idx;
-	while (off < len) {
-		n = sync_msg_next(p + off, len - off, &h, &s->err);
-		if (n == 0) {
-			sync_msg_count_short(p + off, len - off, &s->err);
-			break;
-		}
-		if (n < 0) {
-			if (h.len == 0)
-				break;
-			off += h.len;
-			continue;
-		}
-		switch (s->sub->recv(s, &h)) {
-		case SYNC_RX_DATA:
-			sync_external_msg(s, &h, p + off);
-			heard = 1;
-			break;
-		case SYNC_RX_BAD:
-			s->err.rcv_malformed++;
-			s->err.rcv_bad_header++;
-			break;
-		default:
-			heard = 1;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (heard)
-		s->heard = sync_loop_now();
+	sync_msg_walk(buf, len, &w.s->err, recv_one, &w);
+	if (w.heard)
+		w.s->heard = sync_loop_now();
 }

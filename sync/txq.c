@@ -227,7 +227,10 @@ static void send_built(struct sync_state *s, int len, uint32_t *seq)
 {
 	*seq = s->seq_next++;
 	sync_msg_stamp(s->buf, *seq, out_flags(s));
-	sync_chans_send(s->chans, s->buf, (size_t)len);
+	if (s->out)
+		s->out(s, s->buf, (size_t)len);
+	else
+		sync_chans_send(s->chans, s->buf, (size_t)len);
 }
 
 void sync_tx_run(struct sync_state *s)
@@ -254,7 +257,8 @@ void sync_tx_run(struct sync_state *s)
 		else
 			sync_obj_done(s, sync_node_obj(n));
 	}
-	sync_chans_flush(s->chans);
+	if (!s->out)
+		sync_chans_flush(s->chans);
 	s->last_xmit = sync_loop_now();
 	if (s->sub->after_xmit)
 		s->sub->after_xmit(s);

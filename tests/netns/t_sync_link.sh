@@ -268,6 +268,33 @@ NetlinkBufferSizeMaxGrowth 16777216"
 	sync_wait b -e 'src=10\.7\.' 30000 15
 }
 
+# A peer (tests/netns/ftfw_peer.py on B) that acknowledges nothing while
+# 8 flows go out from A, whose ResendQueueSize is 4, then NACKs the first
+# of them, long fallen out of the queue: A logs the overflow and "NACK for
+# messages no longer queued: resync", and sends the whole cache (8 flow
+# messages; the 4 lost states alone, which any message from the peer
+# brings back, would not do). Upstream ignores such a NACK (spec 5).
+case_ftfw_nack_lost() {
+	local p out
+	command -v python3 >/dev/null || t_skip "no python3"
+	sync_pair
+	sync_conf a FTFW UDP "ResendQueueSize 4"
+	sync_start a ours
+	ip netns exec "$NS_B" python3 "$RAWCT_TOP/tests/netns/ftfw_peer.py" \
+		10.77.0.2 10.77.0.1 "$SYNC_PORT" 8 >"$T_TMP/peer" 2>&1 &
+	p=$!
+	CTD_PIDS="$CTD_PIDS $p"
+	sleep 0.3
+	flows 8 10.9
+	wait "$p" || t_fail "the peer: $(cat "$T_TMP/peer"); A's log: $(tr '\n' ' ' <"$T_TMP/a/log")"
+	out=$(cat "$T_TMP/peer")
+	grep -q 'resend queue is full (ResendQueueSize 4)' "$T_TMP/a/log" ||
+		t_fail "no overflow logged ($out)"
+	grep -q 'NACK for messages no longer queued: resync' "$T_TMP/a/log" ||
+		t_fail "no resync logged ($out): $(tr '\n' ' ' <"$T_TMP/a/log")"
+	grep -q 'sending bulk update' "$T_TMP/a/log" || t_fail "no bulk logged"
+}
+
 t_case sync_packed_ftfw case_packed_ftfw
 t_case sync_packed_notrack case_packed_notrack
 t_case sync_lost_notrack case_lost_notrack
@@ -279,4 +306,5 @@ t_case sync_notrack_lossy_giveup case_notrack_lossy_giveup
 t_case sync_notrack_ack_after_dump case_notrack_ack_after_dump
 t_case sync_ftfw_hello_once case_hello_once
 t_case sync_bulk_during_dump case_bulk_during_dump
+t_case sync_ftfw_nack_lost case_ftfw_nack_lost
 t_done

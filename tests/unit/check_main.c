@@ -46,6 +46,7 @@ static Suite *(*const suites[])(void) = {
 	tmo_suite,
 	cth_suite,
 	nfct_args_suite,
+	ftfw_suite,
 };
 
 int main(void)

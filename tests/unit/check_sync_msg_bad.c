@@ -448,36 +448,50 @@ START_TEST(test_truncated_ack)
 }
 END_TEST
 
-/* After a bad version, type or header the walk goes on; after a bad
- * size it stops. */
+/* The seqs of the messages a walk hands over. */
+static void seq_of(void *arg, const struct sync_msg_hdr *h,
+		   const uint8_t *msg)
+{
+	uint32_t *seqs = arg;
+
+	ck_assert_uint_eq(h->seq, (uint32_t)msg[7]);
+	ck_assert_uint_lt(seqs[0], 7);
+	seqs[++seqs[0]] = h->seq;
+}
+
+/* sync_msg_walk: after a bad version, type or header the walk goes on;
+ * after a bad size it stops; a message cut by the end is counted. */
 START_TEST(test_walk_skips)
 {
-	static const char *dgram = "2010000c0000000100000000"
-		"1700000800000002" "1a00000800000003" "1a10000800000004"
-		"1000000000000005" "1a10000800000006";
-	uint8_t tmp[64], *p;
-	size_t n = fixture_unhex(dgram, tmp, sizeof(tmp)), off = 0;
-	struct sync_msg_stats st = { 0 };
-	struct sync_msg_hdr h;
-	int rcs[6], k = 0;
+	static const struct {
+		const char *dgram;
+		uint32_t seqs[4];	/* count, then the seqs handed over */
+		struct sync_msg_stats st;
+	} t[] = {
+		{ "2010000c0000000100000000" "1700000800000002"
+		  "1a00000800000003" "1a10000800000004" "1000000000000005"
+		  "1a10000800000006", { 1, 4 }, { .rcv_malformed = 4,
+		  .rcv_bad_version = 1, .rcv_bad_type = 1,
+		  .rcv_bad_header = 1, .rcv_bad_size = 1 } },
+		{ "1a10000800000001" "1a10000800000002" "1a1000",
+		  { 2, 1, 2 }, { .rcv_malformed = 1, .rcv_truncated = 1 } },
+		{ "1a10000800000001" "1a10000900000002",
+		  { 1, 1 }, { .rcv_malformed = 1, .rcv_bad_size = 1 } },
+	};
 
-	p = sc_dup_exact(tmp, n);
-	while (off < n && k < 6) {
-		rcs[k++] = sync_msg_next(p + off, n - off, &h, &st);
-		if (!h.len)
-			break;
-		off += h.len;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint8_t tmp[64], *p;
+		size_t n = fixture_unhex(t[i].dgram, tmp, sizeof(tmp));
+		struct sync_msg_stats st = { 0 };
+		uint32_t seqs[8] = { 0 };
+
+		p = sc_dup_exact(tmp, n);
+		sync_msg_walk(p, n, &st, seq_of, seqs);
+		ck_assert_msg(!memcmp(seqs, t[i].seqs, sizeof(t[i].seqs)),
+			      "row %zu: %u handed over", i, seqs[0]);
+		sc_ck_stats(&st, &t[i].st);
+		free(p);
 	}
-	ck_assert_int_eq(k, 5);
-	ck_assert_int_eq(rcs[0], -EPROTO);
-	ck_assert_int_eq(rcs[1], -EBADMSG);
-	ck_assert_int_eq(rcs[2], -EBADMSG);
-	ck_assert_int_eq(rcs[3], 8);
-	ck_assert_int_eq(rcs[4], -EBADMSG);
-	sc_ck_stats(&st, &(struct sync_msg_stats){ .rcv_malformed = 4,
-		.rcv_bad_version = 1, .rcv_bad_type = 1, .rcv_bad_header = 1,
-		.rcv_bad_size = 1 });
-	free(p);
 }
 END_TEST
 

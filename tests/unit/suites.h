@@ -45,5 +45,6 @@ Suite *auth_suite(void);
 Suite *tmo_suite(void);
 Suite *cth_suite(void);
 Suite *nfct_args_suite(void);
+Suite *ftfw_suite(void);
 
 #endif
