@@ -18,8 +18,9 @@
  *   everything it holds is sent again, once for the peer's start (not
  *   for each of its messages that says HELLO), since the peer may never
  *   have seen it;
- * - a NACK for messages no longer queued is ignored; here it makes the
- *   whole internal cache go out again (a resync of the peer);
+ * - a NACK for messages no longer queued is ignored; here, if they fell
+ *   out of the queue since the last bulk, it makes the whole internal
+ *   cache go out again (a resync of the peer);
  * - on an idle link the two peers acknowledge each other's ACKs, one a
  *   second each, forever, since upstream keeps ACKs for retransmission.
  *   We keep only data and RESYNC messages, and mark our ACK, NACK and
@@ -48,6 +49,8 @@ struct ftfw {
 	uint8_t say_hello_back;
 	uint8_t peer_hello;		/* the peer's messages say HELLO */
 	uint8_t lost;			/* messages fell out of the queue */
+	uint8_t fell;			/* ... since the last bulk: */
+	uint32_t fell_first, fell_last;	/* the oldest and newest of them */
 	uint32_t overflows;		/* counted, logged once per episode */
 };
 
@@ -127,8 +130,11 @@ static uint8_t ftfw_flags(struct sync_state *s)
 	return fl;
 }
 
+/* Every object goes out again: what fell out of the queue before it is
+ * covered by it. */
 static void bulk(struct sync_state *s)
 {
+	priv(s)->fell = 0;
 	if (s->int_ct)
 		sync_internal_bulk(s);
 }
@@ -190,13 +196,17 @@ static void rs_ack(struct sync_state *s, uint32_t from, uint32_t to)
 }
 
 /* NACK from..to: send those again; if the queue no longer reaches back
- * to @from, what is missing is lost: resync the peer. */
+ * to @from and messages in from..to fell out of it since the last bulk,
+ * they are lost: resync the peer. What is missing and did not fall out
+ * was acknowledged, delivered; what fell out before a bulk is in it. */
 static void rs_nack(struct sync_state *s, uint32_t from, uint32_t to)
 {
 	struct sync_txnode *n, *next, *first = sync_txq_first(&s->rs);
+	struct ftfw *f = priv(s);
 
 	if (!first || sync_seq_before(from, first->seq)) {
-		if (priv(s)->overflows) {
+		if (f->fell && !sync_seq_before(f->fell_last, from) &&
+		    !sync_seq_before(to, f->fell_first)) {
 			sync_log(&s->d->log, SYNC_LOG_NOTICE, "NACK for "
 				 "messages no longer queued: resync");
 			/* moves every object out of the resend queue, @first
@@ -394,6 +404,10 @@ static void rs_overflow(struct sync_state *s)
 			 "the peer answers", s->rs.max);
 	f->lost = 1;
 	f->overflows++;
+	if (!f->fell)
+		f->fell_first = old->seq;
+	f->fell = 1;
+	f->fell_last = old->seq;
 	sync_txq_del(&s->rs, old);
 	if (old->ctl) {
 		sync_txctl_free(old);

@@ -52,6 +52,7 @@ struct step {
  * S         the next messages out are data of exactly the flows of the
  *           bit mask n, in any order (what a cache walk sends)
  * Z         nothing else went out
+ * K         the next n messages out are data, of any flows
  * Q         the resend queue holds n messages; seq: the first's (offset)
  * C         rcv_lost == from, rcv_before == to
  * L, N      the log holds text / does not
@@ -79,6 +80,7 @@ struct step {
 	  .from = (f), .to = (t) }
 #define SOME(mask)	{ .op = 'S', .n = (mask) }
 #define NOMORE		{ .op = 'Z' }
+#define DATA(k)		{ .op = 'K', .n = (k) }
 #define RSQ(k, first)	{ .op = 'Q', .seq = (first), .n = (k) }
 #define SEQS(lost, bef)	{ .op = 'C', .from = (lost), .to = (bef) }
 #define LOGGED(t)	{ .op = 'L', .text = (t) }
@@ -164,6 +166,18 @@ static const struct row rows[] = {
 		PCTL(500, NACK, 0, 1), LOGGED(NACK_LOST),
 		LOGGED("sending bulk update"), RSQ(0, 0), RUN, SOME(0xf),
 		NOMORE } },
+	{ "a NACK for what fell out before the last bulk: no other bulk",
+	  1000, 10, 2, {
+		FLOWS(4), RUN, SOME(0xf), PCTL(500, NACK, 0, 1),
+		LOGGED(NACK_LOST), RUN, SOME(0xf), NOMORE, RSQ(2, 6),
+		PCTL(501, NACK, 0, 1), RUN, DATA(2), NOMORE,
+		PCTL(502, NACK, 4, 5), RUN, SOME(0xf), NOMORE } },
+	{ "a NACK for what was acknowledged, after an overflow: nothing",
+	  1000, 10, 2, {
+		FLOWS(4), RUN, SOME(0xf), RSQ(2, 2), PCTL(500, ACK, 2, 3),
+		RSQ(0, 0), RUN, SOME(0x3), NOMORE, PCTL(501, ACK, 4, 5),
+		PCTL(502, NACK, 2, 3), RUN, NOMORE,
+		NOTLOGGED(NACK_LOST) } },
 	{ "a deletion that fell out is sent again as one", 1000, 10, 2, {
 		FLOWS(2), RUN, SOME(0x3), DIES(0), RUN, ODEL(0, HELLO, 2),
 		PCTL(500, ACK, 1, 1), RSQ(1, 2), FLOWS(2), RUN, SOME(0xc),
@@ -401,6 +415,13 @@ static void step_run(struct rig *r, const struct step *st, int *nflows,
 	case 'Z':
 		ck_assert_msg(r->seen == r->nout, "%s, step %d: %u more went "
 			      "out", row, k, r->nout - r->seen);
+		break;
+	case 'K':
+		for (int i = 0; i < st->n; i++, r->seen++)
+			ck_assert_msg(r->seen < r->nout &&
+				      r->flow[r->seen] >= 0, "%s, step %d: "
+				      "%d data messages of %d went out", row,
+				      k, i, st->n);
 		break;
 	case 'Q':
 		resend_queue(r, st, row, k);
