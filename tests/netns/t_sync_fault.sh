@@ -49,58 +49,6 @@ del_a() { # the first D flows of batch A go
 	done
 }
 
-# tuples CMD...: the "src dst sport dport" of the test flows CMD lists.
-tuples() {
-	"$@" 2>/dev/null | grep 'src=172\.16\.' | awk '{ s = d = sp = dp = ""
-		for (i = 1; i <= NF; i++) {
-			split($i, kv, "=")
-			if (kv[1] == "src" && s == "") s = kv[2]
-			else if (kv[1] == "dst" && d == "") d = kv[2]
-			else if (kv[1] == "sport" && sp == "") sp = kv[2]
-			else if (kv[1] == "dport" && dp == "") dp = kv[2]
-		}
-		print s, d, sp, dp }' | sort -u
-}
-
-# compare: MISSING and STALE between fw1's internal and fw2's external
-# cache, FW1N the flows fw1 has.
-compare() {
-	tuples ha_ctd 1 -i >"$T_TMP/i1"
-	tuples ha_ctd 2 -e >"$T_TMP/e2"
-	MISSING=$(comm -23 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
-	STALE=$(comm -13 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
-	FW1N=$(wc -l <"$T_TMP/i1")
-}
-
-# converge SECONDS WANT_FW1: until nothing is missing or stale and fw1
-# has WANT_FW1 flows; fails the case with the counts otherwise.
-converge() {
-	local t0
-	t0=$(date +%s)
-	while :; do
-		compare
-		[ "$MISSING" = 0 ] && [ "$STALE" = 0 ] && [ "$FW1N" = "$2" ] &&
-			return 0
-		[ $(($(date +%s) - t0)) -ge "$1" ] && break
-		sleep 0.5
-	done
-	detail
-	t_fail "after ${1} s: $MISSING missing, $STALE stale, fw1 has $FW1N (want $2)"
-}
-
-detail() {
-	local n
-	{
-		for n in 1 2; do
-			echo "--- fw$n -s, -s queue"
-			ha_ctd $n -s 2>&1 | grep -v '^$'
-			ha_ctd $n -s queue 2>&1 | grep -v '^$'
-			echo "--- fw$n log"
-			tail -n 12 "$(ha_dir $n)/log"
-		done
-	} >"$T_TMP/detail"
-}
-
 lost() { # N: the sequence numbers firewall N saw skipped
 	ha_ctd "$1" -s network 2>/dev/null | awk '/Packets lost:/ { print $NF; exit }'
 }
@@ -114,15 +62,11 @@ pair() {
 	batch "$T_TMP/B" "$N2" 172.21
 	for n in 1 2; do
 		ha_conf $n "$1" "$2"
-		if [ $n = 1 ] && [ -n "${HA_IMPL1:-}" ]; then
-			CONNTRACKD=$HA_IMPL1 ha_start 1
-		else
-			ha_start $n
-		fi
+		ha_start $n
 	done
 	ha_ready
 	load "$T_TMP/A"
-	converge 30 "$N1"
+	ha_converge 30 "$N1"
 }
 
 cut_on() {
@@ -172,12 +116,12 @@ ftfw_cut() {
 	pair ftfw udp
 	lost0=$(lost 2)
 	cut_link "$1"
-	converge 20 $((N1 - D + N2))
+	ha_converge 20 $((N1 - D + N2))
 	lost1=$(lost 2)
 	# the peer sees as lost what went out during the cut: each change
 	# once (and a few ALIVEs), not again and again
 	[ $((lost1 - lost0)) -le $((2 * (N2 + D) + 100)) ] || {
-		detail
+		ha_detail
 		t_fail "fw2 counts $((lost1 - lost0)) messages lost for $((N2 + D)) changes: fw1 sent them again and again while the link was down"
 	}
 }
@@ -192,7 +136,7 @@ c_cut_ftfw_small_rsqueue() {
 	cut_link silent
 	full=$(ha_ctd 1 -s queue | awk '/not enough space errors/ { n += $NF } END { print n + 0 }')
 	[ "$full" -gt 0 ] || t_fail "the resend queue never overflowed ($full)"
-	converge 20 $((N1 - D + N2))
+	ha_converge 20 $((N1 - D + N2))
 }
 
 # ---- NOTRACK, ALARM --------------------------------------------------------
@@ -206,7 +150,7 @@ c_cut_notrack() {
 	pair notrack udp
 	cut_link silent
 	t0=$(date +%s%3N)
-	converge 5 $((N1 - D + N2))
+	ha_converge 5 $((N1 - D + N2))
 	[ $(($(date +%s%3N) - t0)) -le 2500 ] ||
 		t_fail "healed after $(($(date +%s%3N) - t0)) ms, want 2 s"
 	grep -q 'messages from the other node were lost, asking for a resync' \
@@ -220,12 +164,12 @@ c_cut_notrack() {
 # stay, as with upstream.
 c_cut_notrack_ref() {
 	[ -x /usr/sbin/conntrackd ] || t_skip "no reference conntrackd (tests/deps.sh installs it)"
-	HA_IMPL1=/usr/sbin/conntrackd
+	HA_BIN1=/usr/sbin/conntrackd
 	pair notrack udp
 	cut_link silent
-	ha_wait 5 0 eval 'compare; echo $MISSING'
-	compare
-	[ "$MISSING" = 0 ] || { detail; t_fail "still $MISSING missing"; }
+	ha_wait 5 0 eval 'ha_compare; echo $MISSING'
+	ha_compare
+	[ "$MISSING" = 0 ] || { ha_detail; t_fail "still $MISSING missing"; }
 	t_eq "stale (nothing tells fw2 they ended)" "$STALE" "$D"
 }
 
@@ -234,7 +178,7 @@ c_cut_alarm() {
 	pair alarm udp
 	cut_link silent
 	# within RefreshTime (and up to a second more) of the repair
-	converge 8 $((N1 - D + N2))
+	ha_converge 8 $((N1 - D + N2))
 }
 
 # ---- events lost ---------------------------------------------------------
@@ -251,7 +195,7 @@ c_overrun_ftfw() {
 	over=$(ha_ctd 1 -s runtime | awk '/netlink overrun:/ { print $NF }')
 	[ "${over:-0}" -gt 0 ] ||
 		t_fail "no overrun: 30000 new flows fit a 128 KiB event socket here"
-	converge 10 $((N1 + 30000))
+	ha_converge 10 $((N1 + 30000))
 }
 
 # ---- restarts --------------------------------------------------------------
@@ -272,7 +216,7 @@ c_restart_backup_ftfw() {
 	ha_wait 15 "$N2" batch_b_on_fw2 ||
 		t_fail "fw2 has $(batch_b_on_fw2) of the $N2 flows added while it was down"
 	ha_ctd 2 -n || t_fail "-n failed"
-	converge 20 $((N1 - D + N2))
+	ha_converge 20 $((N1 - D + N2))
 }
 
 c_restart_primary_ftfw() {
@@ -287,7 +231,7 @@ c_restart_primary_ftfw() {
 	ha_wait 15 $((N1 + 1000)) ha_stat 2 external ||
 		t_fail "fw2 has $(ha_stat 2 external) flows, want $((N1 + 1000))"
 	ha_ctd 1 -B || t_fail "-B failed"
-	converge 20 $((N1 + N2 + 1000))
+	ha_converge 20 $((N1 + N2 + 1000))
 }
 
 # ---- TCP -------------------------------------------------------------------
@@ -306,7 +250,7 @@ EOF
 	del_a
 	sleep 3
 	ns_exec "$HA_FW2" nft delete table inet rawct_rst
-	converge 20 $((N1 - D + N2))
+	ha_converge 20 $((N1 - D + N2))
 }
 
 c_tcp_not_listening_ftfw() {
@@ -320,7 +264,7 @@ c_tcp_not_listening_ftfw() {
 		t_fail "fw1 has $(ha_stat 1 internal) flows, want $N1"
 	sleep 1
 	ha_start 2
-	converge 20 "$N1"
+	ha_converge 20 "$N1"
 }
 
 t_case fault_cut_ftfw c_cut_ftfw
