@@ -12,7 +12,9 @@
  *
  * Fixed on purpose: only flows whose changes came from the kernel itself
  * (not from our commit) are refreshed, so the primary does not get back
- * the flows it committed, nor flows it has deleted since.
+ * the flows it committed, nor flows it has deleted since. The table the
+ * daemon starts on is the kernel's too: it is refreshed as upstream does,
+ * so a peer gets it within RefreshTime without asking.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -154,6 +156,11 @@ static void alarm_enqueue(struct sync_state *s, struct sync_cache_obj *o)
 	sync_tx_obj(s, o);
 }
 
+static void alarm_populated(struct sync_state *s, struct sync_cache_obj *o)
+{
+	arm(s, o);
+}
+
 static int alarm_sent(struct sync_state *s, struct sync_txnode *n)
 {
 	(void)s;
@@ -185,6 +192,7 @@ const struct sync_sub sync_sub_alarm = {
 	.request = alarm_request,
 	.recv = alarm_recv,
 	.enqueue = alarm_enqueue,
+	.populated = alarm_populated,
 	.sent = alarm_sent,
 	.release = alarm_release,
 };

@@ -9,9 +9,9 @@
  * a commit or a flush are cached but not sent, those of a direct
  * injection are ignored altogether (they describe what the peer sent us).
  * The initial dump fills the caches without sending (the peer asks with
- * -n or StartupResync, or we push with -B); a later dump (a resync after
- * an overrun, -R, polling) sends what changed, and deletes what it no
- * longer saw.
+ * -n or StartupResync, or we push with -B; ALARM refreshes them in
+ * time); a later dump (a resync after an overrun, -R, polling) sends what
+ * changed, and deletes what it no longer saw.
  */
 #include <errno.h>
 #include <string.h>
@@ -254,10 +254,21 @@ void sync_internal_dump_begin(struct sync_state *s, int exp)
 	s->dump_mark++;
 }
 
+/* An object a dump saw (NULL: not cached): a later dump sends it, the
+ * start-up dump only tells the sub-mode (ALARM refreshes it). */
+static void dumped(struct sync_state *s, struct sync_cache_obj *o)
+{
+	if (!o)
+		return;
+	if (!s->dump_populate)
+		s->sub->enqueue(s, o);
+	else if (s->sub->populated)
+		s->sub->populated(s, o);
+}
+
 void sync_internal_ct_dump(struct sync_state *s, const struct ct_entry *e)
 {
 	uint8_t key[CT_KEY_MAX], body[CT_PACK_MAX];
-	struct sync_cache_obj *o;
 	int klen, blen;
 
 	if (!s->int_ct)
@@ -265,15 +276,12 @@ void sync_internal_ct_dump(struct sync_state *s, const struct ct_entry *e)
 	blen = pack_ct(e, key, &klen, body);
 	if (blen < 0)
 		return;
-	o = put(s, s->int_ct, 0, key, klen, body, blen, 0);
-	if (o && !s->dump_populate)
-		s->sub->enqueue(s, o);
+	dumped(s, put(s, s->int_ct, 0, key, klen, body, blen, 0));
 }
 
 void sync_internal_exp_dump(struct sync_state *s, const struct ct_expect *x)
 {
 	uint8_t key[CT_KEY_MAX], body[CT_PACK_MAX];
-	struct sync_cache_obj *o;
 	int klen, blen;
 
 	if (!s->int_exp)
@@ -281,9 +289,7 @@ void sync_internal_exp_dump(struct sync_state *s, const struct ct_expect *x)
 	blen = pack_exp(x, key, &klen, body);
 	if (blen < 0)
 		return;
-	o = put(s, s->int_exp, 1, key, klen, body, blen, 0);
-	if (o && !s->dump_populate)
-		s->sub->enqueue(s, o);
+	dumped(s, put(s, s->int_exp, 1, key, klen, body, blen, 0));
 }
 
 struct sweep {

@@ -81,6 +81,9 @@ struct sync_sub {
 	int (*recv)(struct sync_state *s, const struct sync_msg_hdr *h);
 	/* an internal object changed (added, updated, died) */
 	void (*enqueue)(struct sync_state *s, struct sync_cache_obj *o);
+	/* the start-up dump put an object in the internal cache, which is
+	 * not sent (the peer asks for it); may be NULL */
+	void (*populated)(struct sync_state *s, struct sync_cache_obj *o);
 	/* a node was sent with seq; returns whether it stays queued */
 	int (*sent)(struct sync_state *s, struct sync_txnode *n);
 	/* flags for the header of a message about to go out */

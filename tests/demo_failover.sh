@@ -20,7 +20,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/netns/ctd_lib.sh"
 . "$here/netns/ha_rig.sh"
-PB=$RAWCT_TOP/examples/primary-backup.sh
 
 # the rig's verdicts, told on the console
 t_fail() { echo "demo: failover: $*" >&2; exit 1; }
@@ -57,7 +56,7 @@ sleep 0.5
 ha_crash 1
 
 say "fw2 takes over: primary-backup.sh primary (commit, then the addresses)"
-ns_exec "$HA_FW2" "$PB" primary "$(ha_dir 2)/pb.conf" ||
+ns_exec "$HA_FW2" "$HA_PB" primary "$(ha_dir 2)/pb.conf" ||
 	t_fail "primary-backup.sh primary exited $?"
 sed 's/^/    /' "$(ha_dir 2)/pb.log"
 echo "# conntrack -L -p tcp --dport $HA_PROBE_PORT (fw2's kernel table)"

@@ -98,10 +98,10 @@ now_ms() { date +%s%3N; }
 in_sync() {
 	local t0
 	t0=$(now_ms)
-	ha_compare kernel
-	echo "$t0 $HA_MISSING $HA_STALE $HA_FW1N $(($(now_ms) - t0))" \
+	ha_compare 1 2 kernel
+	echo "$t0 $MISSING $STALE $FW1N $(($(now_ms) - t0))" \
 		>>"$T_TMP/polls"
-	echo "$HA_MISSING/$HA_STALE/$HA_FW1N"
+	echo "$MISSING/$STALE/$FW1N"
 }
 
 # churn: what changes on fw1 while the link is cut; then what fw2 missed.

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 #
 # Two firewalls replicating their conntrack tables with conntrackd, for
-# the failover and fault tests (tests/netns/t_failover.sh,
+# the failover and fault tests (tests/netns/t_failover.sh, t_sync_mixed.sh,
 # t_sync_fault.sh, tests/bench/sync_bench.sh and sync_fault_bench.sh);
 # source it after ctd_lib.sh. Everything lives in the case's namespaces
 # (rawct-*), its files in $T_TMP:
@@ -234,10 +234,17 @@ General {
 EOF
 }
 
+# ha_bin N: firewall N's conntrackd: HA_BIN1 / HA_BIN2 (the reference's,
+# for a mixed pair), ours by default.
+ha_bin() {
+	local v=HA_BIN$1
+	echo "${!v:-$CONNTRACKD}"
+}
+
 # ha_start N: starts firewall N's daemon (in the console, so its pid is
 # known: HA_PID1 / HA_PID2).
 ha_start() {
-	ctd_start "$(ha_ns "$1")" "$(ha_dir "$1")"
+	CONNTRACKD=$(ha_bin "$1") ctd_start "$(ha_ns "$1")" "$(ha_dir "$1")"
 	printf -v "HA_PID$1" '%s' "$CTD_PID"
 }
 
@@ -258,12 +265,13 @@ ha_kill() {
 	rm -f "$(ha_dir "$1")/sock"
 }
 
-# ha_ctd N ARGS...: the client against firewall N's daemon (given up
-# after 30 s: a daemon that hangs fails the case, not the run).
+# ha_ctd N ARGS...: the client against firewall N's daemon, of its
+# program (given up after 30 s: a daemon that hangs fails the case, not
+# the run).
 ha_ctd() {
 	local n=$1
 	shift
-	timeout 30 ip netns exec "$(ha_ns "$n")" "$CONNTRACKD" \
+	timeout 30 ip netns exec "$(ha_ns "$n")" "$(ha_bin "$n")" \
 		-C "$(ha_dir "$n")/c.conf" "$@"
 }
 
@@ -326,7 +334,7 @@ ha_settings() {
 	local dir
 	dir=$(ha_dir "$1")
 	cat >"$dir/pb.conf" <<EOF
-CONNTRACKD_BIN=$CONNTRACKD
+CONNTRACKD_BIN=$(ha_bin "$1")
 CONNTRACKD_CONFIG=$dir/c.conf
 CONNTRACKD_LOCK=$dir/lock
 VIPS="$HA_VIP_IN/24 dev in0
@@ -485,8 +493,10 @@ ha_del() {
 	done
 }
 
-# ha_tuples CMD...: the "src dst sport dport" of the ha_batch flows CMD
-# lists (-L, -i or -e), one sorted line each.
+# ---- comparing the tables -------------------------------------------------
+
+# ha_tuples CMD...: the "src dst sport dport" of the test flows (from
+# 172.16.x.y, ha_batch's) CMD lists, one sorted line each.
 ha_tuples() {
 	"$@" 2>/dev/null | grep 'src=172\.16\.' | awk '{ s = d = sp = dp = ""
 		for (i = 1; i <= NF; i++) {
@@ -499,23 +509,131 @@ ha_tuples() {
 		print s, d, sp, dp }' | sort -u
 }
 
-# ha_compare [kernel]: fw2's external cache (read first) against fw1's
-# internal cache, or its kernel table: HA_MISSING (on fw1, not on fw2),
-# HA_STALE (on fw2, gone from fw1), HA_FW1N (fw1's flows).
+# ha_compare [FROM TO [kernel]]: MISSING and STALE between firewall
+# FROM's internal cache (with kernel: its kernel table) and TO's external
+# cache (fw1's and fw2's by default; TO's read first), FW1N the flows
+# FROM has.
 ha_compare() {
-	ha_tuples ha_ctd 2 -e >"$T_TMP/e2"
-	if [ "${1:-}" = kernel ]; then
-		ha_tuples ns_exec "$HA_FW1" "$CONNTRACK" -L >"$T_TMP/i1"
+	ha_tuples ha_ctd "${2:-2}" -e >"$T_TMP/e2"
+	if [ "${3:-}" = kernel ]; then
+		ha_tuples ns_exec "$(ha_ns "${1:-1}")" "$CONNTRACK" -L >"$T_TMP/i1"
 	else
-		ha_tuples ha_ctd 1 -i >"$T_TMP/i1"
+		ha_tuples ha_ctd "${1:-1}" -i >"$T_TMP/i1"
 	fi
-	HA_MISSING=$(comm -23 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
-	HA_STALE=$(comm -13 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
-	HA_FW1N=$(wc -l <"$T_TMP/i1")
+	MISSING=$(comm -23 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
+	STALE=$(comm -13 "$T_TMP/i1" "$T_TMP/e2" | wc -l)
+	FW1N=$(wc -l <"$T_TMP/i1")
 }
 
 # ha_lost N: the sequence numbers firewall N saw skipped.
 ha_lost() {
 	ha_ctd "$1" -s network 2>/dev/null |
 		awk '/Packets lost:/ { print $NF; exit }'
+}
+
+# ha_converge SECONDS WANT [FROM TO]: until nothing is missing or stale
+# (ha_compare) and FROM has WANT flows; fails the case with the counts
+# otherwise.
+ha_converge() {
+	local t0 from=${3:-1}
+	t0=$(date +%s%3N)
+	while :; do
+		ha_compare "$from" "${4:-2}"
+		[ "$MISSING" = 0 ] && [ "$STALE" = 0 ] && [ "$FW1N" = "$2" ] &&
+			return 0
+		[ $(($(date +%s%3N) - t0)) -ge $(($1 * 1000)) ] && break
+		sleep 0.3
+	done
+	ha_detail
+	t_fail "after ${1} s: $MISSING missing, $STALE stale, fw$from has $FW1N (want $2)"
+}
+
+# ha_detail: both daemons' statistics and the ends of their logs, for a
+# failure report.
+ha_detail() {
+	local n
+	{
+		for n in 1 2; do
+			echo "--- fw$n -s, -s queue"
+			ha_ctd $n -s 2>&1 | grep -v '^$'
+			ha_ctd $n -s queue 2>&1 | grep -v '^$'
+			echo "--- fw$n log"
+			tail -n 12 "$(ha_dir $n)/log"
+		done
+	} >"$T_TMP/detail"
+}
+
+# ---- failover (by hand) -----------------------------------------------------
+#
+# A client keeps a TCP connection to the server through the primary (fw1),
+# echoes every 10 ms (ha_probe.py); fw1 crashes and fw2 takes over with
+# examples/primary-backup.sh (commit, then the addresses, then -f, -R,
+# -B), run by its settings' CONNTRACKD_BIN (ha_bin).
+
+HA_PB=$RAWCT_TOP/examples/primary-backup.sh
+# the longest silence allowed: by hand the takeover follows the crash at
+# once; keepalived needs three adverts and a skew (about 3.6 s) to see
+# it, and TCP, backing off meanwhile, retransmits up to ~3 s later still
+MAX_GAP_MS=5000
+
+# ha_fo_probe: the probe connected through fw1, its flow in fw2's
+# external cache.
+ha_fo_probe() {
+	ha_probe_start
+	ha_wait 5 1 ha_probe_flow 2 ||
+		t_fail "the probe's flow never reached fw2's external cache"
+	sleep 1
+}
+
+# ha_takeover: fw1 crashes, fw2 runs the notify script's primary
+# transition; the probe stops 2 s later.
+ha_takeover() {
+	ha_crash 1
+	ns_exec "$HA_FW2" "$HA_PB" primary "$(ha_dir 2)/pb.conf" ||
+		t_fail "primary-backup.sh primary exited $?"
+	ha_has_vip 2 || t_fail "fw2 did not take the addresses"
+	sleep 2
+	ha_probe_stop
+}
+
+ha_fo_in_kernel() { # N: the probe's flow in firewall N's kernel table
+	ns_exec "$(ha_ns "$1")" "$CONNTRACK" -L -p tcp --dport "$HA_PROBE_PORT" \
+		2>/dev/null | grep -c "src=$HA_CLI_IP "
+}
+
+# ha_fo_detail: what a failure report needs.
+ha_fo_detail() {
+	local n
+	{
+		echo "probe: $(cat "$T_TMP/probe.out")"
+		echo "fw2 invalid drops: $(ha_invalid 2)"
+		echo "--- fw2 notify log"; cat "$(ha_dir 2)/pb.log" 2>/dev/null
+		echo "--- fw2 daemon log"; tail -n 15 "$(ha_dir 2)/log" 2>/dev/null
+		echo "--- fw2 kernel"; ns_exec "$HA_FW2" "$CONNTRACK" -L 2>&1
+		for n in 1 2; do
+			[ -f "$(ha_dir $n)/keepalived.log" ] || continue
+			echo "--- fw$n keepalived"
+			grep -v '^$' "$(ha_dir $n)/keepalived.log" | tail -n 12
+		done
+	} >"$T_TMP/detail"
+}
+
+# ha_survived: the connection lived through it, on fw2's replica: no
+# reset, every line echoed, the longest silence under MAX_GAP_MS, the
+# flow in fw2's kernel table, no packet of it dropped there as invalid
+# (the commit came before the addresses).
+ha_survived() {
+	local gap
+	ha_fo_detail
+	[ "$(ha_probe error)" = none ] || t_fail "connection died: $(ha_probe error)"
+	[ "$(ha_probe complete)" = true ] ||
+		t_fail "echoes stopped: $(ha_probe echoed) of $(ha_probe sent)"
+	gap=$(ha_probe max_gap_ms)
+	awk -v g="$gap" -v m="$MAX_GAP_MS" 'BEGIN { exit !(g < m) }' ||
+		t_fail "silent for $gap ms (more than $MAX_GAP_MS)"
+	t_eq "flow in fw2's kernel table" "$(ha_fo_in_kernel 2)" 1
+	t_eq "packets fw2 dropped as invalid" "$(ha_invalid 2)" 0
+	grep -q "conntrackd -c done" "$(ha_dir 2)/pb.log" ||
+		t_fail "the notify script did not commit"
+	echo "max gap ${gap} ms"
 }

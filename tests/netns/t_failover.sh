@@ -19,19 +19,6 @@
 . "$(dirname "$0")/ctd_lib.sh"
 . "$(dirname "$0")/ha_rig.sh"
 
-PB=$RAWCT_TOP/examples/primary-backup.sh
-# the longest silence allowed: by hand the takeover follows the crash at
-# once; keepalived needs three adverts and a skew (about 3.6 s) to see
-# it, and TCP, backing off meanwhile, retransmits up to ~3 s later still
-MAX_GAP_MS=5000
-
-fo_probe() {
-	ha_probe_start
-	ha_wait 5 1 ha_probe_flow 2 ||
-		t_fail "the probe's flow never reached fw2's external cache"
-	sleep 1
-}
-
 # fo_nocommit N: a conntrackd wrapper for firewall N's settings that
 # ignores -c (the negative control runs the same script without commit).
 fo_nocommit() {
@@ -46,52 +33,13 @@ EOF
 	echo "CONNTRACKD_BIN=$dir/ctd-nocommit" >>"$dir/pb.conf"
 }
 
-fo_in_kernel() { # N: the probe's flow in firewall N's kernel table
-	ns_exec "$(ha_ns "$1")" "$CONNTRACK" -L -p tcp --dport "$HA_PROBE_PORT" \
-		2>/dev/null | grep -c "src=$HA_CLI_IP "
-}
-
-# fo_detail: what a failure report needs.
-fo_detail() {
-	local n
-	{
-		echo "probe: $(cat "$T_TMP/probe.out")"
-		echo "fw2 invalid drops: $(ha_invalid 2)"
-		echo "--- fw2 notify log"; cat "$(ha_dir 2)/pb.log" 2>/dev/null
-		echo "--- fw2 daemon log"; tail -n 15 "$(ha_dir 2)/log" 2>/dev/null
-		echo "--- fw2 kernel"; ns_exec "$HA_FW2" "$CONNTRACK" -L 2>&1
-		for n in 1 2; do
-			[ -f "$(ha_dir $n)/keepalived.log" ] || continue
-			echo "--- fw$n keepalived"
-			grep -v '^$' "$(ha_dir $n)/keepalived.log" | tail -n 12
-		done
-	} >"$T_TMP/detail"
-}
-
-# fo_survived: the connection lived through it, on fw2's replica.
-fo_survived() {
-	local gap
-	fo_detail
-	[ "$(ha_probe error)" = none ] || t_fail "connection died: $(ha_probe error)"
-	[ "$(ha_probe complete)" = true ] ||
-		t_fail "echoes stopped: $(ha_probe echoed) of $(ha_probe sent)"
-	gap=$(ha_probe max_gap_ms)
-	awk -v g="$gap" -v m="$MAX_GAP_MS" 'BEGIN { exit !(g < m) }' ||
-		t_fail "silent for $gap ms (more than $MAX_GAP_MS)"
-	t_eq "flow in fw2's kernel table" "$(fo_in_kernel 2)" 1
-	t_eq "packets fw2 dropped as invalid" "$(ha_invalid 2)" 0
-	grep -q "conntrackd -c done" "$(ha_dir 2)/pb.log" ||
-		t_fail "the notify script did not commit"
-	echo "max gap ${gap} ms"
-}
-
 # fo_broken: the negative control: without the commit the connection
 # cannot go on through fw2.
 fo_broken() {
-	fo_detail
+	ha_fo_detail
 	[ "$(ha_probe complete)" = false ] ||
 		t_fail "the connection survived without a commit: the test does not depend on the replicated state"
-	t_eq "flow in fw2's kernel table" "$(fo_in_kernel 2)" 0
+	t_eq "flow in fw2's kernel table" "$(ha_fo_in_kernel 2)" 0
 	[ "$(ha_invalid 2)" -gt 0 ] ||
 		t_fail "fw2 dropped nothing as invalid: the flow never reached it"
 }
@@ -101,19 +49,12 @@ fo_broken() {
 # fo_hand MODE TRANSPORT [nocommit]: fw1 crashes, fw2 runs the notify
 # script's primary transition.
 fo_hand() {
-	local pbconf
 	ha_pair "$1" "$2"
 	[ "${3:-}" = nocommit ] && fo_nocommit 2
-	pbconf=$(ha_dir 2)/pb.conf
 	ha_vip_add 1
-	fo_probe
-	ha_crash 1
-	ns_exec "$HA_FW2" "$PB" primary "$pbconf" ||
-		t_fail "primary-backup.sh primary exited $?"
-	ha_has_vip 2 || t_fail "fw2 did not take the addresses"
-	sleep 2
-	ha_probe_stop
-	if [ "${3:-}" = nocommit ]; then fo_broken; else fo_survived; fi
+	ha_fo_probe
+	ha_takeover
+	if [ "${3:-}" = nocommit ]; then fo_broken; else ha_survived; fi
 }
 
 # ---- keepalived ------------------------------------------------------------
@@ -155,10 +96,10 @@ vrrp_sync_group FW {
 		INSIDE
 		OUTSIDE
 	}
-	notify_master "$PB primary $dir/pb.conf"
-	notify_backup "$PB backup $dir/pb.conf"
-	notify_fault "$PB fault $dir/pb.conf"
-	notify_stop "$PB stop $dir/pb.conf"
+	notify_master "$HA_PB primary $dir/pb.conf"
+	notify_backup "$HA_PB backup $dir/pb.conf"
+	notify_fault "$HA_PB fault $dir/pb.conf"
+	notify_stop "$HA_PB stop $dir/pb.conf"
 }
 vrrp_instance INSIDE {
 	interface in0
@@ -209,12 +150,12 @@ fo_vrrp() {
 	ka_start 2
 	ha_wait 10 1 pb_done 2 "conntrackd -n done" ||
 		t_fail "fw2 never ran its backup transition: $(cat "$(ha_dir 2)/pb.log" 2>/dev/null)"
-	fo_probe
+	ha_fo_probe
 	case $how in
 	crash) ha_crash 1 ;;
 	stop) kill -TERM "$KA_PID1" ;;
 	esac
-	ha_wait 15 1 pb_done 2 "conntrackd -B done" || fo_detail
+	ha_wait 15 1 pb_done 2 "conntrackd -B done" || ha_fo_detail
 	ha_wait 0 1 pb_done 2 "conntrackd -B done" ||
 		t_fail "fw2 did not complete its primary transition: $(cat "$(ha_dir 2)/pb.log" 2>/dev/null)"
 	if [ "$how" = stop ]; then
@@ -224,7 +165,7 @@ fo_vrrp() {
 	fi
 	sleep 2
 	ha_probe_stop
-	if [ "${4:-}" = nocommit ]; then fo_broken; else fo_survived; fi
+	if [ "${4:-}" = nocommit ]; then fo_broken; else ha_survived; fi
 }
 
 # fo_health: examples/keepalived.conf's track_script. fw2 is master;
