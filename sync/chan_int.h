@@ -107,12 +107,17 @@ struct sync_chans {
 	struct sync_loop_timer hello;	/* until the peer echoes us */
 	uint64_t logged[SYNC_AUTH_V_MAX];	/* when, per reason */
 	uint64_t unlogged[SYNC_AUTH_V_MAX];	/* refused since */
+	int (*stream)(void *arg, unsigned int idx);	/* NULL: here */
+	void *stream_arg;
 };
 
 
 /* ---- chans.c: for the transports ------------------------------------- */
 
 struct sync_loop *chan_loop(const struct chan *c);
+
+/* A new client socket for TCP link @c (sync_chans_set_stream). */
+int chan_stream_socket(const struct chan *c);
 
 /*
  * chan_recv - @len bytes arrived on @c from its peer: a datagram, or a

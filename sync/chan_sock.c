@@ -84,6 +84,20 @@ int chan_sockbuf(int fd, int rcv, uint32_t bytes)
 	return chan_sockopt(fd, SOL_SOCKET, rcv ? SO_RCVBUF : SO_SNDBUF, v);
 }
 
+int sync_chan_stream_socket(const struct sync_conf_chan *cc)
+{
+	int fd = chan_socket(chan_family(cc), SOCK_STREAM, 1), rc;
+
+	if (fd < 0)
+		return fd;
+	rc = chan_sockbuf(fd, 0, cc->sndbuf);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 int chan_bind(int fd, const union chan_sa *sa, socklen_t len)
 {
 	if (bind(fd, &sa->sa, len) < 0)

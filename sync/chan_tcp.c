@@ -350,17 +350,16 @@ static void tcp_client_io(struct sync_loop *l, int fd, unsigned int revents,
 
 static void tcp_connect(struct tcp *t)
 {
-	const struct sync_conf_chan *cc = &t->c->conf;
 	int fd, rc;
 
-	fd = chan_socket(chan_family(cc), SOCK_STREAM, 1);
+	fd = chan_stream_socket(t->c);
 	if (fd < 0) {
 		t->c->st.err_send++;
 		tcp_retry_later(t);
 		return;
 	}
-	rc = chan_sockbuf(fd, 0, cc->sndbuf);
-	if (rc == 0 && t->local_len)
+	rc = 0;
+	if (t->local_len)
 		rc = chan_bind(fd, &t->local, t->local_len);
 	if (rc == 0 && connect(fd, &t->peer.sa, t->peer_len) < 0 &&
 	    errno != EINPROGRESS)

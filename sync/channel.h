@@ -96,6 +96,21 @@ int sync_chans_open(struct sync_chans **out, const struct sync_conf *conf,
 void sync_chans_close(struct sync_chans *m);
 
 /*
+ * sync_chans_set_stream - where a TCP link's new client sockets come
+ * from: @fn(@arg, link index) returns a non-blocking TCP socket with the
+ * link's SndSocketBuffer, -ENOTSUP to open it here as at start-up
+ * (sync_chan_stream_socket), or -errno. For a process that dropped the
+ * privilege to force a buffer past the system's maximum.
+ */
+void sync_chans_set_stream(struct sync_chans *m,
+			   int (*fn)(void *arg, unsigned int idx), void *arg);
+
+/* A TCP link's client socket as link @cc opens it: non-blocking,
+ * close-on-exec, its SndSocketBuffer (forced if allowed). Returns the
+ * descriptor or -errno. */
+int sync_chan_stream_socket(const struct sync_conf_chan *cc);
+
+/*
  * sync_chans_send - append message @msg (@len bytes, a whole sync
  * message) to the active channel's buffer; a full buffer goes out first.
  * Returns 0, -EMSGSIZE for a message larger than a datagram can carry,

@@ -408,6 +408,22 @@ int sync_chans_open(struct sync_chans **out, const struct sync_conf *conf,
 	return chans_open_env(out, conf, l, log, recv, event, arg, &env);
 }
 
+void sync_chans_set_stream(struct sync_chans *m,
+			   int (*fn)(void *arg, unsigned int idx), void *arg)
+{
+	m->stream = fn;
+	m->stream_arg = arg;
+}
+
+int chan_stream_socket(const struct chan *c)
+{
+	int fd = -ENOTSUP;
+
+	if (c->set->stream)
+		fd = c->set->stream(c->set->stream_arg, c->idx);
+	return fd == -ENOTSUP ? sync_chan_stream_socket(&c->conf) : fd;
+}
+
 void sync_chans_close(struct sync_chans *m)
 {
 	if (!m)

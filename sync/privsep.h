@@ -65,6 +65,8 @@ enum ps_type {
 	PS_CLOSE,		/* child: done with the socket fd */
 	PS_KEYS,		/* parent: the key file read again after a
 				 * SIGHUP (payload: struct sync_keys) */
+	PS_STREAM,		/* child: a new TCP socket for link arg,
+				 * its SndSocketBuffer forced (SCM_RIGHTS) */
 };
 
 enum { PS_NOTIFY_READY = 1, PS_NOTIFY_WATCHDOG, PS_NOTIFY_STOPPING };
@@ -90,7 +92,8 @@ struct ps_allow {
  * @allow, and for PS_SEND a payload of whole netlink messages, each an
  * NLM_F_REQUEST of NFNL_SUBSYS_CTNETLINK or _EXP with command NEW, GET or
  * DELETE, addressed to the kernel (pid 0), fitting exactly; PS_SOCKET
- * naming no socket; PS_CLOSE naming one opened by PS_SOCKET. Pure: the
+ * naming no socket; PS_CLOSE naming one opened by PS_SOCKET; PS_STREAM
+ * naming no socket and a link index below SYNC_CONF_CHAN_MAX. Pure: the
  * fuzzer calls it. Returns 0 and the header in *@h, or -EBADMSG (shape),
  * -EPERM (a message the parent will not send for the child).
  */
@@ -132,6 +135,12 @@ int sync_privsep_start(struct sync_daemon *d, int *status);
  */
 int sync_privsep_sock_open(struct sync_privsep *ps, struct nl_sock **out);
 void sync_privsep_sock_close(struct sync_privsep *ps, struct nl_sock *s);
+
+/* In the child: a new TCP socket for link @idx (a TCP link of the
+ * configuration), non-blocking, its SndSocketBuffer forced by the parent
+ * (past net.core.wmem_max, which needs CAP_NET_ADMIN). Returns the
+ * descriptor, -ENOTSUP outside the child (open it yourself), or -errno. */
+int sync_privsep_stream(struct sync_privsep *ps, unsigned int idx);
 
 /* The child asks the parent to tell systemd @kind (PS_NOTIFY_*). */
 void sync_privsep_notify(struct sync_privsep *ps, int kind);

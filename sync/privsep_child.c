@@ -136,10 +136,12 @@ void sync_privsep_notify(struct sync_privsep *ps, int kind)
 		ps_call(ps, &h, NULL);
 }
 
-/* PS_SOCKET's reply carries the descriptor. */
-static int ps_call_fd(struct sync_privsep *ps, int *fd, int *their)
+/* Request @h (PS_SOCKET, PS_STREAM), whose reply carries a descriptor:
+ * *@fd, and the reply's arg in *@their. */
+static int ps_call_fd(struct sync_privsep *ps, const struct ps_hdr *h,
+		      int *fd, int *their)
 {
-	struct ps_hdr h = { PS_SOCKET, 0, -1, 0 }, r;
+	struct ps_hdr r;
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { &r, sizeof(r) };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
@@ -148,7 +150,12 @@ static int ps_call_fd(struct sync_privsep *ps, int *fd, int *their)
 	struct cmsghdr *c;
 	ssize_t n;
 
-	if (send(ps->req, &h, sizeof(h), MSG_NOSIGNAL) < 0)
+	if (ps->pending) {	/* a started send's reply comes first */
+		ps->early_rc = ps_reply(ps);
+		ps->early = 1;
+		ps->pending = 0;
+	}
+	if (send(ps->req, h, sizeof(*h), MSG_NOSIGNAL) < 0)
 		return -errno;
 	do
 		n = recvmsg(ps->req, &m, MSG_CMSG_CLOEXEC);
@@ -166,13 +173,14 @@ static int ps_call_fd(struct sync_privsep *ps, int *fd, int *their)
 
 int sync_privsep_sock_open(struct sync_privsep *ps, struct nl_sock **out)
 {
+	struct ps_hdr req = { PS_SOCKET, 0, -1, 0 };
 	int fd = -1, their = -1, rc;
 
 	if (!ps || ps->req < 0)
 		return nl_sock_open(out, NULL);
 	if (ps->nmap >= PS_DYN_MAX)
 		return -EMFILE;
-	rc = ps_call_fd(ps, &fd, &their);
+	rc = ps_call_fd(ps, &req, &fd, &their);
 	if (rc < 0)
 		return rc;
 	rc = nl_sock_adopt(out, fd);
@@ -187,6 +195,17 @@ int sync_privsep_sock_open(struct sync_privsep *ps, struct nl_sock **out)
 	ps->map[ps->nmap++].theirs = their;
 	nl_sock_set_ops(*out, &ps_ops, ps);
 	return 0;
+}
+
+int sync_privsep_stream(struct sync_privsep *ps, unsigned int idx)
+{
+	struct ps_hdr h = { PS_STREAM, 0, -1, (int32_t)idx };
+	int fd = -1, their, rc;
+
+	if (!ps || ps->req < 0)
+		return -ENOTSUP;
+	rc = ps_call_fd(ps, &h, &fd, &their);
+	return rc < 0 ? rc : fd;
 }
 
 void sync_privsep_sock_close(struct sync_privsep *ps, struct nl_sock *s)

@@ -21,6 +21,7 @@
 
 #include "nl/sock.h"
 #include "nl/uapi.h"
+#include "sync/channel.h"
 #include "sync/daemon.h"
 #include "sync/kernel.h"
 #include "sync/keys.h"
@@ -91,6 +92,9 @@ int sync_privsep_check(const void *rec, size_t len, const struct ps_allow *allow
 		return 0;
 	case PS_SOCKET:
 		return h->len || h->fd != -1 ? -EBADMSG : 0;
+	case PS_STREAM:
+		return h->len || h->fd != -1 || h->arg < 0 ||
+		       h->arg >= SYNC_CONF_CHAN_MAX ? -EBADMSG : 0;
 	case PS_CLOSE:
 		if (h->len)
 			return -EBADMSG;
@@ -108,16 +112,33 @@ static void reply(int fd, int rc)
 	send(fd, &r, sizeof(r), MSG_NOSIGNAL);
 }
 
+/* Reply @r on @fd, with descriptor @s (if >= 0) attached. */
+static void reply_fd(int fd, struct ps_hdr *r, int s)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { r, sizeof(*r) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	if (s >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		m.msg_control = cbuf;
+		m.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &s, sizeof(int));
+	}
+	sendmsg(fd, &m, MSG_NOSIGNAL);
+}
+
 /* PS_SOCKET: a bound NETLINK_NETFILTER socket, allowed from now on,
  * passed to the child; the reply's arg is our number for it. */
 static void give_socket(int fd, struct ps_allow *a)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct ps_hdr r = { PS_REPLY, 0, -1, -EMFILE };
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &r, sizeof(r) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
 	int s = -1;
 
 	if (a->n < a->nstatic + PS_DYN_MAX) {
@@ -129,18 +150,28 @@ static void give_socket(int fd, struct ps_allow *a)
 		}
 		r.arg = s < 0 ? -errno : s;
 	}
-	if (s >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		m.msg_control = cbuf;
-		m.msg_controllen = sizeof(cbuf);
-		c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &s, sizeof(int));
+	if (s >= 0)
 		a->fds[a->n++] = s;
+	reply_fd(fd, &r, s);
+}
+
+/* PS_STREAM: a TCP socket for link @idx as the child's TCP link would
+ * open it, its send buffer forced; handed over, not kept: the parent
+ * never names it. Anything but a TCP link of the configuration is
+ * refused. */
+static void give_stream(int fd, const struct sync_conf *conf, int idx)
+{
+	struct ps_hdr r = { PS_REPLY, 0, -1, -EPERM };
+	int s = -1;
+
+	if ((unsigned int)idx < conf->sync.n_chan &&
+	    conf->sync.chan[idx].type == SYNC_CHAN_TCP) {
+		s = sync_chan_stream_socket(&conf->sync.chan[idx]);
+		r.arg = s < 0 ? s : 0;
 	}
-	sendmsg(fd, &m, MSG_NOSIGNAL);
+	reply_fd(fd, &r, s);
+	if (s >= 0)
+		close(s);
 }
 
 static void take_socket(struct ps_allow *a, int s)
@@ -175,6 +206,9 @@ static void serve(struct sync_privsep *ps, int fd, struct ps_allow *a,
 	switch (h.type) {
 	case PS_SOCKET:
 		give_socket(fd, a);
+		return;
+	case PS_STREAM:
+		give_stream(fd, d->conf, h.arg);
 		return;
 	case PS_CLOSE:
 		take_socket(a, h.fd);

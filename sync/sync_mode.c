@@ -16,6 +16,7 @@
 #include "sync/dump.h"
 #include "sync/hash.h"
 #include "sync/kernel.h"
+#include "sync/privsep.h"
 #include "sync/report.h"
 #include "sync/sync_int.h"
 
@@ -89,6 +90,15 @@ static const struct sync_sub *sub_of(const struct sync_conf *c)
 
 static void sync_fini(struct sync_daemon *d);
 
+/* A TCP link's new socket: from the privileged parent once the child
+ * runs (past net.core.wmem_max, SndSocketBuffer needs CAP_NET_ADMIN). */
+static int stream_socket(void *arg, unsigned int idx)
+{
+	struct sync_daemon *d = arg;
+
+	return sync_privsep_stream(d->privsep, idx);
+}
+
 static int sync_init(struct sync_daemon *d)
 {
 	struct sync_state *s = calloc(1, sizeof(*s));
@@ -130,6 +140,7 @@ static int sync_init(struct sync_daemon *d)
 		sync_fini(d);
 		return rc;
 	}
+	sync_chans_set_stream(s->chans, stream_socket, d);
 	/* as -n: NOTRACK then follows its answer (-s health) */
 	if (d->conf->sync.startup_resync && s->sub != &sync_sub_alarm)
 		s->sub->request(s, NULL, SYNC_REQUEST_DUMP);

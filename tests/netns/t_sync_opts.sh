@@ -196,15 +196,22 @@ case_opts_mcast() {
 	bufs_want '^0\.0\.0\.0:[0-9]+ 0\.0\.0\.0:\*' tb "$SND"
 }
 
-# TCP: B first, so that A's client connects at once (see the BUGS of
-# conntrackd(8) for a connection made again later).
-case_opts_tcp() {
+# TCP: B first, so that A's client connects at once, at start-up; with
+# B last (late), A connects once it has dropped its privileges, through
+# a socket its privileged process opened with the forced buffer.
+opts_tcp() {
 	sync_pair
 	SYNC_CHAN_LINES="		SndSocketBuffer $SND
 		RcvSocketBuffer $RCV" sync_conf a FTFW TCP
 	sync_conf b FTFW TCP
-	sync_start b ours
-	sync_start a ours
+	if [ "${1:-}" = late ]; then
+		sync_start a ours
+		sleep 0.5	# A's attempts fail meanwhile: B does not listen
+		sync_start b ours
+	else
+		sync_start b ours
+		sync_start a ours
+	fi
 	sync_canary 1
 	canary_back
 	skmem "$NS_A" >"$T_TMP/skmem"
@@ -213,6 +220,9 @@ case_opts_tcp() {
 	bufs_want '^10\.77\.0\.1:3780 10\.77\.0\.2:' rb "$RCV"
 	bufs_want '^10\.77\.0\.1:[0-9]+ 10\.77\.0\.2:3780' tb "$SND"
 }
+
+case_opts_tcp() { opts_tcp; }
+case_opts_tcp_late() { opts_tcp late; }
 
 # ---- the TCP link's reconnect wait ------------------------------------------
 
@@ -287,5 +297,6 @@ t_case sync_opts_wscale_liberal case_wscale_liberal
 t_case sync_opts_udp case_opts_udp
 t_case sync_opts_mcast case_opts_mcast
 t_case sync_opts_tcp case_opts_tcp
+t_case sync_opts_tcp_late case_opts_tcp_late
 t_case sync_opts_tcp_backoff case_tcp_backoff
 t_done
