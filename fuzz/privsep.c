@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "nl/uapi.h"
+#include "sync/config.h"
 #include "sync/privsep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -92,6 +93,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case PS_CLOSE:
 		CHECK(h.len == 0 && dynamic(h.fd));
+		break;
+	case PS_STREAM:
+		CHECK(h.len == 0 && h.fd == -1 && h.arg >= 0 &&
+		      h.arg < SYNC_CONF_CHAN_MAX);
 		break;
 	default:
 		CHECK(0);
