@@ -627,6 +627,12 @@ build/bench/ev_floor: tests/bench/ev_floor.c nl/uapi.h
 	mkdir -p build/bench
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/ev_floor.c
 
+# the codec work per flow of a bulk send, both ends (tests/bench)
+build/bench/bulk_codec: tests/bench/bulk_codec.c $(LIB_SRCS) ct/pack.h \
+		sync/msg.h
+	mkdir -p build/bench
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/bulk_codec.c $(LIB_SRCS)
+
 bench-cache: build/bench/cache_mem
 	build/bench/cache_mem
 .PHONY: bench-cache

@@ -49,6 +49,10 @@ static void wr_uv(struct wr *w, uint64_t v)
 	uint8_t b[10];
 	size_t n = 0;
 
+	if (v < 0x80 && w->len < w->cap) {	/* most fields: one byte */
+		w->p[w->len++] = (uint8_t)v;
+		return;
+	}
 	do {
 		b[n] = (uint8_t)(v & 0x7f);
 		v >>= 7;
@@ -59,43 +63,41 @@ static void wr_uv(struct wr *w, uint64_t v)
 	wr_bytes(w, b, n);
 }
 
-static int put_groups(struct wr *w, const struct group *g, size_t n,
-		      uint64_t set, const void *base, const struct ctx *c);
+/* The items of the rows of @g in @rows (bit i = row i), in row order. */
+static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
+		      const void *base, const struct ctx *c);
 
-/* The full form of @t, no mirror, into @buf (64 bytes hold any). */
-static size_t tuple_bytes(uint8_t buf[64], const struct ct_tuple *t,
-			  const struct ctx *c);
-
-/*
- * Whether the reply @t can be written as the orig tuple inverted with
- * some of its addresses and ports replaced (a NAT mapping), and which:
- * *@delta gets the CT_TUPLE_* bits of the fields that differ.
- */
-static bool mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
-		    const struct ctx *c, uint16_t *delta)
+bool ct_pack_mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
+		     uint16_t *delta)
 {
-	uint8_t mine[64], theirs[64];
-	struct ct_tuple inv, m;
+	/* the inverse's presence bits: sources and destinations swapped */
+	uint16_t os = orig->set, inv = os & ~(uint16_t)(CT_TUPLE_SRC |
+			CT_TUPLE_DST | CT_TUPLE_SPORT | CT_TUPLE_DPORT);
+	uint16_t set = t->set & TUPLE_KNOWN;
 	size_t n;
 
-	ct_pack_tuple_invert(&inv, orig);
-	m = inv;
-	m.src = t->src;
-	m.dst = t->dst;
-	m.sport = t->sport;
-	m.dport = t->dport;
-	n = tuple_bytes(mine, t, c);
-	if (n != tuple_bytes(theirs, &m, c) || memcmp(mine, theirs, n))
+	inv |= os & CT_TUPLE_SRC ? CT_TUPLE_DST : 0;
+	inv |= os & CT_TUPLE_DST ? CT_TUPLE_SRC : 0;
+	inv |= os & CT_TUPLE_SPORT ? CT_TUPLE_DPORT : 0;
+	inv |= os & CT_TUPLE_DPORT ? CT_TUPLE_SPORT : 0;
+	/* the same full form but for the values of the fields replaced:
+	 * the same bits, l3 and values of every other field written */
+	if (set != (inv & TUPLE_KNOWN) || t->l3 != orig->l3 ||
+	    ((set & CT_TUPLE_PROTO) && t->l4 != orig->l4) ||
+	    ((set & CT_TUPLE_ICMP_TYPE) && t->icmp_type != orig->icmp_type) ||
+	    ((set & CT_TUPLE_ICMP_CODE) && t->icmp_code != orig->icmp_code) ||
+	    ((set & CT_TUPLE_ICMP_ID) && t->icmp_id != orig->icmp_id) ||
+	    ((set & CT_TUPLE_ZONE) && t->zone != orig->zone))
 		return false;
 	n = addr_len(t->l3);
 	*delta = 0;
-	if ((t->set & CT_TUPLE_SRC) && memcmp(&t->src, &inv.src, n))
+	if ((set & CT_TUPLE_SRC) && memcmp(&t->src, &orig->dst, n))
 		*delta |= CT_TUPLE_SRC;
-	if ((t->set & CT_TUPLE_DST) && memcmp(&t->dst, &inv.dst, n))
+	if ((set & CT_TUPLE_DST) && memcmp(&t->dst, &orig->src, n))
 		*delta |= CT_TUPLE_DST;
-	if ((t->set & CT_TUPLE_SPORT) && t->sport != inv.sport)
+	if ((set & CT_TUPLE_SPORT) && t->sport != orig->dport)
 		*delta |= CT_TUPLE_SPORT;
-	if ((t->set & CT_TUPLE_DPORT) && t->dport != inv.dport)
+	if ((set & CT_TUPLE_DPORT) && t->dport != orig->sport)
 		*delta |= CT_TUPLE_DPORT;
 	return true;
 }
@@ -106,7 +108,7 @@ int ct_pack_put_tuple(struct wr *w, const struct ct_tuple *t,
 	struct ctx tc = { t->l3, NULL };
 	uint16_t set = t->set & TUPLE_KNOWN, delta;
 
-	if (may_mirror && c->orig && mirrors(t, c->orig, c, &delta)) {
+	if (may_mirror && c->orig && ct_pack_mirrors(t, c->orig, &delta)) {
 		wr_uv(w, (uint64_t)delta << 2 | T_MIRROR);
 		set = delta;
 	} else {
@@ -115,17 +117,8 @@ int ct_pack_put_tuple(struct wr *w, const struct ct_tuple *t,
 		if (t->l3 != c->family)
 			wr_bytes(w, &t->l3, 1);
 	}
-	return put_groups(w, ct_pack_tuple_groups, NGROUPS(ct_pack_tuple_groups), set, t,
-			  &tc);
-}
-
-static size_t tuple_bytes(uint8_t buf[64], const struct ct_tuple *t,
-			  const struct ctx *c)
-{
-	struct wr w = { buf, 64, 0 };
-
-	ct_pack_put_tuple(&w, t, c, false);
-	return w.len;
+	/* a tuple's rows are its presence bits */
+	return put_groups(w, ct_pack_tuple_groups, set, t, &tc);
 }
 
 static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
@@ -162,15 +155,15 @@ static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
 	}
 }
 
-static int put_groups(struct wr *w, const struct group *g, size_t n,
-		      uint64_t set, const void *base, const struct ctx *c)
+static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
+		      const void *base, const struct ctx *c)
 {
 	const uint8_t *b = base;
 	int rc;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!(set & g[i].bit))
-			continue;
+	for (; rows; rows &= rows - 1) {
+		size_t i = (size_t)__builtin_ctzll(rows);
+
 		for (const struct item *it = g[i].it;
 		     it < g[i].it + ITEMS && it->kind != K_END; it++) {
 			rc = put_item(w, it, b + it->off, c);
@@ -181,15 +174,16 @@ static int put_groups(struct wr *w, const struct group *g, size_t n,
 	return 0;
 }
 
-static int pack(void *buf, size_t cap, const struct group *g, size_t n,
-		uint64_t set, const void *base, const struct ctx *c)
+/* The group bits @rows, @c's family, then the rows' items. */
+static int pack(void *buf, size_t cap, const struct group *g, uint64_t rows,
+		const void *base, const struct ctx *c)
 {
 	struct wr w = { buf, cap, 0 };
 	int rc;
 
-	wr_uv(&w, to_rows(g, n, set));
+	wr_uv(&w, rows);
 	wr_bytes(&w, &c->family, 1);
-	rc = put_groups(&w, g, n, set, base, c);
+	rc = put_groups(&w, g, rows, base, c);
 	if (rc < 0)
 		return rc;
 	if (w.len > CT_PACK_MAX)	/* the limits in pack.h prevent it */
@@ -205,12 +199,12 @@ int ct_entry_pack(void *buf, size_t cap, const struct ct_entry *e,
 
 	if (!buf || !e)
 		return -EINVAL;
-	set = e->set & fields & from_rows(ct_pack_entry_groups,
-					  NGROUPS(ct_pack_entry_groups), ~0ULL);
+	set = e->set & fields;
 	c.family = e->family;
 	c.orig = set & CT_ORIG ? &e->orig : NULL;
-	return pack(buf, cap, ct_pack_entry_groups, NGROUPS(ct_pack_entry_groups), set, e,
-		    &c);
+	return pack(buf, cap, ct_pack_entry_groups,
+		    to_rows(ct_pack_entry_groups,
+			    NGROUPS(ct_pack_entry_groups), set), e, &c);
 }
 
 int ct_expect_pack(void *buf, size_t cap, const struct ct_expect *x,
@@ -221,9 +215,9 @@ int ct_expect_pack(void *buf, size_t cap, const struct ct_expect *x,
 	if (!buf || !x)
 		return -EINVAL;
 	c.family = x->family;
-	return pack(buf, cap, ct_pack_expect_groups, NGROUPS(ct_pack_expect_groups),
-		    x->set & fields & from_rows(ct_pack_expect_groups,
-						NGROUPS(ct_pack_expect_groups), ~0ULL),
+	return pack(buf, cap, ct_pack_expect_groups,
+		    to_rows(ct_pack_expect_groups,
+			    NGROUPS(ct_pack_expect_groups), x->set & fields),
 		    x, &c);
 }
 

@@ -53,19 +53,18 @@ bad:
 	return 0;
 }
 
-static void get_groups(struct rd *r, const struct group *g, size_t n,
-		       uint64_t set, void *base, const struct ctx *c);
+/* The items of the rows of @g in @rows (bit i = row i), in row order. */
+static void get_groups(struct rd *r, const struct group *g, uint64_t rows,
+		       void *base, const struct ctx *c);
 
 static void get_tuple(struct rd *r, struct ct_tuple *t, const struct ctx *c,
 		      bool may_mirror)
 {
-	uint8_t again[64];
-	struct wr w = { again, sizeof(again), 0 };
-	size_t start = r->off;
 	const uint8_t *l3;
 	struct ctx tc;
-	uint16_t fields;
+	uint16_t fields, delta;
 	uint64_t h;
+	bool m;
 
 	h = rd_uv(r, (uint64_t)TUPLE_KNOWN << 2 | T_MIRROR | T_L3X);
 	if (h & T_MIRROR) {
@@ -88,12 +87,15 @@ static void get_tuple(struct rd *r, struct ct_tuple *t, const struct ctx *c,
 	}
 	tc.family = t->l3;
 	tc.orig = NULL;
-	get_groups(r, ct_pack_tuple_groups, NGROUPS(ct_pack_tuple_groups), fields, t, &tc);
+	/* a tuple's rows are its presence bits */
+	get_groups(r, ct_pack_tuple_groups, fields, t, &tc);
 	if (r->bad || !may_mirror || !c->orig)
 		return;
-	/* a reply has one form: the shortest, as ct_pack_put_tuple chooses it */
-	ct_pack_put_tuple(&w, t, c, true);
-	if (w.len != r->off - start || memcmp(again, r->p + start, w.len))
+	/* a reply has one form: the shortest, as ct_pack_put_tuple chooses
+	 * it (mirrored whenever it can be, with exactly the fields that
+	 * differ), so what was read packs again to the same bytes */
+	m = ct_pack_mirrors(t, c->orig, &delta);
+	if ((h & T_MIRROR) ? !m || delta != fields : m)
 		goto bad;
 	return;
 bad:
@@ -150,14 +152,14 @@ static void get_item(struct rd *r, const struct item *it, uint8_t *p,
 	}
 }
 
-static void get_groups(struct rd *r, const struct group *g, size_t n,
-		       uint64_t set, void *base, const struct ctx *c)
+static void get_groups(struct rd *r, const struct group *g, uint64_t rows,
+		       void *base, const struct ctx *c)
 {
 	uint8_t *b = base;
 
-	for (size_t i = 0; i < n && !r->bad; i++) {
-		if (!(set & g[i].bit))
-			continue;
+	for (; rows && !r->bad; rows &= rows - 1) {
+		size_t i = (size_t)__builtin_ctzll(rows);
+
 		for (const struct item *it = g[i].it;
 		     it < g[i].it + ITEMS && it->kind != K_END; it++)
 			get_item(r, it, b + it->off, c);
@@ -177,15 +179,17 @@ static int unpack(const void *buf, size_t len, const struct group *g,
 	struct rd r = { buf, len, 0, !buf };
 	const uint8_t *f;
 	struct ctx c;
+	uint64_t rows;
 
 	memset(obj, 0, size);
-	*set = from_rows(g, n, rd_uv(&r, uv_max(8) >> (64 - n)));
+	rows = rd_uv(&r, uv_max(8) >> (64 - n));
+	*set = from_rows(g, n, rows);
 	f = rd_take(&r, 1);
 	if (!f)
 		goto bad;
 	*family = c.family = *f;
 	c.orig = orig && (*set & CT_ORIG) ? orig : NULL;
-	get_groups(&r, g, n, *set, obj, &c);
+	get_groups(&r, g, rows, obj, &c);
 	if (r.bad || r.off != len)
 		goto bad;
 	return 0;

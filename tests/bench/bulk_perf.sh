@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# One `conntrackd -B` of sync_bench's rig (FTFW over UDP, N flows) under
+# perf record: both firewalls' daemon processes (and the processes they
+# fork) sampled from the request until fw2's external cache holds N.
+# The profiles stay in OUTDIR (fw1.data, the sender; fw2.data, the
+# receiver); read them with perf report -i OUTDIR/fw2.data.
+#
+#   tests/bench/bulk_perf.sh [-n N] [-d DAEMON] [-o OUTDIR] [-F HZ]
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export RAWCT_TOP=$top
+POLL=$top/tests/bench/ctl_poll.py
+N=100000 daemon= outdir=$PWD/bulk_perf hz=20000
+while getopts n:d:o:F: opt; do
+	case $opt in
+	n) N=$OPTARG ;;
+	d) daemon=$OPTARG ;;
+	o) outdir=$OPTARG ;;
+	F) hz=$OPTARG ;;
+	*) echo "usage: $0 [-n N] [-d daemon] [-o outdir] [-F hz]" >&2; exit 2 ;;
+	esac
+done
+# shellcheck source=ha_bench_lib.sh
+. "$top/tests/bench/ha_bench_lib.sh"
+hab_init bulk_perf "$N"
+mkdir -p "$outdir"
+ha_batch "$HAB_WORK/flows" "$N" 172.20
+
+ext_is() { [ "$(ha_stat 2 external)" = "$1" ] && echo 1 || echo 0; }
+pids_of() { # N: the daemon of firewall N and its children, comma separated
+	local v=HA_PID$1
+	echo "${!v}" $(cat /proc/"${!v}"/task/*/children 2>/dev/null) | tr ' ' ,
+}
+
+perf_round() {
+	local p1 p2 f1 f2 ms
+	CONNTRACKD=${daemon:-$OURS}
+	ha_net sync
+	for n in 1 2; do
+		ha_conf $n ftfw udp
+		ha_start $n
+	done
+	ha_ready
+	ha_load 1 "$HAB_WORK/flows"
+	ha_wait 120 1 ext_is "$N" || t_fail "fw2 has $(ha_stat 2 external)"
+	ha_ctd 2 -f external
+	ha_wait 20 1 ext_is 0 || t_fail "fw2's external cache did not empty"
+	p1=$(pids_of 1) p2=$(pids_of 2)
+	perf record -q -g -F "$hz" -p "$p1" -o "$outdir/fw1.data" 2>"$T_TMP/p1" &
+	f1=$!
+	perf record -q -g -F "$hz" -p "$p2" -o "$outdir/fw2.data" 2>"$T_TMP/p2" &
+	f2=$!
+	sleep 1
+	ms=$("$POLL" --ask "$(ha_dir 1)/sock" 22 "$(ha_dir 2)/sock" external "$N" 120) ||
+		t_fail "-B: fw2 has $(ha_stat 2 external)"
+	sleep 0.2
+	kill -INT "$f1" "$f2"
+	wait "$f1" "$f2"
+	echo "RESULT bulk_ms=$ms pids fw1=$p1 fw2=$p2"
+}
+hab_round perf_round
+hab_report "" true
