@@ -98,6 +98,21 @@ static inline void store_uint(uint8_t *p, unsigned int len, uint64_t v)
 	}
 }
 
+/* memcpy of the fields' usual sizes as fixed moves: a copy of a
+ * variable length is a call, or a rep movs that starts slowly. */
+static inline void copy_field(void *dst, const void *src, size_t n)
+{
+	switch (n) {
+	case 1: memcpy(dst, src, 1); break;
+	case 2: memcpy(dst, src, 2); break;
+	case 4: memcpy(dst, src, 4); break;
+	case 8: memcpy(dst, src, 8); break;
+	case 12: memcpy(dst, src, 12); break;
+	case 16: memcpy(dst, src, 16); break;
+	default: memcpy(dst, src, n); break;
+	}
+}
+
 /* Group bits of the packed form from presence bits, and back. */
 static inline uint64_t to_rows(const struct group *g, size_t n, uint64_t set)
 {

@@ -126,7 +126,7 @@ static void get_item(struct rd *r, const struct item *it, uint8_t *p,
 		n = it->kind == K_RAW ? it->len : addr_len(c->family);
 		q = rd_take(r, n);
 		if (q)
-			memcpy(p, q, n);
+			copy_field(p, q, n);
 		return;
 	case K_UV:
 		store_uint(p, it->len, rd_uv(r, uv_max(it->len)));

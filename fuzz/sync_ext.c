@@ -126,7 +126,7 @@ static void one(struct sync_state *s, const uint8_t *msg,
 	snap_take(mine, &a[0]);
 	snap_take(other, &a[1]);
 	fail = a[0].st.add_fail;
-	sync_external_msg(s, h, msg);
+	sync_external_msg(s, h, msg, sync_daemon_now());
 	snap_take(mine, &b[0]);
 	snap_take(other, &b[1]);
 	CHECK(snap_same(&a[1], &b[1]));

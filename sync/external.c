@@ -114,9 +114,10 @@ void sync_external_flush(struct sync_state *s, int exp)
 
 /* The peer's NEW replaces, UPD refreshes (or adds), DEL deletes. */
 static void cache_msg(struct sync_cache *c, int kind, const uint8_t *key,
-		      int klen, const uint8_t *body, int blen, uint8_t mark)
+		      int klen, const uint8_t *body, int blen, uint8_t mark,
+		      uint32_t now)
 {
-	uint32_t h, now = sync_daemon_now();
+	uint32_t h;
 	struct sync_cache_obj *o = sync_cache_find_hash(c, key, (size_t)klen,
 							&h);
 
@@ -325,7 +326,7 @@ void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
 }
 
 void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
-		       const void *msg)
+		       const void *msg, uint32_t now)
 {
 	uint8_t key[CT_KEY_MAX], body[CT_PACK_MAX];
 	int klen, blen, kind;
@@ -345,7 +346,7 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		blen = ct_entry_pack(body, sizeof(body), &e, ~(uint64_t)0);
 		if (klen > 0 && blen > 0)
 			cache_msg(s->ext_ct, kind, key, klen, body, blen,
-				  s->ext_mark);
+				  s->ext_mark, now);
 		return;
 	}
 	{
@@ -362,6 +363,6 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		blen = ct_expect_pack(body, sizeof(body), &x, ~(uint32_t)0);
 		if (klen > 0 && blen > 0)
 			cache_msg(s->ext_exp, kind, key, klen, body, blen,
-				  s->ext_mark);
+				  s->ext_mark, now);
 	}
 }

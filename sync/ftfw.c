@@ -131,12 +131,12 @@ static uint8_t ftfw_flags(struct sync_state *s)
 }
 
 /* Every object goes out again: what fell out of the queue before it is
- * covered by it. */
-static void bulk(struct sync_state *s)
+ * covered by it. @now as sync_internal_bulk's. */
+static void bulk(struct sync_state *s, int now)
 {
 	priv(s)->fell = 0;
 	if (s->int_ct)
-		sync_internal_bulk(s);
+		sync_internal_bulk(s, now);
 }
 
 /* The messages that fell out of the resend queue go out again: every
@@ -176,13 +176,17 @@ static void resend_lost(struct sync_state *s)
 			;
 }
 
-/* ACK from..to: what it covers is delivered. */
+/* ACK from..to: what it covers is delivered (after a bulk send, a walk
+ * over nodes long out of the CPU's cache: the one after next is asked
+ * for while this one is done). */
 static void rs_ack(struct sync_state *s, uint32_t from, uint32_t to)
 {
 	struct sync_txnode *n, *next;
 
 	for (n = sync_txq_first(&s->rs); n; n = next) {
 		next = sync_txq_next(&s->rs, n);
+		if (next)
+			__builtin_prefetch(next->next);
 		if (sync_seq_before(n->seq, from))
 			continue;
 		if (sync_seq_before(to, n->seq))
@@ -211,7 +215,7 @@ static void rs_nack(struct sync_state *s, uint32_t from, uint32_t to)
 				 "messages no longer queued: resync");
 			/* moves every object out of the resend queue, @first
 			 * too: the walk below starts again from what is left */
-			bulk(s);
+			bulk(s, 0);
 			first = sync_txq_first(&s->rs);
 		}
 	}
@@ -269,7 +273,7 @@ static int digest(struct sync_state *s, const struct sync_msg_hdr *h)
 	if (h->flags & SYNC_F_RESYNC) {
 		sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync requested by "
 			 "other node");
-		bulk(s);
+		bulk(s, 0);
 		return SYNC_RX_CTL;
 	}
 	if (h->flags & SYNC_F_ALIVE)
@@ -480,7 +484,7 @@ static int ftfw_request(struct sync_state *s, struct sync_client *cl,
 		sync_tx_ctl(s, SYNC_F_RESYNC, 0, 0);
 		return SYNC_REQ_DONE;
 	case SYNC_SEND_BULK:
-		bulk(s);
+		bulk(s, 1);
 		return SYNC_REQ_DONE;
 	case SYNC_STATS_RSQUEUE:
 		return rs_dump(cl, s);

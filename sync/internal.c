@@ -320,7 +320,7 @@ void sync_internal_dump_end(struct sync_state *s, int exp, int ok)
 			;
 	if (!s->dump_populate && s->bulk_deferred) {
 		s->bulk_deferred = 0;
-		sync_internal_bulk(s);
+		sync_internal_bulk(s, 0);
 		sync_tx_kick(s);
 	}
 }
@@ -345,7 +345,11 @@ static int bulk_obj(struct sync_cache *c, struct sync_cache_obj *o,
 	return 0;
 }
 
-void sync_internal_bulk(struct sync_state *s)
+/* Objects queued between drains in a bulk send: a slice of the cache
+ * that its build finds in the CPU's cache (a few tens of kB). */
+#define BULK_SLICE	256
+
+void sync_internal_bulk(struct sync_state *s, int now)
 {
 	uint32_t cursor = 0;
 
@@ -359,9 +363,11 @@ void sync_internal_bulk(struct sync_state *s)
 	}
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "sending bulk update");
 	if (s->int_ct)
-		while (sync_cache_iter(s->int_ct, &cursor, UINT32_MAX,
+		while (sync_cache_iter(s->int_ct, &cursor,
+				       now ? BULK_SLICE : UINT32_MAX,
 				       bulk_obj, s) == 1)
-			;
+			if (now)
+				sync_tx_drain(s);
 	cursor = 0;
 	if (s->int_exp)
 		while (sync_cache_iter(s->int_exp, &cursor, UINT32_MAX,

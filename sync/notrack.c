@@ -138,11 +138,12 @@ static void notrack_fini(struct sync_state *s)
 	s->sub_priv = NULL;
 }
 
-/* A bulk send: the internal cache, or without one the kernel table. */
-static void bulk(struct sync_state *s)
+/* A bulk send: the internal cache, or without one the kernel table;
+ * @now as sync_internal_bulk's. */
+static void bulk(struct sync_state *s, int now)
 {
 	if (s->int_ct)
-		sync_internal_bulk(s);
+		sync_internal_bulk(s, now);
 	else
 		sync_kernel_resync(s->d->kernel, SYNC_K_CT);
 }
@@ -158,7 +159,7 @@ static int notrack_request(struct sync_state *s, struct sync_client *cl,
 		ask_resync(s, s->sub_priv);
 		return SYNC_REQ_DONE;
 	case SYNC_SEND_BULK:
-		bulk(s);
+		bulk(s, 1);
 		return SYNC_REQ_DONE;
 	}
 	return SYNC_REQ_UNKNOWN;
@@ -181,7 +182,7 @@ static int notrack_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 	} else if (h->type == SYNC_T_CTL && (h->flags & SYNC_F_RESYNC)) {
 		sync_log(&s->d->log, SYNC_LOG_NOTICE, "resync requested by "
 			 "other node");
-		bulk(s);
+		bulk(s, 0);
 		/* ours asked with a token: the bulk is out, say so (a
 		 * kernel table's bulk is a dump still running, and so is
 		 * the start-up dump that fills the internal cache: no

@@ -195,6 +195,11 @@ void sync_tx_obj(struct sync_state *s, struct sync_cache_obj *o);
 void sync_tx_kick(struct sync_state *s);
 /* Send what is queued now. */
 void sync_tx_run(struct sync_state *s);
+/* The messages of what is queued now into the channel, whose last
+ * datagram is left unsent (for the run that follows to fill): a bulk
+ * send builds each slice of the cache while it is still in the CPU's
+ * cache. */
+void sync_tx_drain(struct sync_state *s);
 /* No more runs: the pending step and timer are cancelled. */
 void sync_tx_stop(struct sync_state *s);
 /* Builds and sends one message straight away (bypass, kernel resync). */
@@ -222,15 +227,19 @@ void sync_internal_dump_end(struct sync_state *s, int exp, int ok);
 void sync_internal_flush(struct sync_state *s, int exp);
 /* Whether the internal cache holds the flow of @e. */
 int sync_internal_has(struct sync_state *s, const struct ct_entry *e);
-/* Queue every internal object (bulk send, resync request). */
-void sync_internal_bulk(struct sync_state *s);
+/* Queue every internal object (bulk send, resync request). With @now
+ * (a client's -B: called from no channel's handler), each slice of the
+ * cache is sent as soon as it is queued, while it is in the CPU's cache,
+ * all but the last datagram; else it all waits for the next run. */
+void sync_internal_bulk(struct sync_state *s, int now);
 
 /* external.c */
 int sync_external_init(struct sync_state *s);
 void sync_external_fini(struct sync_state *s);
-/* A data message from the peer (type CT_* or EXP_*). */
+/* A data message from the peer (type CT_* or EXP_*), received at @now
+ * (sync_daemon_now(): one clock read per datagram, not per message). */
 void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
-		       const void *msg);
+		       const void *msg, uint32_t now);
 void sync_external_flush(struct sync_state *s, int exp);
 /* Deletes the external objects not heard of since s->ext_mark was
  * last changed (what a complete resync did not bring); their number. */

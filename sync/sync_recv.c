@@ -42,6 +42,7 @@ void sync_seq_update(struct sync_state *s, uint32_t seq)
 struct recv_walk {
 	struct sync_state *s;
 	int heard;
+	uint64_t now;		/* sync_loop_now() once, for the datagram */
 };
 
 static void recv_one(void *arg, const struct sync_msg_hdr *h,
@@ -52,7 +53,7 @@ static void recv_one(void *arg, const struct sync_msg_hdr *h,
 
 	switch (s->sub->recv(s, h)) {
 	case SYNC_RX_DATA:
-		sync_external_msg(s, h, msg);
+		sync_external_msg(s, h, msg, (uint32_t)(w->now / 1000000));
 		w->heard = 1;
 		break;
 	case SYNC_RX_BAD:
@@ -68,11 +69,11 @@ static void recv_one(void *arg, const struct sync_msg_hdr *h,
 void sync_recv_payload(struct sync_chans *m, unsigned int idx,
 		       const void *buf, size_t len, void *arg)
 {
-	struct recv_walk w = { .s = arg };
+	struct recv_walk w = { .s = arg, .now = sync_loop_now() };
 
 	(void)m;
 	(void)idx;
 	sync_msg_walk(buf, len, &w.s->err, recv_one, &w);
 	if (w.heard)
-		w.s->heard = sync_loop_now();
+		w.s->heard = w.now;
 }

@@ -46,6 +46,18 @@ hab_init() {
 		echo $(($2 + 10000)) >"$hab_max_file"
 }
 
+# hab_cpu_us N: the CPU time of every process in firewall N so far (us).
+hab_cpu_us() {
+	local p t=0 v
+	for p in $(ip netns pids "$(ha_ns "$1")"); do
+		for v in $(awk '{ print int($1 / 1000) }' \
+			/proc/"$p"/task/*/schedstat 2>/dev/null); do
+			t=$((t + v))
+		done
+	done
+	echo "$t"
+}
+
 hab_cleanup() {
 	echo "$hab_old_max" >"$hab_max_file"
 	rm -rf "$HAB_WORK"

@@ -96,16 +96,6 @@ rss_kb() { # PID: its VmRSS and its children's (privilege separation)
 	done
 	echo "$t"
 }
-cpu_us() { # N: CPU time of every process in firewall N so far (us)
-	local p t=0 v
-	for p in $(ip netns pids "$(ha_ns "$1")"); do
-		for v in $(awk '{ print int($1 / 1000) }' \
-			/proc/"$p"/task/*/schedstat 2>/dev/null); do
-			t=$((t + v))
-		done
-	done
-	echo "$t"
-}
 kernel_count() { # N: the flows in firewall N's kernel table
 	ns_exec "$(ha_ns "$1")" cat /proc/sys/net/netfilter/nf_conntrack_count
 }
@@ -147,17 +137,17 @@ sync_round() {
 	over=$(ha_ctd 1 -s runtime | awk '/netlink overrun:/ { print $NF }')
 	ha_ctd 2 -f external
 	ha_wait 20 1 ext_is 0 || t_fail "$2: fw2's external cache did not empty"
-	c1=$(cpu_us 1) c2=$(cpu_us 2)
+	c1=$(hab_cpu_us 1) c2=$(hab_cpu_us 2)
 	bulk=$("$POLL" --ask "$(ha_dir 1)/sock" 22 "$(ha_dir 2)/sock" \
 		external "$N" 120) || t_fail "$2: -B: fw2 has $(ha_stat 2 external) of $N"
 	sleep 0.2	# the sender's last steps, if any
-	btx=$((($(cpu_us 1) - c1) / 1000)) brx=$((($(cpu_us 2) - c2) / 1000))
+	btx=$((($(hab_cpu_us 1) - c1) / 1000)) brx=$((($(hab_cpu_us 2) - c2) / 1000))
 	k0=$(ns_exec "$HA_FW2" cat /proc/sys/net/netfilter/nf_conntrack_count)
-	c2=$(cpu_us 2)
+	c2=$(hab_cpu_us 2)
 	tc=$(now_ms)
 	ha_ctd 2 -c >/dev/null
 	cm=$(($(now_ms) - tc))
-	ccpu=$((($(cpu_us 2) - c2) / 1000))
+	ccpu=$((($(hab_cpu_us 2) - c2) / 1000))
 	k1=$(ns_exec "$HA_FW2" cat /proc/sys/net/netfilter/nf_conntrack_count)
 	# events one at a time: the reference CLI creates flow after flow
 	tp0=$(udp_sent 1 pkts)
