@@ -633,6 +633,11 @@ build/bench/bulk_codec: tests/bench/bulk_codec.c $(LIB_SRCS) ct/pack.h \
 	mkdir -p build/bench
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/bulk_codec.c $(LIB_SRCS)
 
+# a sender and a receiver of bare datagrams: the floor under a bulk send
+build/bench/dgram_floor: tests/bench/dgram_floor.c
+	mkdir -p build/bench
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/dgram_floor.c
+
 bench-cache: build/bench/cache_mem
 	build/bench/cache_mem
 .PHONY: bench-cache

@@ -26,7 +26,17 @@
 #                  bulk_tx_cpu_ms and bulk_rx_cpu_ms, the CPU time fw1's
 #                  and fw2's processes spent meanwhile (the reference's
 #                  SCHED_RR 99 wins it the CPUs when other work runs, so
-#                  the CPU is the measure of work, the time of priority)
+#                  the CPU is the measure of work, the time of priority);
+#                  bulk_dgrams and bulk_bytes, what fw1 sent meanwhile;
+#                  floor_bulk_ms, the same number of datagrams of the
+#                  same size (ours' medians) sent over the same link by
+#                  build/bench/dgram_floor as fast as it can to a receiver
+#                  that drops them, from the first send to the last
+#                  receive: what any daemon needs at least to move them
+#                  (floor_tx_cpu_ms, floor_rx_cpu_ms its two processes'
+#                  CPU; floor_lost what the receiver never got, whose
+#                  time is then not a floor); target_bulk_ms, 0.3 x the
+#                  reference's bulk_ms (issue #13)
 #   commit_ms      fw2 -c of the N flows into its kernel table;
 #                  commit_cpu_ms, fw2's processes' CPU time meanwhile
 #                  (the kernel's creates run in the daemon's system calls)
@@ -59,6 +69,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 export RAWCT_TOP=$top
 TRICKLE=${TRICKLE:-/usr/sbin/conntrack}
 FLOOR=${FLOOR:-$top/build/bench/ev_floor}
+DFLOOR=${DFLOOR:-$top/build/bench/dgram_floor}
 POLL=$top/tests/bench/ctl_poll.py
 N=100000
 REPS=3
@@ -112,7 +123,7 @@ ext_is() { # N: fw2's external cache holds N (prints 1) or not (0)
 
 # sync_round DAEMON TAG: event path, datagrams, overruns, RSS, -B, -c.
 sync_round() {
-	local c1 c2 btx brx ccpu t0 lp ev load pk0 by0 pk1 by1 tp0 tp1 rss0 rss1 over tb bulk k0 k1 tc cm n
+	local c1 c2 btx brx ccpu t0 lp ev load pk0 by0 pk1 by1 tp0 tp1 rss0 rss1 over tb bulk k0 k1 tc cm n bp bb
 	CONNTRACKD=$1
 	ha_net sync
 	for n in 1 2; do
@@ -137,11 +148,13 @@ sync_round() {
 	over=$(ha_ctd 1 -s runtime | awk '/netlink overrun:/ { print $NF }')
 	ha_ctd 2 -f external
 	ha_wait 20 1 ext_is 0 || t_fail "$2: fw2's external cache did not empty"
+	bp=$(udp_sent 1 pkts) bb=$(udp_sent 1 bytes)
 	c1=$(hab_cpu_us 1) c2=$(hab_cpu_us 2)
 	bulk=$("$POLL" --ask "$(ha_dir 1)/sock" 22 "$(ha_dir 2)/sock" \
 		external "$N" 120) || t_fail "$2: -B: fw2 has $(ha_stat 2 external) of $N"
 	sleep 0.2	# the sender's last steps, if any
 	btx=$((($(hab_cpu_us 1) - c1) / 1000)) brx=$((($(hab_cpu_us 2) - c2) / 1000))
+	bp=$(($(udp_sent 1 pkts) - bp)) bb=$(($(udp_sent 1 bytes) - bb))
 	k0=$(ns_exec "$HA_FW2" cat /proc/sys/net/netfilter/nf_conntrack_count)
 	c2=$(hab_cpu_us 2)
 	tc=$(now_ms)
@@ -161,6 +174,7 @@ sync_round() {
 		"overruns=$over rss_idle_kb=$rss0" \
 		"rss_b_per_flow=$(awk -v a="$rss0" -v b="$rss1" -v n="$N" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }')" \
 		"bulk_ms=$bulk bulk_tx_cpu_ms=$btx bulk_rx_cpu_ms=$brx" \
+		"bulk_dgrams=$bp bulk_bytes=$bb" \
 		"commit_ms=$cm commit_cpu_ms=$ccpu committed=$((k1 - k0))"
 }
 
@@ -188,6 +202,34 @@ bare_round() {
 	ha_load 1 "$work/flows"
 	echo "RESULT bare floor_load_ms=$(($(now_ms) - t0))"
 	wait "$f"
+}
+
+# floor_round DGRAMS BYTES: build/bench/dgram_floor sends DGRAMS datagrams
+# of BYTES / DGRAMS bytes from fw1 to fw2 over the sync link, with the
+# daemons' socket buffers.
+floor_round() {
+	local size=$(($2 / $1)) f s r
+	[ "$1" -gt 0 ] && [ "$size" -gt 0 ] || t_fail "no bulk datagrams to copy"
+	ha_net sync
+	ns_exec "$HA_FW2" "$DFLOOR" recv "$HA_SYNC.2" "$HA_PORT" "$1" 1249280 \
+		>"$T_TMP/frecv" 2>"$T_TMP/frecv.err" &
+	f=$!
+	for _ in $(seq 1 500); do
+		grep -q ready "$T_TMP/frecv.err" 2>/dev/null && break
+		sleep 0.01
+	done
+	s=$(ns_exec "$HA_FW1" "$DFLOOR" send "$HA_SYNC.2" "$HA_PORT" "$1" \
+		"$size" 1249280) || t_fail "dgram_floor send: $s"
+	wait "$f"
+	r=$(cat "$T_TMP/frecv")
+	[ -n "$r" ] || t_fail "dgram_floor recv: $(cat "$T_TMP/frecv.err")"
+	echo "$s" | tr ' ' '\n' >"$T_TMP/fs"
+	echo "$r" | tr ' ' '\n' >"$T_TMP/fr"
+	awk -F= -v n="$1" -v size="$size" '
+		FNR == NR { s[$1] = $2; next } { r[$1] = $2 }
+		END { printf "RESULT floor floor_bulk_ms=%.1f floor_tx_cpu_ms=%.1f floor_rx_cpu_ms=%.1f floor_lost=%d floor_size=%d\n",
+			(r["last_ns"] - s["start_ns"]) / 1e6, s["cpu_ns"] / 1e6,
+			r["cpu_ns"] / 1e6, n - r["dgrams"], size }' "$T_TMP/fs" "$T_TMP/fr"
 }
 
 # fo_round DAEMON TAG PRELOAD [inject]: the failover gap; with inject,
@@ -261,6 +303,16 @@ median() {
 		awk '{ v[NR] = $1 } END { if (!NR) print "NA"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# the floor under the bulk send: ours' datagrams, REPS times
+if [ -x "$DFLOOR" ]; then
+	for r in $(seq "$REPS"); do
+		hab_round floor_round "$(median ours bulk_dgrams)" \
+			"$(median ours bulk_bytes)"
+	done
+else
+	echo "sync_bench: $DFLOOR missing (make build/bench/dgram_floor): no floor" >&2
+fi
+
 report() {
 	local k o f
 	echo
@@ -268,7 +320,7 @@ report() {
 	printf '%-16s %12s %12s %8s\n' measure ours ref ours/ref
 	for k in event_ms load_ms dgrams_per_flow bytes_per_flow \
 		trickle_dgrams_per_flow overruns \
-		bulk_ms bulk_tx_cpu_ms bulk_rx_cpu_ms commit_ms \
+		bulk_ms bulk_tx_cpu_ms bulk_rx_cpu_ms bulk_dgrams bulk_bytes commit_ms \
 		commit_cpu_ms rss_b_per_flow rss_idle_kb gap0_ms \
 		"gap${N}_ms" after_move0_ms "after_move${N}_ms" takeover0_ms \
 		"takeover${N}_ms" "gap_inject${N}_ms" "after_move_inject${N}_ms" \
@@ -278,6 +330,13 @@ report() {
 		[ "$k" = load_ms ] && printf '%-16s %12s\n' bare_load_ms \
 			"$(median bare bare_load_ms)" floor_load_ms \
 			"$(median bare floor_load_ms)"
+		[ "$k" = commit_ms ] && printf '%-16s %12s\n' \
+			target_bulk_ms "$(awk -v b="$(median ref bulk_ms)" \
+			'BEGIN { if (b == "NA") print "NA"; else printf "%.1f", 0.3 * b }')" \
+			floor_bulk_ms "$(median floor floor_bulk_ms)" \
+			floor_tx_cpu_ms "$(median floor floor_tx_cpu_ms)" \
+			floor_rx_cpu_ms "$(median floor floor_rx_cpu_ms)" \
+			floor_lost "$(median floor floor_lost)"
 		printf '%-16s %12s %12s %8s\n' "$k" "$o" "$f" \
 			"$(awk -v a="$o" -v b="$f" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "-"; else printf "%.2f", a / b }')"
 	done
