@@ -177,6 +177,27 @@ struct sync_cache_obj *sync_cache_find_hash(const struct sync_cache *c,
 	return find(c, key, key_len, *hash);
 }
 
+uint32_t sync_cache_hash_prefetch(const struct sync_cache *c,
+				  const void *key, size_t key_len)
+{
+	uint32_t h;
+
+	if (!key_len || key_len > CT_KEY_MAX)
+		return 0;
+	h = key_hash(c, key, key_len);
+	__builtin_prefetch(&c->bucket[bucket_of(c, h)]);
+	return h;
+}
+
+struct sync_cache_obj *sync_cache_find_hashed(const struct sync_cache *c,
+					      const void *key,
+					      size_t key_len, uint32_t hash)
+{
+	if (!key_len || key_len > CT_KEY_MAX)
+		return NULL;
+	return find(c, key, key_len, hash);
+}
+
 /* What malloc gives for @len bytes anyway: 8 less than a multiple of 16,
  * at least 24 (glibc's chunks; harmless elsewhere). */
 static size_t body_cap(size_t len)

@@ -111,6 +111,16 @@ struct sync_cache_stats *sync_cache_stats(struct sync_cache *c);
 struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
 				       const void *key, size_t key_len);
 
+/* The hash sync_cache_find_hash gives for @key (0 for a length out of
+ * range), its bucket fetched into the CPU's cache meanwhile: work done
+ * between this and sync_cache_find_hashed hides the memory's wait. */
+uint32_t sync_cache_hash_prefetch(const struct sync_cache *c,
+				  const void *key, size_t key_len);
+/* sync_cache_find of @key whose hash is @hash. */
+struct sync_cache_obj *sync_cache_find_hashed(const struct sync_cache *c,
+					      const void *key,
+					      size_t key_len, uint32_t hash);
+
 /* sync_cache_find, also giving the key's hash in *@hash: for an add
  * right after a miss (sync_cache_add_hashed), without hashing twice. */
 struct sync_cache_obj *sync_cache_find_hash(const struct sync_cache *c,

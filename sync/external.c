@@ -114,12 +114,11 @@ void sync_external_flush(struct sync_state *s, int exp)
 
 /* The peer's NEW replaces, UPD refreshes (or adds), DEL deletes. */
 static void cache_msg(struct sync_cache *c, int kind, const uint8_t *key,
-		      int klen, const uint8_t *body, int blen, uint8_t mark,
-		      uint32_t now)
+		      int klen, uint32_t h, const uint8_t *body, int blen,
+		      uint8_t mark, uint32_t now)
 {
-	uint32_t h;
-	struct sync_cache_obj *o = sync_cache_find_hash(c, key, (size_t)klen,
-							&h);
+	struct sync_cache_obj *o = sync_cache_find_hashed(c, key, (size_t)klen,
+							  h);
 
 	if (kind == 2) {
 		if (o)
@@ -330,6 +329,7 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 {
 	uint8_t key[CT_KEY_MAX], body[CT_PACK_MAX];
 	int klen, blen, kind;
+	uint32_t hash;
 
 	if (h->type <= SYNC_T_CT_DEL) {
 		struct ct_entry e;
@@ -342,10 +342,13 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 			inject(s, kind, &e);
 			return;
 		}
+		/* the bucket is fetched while the body is packed */
 		klen = ct_entry_key(key, &e);
+		hash = klen > 0 ? sync_cache_hash_prefetch(s->ext_ct, key,
+							(size_t)klen) : 0;
 		blen = ct_entry_pack(body, sizeof(body), &e, ~(uint64_t)0);
 		if (klen > 0 && blen > 0)
-			cache_msg(s->ext_ct, kind, key, klen, body, blen,
+			cache_msg(s->ext_ct, kind, key, klen, hash, body, blen,
 				  s->ext_mark, now);
 		return;
 	}
@@ -360,9 +363,11 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 			return;
 		}
 		klen = ct_expect_key(key, &x);
+		hash = klen > 0 ? sync_cache_hash_prefetch(s->ext_exp, key,
+							(size_t)klen) : 0;
 		blen = ct_expect_pack(body, sizeof(body), &x, ~(uint32_t)0);
 		if (klen > 0 && blen > 0)
-			cache_msg(s->ext_exp, kind, key, klen, body, blen,
+			cache_msg(s->ext_exp, kind, key, klen, hash, body, blen,
 				  s->ext_mark, now);
 	}
 }
