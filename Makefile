@@ -57,7 +57,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
 	sync/chans_report.c sync/chans_auth.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
-	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
+	sync/internal.c sync/bulk.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
 	sync/alarm.c sync/privsep.c sync/privsep_child.c sync/privsep_parent.c sync/seccomp.c \
 	sync/chacha.c sync/poly1305.c \
@@ -315,6 +315,7 @@ cmd/conntrackd.o: cmd/conntrackd.c cmd/ctd_args.h $(SYNC_DAEMON_H) \
 SYNC_INT_H = sync/sync_int.h $(SYNC_DAEMON_H) sync/cache.h sync/msg.h
 sync/txq.o: sync/txq.c $(SYNC_INT_H) sync/channel.h ct/pack.h
 sync/internal.o: sync/internal.c $(SYNC_INT_H) sync/kernel.h ct/pack.h
+sync/bulk.o: sync/bulk.c $(SYNC_INT_H)
 sync/external.o: sync/external.c $(SYNC_INT_H) sync/kernel.h ct/format.h \
 	ct/pack.h ct/table.h nl/sock.h
 sync/commit.o: sync/commit.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h \

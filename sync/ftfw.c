@@ -197,6 +197,7 @@ static void rs_ack(struct sync_state *s, uint32_t from, uint32_t to)
 		else
 			sync_obj_done(s, sync_node_obj(n));
 	}
+	sync_bulk_acked(s);
 }
 
 /* NACK from..to: send those again; if the queue no longer reaches back
@@ -439,6 +440,24 @@ static void ftfw_enqueue(struct sync_state *s, struct sync_cache_obj *o)
 	sync_tx_obj(s, o);
 }
 
+/* A client's bulk waits for the peer at this many messages in the
+ * resend queue: some 240 full datagrams, half what the receive buffer
+ * of upstream's example (1.2 MB) holds, and several ACK windows, so
+ * that acknowledgements keep coming while it sends (within half the
+ * ResendQueueSize, which would overflow otherwise). */
+#define BULK_WINDOW	4096
+
+static uint32_t ftfw_bulk_window(struct sync_state *s)
+{
+	uint32_t w = BULK_WINDOW;
+
+	if (w < 4 * s->conf->sync.ack_window)
+		w = 4 * s->conf->sync.ack_window;
+	if (s->rs.max && w > s->rs.max / 2)
+		w = s->rs.max / 2 ? s->rs.max / 2 : 1;
+	return w;
+}
+
 static void ftfw_after_xmit(struct sync_state *s)
 {
 	sync_loop_timer_add(s->d->loop, &priv(s)->alive, ALIVE_USEC);
@@ -518,5 +537,6 @@ const struct sync_sub sync_sub_ftfw = {
 	.flags = ftfw_flags,
 	.link_event = ftfw_link_event,
 	.after_xmit = ftfw_after_xmit,
+	.bulk_window = ftfw_bulk_window,
 	.resyncing = ftfw_resyncing,
 };

@@ -7,6 +7,7 @@
  *                 tracking, the external side
  *   internal.c    the internal cache (the local kernel's flows) or, with
  *                 DisableInternalCache, its bypass
+ *   bulk.c        bulk sends of it, a client's paced
  *   external.c    the external cache, or direct injection
  *   commit.c      -c: the external cache into the kernel, step by step
  *   txq.c         the transmit and resend queues, the 1 ms coalescing
@@ -98,6 +99,9 @@ struct sync_sub {
 	/* a resync we asked the peer for is not answered yet (-s health;
 	 * may be NULL) */
 	int (*resyncing)(struct sync_state *s);
+	/* the unacknowledged messages at which a client's bulk waits for
+	 * the peer (sync_bulk_acked); NULL or 0: it never does */
+	uint32_t (*bulk_window)(struct sync_state *s);
 };
 
 /* What sub->recv says of a message. */
@@ -150,6 +154,9 @@ struct sync_state {
 	uint8_t dump_populate;			/* initial dump: no send */
 	uint8_t bulk_deferred;			/* asked during it: sent at
 						 * its end, whole */
+	uint8_t bulk_on;			/* a client's bulk is going */
+	uint32_t bulk_cursor;			/* its next bucket */
+	struct sync_loop_timer bulk_timer;	/* its wait for the peer */
 	uint64_t heard;				/* usec of the peer's last
 						 * valid datagram, 0 never */
 	uint64_t last_xmit;			/* usec */
@@ -227,11 +234,19 @@ void sync_internal_dump_end(struct sync_state *s, int exp, int ok);
 void sync_internal_flush(struct sync_state *s, int exp);
 /* Whether the internal cache holds the flow of @e. */
 int sync_internal_has(struct sync_state *s, const struct ct_entry *e);
-/* Queue every internal object (bulk send, resync request). With @now
- * (a client's -B: called from no channel's handler), each slice of the
- * cache is sent as soon as it is queued, while it is in the CPU's cache,
- * all but the last datagram; else it all waits for the next run. */
+
+/* bulk.c */
+/* Queue every internal object (bulk send, resync request); one still
+ * going is overtaken. With @now (a client's -B: called from no channel's
+ * handler), paced: sent slice by slice as it is queued, waiting while
+ * sub->bulk_window messages are unacknowledged; else it all waits for
+ * the next transmit run. */
 void sync_internal_bulk(struct sync_state *s, int now);
+/* The peer acknowledged messages: a paced bulk waiting for that goes on
+ * (in a loop step) once fewer than half its window are left. */
+void sync_bulk_acked(struct sync_state *s);
+/* A paced bulk still going stops where it is. */
+void sync_bulk_stop(struct sync_state *s);
 
 /* external.c */
 int sync_external_init(struct sync_state *s);

@@ -121,6 +121,7 @@ static int xmit_step(struct sync_loop *l, void *arg)
 
 void sync_tx_stop(struct sync_state *s)
 {
+	sync_bulk_stop(s);
 	sync_loop_step_del(s->d->loop, xmit_step, s);
 	sync_loop_timer_del(s->d->loop, &s->xmit_timer);
 	s->xmit_armed = 0;

@@ -6,8 +6,9 @@
 # The profiles stay in OUTDIR (fw1.data, the sender; fw2.data, the
 # receiver); read them with perf report -i OUTDIR/fw2.data.
 # With -c, no perf: R rounds of each DAEMON (-d, repeatable; the order
-# turned each round), printing bulk_ms and the CPU time of each side as
-# sync_bench measures them, for A/B comparisons of builds (figures to
+# turned each round), printing bulk_ms, the CPU time of each side as
+# sync_bench measures them and the datagrams fw1 sent (more than the
+# bulk's own: what the peer lost was sent again), for A/B comparisons of builds (figures to
 # read: the machine's other load shows in them).
 #
 #   tests/bench/bulk_perf.sh [-n N] [-d DAEMON] [-o OUTDIR] [-F HZ]
@@ -35,6 +36,9 @@ mkdir -p "$outdir"
 ha_batch "$HAB_WORK/flows" "$N" 172.20
 
 ext_is() { [ "$(ha_stat 2 external)" = "$1" ] && echo 1 || echo 0; }
+sent_pkts() { # firewall 1's datagrams sent so far
+	ha_ctd 1 -s 2>/dev/null | awk '/Pckts sent/ { print $1; exit }'
+}
 pids_of() { # N: the daemon of firewall N and its children, comma separated
 	local v=HA_PID$1
 	echo "${!v}" $(cat /proc/"${!v}"/task/*/children 2>/dev/null) | tr ' ' ,
@@ -43,7 +47,7 @@ pids_of() { # N: the daemon of firewall N and its children, comma separated
 # bulk_round DAEMON [perf]: the rig, N flows on fw2, its external cache
 # emptied, then one -B (recorded by perf with "perf").
 bulk_round() {
-	local p1 p2 f1 f2 ms c1 c2
+	local p1 p2 f1 f2 ms c1 c2 k
 	CONNTRACKD=$1
 	ha_net sync
 	for n in 1 2; do
@@ -56,12 +60,14 @@ bulk_round() {
 	ha_ctd 2 -f external
 	ha_wait 20 1 ext_is 0 || t_fail "fw2's external cache did not empty"
 	if [ -z "${2:-}" ]; then
+		k=$(sent_pkts)
 		c1=$(hab_cpu_us 1) c2=$(hab_cpu_us 2)
 		ms=$("$POLL" --ask "$(ha_dir 1)/sock" 22 "$(ha_dir 2)/sock" \
 			external "$N" 120) || t_fail "-B: fw2 has $(ha_stat 2 external)"
 		sleep 0.2
 		echo "RESULT $1 bulk_ms=$ms bulk_tx_cpu_ms=$((($(hab_cpu_us 1) - c1) / 1000))" \
-			"bulk_rx_cpu_ms=$((($(hab_cpu_us 2) - c2) / 1000))"
+			"bulk_rx_cpu_ms=$((($(hab_cpu_us 2) - c2) / 1000))" \
+			"bulk_dgrams=$(($(sent_pkts) - k))"
 		return 0
 	fi
 	p1=$(pids_of 1) p2=$(pids_of 2)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # conntrackd's Sync mode between two namespaces (ctd_lib.sh's sync_pair),
 # what the caches do on request: a node started on a table that already
-# has flows sends none of them until the peer asks (-n), we push (-B) or
+# has flows sends none of them until the peer asks (-n), we push (-B: a
+# large one paced by the peer's acknowledgements, ours or upstream's) or
 # the peer starts with StartupResync, as upstream; DisableExternalCache
 # puts what arrives straight into the kernel and counts it under
 # "external inject:"; DisableInternalCache (NOTRACK) sends each event as
@@ -82,6 +83,22 @@ bulk_B() {
 	grep -q 'sending bulk update' "$T_TMP/a/log" || t_fail "A did not log the bulk"
 }
 
+# bulk_paced IB: a -B of 10000 flows, more than the 4096 messages A's
+# paced bulk sends before it waits for the peer's acknowledgements (it
+# only hears them once it waits): B (IB's daemon) gets every one.
+bulk_paced() {
+	sync_pair
+	[ "$1" = ref ] && sync_need_ref
+	flows 10000 10.6
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP
+	sync_start a ours
+	sync_start b "$1"
+	sync_canary 1
+	sync_ctl a -B || t_fail "-B on A failed"
+	sync_wait b -e 'src=10\.6\.' 10000
+}
+
 startup_resync() {
 	before "$1" ours ours "StartupResync on"
 	sync_wait b -e 'src=10\.5\.' 50
@@ -93,6 +110,8 @@ case_resync_n_ftfw_ours_ref() { resync_n FTFW ours ref; }
 case_resync_n_ftfw_ref_ours() { resync_n FTFW ref ours; }
 case_bulk_ftfw() { bulk_B FTFW; }
 case_bulk_notrack() { bulk_B NOTRACK; }
+case_bulk_paced() { bulk_paced ours; }
+case_bulk_paced_ours_to_ref() { bulk_paced ref; }
 case_startup_resync_ftfw() { startup_resync FTFW; }
 case_startup_resync_notrack() { startup_resync NOTRACK; }
 
@@ -260,6 +279,8 @@ t_case sync_resync_n_ftfw_ours_to_ref case_resync_n_ftfw_ours_ref
 t_case sync_resync_n_ftfw_ref_to_ours case_resync_n_ftfw_ref_ours
 t_case sync_bulk_ftfw case_bulk_ftfw
 t_case sync_bulk_notrack case_bulk_notrack
+t_case sync_bulk_paced case_bulk_paced
+t_case sync_bulk_paced_ours_to_ref case_bulk_paced_ours_to_ref
 t_case sync_startup_resync_ftfw case_startup_resync_ftfw
 t_case sync_startup_resync_notrack case_startup_resync_notrack
 t_case sync_inject_ftfw case_inject_ftfw
