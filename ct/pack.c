@@ -40,7 +40,7 @@
 static void wr_bytes(struct wr *w, const void *src, size_t n)
 {
 	if (n <= w->cap && w->len <= w->cap - n)
-		memcpy(w->p + w->len, src, n);
+		copy_field(w->p + w->len, src, n);
 	w->len += n;
 }
 

@@ -40,7 +40,8 @@ static void entry_of(struct ct_entry *e, unsigned int i)
 	memset(e, 0, sizeof(*e));
 	e->family = AF_INET;
 	e->set = CT_ORIG | CT_REPLY | CT_STATUS | CT_TIMEOUT | CT_MARK |
-		 CT_ID | CT_USE | CT_TCP | CT_TCP_FLAGS | CT_TCP_WSCALE;
+		 CT_ID | CT_USE | CT_TCP | CT_TCP_FLAGS | CT_TCP_WSCALE |
+		 CT_SYNPROXY;	/* as the kernel reports them: 84 bytes sent */
 	e->orig.set = CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_PROTO |
 		      CT_TUPLE_SPORT | CT_TUPLE_DPORT;
 	e->orig.l3 = AF_INET;
