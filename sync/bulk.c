@@ -9,7 +9,9 @@
  * whenever that many are unacknowledged, going on once the peer's
  * acknowledgements bring them below half (sync_bulk_acked), or
  * BULK_WAIT_USEC later at the latest, so that a peer that never answers
- * still gets it all (as fast as its resend queue lets it). Upstream sends
+ * still gets it all (as fast as its resend queue lets it); each such
+ * timeout doubles the window for the rest of the bulk (a peer whose
+ * ACKWindowSize is larger than ours acknowledges only that late). Upstream sends
  * it all at once: a backup busy with other work when it comes drops what
  * overflows its receive buffer, and the NACKs and resends that follow
  * cost more than the waits. The other bulks run inside a channel's
@@ -21,6 +23,7 @@
  * finds in the CPU's cache (a few tens of kB). */
 #define BULK_SLICE	256
 #define BULK_WAIT_USEC	20000
+#define BULK_SHIFT_MAX	8	/* the window grows up to 256 times */
 
 static int bulk_obj(struct sync_cache *c, struct sync_cache_obj *o,
 		    void *arg)
@@ -32,11 +35,21 @@ static int bulk_obj(struct sync_cache *c, struct sync_cache_obj *o,
 	return 0;
 }
 
+/* The sub-mode's window, doubled for each timeout so far; 0: none. */
+static uint32_t bulk_window(const struct sync_state *s)
+{
+	uint32_t win = s->sub->bulk_window ? s->sub->bulk_window(s) : 0;
+
+	if (win > UINT32_MAX >> s->bulk_shift)
+		return UINT32_MAX;
+	return win << s->bulk_shift;
+}
+
 /* Slices until the cache is done or the window is full; the last
  * datagram goes with the transmit run kicked at the end. */
 static void bulk_go(struct sync_state *s)
 {
-	uint32_t win = s->sub->bulk_window ? s->sub->bulk_window(s) : 0;
+	uint32_t win = bulk_window(s);
 
 	sync_loop_timer_del(s->d->loop, &s->bulk_timer);
 	while (s->bulk_on) {
@@ -56,8 +69,12 @@ static void bulk_go(struct sync_state *s)
 
 static void bulk_timer(struct sync_loop *l, void *arg)
 {
+	struct sync_state *s = arg;
+
 	(void)l;
-	bulk_go(arg);
+	if (s->bulk_shift < BULK_SHIFT_MAX)
+		s->bulk_shift++;
+	bulk_go(s);
 }
 
 static int bulk_step(struct sync_loop *l, void *arg)
@@ -80,7 +97,7 @@ void sync_bulk_acked(struct sync_state *s)
 
 	if (!s->bulk_on || !sync_loop_timer_pending(&s->bulk_timer))
 		return;		/* not waiting, or its step is queued */
-	win = s->sub->bulk_window ? s->sub->bulk_window(s) : 0;
+	win = bulk_window(s);
 	if (s->rs.len >= win / 2)
 		return;
 	sync_loop_timer_del(s->d->loop, &s->bulk_timer);
@@ -108,6 +125,7 @@ void sync_internal_bulk(struct sync_state *s, int now)
 			;
 	if (now && s->int_ct) {
 		s->bulk_cursor = 0;
+		s->bulk_shift = 0;
 		s->bulk_on = 1;
 		sync_loop_timer_init(&s->bulk_timer, bulk_timer, s);
 		bulk_go(s);

@@ -447,7 +447,7 @@ static void ftfw_enqueue(struct sync_state *s, struct sync_cache_obj *o)
  * ResendQueueSize, which would overflow otherwise). */
 #define BULK_WINDOW	4096
 
-static uint32_t ftfw_bulk_window(struct sync_state *s)
+static uint32_t ftfw_bulk_window(const struct sync_state *s)
 {
 	uint32_t w = BULK_WINDOW;
 

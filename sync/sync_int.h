@@ -101,7 +101,7 @@ struct sync_sub {
 	int (*resyncing)(struct sync_state *s);
 	/* the unacknowledged messages at which a client's bulk waits for
 	 * the peer (sync_bulk_acked); NULL or 0: it never does */
-	uint32_t (*bulk_window)(struct sync_state *s);
+	uint32_t (*bulk_window)(const struct sync_state *s);
 };
 
 /* What sub->recv says of a message. */
@@ -155,6 +155,7 @@ struct sync_state {
 	uint8_t bulk_deferred;			/* asked during it: sent at
 						 * its end, whole */
 	uint8_t bulk_on;			/* a client's bulk is going */
+	uint8_t bulk_shift;			/* its window doubled so often */
 	uint32_t bulk_cursor;			/* its next bucket */
 	struct sync_loop_timer bulk_timer;	/* its wait for the peer */
 	uint64_t heard;				/* usec of the peer's last

@@ -83,15 +83,17 @@ bulk_B() {
 	grep -q 'sending bulk update' "$T_TMP/a/log" || t_fail "A did not log the bulk"
 }
 
-# bulk_paced IB: a -B of 10000 flows, more than the 4096 messages A's
-# paced bulk sends before it waits for the peer's acknowledgements (it
-# only hears them once it waits): B (IB's daemon) gets every one.
+# bulk_paced IB [B_MODE_LINES]: a -B of 10000 flows, more than the 4096
+# messages A's paced bulk sends before it waits for the peer's
+# acknowledgements (it only hears them once it waits): B (IB's daemon)
+# gets every one, also when B acknowledges only every 20000 (A's waits
+# end on their timer, each doubling the window).
 bulk_paced() {
 	sync_pair
 	[ "$1" = ref ] && sync_need_ref
 	flows 10000 10.6
 	sync_conf a FTFW UDP
-	sync_conf b FTFW UDP
+	sync_conf b FTFW UDP "${2:-}"
 	sync_start a ours
 	sync_start b "$1"
 	sync_canary 1
@@ -112,6 +114,7 @@ case_bulk_ftfw() { bulk_B FTFW; }
 case_bulk_notrack() { bulk_B NOTRACK; }
 case_bulk_paced() { bulk_paced ours; }
 case_bulk_paced_ours_to_ref() { bulk_paced ref; }
+case_bulk_paced_late_acks() { bulk_paced ours "ACKWindowSize 20000"; }
 case_startup_resync_ftfw() { startup_resync FTFW; }
 case_startup_resync_notrack() { startup_resync NOTRACK; }
 
@@ -281,6 +284,7 @@ t_case sync_bulk_ftfw case_bulk_ftfw
 t_case sync_bulk_notrack case_bulk_notrack
 t_case sync_bulk_paced case_bulk_paced
 t_case sync_bulk_paced_ours_to_ref case_bulk_paced_ours_to_ref
+t_case sync_bulk_paced_late_acks case_bulk_paced_late_acks
 t_case sync_startup_resync_ftfw case_startup_resync_ftfw
 t_case sync_startup_resync_notrack case_startup_resync_notrack
 t_case sync_inject_ftfw case_inject_ftfw
