@@ -59,7 +59,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c sync/privsep.c sync/privsep_child.c sync/privsep_parent.c sync/seccomp.c \
+	sync/heal.c sync/alarm.c sync/privsep.c sync/privsep_child.c sync/privsep_parent.c sync/seccomp.c \
 	sync/chacha.c sync/poly1305.c \
 	sync/aead.c sync/frame.c sync/replay.c sync/keys.c sync/auth.c \
 	sync/config_auth.c
@@ -74,7 +74,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/bg.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h 
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
 	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
-	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
+	sync/config_lex.h ct/pack.h sync/hash.h sync/heal.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
@@ -119,7 +119,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_crypto.c tests/unit/crypto_vectors.c \
 	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c \
 	tests/unit/check_auth.c tests/unit/check_tmo.c tests/unit/check_cth.c \
-	tests/unit/check_nfct_args.c $(NFCT_ARGS_SRCS) tests/unit/check_ftfw.c
+	tests/unit/check_nfct_args.c $(NFCT_ARGS_SRCS) tests/unit/check_ftfw.c \
+	tests/unit/check_heal.c tests/unit/sub_rig.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c tests/netns/nlprobe_bg.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c tests/netns/hexcap.c
@@ -325,8 +326,10 @@ sync/sync_req.o: sync/sync_req.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
 sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/auth.h sync/ctl.h \
 	sync/dump.h sync/hash.h sync/kernel.h sync/report.h
 sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
-sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
-sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h
+sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/heal.h \
+	sync/kernel.h
+sync/heal.o: sync/heal.c $(SYNC_INT_H) sync/heal.h
+sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h sync/heal.h
 sync/privsep.o: sync/privsep.c sync/privsep_int.h sync/privsep.h \
 	$(SYNC_DAEMON_H) sync/kernel.h sync/seccomp.h nl/sock.h $(NL_UAPI)
 sync/privsep_child.o: sync/privsep_child.c sync/privsep_int.h \
@@ -466,6 +469,7 @@ check-static: check-builds build/netns/nlprobe
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
+	tests/unit/sub_rig.h \
 	tests/unit/crypto_vectors.h cmd/nfct_args.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
@@ -473,6 +477,7 @@ build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
+	tests/unit/sub_rig.h \
 	tests/unit/crypto_vectors.h cmd/nfct_args.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \

@@ -72,6 +72,9 @@ struct sync_sub {
 	size_t extra;			/* per internal object, after the
 					 * sync_txnode */
 	uint8_t external_timer;		/* external objects expire (ALARM) */
+	uint8_t ctl_unsequenced;	/* control messages take no sequence
+					 * number (ALARM: upstream's receiver
+					 * does not track them) */
 	int (*init)(struct sync_state *s);
 	void (*fini)(struct sync_state *s);
 	/* requests: -n, -B, -s rsqueue; SYNC_REQ_UNKNOWN if not handled */
