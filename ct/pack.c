@@ -62,30 +62,43 @@ static void wr_uv(struct wr *w, uint64_t v)
 static int put_groups(struct wr *w, const struct group *g, size_t n,
 		      uint64_t set, const void *base, const struct ctx *c);
 
-/* The full form of @t, no mirror, into @buf (64 bytes hold any). */
-static size_t tuple_bytes(uint8_t buf[64], const struct ct_tuple *t,
-			  const struct ctx *c);
+#define DELTA_BITS (CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_SPORT | \
+		    CT_TUPLE_DPORT)
 
-/*
- * Whether the reply @t can be written as the orig tuple inverted with
- * some of its addresses and ports replaced (a NAT mapping), and which:
- * *@delta gets the CT_TUPLE_* bits of the fields that differ.
- */
-static bool mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
-		    const struct ctx *c, uint16_t *delta)
+/* Whether @a and @b would pack to the same bytes but for the fields of
+ * DELTA_BITS: the same presence bits and l3, and the same bytes in every
+ * other field present (what put_groups writes of it). */
+static bool same_but_delta(const struct ct_tuple *a, const struct ct_tuple *b)
 {
-	uint8_t mine[64], theirs[64];
-	struct ct_tuple inv, m;
+	const uint8_t *pa = (const uint8_t *)a, *pb = (const uint8_t *)b;
+	uint16_t set = a->set & TUPLE_KNOWN;
+
+	if (set != (b->set & TUPLE_KNOWN) || a->l3 != b->l3)
+		return false;
+	for (size_t i = 0; i < NGROUPS(ct_pack_tuple_groups); i++) {
+		const struct group *g = &ct_pack_tuple_groups[i];
+
+		if (!(set & g->bit) || (g->bit & DELTA_BITS))
+			continue;
+		for (const struct item *it = g->it;
+		     it < g->it + ITEMS && it->kind != K_END; it++) {
+			size_t n = it->kind == K_ADDR ? addr_len(a->l3) : it->len;
+
+			if (memcmp(pa + it->off, pb + it->off, n))
+				return false;
+		}
+	}
+	return true;
+}
+
+bool ct_pack_mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
+		     uint16_t *delta)
+{
+	struct ct_tuple inv;
 	size_t n;
 
 	ct_pack_tuple_invert(&inv, orig);
-	m = inv;
-	m.src = t->src;
-	m.dst = t->dst;
-	m.sport = t->sport;
-	m.dport = t->dport;
-	n = tuple_bytes(mine, t, c);
-	if (n != tuple_bytes(theirs, &m, c) || memcmp(mine, theirs, n))
+	if (!same_but_delta(t, &inv))
 		return false;
 	n = addr_len(t->l3);
 	*delta = 0;
@@ -106,7 +119,7 @@ int ct_pack_put_tuple(struct wr *w, const struct ct_tuple *t,
 	struct ctx tc = { t->l3, NULL };
 	uint16_t set = t->set & TUPLE_KNOWN, delta;
 
-	if (may_mirror && c->orig && mirrors(t, c->orig, c, &delta)) {
+	if (may_mirror && c->orig && ct_pack_mirrors(t, c->orig, &delta)) {
 		wr_uv(w, (uint64_t)delta << 2 | T_MIRROR);
 		set = delta;
 	} else {
@@ -117,15 +130,6 @@ int ct_pack_put_tuple(struct wr *w, const struct ct_tuple *t,
 	}
 	return put_groups(w, ct_pack_tuple_groups, NGROUPS(ct_pack_tuple_groups), set, t,
 			  &tc);
-}
-
-static size_t tuple_bytes(uint8_t buf[64], const struct ct_tuple *t,
-			  const struct ctx *c)
-{
-	struct wr w = { buf, 64, 0 };
-
-	ct_pack_put_tuple(&w, t, c, false);
-	return w.len;
 }
 
 static int put_item(struct wr *w, const struct item *it, const uint8_t *p,

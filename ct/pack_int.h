@@ -122,6 +122,14 @@ static inline uint64_t from_rows(const struct group *g, size_t n, uint64_t rows)
 /* @inv gets @t with its sources and destinations swapped. */
 void ct_pack_tuple_invert(struct ct_tuple *inv, const struct ct_tuple *t);
 
+/*
+ * ct_pack_mirrors - whether the reply @t packs as @orig inverted with
+ * some of its addresses and ports replaced (a NAT mapping), and then in
+ * *@delta the CT_TUPLE_* bits of those that differ.
+ */
+bool ct_pack_mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
+		     uint16_t *delta);
+
 /* Counts on past @cap so the caller learns it was too small. */
 struct wr {
 	uint8_t *p;

@@ -59,12 +59,9 @@ static void get_groups(struct rd *r, const struct group *g, size_t n,
 static void get_tuple(struct rd *r, struct ct_tuple *t, const struct ctx *c,
 		      bool may_mirror)
 {
-	uint8_t again[64];
-	struct wr w = { again, sizeof(again), 0 };
-	size_t start = r->off;
 	const uint8_t *l3;
 	struct ctx tc;
-	uint16_t fields;
+	uint16_t fields, delta;
 	uint64_t h;
 
 	h = rd_uv(r, (uint64_t)TUPLE_KNOWN << 2 | T_MIRROR | T_L3X);
@@ -91,9 +88,12 @@ static void get_tuple(struct rd *r, struct ct_tuple *t, const struct ctx *c,
 	get_groups(r, ct_pack_tuple_groups, NGROUPS(ct_pack_tuple_groups), fields, t, &tc);
 	if (r->bad || !may_mirror || !c->orig)
 		return;
-	/* a reply has one form: the shortest, as ct_pack_put_tuple chooses it */
-	ct_pack_put_tuple(&w, t, c, true);
-	if (w.len != r->off - start || memcmp(again, r->p + start, w.len))
+	/* a reply has one form, the shortest, as ct_pack_put_tuple chooses
+	 * it: mirrored with exactly the fields that differ, or in full when
+	 * it cannot be mirrored */
+	if (h & T_MIRROR ? !ct_pack_mirrors(t, c->orig, &delta) ||
+			   delta != fields
+			 : ct_pack_mirrors(t, c->orig, &delta))
 		goto bad;
 	return;
 bad:
