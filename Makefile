@@ -47,6 +47,7 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
 	ct/pack.c ct/unpack.c ct/pack_layout.c
 SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
+	sync/syslog.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
@@ -72,7 +73,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/bg.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h 
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
-	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
+	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/syslog.h sync/loop.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
 	sync/config_lex.h ct/pack.h sync/hash.h sync/heal.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
@@ -269,7 +270,8 @@ ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 sync/loop.o: sync/loop.c sync/loop.h sync/loop_int.h
 sync/loop_timer.o: sync/loop_timer.c sync/loop.h sync/loop_int.h
 sync/loop_signal.o: sync/loop_signal.c sync/loop.h sync/loop_int.h
-sync/log.o: sync/log.c sync/log.h
+sync/log.o: sync/log.c sync/log.h sync/syslog.h
+sync/syslog.o: sync/syslog.c sync/syslog.h
 sync/process.o: sync/process.c sync/process.h
 CONF_H = sync/config.h sync/config_int.h sync/config_lex.h ct/entry.h
 sync/config.o: sync/config.c $(CONF_H) ct/file.h
@@ -288,7 +290,7 @@ ct/pack_layout.o: ct/pack_layout.c ct/pack_int.h ct/pack.h ct/entry.h \
 	ct/expect.h
 nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 nl/bg.o: nl/bg.c nl/bg.h nl/step.h nl/reply.h nl/sock.h $(NL_UAPI)
-SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
+SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/syslog.h sync/loop.h \
 	sync/process.h ct/entry.h ct/event.h ct/expect.h
 sync/ctl.o: sync/ctl.c sync/ctl_int.h sync/ctl.h sync/loop.h
 sync/ctl_client.o: sync/ctl_client.c sync/ctl_int.h sync/ctl.h sync/loop.h
@@ -339,7 +341,7 @@ sync/privsep_parent.o: sync/privsep_parent.c sync/privsep_int.h \
 	$(NL_UAPI)
 sync/seccomp.o: sync/seccomp.c sync/seccomp.h ct/bpf.h
 sync/hash.o: sync/hash.c sync/hash.h
-sync/cache.o: sync/cache.c sync/cache.h sync/hash.h sync/log.h ct/pack.h ct/entry.h \
+sync/cache.o: sync/cache.c sync/cache.h sync/hash.h sync/log.h sync/syslog.h ct/pack.h ct/entry.h \
 	ct/expect.h
 SYNC_MSG_H = sync/msg.h sync/msg_int.h ct/entry.h ct/expect.h
 sync/msg.o: sync/msg.c $(SYNC_MSG_H) ct/proto.h
@@ -351,8 +353,8 @@ sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
 CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
 	ct/entry.h sync/auth.h sync/frame.h sync/keys.h
 AUTH_H = sync/auth.h sync/frame.h sync/keys.h
-sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
-sync/chans_auth.o: sync/chans_auth.c $(CHAN_INT_H) sync/crypto.h sync/log.h
+sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h sync/syslog.h nl/rtnl.h
+sync/chans_auth.o: sync/chans_auth.c $(CHAN_INT_H) sync/crypto.h sync/log.h sync/syslog.h
 sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) $(AUTH_H) sync/link.h nl/rtnl.h
 sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H) $(AUTH_H)
 sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)
