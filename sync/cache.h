@@ -8,7 +8,7 @@
  *
  * A fixed array of HashSize buckets with chains, at most HashLimit
  * objects (beyond: -ENOSPC, counted as upstream's "no space left in
- * cache"). The bucket of a key comes from SipHash-2-4 (sync/hash.h) keyed
+ * cache"). The bucket of a key comes from SipHash-1-3 (sync/hash.h) keyed
  * with a per-process random seed, so nobody can choose flows that pile
  * into one chain (upstream hashes with an unkeyed jhash). Objects are
  * small: a header, the mode's extra area, the key inline, and the body
