@@ -10,9 +10,13 @@
  * objects (beyond: -ENOSPC, counted as upstream's "no space left in
  * cache"). The bucket of a key comes from SipHash-1-3 (sync/hash.h) keyed
  * with a per-process random seed, so nobody can choose flows that pile
- * into one chain (upstream hashes with an unkeyed jhash). Objects are
- * small: a header, the mode's extra area, the key inline, and the body
- * in a second allocation that an update reuses when the new body fits.
+ * into one chain (upstream hashes with an unkeyed jhash). Each link of
+ * a chain (the bucket's head and each object's next) carries the hash of
+ * the object it points to, so a lookup skips objects of other keys
+ * without reading them. An object is one allocation: a header, the
+ * mode's extra area, the key and the body; an update reuses the body's
+ * room when the new body fits, else moves the body (never the object)
+ * to an allocation of its own.
  *
  * Counters are plain fields named as `conntrackd -s cache` prints them;
  * the cache counts what it does itself (adds, updates, deletes, their
@@ -45,8 +49,17 @@ enum sync_obj_status {
  * (sync_cache_conf.extra bytes, 8-byte aligned) is zeroed on add and is
  * the sync mode's (queue links, timers, sequence numbers).
  */
+struct sync_cache_obj;
+
+/* A link of a hash chain: the object it points to and that object's
+ * hash (so walking the chain need not touch objects of other keys). */
+struct sync_cache_link {
+	struct sync_cache_obj *obj;
+	uint32_t hash;
+};
+
 struct sync_cache_obj {
-	struct sync_cache_obj *next;	/* hash chain (cache's) */
+	struct sync_cache_link next;	/* hash chain (cache's) */
 	uint8_t *body;			/* packed body (cache's) */
 	uint32_t hash;			/* keyed hash of the key (cache's) */
 	uint32_t lifetime;		/* added at, sync_cache now seconds */
