@@ -4,8 +4,9 @@
  * singly linked chains with new objects at the head, the bucket chosen
  * by multiplying the keyed SipHash (low 32 bits) by the bucket count and
  * keeping the top 32 bits (no division, any HashSize). Every link (bucket
- * head, object's next) holds the pointed object's hash too: a lookup
- * reads an object only when its hash matches, so a miss in a chain of n
+ * head, object's next) holds the pointed object's hash too, and whether
+ * that object has a successor: a lookup reads an object only when its
+ * hash matches or the chain goes on past it, so a miss in a chain of n
  * costs n - 1 object reads, not n (a cache miss each, under load). An
  * object is one allocation laid out as
  *
@@ -91,7 +92,7 @@ static void drop_all(struct sync_cache *c, int count)
 	for (uint32_t b = 0; b < c->buckets; b++) {
 		struct sync_cache_obj *o = c->bucket[b].obj, *next;
 
-		c->bucket[b] = (struct sync_cache_link){ NULL, 0 };
+		c->bucket[b] = (struct sync_cache_link){ NULL, 0, 0 };
 		for (; o; o = next) {
 			next = o->next.obj;
 			c->count--;
@@ -167,11 +168,41 @@ static struct sync_cache_obj *find(const struct sync_cache *c,
 {
 	const struct sync_cache_link *l = &c->bucket[bucket_of(c, h)];
 
-	for (; l->obj; l = &l->obj->next)
+	for (; l->obj; l = &l->obj->next) {
 		if (l->hash == h && l->obj->key_len == len &&
 		    !memcmp(sync_cache_obj_key(l->obj), key, len))
 			return l->obj;
+		if (!l->more)
+			break;
+	}
 	return NULL;
+}
+
+uint32_t sync_cache_hash(const struct sync_cache *c, const void *key,
+			 size_t key_len)
+{
+	if (!key_len || key_len > CT_KEY_MAX)
+		return 0;
+	return key_hash(c, key, key_len);
+}
+
+void sync_cache_prefetch(const struct sync_cache *c, uint32_t hash)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&c->bucket[bucket_of(c, hash)]);
+#else
+	(void)c;
+	(void)hash;
+#endif
+}
+
+struct sync_cache_obj *sync_cache_find_hashed(const struct sync_cache *c,
+					      const void *key, size_t key_len,
+					      uint32_t hash)
+{
+	if (!key_len || key_len > CT_KEY_MAX)
+		return NULL;
+	return find(c, key, key_len, hash);
 }
 
 struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
@@ -270,7 +301,7 @@ static int insert(struct sync_cache *c, uint32_t h, const void *key,
 		memcpy(o->body, body, body_len);
 	b = bucket_of(c, h);
 	o->next = c->bucket[b];
-	c->bucket[b] = (struct sync_cache_link){ o, h };
+	c->bucket[b] = (struct sync_cache_link){ o, h, o->next.obj != NULL };
 	c->count++;
 	c->stats.active++;
 	c->stats.add_ok++;

@@ -12,8 +12,9 @@
  * with a per-process random seed, so nobody can choose flows that pile
  * into one chain (upstream hashes with an unkeyed jhash). Each link of
  * a chain (the bucket's head and each object's next) carries the hash of
- * the object it points to, so a lookup skips objects of other keys
- * without reading them. An object is one allocation: a header, the
+ * the object it points to and whether the chain goes on after it, so a
+ * lookup reads only the objects whose hash matches and those it must
+ * pass. An object is one allocation: a header, the
  * mode's extra area, the key and the body; an update reuses the body's
  * room when the new body fits, else moves the body (never the object)
  * to an allocation of its own.
@@ -51,11 +52,13 @@ enum sync_obj_status {
  */
 struct sync_cache_obj;
 
-/* A link of a hash chain: the object it points to and that object's
- * hash (so walking the chain need not touch objects of other keys). */
+/* A link of a hash chain: the object it points to, that object's hash
+ * and whether another object follows it, so a lookup reads no object of
+ * another key unless the chain goes on past it. */
 struct sync_cache_link {
 	struct sync_cache_obj *obj;
 	uint32_t hash;
+	uint32_t more;		/* obj->next.obj != NULL */
 };
 
 struct sync_cache_obj {
@@ -129,6 +132,21 @@ struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
 struct sync_cache_obj *sync_cache_find_hash(const struct sync_cache *c,
 					    const void *key, size_t key_len,
 					    uint32_t *hash);
+
+/* The hash of @key in this cache (0 for an empty or oversized key,
+ * which no object has), for the two calls below. */
+uint32_t sync_cache_hash(const struct sync_cache *c, const void *key,
+			 size_t key_len);
+
+/* A hint that the chain of @hash is looked up soon: its bucket is
+ * fetched into the CPU cache meanwhile (work done in between, such as
+ * packing the body to add, then hides the memory latency). */
+void sync_cache_prefetch(const struct sync_cache *c, uint32_t hash);
+
+/* sync_cache_find of a key whose sync_cache_hash is @hash. */
+struct sync_cache_obj *sync_cache_find_hashed(const struct sync_cache *c,
+					      const void *key, size_t key_len,
+					      uint32_t hash);
 
 /*
  * sync_cache_add - a new object (status NEW, lifetime = lastupdate =

@@ -82,10 +82,15 @@ static struct sync_cache_obj *stats_put(struct stats_mode *s,
 	uint32_t h;
 
 	klen = ct_entry_key(key, e);
-	blen = ct_entry_pack(body, sizeof(body), e, STATS_FIELDS);
-	if (klen < 0 || blen < 0)
+	if (klen < 0)
 		return NULL;
-	o = sync_cache_find_hash(s->cache, key, (size_t)klen, &h);
+	/* the bucket comes from memory while the body is packed */
+	h = sync_cache_hash(s->cache, key, (size_t)klen);
+	sync_cache_prefetch(s->cache, h);
+	blen = ct_entry_pack(body, sizeof(body), e, STATS_FIELDS);
+	if (blen < 0)
+		return NULL;
+	o = sync_cache_find_hashed(s->cache, key, (size_t)klen, h);
 	if (o && o->status == SYNC_OBJ_DEAD) {
 		sync_cache_del(s->cache, o);
 		o = NULL;
