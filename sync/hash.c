@@ -25,13 +25,14 @@ static inline uint64_t rotl(uint64_t x, unsigned int b)
 	return x << b | x >> (64 - b);
 }
 
+/* Spelled out byte by byte: compilers turn this into one load (and a
+ * byte swap on big-endian hosts), which the equivalent loop was not. */
 static inline uint64_t le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-
-	for (unsigned int i = 8; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+	       (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	       (uint64_t)p[7] << 56;
 }
 
 /* The state in four named words, so the compiler keeps it in registers. */
