@@ -37,26 +37,48 @@
 
 /* ---- writing --------------------------------------------------------- */
 
+/* Fields of up to 16 bytes are copied as two overlapping copies of a
+ * constant size: a copy of a size known only at run time compiled to
+ * `rep movs`, whose start-up cost was most of packing an entry. */
 static void wr_bytes(struct wr *w, const void *src, size_t n)
 {
-	if (n <= w->cap && w->len <= w->cap - n)
-		memcpy(w->p + w->len, src, n);
+	uint8_t *d;
+
+	if (n > w->cap || w->len > w->cap - n) {
+		w->len += n;
+		return;
+	}
+	d = w->p + w->len;
+	if (n > 16) {
+		memcpy(d, src, n);
+	} else if (n >= 8) {
+		memcpy(d, src, 8);
+		memcpy(d + n - 8, (const uint8_t *)src + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, src, 4);
+		memcpy(d + n - 4, (const uint8_t *)src + n - 4, 4);
+	} else if (n >= 2) {
+		memcpy(d, src, 2);
+		memcpy(d + n - 2, (const uint8_t *)src + n - 2, 2);
+	} else if (n) {
+		*d = *(const uint8_t *)src;
+	}
 	w->len += n;
 }
 
+/* LEB128 straight into the buffer (counted only, past its end). */
 static void wr_uv(struct wr *w, uint64_t v)
 {
-	uint8_t b[10];
-	size_t n = 0;
-
 	do {
-		b[n] = (uint8_t)(v & 0x7f);
+		uint8_t b = (uint8_t)(v & 0x7f);
+
 		v >>= 7;
 		if (v)
-			b[n] |= 0x80;
-		n++;
+			b |= 0x80;
+		if (w->len < w->cap)
+			w->p[w->len] = b;
+		w->len++;
 	} while (v);
-	wr_bytes(w, b, n);
 }
 
 static int put_groups(struct wr *w, const struct group *g, size_t n,
