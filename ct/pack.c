@@ -81,8 +81,8 @@ static void wr_uv(struct wr *w, uint64_t v)
 	} while (v);
 }
 
-static int put_groups(struct wr *w, const struct group *g, size_t n,
-		      uint64_t set, const void *base, const struct ctx *c);
+static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
+		      const void *base, const struct ctx *c);
 
 /* mirrors() compares by hand what ct_pack_tuple_groups would write. */
 _Static_assert(CT_PACK_TUPLE_ROWS == 9,
@@ -140,8 +140,9 @@ int ct_pack_put_tuple(struct wr *w, const struct ct_tuple *t,
 		if (t->l3 != c->family)
 			wr_bytes(w, &t->l3, 1);
 	}
-	return put_groups(w, ct_pack_tuple_groups, NGROUPS(ct_pack_tuple_groups), set, t,
-			  &tc);
+	return put_groups(w, ct_pack_tuple_groups,
+			  to_rows(ct_pack_tuple_groups,
+				  NGROUPS(ct_pack_tuple_groups), set), t, &tc);
 }
 
 static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
@@ -178,14 +179,16 @@ static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
 	}
 }
 
-static int put_groups(struct wr *w, const struct group *g, size_t n,
-		      uint64_t set, const void *base, const struct ctx *c)
+/* The groups of @g whose rows are set in @rows (bit i: row i), in order:
+ * only those rows are visited. */
+static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
+		      const void *base, const struct ctx *c)
 {
 	const uint8_t *b = base;
 	int rc;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!(set & g[i].bit))
+	for (size_t i = 0; rows; i++, rows >>= 1) {
+		if (!(rows & 1))
 			continue;
 		for (const struct item *it = g[i].it;
 		     it < g[i].it + ITEMS && it->kind != K_END; it++) {
@@ -197,15 +200,17 @@ static int put_groups(struct wr *w, const struct group *g, size_t n,
 	return 0;
 }
 
+/* @set holds presence bits (those without a row are left out). */
 static int pack(void *buf, size_t cap, const struct group *g, size_t n,
 		uint64_t set, const void *base, const struct ctx *c)
 {
 	struct wr w = { buf, cap, 0 };
+	uint64_t rows = to_rows(g, n, set);
 	int rc;
 
-	wr_uv(&w, to_rows(g, n, set));
+	wr_uv(&w, rows);
 	wr_bytes(&w, &c->family, 1);
-	rc = put_groups(&w, g, n, set, base, c);
+	rc = put_groups(&w, g, rows, base, c);
 	if (rc < 0)
 		return rc;
 	if (w.len > CT_PACK_MAX)	/* the limits in pack.h prevent it */
@@ -221,8 +226,7 @@ int ct_entry_pack(void *buf, size_t cap, const struct ct_entry *e,
 
 	if (!buf || !e)
 		return -EINVAL;
-	set = e->set & fields & from_rows(ct_pack_entry_groups,
-					  NGROUPS(ct_pack_entry_groups), ~0ULL);
+	set = e->set & fields;
 	c.family = e->family;
 	c.orig = set & CT_ORIG ? &e->orig : NULL;
 	return pack(buf, cap, ct_pack_entry_groups, NGROUPS(ct_pack_entry_groups), set, e,
@@ -237,10 +241,8 @@ int ct_expect_pack(void *buf, size_t cap, const struct ct_expect *x,
 	if (!buf || !x)
 		return -EINVAL;
 	c.family = x->family;
-	return pack(buf, cap, ct_pack_expect_groups, NGROUPS(ct_pack_expect_groups),
-		    x->set & fields & from_rows(ct_pack_expect_groups,
-						NGROUPS(ct_pack_expect_groups), ~0ULL),
-		    x, &c);
+	return pack(buf, cap, ct_pack_expect_groups,
+		    NGROUPS(ct_pack_expect_groups), x->set & fields, x, &c);
 }
 
 /* ---- keys ------------------------------------------------------------ */
