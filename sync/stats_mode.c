@@ -109,6 +109,12 @@ static struct sync_cache_obj *stats_put(struct stats_mode *s,
 	return o;
 }
 
+/* Whether destroyed flows are logged (Stats LogFile or Syslog). */
+static int flow_logged(const struct sync_daemon *d)
+{
+	return d->log.flow_fd >= 0 || d->log.flow_syslog >= 0;
+}
+
 /* The flow log line of a destroyed flow: upstream's dlog_ct of the
  * event, without its timeout. */
 static void stats_log_flow(struct sync_daemon *d, const struct ct_entry *e)
@@ -117,7 +123,7 @@ static void stats_log_flow(struct sync_daemon *d, const struct ct_entry *e)
 	struct ct_entry copy;
 	char line[1024];
 
-	if (d->log.flow_fd < 0 && d->log.flow_syslog < 0)
+	if (!flow_logged(d))
 		return;
 	copy = *e;
 	copy.set &= ~(uint64_t)CT_TIMEOUT;
@@ -182,7 +188,9 @@ static int sweep_obj(struct sync_cache *c, struct sync_cache_obj *o,
 
 	if (o->mark == priv(d)->mark)
 		return 0;
-	if (ct_entry_unpack(sync_cache_obj_body(o), o->body_len, &e) == 0)
+	/* unpacked only to be logged */
+	if (flow_logged(d) &&
+	    ct_entry_unpack(sync_cache_obj_body(o), o->body_len, &e) == 0)
 		stats_log_flow(d, &e);
 	sync_cache_del(c, o);
 	return 0;
