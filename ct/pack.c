@@ -37,68 +37,79 @@
 
 /* ---- writing --------------------------------------------------------- */
 
+/* Fields of up to 16 bytes are copied as two overlapping copies of a
+ * constant size: a copy of a size known only at run time compiled to
+ * `rep movs`, whose start-up cost was most of packing an entry. */
 static void wr_bytes(struct wr *w, const void *src, size_t n)
 {
-	if (n <= w->cap && w->len <= w->cap - n)
-		memcpy(w->p + w->len, src, n);
+	uint8_t *d;
+
+	if (n > w->cap || w->len > w->cap - n) {
+		w->len += n;
+		return;
+	}
+	d = w->p + w->len;
+	if (n > 16) {
+		memcpy(d, src, n);
+	} else if (n >= 8) {
+		memcpy(d, src, 8);
+		memcpy(d + n - 8, (const uint8_t *)src + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, src, 4);
+		memcpy(d + n - 4, (const uint8_t *)src + n - 4, 4);
+	} else if (n >= 2) {
+		memcpy(d, src, 2);
+		memcpy(d + n - 2, (const uint8_t *)src + n - 2, 2);
+	} else if (n) {
+		*d = *(const uint8_t *)src;
+	}
 	w->len += n;
 }
 
+/* LEB128 straight into the buffer (counted only, past its end). */
 static void wr_uv(struct wr *w, uint64_t v)
 {
-	uint8_t b[10];
-	size_t n = 0;
-
 	do {
-		b[n] = (uint8_t)(v & 0x7f);
+		uint8_t b = (uint8_t)(v & 0x7f);
+
 		v >>= 7;
 		if (v)
-			b[n] |= 0x80;
-		n++;
+			b |= 0x80;
+		if (w->len < w->cap)
+			w->p[w->len] = b;
+		w->len++;
 	} while (v);
-	wr_bytes(w, b, n);
 }
 
-static int put_groups(struct wr *w, const struct group *g, size_t n,
-		      uint64_t set, const void *base, const struct ctx *c);
+static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
+		      const void *base, const struct ctx *c);
 
-#define DELTA_BITS (CT_TUPLE_SRC | CT_TUPLE_DST | CT_TUPLE_SPORT | \
-		    CT_TUPLE_DPORT)
+/* ct_pack_mirrors() compares by hand what ct_pack_tuple_groups would
+ * write. */
+_Static_assert(CT_PACK_TUPLE_ROWS == 9,
+	       "a tuple row added: ct_pack_mirrors() must compare it too");
 
-/* Whether @a and @b would pack to the same bytes but for the fields of
- * DELTA_BITS: the same presence bits and l3, and the same bytes in every
- * other field present (what put_groups writes of it). */
-static bool same_but_delta(const struct ct_tuple *a, const struct ct_tuple *b)
-{
-	const uint8_t *pa = (const uint8_t *)a, *pb = (const uint8_t *)b;
-	uint16_t set = a->set & TUPLE_KNOWN;
-
-	if (set != (b->set & TUPLE_KNOWN) || a->l3 != b->l3)
-		return false;
-	for (size_t i = 0; i < NGROUPS(ct_pack_tuple_groups); i++) {
-		const struct group *g = &ct_pack_tuple_groups[i];
-
-		if (!(set & g->bit) || (g->bit & DELTA_BITS))
-			continue;
-		for (const struct item *it = g->it;
-		     it < g->it + ITEMS && it->kind != K_END; it++) {
-			size_t n = it->kind == K_ADDR ? addr_len(a->l3) : it->len;
-
-			if (memcmp(pa + it->off, pb + it->off, n))
-				return false;
-		}
-	}
-	return true;
-}
-
+/*
+ * The full form of @t is the full form of the inverted orig tuple with
+ * @t's addresses and ports: the same presence bits and l3, and the same
+ * value in every other field present (compared here field by field
+ * rather than packed twice: this runs for every flow cached, and for
+ * every reply unpacked).
+ */
 bool ct_pack_mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
 		     uint16_t *delta)
 {
+	uint16_t set = t->set & TUPLE_KNOWN;
 	struct ct_tuple inv;
 	size_t n;
 
 	ct_pack_tuple_invert(&inv, orig);
-	if (!same_but_delta(t, &inv))
+	if (set != (inv.set & TUPLE_KNOWN) || t->l3 != inv.l3 ||
+	    ((set & CT_TUPLE_PROTO) && t->l4 != inv.l4) ||
+	    ((set & CT_TUPLE_ICMP_TYPE) && t->icmp_type != inv.icmp_type) ||
+	    ((set & CT_TUPLE_ICMP_CODE) && t->icmp_code != inv.icmp_code) ||
+	    ((set & CT_TUPLE_ICMP_ID) && t->icmp_id != inv.icmp_id) ||
+	    ((set & CT_TUPLE_ZONE) && t->zone != inv.zone))
 		return false;
 	n = addr_len(t->l3);
 	*delta = 0;
@@ -128,8 +139,9 @@ int ct_pack_put_tuple(struct wr *w, const struct ct_tuple *t,
 		if (t->l3 != c->family)
 			wr_bytes(w, &t->l3, 1);
 	}
-	return put_groups(w, ct_pack_tuple_groups, NGROUPS(ct_pack_tuple_groups), set, t,
-			  &tc);
+	return put_groups(w, ct_pack_tuple_groups,
+			  to_rows(ct_pack_tuple_groups,
+				  NGROUPS(ct_pack_tuple_groups), set), t, &tc);
 }
 
 static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
@@ -166,14 +178,16 @@ static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
 	}
 }
 
-static int put_groups(struct wr *w, const struct group *g, size_t n,
-		      uint64_t set, const void *base, const struct ctx *c)
+/* The groups of @g whose rows are set in @rows (bit i: row i), in order:
+ * only those rows are visited. */
+static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
+		      const void *base, const struct ctx *c)
 {
 	const uint8_t *b = base;
 	int rc;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!(set & g[i].bit))
+	for (size_t i = 0; rows; i++, rows >>= 1) {
+		if (!(rows & 1))
 			continue;
 		for (const struct item *it = g[i].it;
 		     it < g[i].it + ITEMS && it->kind != K_END; it++) {
@@ -185,15 +199,17 @@ static int put_groups(struct wr *w, const struct group *g, size_t n,
 	return 0;
 }
 
+/* @set holds presence bits (those without a row are left out). */
 static int pack(void *buf, size_t cap, const struct group *g, size_t n,
 		uint64_t set, const void *base, const struct ctx *c)
 {
 	struct wr w = { buf, cap, 0 };
+	uint64_t rows = to_rows(g, n, set);
 	int rc;
 
-	wr_uv(&w, to_rows(g, n, set));
+	wr_uv(&w, rows);
 	wr_bytes(&w, &c->family, 1);
-	rc = put_groups(&w, g, n, set, base, c);
+	rc = put_groups(&w, g, rows, base, c);
 	if (rc < 0)
 		return rc;
 	if (w.len > CT_PACK_MAX)	/* the limits in pack.h prevent it */
@@ -209,8 +225,7 @@ int ct_entry_pack(void *buf, size_t cap, const struct ct_entry *e,
 
 	if (!buf || !e)
 		return -EINVAL;
-	set = e->set & fields & from_rows(ct_pack_entry_groups,
-					  NGROUPS(ct_pack_entry_groups), ~0ULL);
+	set = e->set & fields;
 	c.family = e->family;
 	c.orig = set & CT_ORIG ? &e->orig : NULL;
 	return pack(buf, cap, ct_pack_entry_groups, NGROUPS(ct_pack_entry_groups), set, e,
@@ -225,10 +240,8 @@ int ct_expect_pack(void *buf, size_t cap, const struct ct_expect *x,
 	if (!buf || !x)
 		return -EINVAL;
 	c.family = x->family;
-	return pack(buf, cap, ct_pack_expect_groups, NGROUPS(ct_pack_expect_groups),
-		    x->set & fields & from_rows(ct_pack_expect_groups,
-						NGROUPS(ct_pack_expect_groups), ~0ULL),
-		    x, &c);
+	return pack(buf, cap, ct_pack_expect_groups,
+		    NGROUPS(ct_pack_expect_groups), x->set & fields, x, &c);
 }
 
 /* ---- keys ------------------------------------------------------------ */
