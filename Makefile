@@ -47,6 +47,7 @@ CT_SRCS = ct/proto.c ct/out.c ct/format.c ct/format_xml.c ct/format_save.c \
 	ct/expect_format.c ct/bpf.c ct/bpf_emit.c ct/bpf_vm.c ct/event.c ct/file.c \
 	ct/pack.c ct/unpack.c ct/pack_layout.c
 SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
+	sync/syslog.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
 	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
@@ -59,7 +60,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
 	sync/internal.c sync/bulk.c sync/external.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
-	sync/alarm.c sync/privsep.c sync/privsep_child.c sync/privsep_parent.c sync/seccomp.c \
+	sync/heal.c sync/alarm.c sync/privsep.c sync/privsep_child.c sync/privsep_parent.c sync/seccomp.c \
 	sync/chacha.c sync/poly1305.c \
 	sync/aead.c sync/frame.c sync/replay.c sync/keys.c sync/auth.c \
 	sync/config_auth.c
@@ -72,9 +73,9 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/bg.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h 
 	nl/sock.h nl/uapi.h ct/batch.h ct/bpf.h ct/decode.h ct/encode.h \
 	ct/entry.h ct/event.h ct/expect.h ct/expect_codec.h ct/expect_format.h \
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
-	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/loop.h \
+	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/syslog.h sync/loop.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
-	sync/config_lex.h ct/pack.h sync/hash.h sync/cache.h ct/bpf_emit.h \
+	sync/config_lex.h ct/pack.h sync/hash.h sync/heal.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
@@ -119,7 +120,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_crypto.c tests/unit/crypto_vectors.c \
 	tests/unit/check_frame.c tests/unit/check_replay.c tests/unit/check_keys.c \
 	tests/unit/check_auth.c tests/unit/check_tmo.c tests/unit/check_cth.c \
-	tests/unit/check_nfct_args.c $(NFCT_ARGS_SRCS) tests/unit/check_ftfw.c
+	tests/unit/check_nfct_args.c $(NFCT_ARGS_SRCS) tests/unit/check_ftfw.c \
+	tests/unit/check_heal.c tests/unit/sub_rig.c
 NETNS_TOOL_SRCS = tests/netns/nlprobe.c tests/netns/nlprobe_bg.c
 CTTOOL_SRCS = tests/netns/cttool.c
 EXPTOOL_SRCS = tests/netns/exptool.c tests/netns/hexcap.c
@@ -268,7 +270,8 @@ ct/expect_format.o: ct/expect_format.c ct/expect_format.h ct/out.h ct/expect.h \
 sync/loop.o: sync/loop.c sync/loop.h sync/loop_int.h
 sync/loop_timer.o: sync/loop_timer.c sync/loop.h sync/loop_int.h
 sync/loop_signal.o: sync/loop_signal.c sync/loop.h sync/loop_int.h
-sync/log.o: sync/log.c sync/log.h
+sync/log.o: sync/log.c sync/log.h sync/syslog.h
+sync/syslog.o: sync/syslog.c sync/syslog.h
 sync/process.o: sync/process.c sync/process.h
 CONF_H = sync/config.h sync/config_int.h sync/config_lex.h ct/entry.h
 sync/config.o: sync/config.c $(CONF_H) ct/file.h
@@ -281,13 +284,14 @@ sync/config_helper.o: sync/config_helper.c $(CONF_H)
 sync/config_check.o: sync/config_check.c $(CONF_H)
 sync/config_auth.o: sync/config_auth.c $(CONF_H)
 ct/pack.o: ct/pack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h \
-	ct/proto.h
-ct/unpack.o: ct/unpack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h
+	ct/proto.h nl/copy.h
+ct/unpack.o: ct/unpack.c ct/pack_int.h ct/pack.h ct/entry.h ct/expect.h \
+	nl/copy.h
 ct/pack_layout.o: ct/pack_layout.c ct/pack_int.h ct/pack.h ct/entry.h \
-	ct/expect.h
+	ct/expect.h nl/copy.h
 nl/step.o: nl/step.c nl/step.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 nl/bg.o: nl/bg.c nl/bg.h nl/step.h nl/reply.h nl/sock.h $(NL_UAPI)
-SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/loop.h \
+SYNC_DAEMON_H = sync/daemon.h sync/config.h sync/log.h sync/syslog.h sync/loop.h \
 	sync/process.h ct/entry.h ct/event.h ct/expect.h
 sync/ctl.o: sync/ctl.c sync/ctl_int.h sync/ctl.h sync/loop.h
 sync/ctl_client.o: sync/ctl_client.c sync/ctl_int.h sync/ctl.h sync/loop.h
@@ -326,8 +330,10 @@ sync/sync_req.o: sync/sync_req.c $(SYNC_INT_H) sync/channel.h sync/ctl.h \
 sync/sync_mode.o: sync/sync_mode.c $(SYNC_INT_H) sync/channel.h sync/auth.h sync/ctl.h \
 	sync/dump.h sync/hash.h sync/kernel.h sync/report.h
 sync/ftfw.o: sync/ftfw.c $(SYNC_INT_H) sync/ctl.h
-sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/kernel.h
-sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h
+sync/notrack.o: sync/notrack.c $(SYNC_INT_H) sync/ctl.h sync/heal.h \
+	sync/kernel.h
+sync/heal.o: sync/heal.c $(SYNC_INT_H) sync/heal.h
+sync/alarm.o: sync/alarm.c $(SYNC_INT_H) sync/ctl.h sync/hash.h sync/heal.h
 sync/privsep.o: sync/privsep.c sync/privsep_int.h sync/privsep.h \
 	$(SYNC_DAEMON_H) sync/kernel.h sync/seccomp.h nl/sock.h $(NL_UAPI)
 sync/privsep_child.o: sync/privsep_child.c sync/privsep_int.h \
@@ -337,7 +343,7 @@ sync/privsep_parent.o: sync/privsep_parent.c sync/privsep_int.h \
 	$(NL_UAPI)
 sync/seccomp.o: sync/seccomp.c sync/seccomp.h ct/bpf.h
 sync/hash.o: sync/hash.c sync/hash.h
-sync/cache.o: sync/cache.c sync/cache.h sync/hash.h sync/log.h ct/pack.h ct/entry.h \
+sync/cache.o: sync/cache.c sync/cache.h sync/hash.h sync/log.h sync/syslog.h ct/pack.h ct/entry.h \
 	ct/expect.h
 SYNC_MSG_H = sync/msg.h sync/msg_int.h ct/entry.h ct/expect.h
 sync/msg.o: sync/msg.c $(SYNC_MSG_H) ct/proto.h
@@ -349,8 +355,8 @@ sync/link.o: sync/link.c sync/link.h nl/attr.h nl/msg.h nl/reply.h nl/rtnl.h \
 CHAN_INT_H = sync/chan_int.h sync/channel.h sync/config.h sync/loop.h \
 	ct/entry.h sync/auth.h sync/frame.h sync/keys.h
 AUTH_H = sync/auth.h sync/frame.h sync/keys.h
-sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h nl/rtnl.h
-sync/chans_auth.o: sync/chans_auth.c $(CHAN_INT_H) sync/crypto.h sync/log.h
+sync/chans.o: sync/chans.c $(CHAN_INT_H) sync/link.h sync/log.h sync/syslog.h nl/rtnl.h
+sync/chans_auth.o: sync/chans_auth.c $(CHAN_INT_H) sync/crypto.h sync/log.h sync/syslog.h
 sync/chans_report.o: sync/chans_report.c $(CHAN_INT_H) $(AUTH_H) sync/link.h nl/rtnl.h
 sync/chan_udp.o: sync/chan_udp.c $(CHAN_INT_H) $(AUTH_H)
 sync/chan_mcast.o: sync/chan_mcast.c $(CHAN_INT_H)
@@ -467,6 +473,7 @@ check-static: check-builds build/netns/nlprobe
 
 build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
+	tests/unit/sub_rig.h \
 	tests/unit/crypto_vectors.h cmd/nfct_args.h
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
@@ -474,6 +481,7 @@ build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 
 build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
 	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
+	tests/unit/sub_rig.h \
 	tests/unit/crypto_vectors.h cmd/nfct_args.h
 	mkdir -p build/asan
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \

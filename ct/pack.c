@@ -37,67 +37,70 @@
 
 /* ---- writing --------------------------------------------------------- */
 
+/* Fields are copied by nl_copy: a copy of a size known only at run time
+ * compiles to `rep movs`, whose start-up cost was most of packing an
+ * entry. */
 static void wr_bytes(struct wr *w, const void *src, size_t n)
 {
 	if (n <= w->cap && w->len <= w->cap - n)
-		copy_field(w->p + w->len, src, n);
+		nl_copy(w->p + w->len, src, n);
 	w->len += n;
 }
 
+/* LEB128 straight into the buffer (counted only, past its end). */
 static void wr_uv(struct wr *w, uint64_t v)
 {
-	uint8_t b[10];
-	size_t n = 0;
-
-	if (v < 0x80 && w->len < w->cap) {	/* most fields: one byte */
-		w->p[w->len++] = (uint8_t)v;
-		return;
-	}
 	do {
-		b[n] = (uint8_t)(v & 0x7f);
+		uint8_t b = (uint8_t)(v & 0x7f);
+
 		v >>= 7;
 		if (v)
-			b[n] |= 0x80;
-		n++;
+			b |= 0x80;
+		if (w->len < w->cap)
+			w->p[w->len] = b;
+		w->len++;
 	} while (v);
-	wr_bytes(w, b, n);
 }
 
-/* The items of the rows of @g in @rows (bit i = row i), in row order. */
 static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
 		      const void *base, const struct ctx *c);
 
+/* ct_pack_mirrors() compares by hand what ct_pack_tuple_groups would
+ * write. */
+_Static_assert(CT_PACK_TUPLE_ROWS == 9,
+	       "a tuple row added: ct_pack_mirrors() must compare it too");
+
+/*
+ * The full form of @t is the full form of the inverted orig tuple with
+ * @t's addresses and ports: the same presence bits and l3, and the same
+ * value in every other field present (compared here field by field
+ * rather than packed twice: this runs for every flow cached, and for
+ * every reply unpacked).
+ */
 bool ct_pack_mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
 		     uint16_t *delta)
 {
-	/* the inverse's presence bits: sources and destinations swapped */
-	uint16_t os = orig->set, inv = os & ~(uint16_t)(CT_TUPLE_SRC |
-			CT_TUPLE_DST | CT_TUPLE_SPORT | CT_TUPLE_DPORT);
 	uint16_t set = t->set & TUPLE_KNOWN;
+	struct ct_tuple inv;
 	size_t n;
 
-	inv |= os & CT_TUPLE_SRC ? CT_TUPLE_DST : 0;
-	inv |= os & CT_TUPLE_DST ? CT_TUPLE_SRC : 0;
-	inv |= os & CT_TUPLE_SPORT ? CT_TUPLE_DPORT : 0;
-	inv |= os & CT_TUPLE_DPORT ? CT_TUPLE_SPORT : 0;
-	/* the same full form but for the values of the fields replaced:
-	 * the same bits, l3 and values of every other field written */
-	if (set != (inv & TUPLE_KNOWN) || t->l3 != orig->l3 ||
-	    ((set & CT_TUPLE_PROTO) && t->l4 != orig->l4) ||
-	    ((set & CT_TUPLE_ICMP_TYPE) && t->icmp_type != orig->icmp_type) ||
-	    ((set & CT_TUPLE_ICMP_CODE) && t->icmp_code != orig->icmp_code) ||
-	    ((set & CT_TUPLE_ICMP_ID) && t->icmp_id != orig->icmp_id) ||
-	    ((set & CT_TUPLE_ZONE) && t->zone != orig->zone))
+	ct_pack_tuple_invert(&inv, orig);
+	if (set != (inv.set & TUPLE_KNOWN) || t->l3 != inv.l3 ||
+	    ((set & CT_TUPLE_PROTO) && t->l4 != inv.l4) ||
+	    ((set & CT_TUPLE_ICMP_TYPE) && t->icmp_type != inv.icmp_type) ||
+	    ((set & CT_TUPLE_ICMP_CODE) && t->icmp_code != inv.icmp_code) ||
+	    ((set & CT_TUPLE_ICMP_ID) && t->icmp_id != inv.icmp_id) ||
+	    ((set & CT_TUPLE_ZONE) && t->zone != inv.zone))
 		return false;
 	n = addr_len(t->l3);
 	*delta = 0;
-	if ((set & CT_TUPLE_SRC) && memcmp(&t->src, &orig->dst, n))
+	if ((t->set & CT_TUPLE_SRC) && memcmp(&t->src, &inv.src, n))
 		*delta |= CT_TUPLE_SRC;
-	if ((set & CT_TUPLE_DST) && memcmp(&t->dst, &orig->src, n))
+	if ((t->set & CT_TUPLE_DST) && memcmp(&t->dst, &inv.dst, n))
 		*delta |= CT_TUPLE_DST;
-	if ((set & CT_TUPLE_SPORT) && t->sport != orig->dport)
+	if ((t->set & CT_TUPLE_SPORT) && t->sport != inv.sport)
 		*delta |= CT_TUPLE_SPORT;
-	if ((set & CT_TUPLE_DPORT) && t->dport != orig->sport)
+	if ((t->set & CT_TUPLE_DPORT) && t->dport != inv.dport)
 		*delta |= CT_TUPLE_DPORT;
 	return true;
 }
@@ -117,8 +120,9 @@ int ct_pack_put_tuple(struct wr *w, const struct ct_tuple *t,
 		if (t->l3 != c->family)
 			wr_bytes(w, &t->l3, 1);
 	}
-	/* a tuple's rows are its presence bits */
-	return put_groups(w, ct_pack_tuple_groups, set, t, &tc);
+	return put_groups(w, ct_pack_tuple_groups,
+			  to_rows(ct_pack_tuple_groups,
+				  NGROUPS(ct_pack_tuple_groups), set), t, &tc);
 }
 
 static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
@@ -155,15 +159,17 @@ static int put_item(struct wr *w, const struct item *it, const uint8_t *p,
 	}
 }
 
+/* The groups of @g whose rows are set in @rows (bit i: row i), in order:
+ * only those rows are visited. */
 static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
 		      const void *base, const struct ctx *c)
 {
 	const uint8_t *b = base;
 	int rc;
 
-	for (; rows; rows &= rows - 1) {
-		size_t i = (size_t)__builtin_ctzll(rows);
-
+	for (size_t i = 0; rows; i++, rows >>= 1) {
+		if (!(rows & 1))
+			continue;
 		for (const struct item *it = g[i].it;
 		     it < g[i].it + ITEMS && it->kind != K_END; it++) {
 			rc = put_item(w, it, b + it->off, c);
@@ -174,11 +180,12 @@ static int put_groups(struct wr *w, const struct group *g, uint64_t rows,
 	return 0;
 }
 
-/* The group bits @rows, @c's family, then the rows' items. */
-static int pack(void *buf, size_t cap, const struct group *g, uint64_t rows,
-		const void *base, const struct ctx *c)
+/* @set holds presence bits (those without a row are left out). */
+static int pack(void *buf, size_t cap, const struct group *g, size_t n,
+		uint64_t set, const void *base, const struct ctx *c)
 {
 	struct wr w = { buf, cap, 0 };
+	uint64_t rows = to_rows(g, n, set);
 	int rc;
 
 	wr_uv(&w, rows);
@@ -202,9 +209,8 @@ int ct_entry_pack(void *buf, size_t cap, const struct ct_entry *e,
 	set = e->set & fields;
 	c.family = e->family;
 	c.orig = set & CT_ORIG ? &e->orig : NULL;
-	return pack(buf, cap, ct_pack_entry_groups,
-		    to_rows(ct_pack_entry_groups,
-			    NGROUPS(ct_pack_entry_groups), set), e, &c);
+	return pack(buf, cap, ct_pack_entry_groups, NGROUPS(ct_pack_entry_groups), set, e,
+		    &c);
 }
 
 int ct_expect_pack(void *buf, size_t cap, const struct ct_expect *x,
@@ -216,9 +222,7 @@ int ct_expect_pack(void *buf, size_t cap, const struct ct_expect *x,
 		return -EINVAL;
 	c.family = x->family;
 	return pack(buf, cap, ct_pack_expect_groups,
-		    to_rows(ct_pack_expect_groups,
-			    NGROUPS(ct_pack_expect_groups), x->set & fields),
-		    x, &c);
+		    NGROUPS(ct_pack_expect_groups), x->set & fields, x, &c);
 }
 
 /* ---- keys ------------------------------------------------------------ */

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "ct/pack.h"
+#include "nl/copy.h"
 
 enum item_kind {
 	K_END,
@@ -98,21 +99,6 @@ static inline void store_uint(uint8_t *p, unsigned int len, uint64_t v)
 	}
 }
 
-/* memcpy of the fields' usual sizes as fixed moves: a copy of a
- * variable length is a call, or a rep movs that starts slowly. */
-static inline void copy_field(void *dst, const void *src, size_t n)
-{
-	switch (n) {
-	case 1: memcpy(dst, src, 1); break;
-	case 2: memcpy(dst, src, 2); break;
-	case 4: memcpy(dst, src, 4); break;
-	case 8: memcpy(dst, src, 8); break;
-	case 12: memcpy(dst, src, 12); break;
-	case 16: memcpy(dst, src, 16); break;
-	default: memcpy(dst, src, n); break;
-	}
-}
-
 /* Group bits of the packed form from presence bits, and back. */
 static inline uint64_t to_rows(const struct group *g, size_t n, uint64_t set)
 {
@@ -138,10 +124,9 @@ static inline uint64_t from_rows(const struct group *g, size_t n, uint64_t rows)
 void ct_pack_tuple_invert(struct ct_tuple *inv, const struct ct_tuple *t);
 
 /*
- * ct_pack_mirrors - whether the reply @t can be written as the orig
- * tuple @orig inverted with some of its addresses and ports replaced (a
- * NAT mapping): the full forms of the two differ in nothing else. If so,
- * *@delta gets the CT_TUPLE_* bits of the fields that differ.
+ * ct_pack_mirrors - whether the reply @t packs as @orig inverted with
+ * some of its addresses and ports replaced (a NAT mapping), and then in
+ * *@delta the CT_TUPLE_* bits of those that differ.
  */
 bool ct_pack_mirrors(const struct ct_tuple *t, const struct ct_tuple *orig,
 		     uint16_t *delta);

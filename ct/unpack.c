@@ -64,7 +64,6 @@ static void get_tuple(struct rd *r, struct ct_tuple *t, const struct ctx *c,
 	struct ctx tc;
 	uint16_t fields, delta;
 	uint64_t h;
-	bool m;
 
 	h = rd_uv(r, (uint64_t)TUPLE_KNOWN << 2 | T_MIRROR | T_L3X);
 	if (h & T_MIRROR) {
@@ -91,11 +90,12 @@ static void get_tuple(struct rd *r, struct ct_tuple *t, const struct ctx *c,
 	get_groups(r, ct_pack_tuple_groups, fields, t, &tc);
 	if (r->bad || !may_mirror || !c->orig)
 		return;
-	/* a reply has one form: the shortest, as ct_pack_put_tuple chooses
-	 * it (mirrored whenever it can be, with exactly the fields that
-	 * differ), so what was read packs again to the same bytes */
-	m = ct_pack_mirrors(t, c->orig, &delta);
-	if ((h & T_MIRROR) ? !m || delta != fields : m)
+	/* a reply has one form, the shortest, as ct_pack_put_tuple chooses
+	 * it: mirrored with exactly the fields that differ, or in full when
+	 * it cannot be mirrored */
+	if (h & T_MIRROR ? !ct_pack_mirrors(t, c->orig, &delta) ||
+			   delta != fields
+			 : ct_pack_mirrors(t, c->orig, &delta))
 		goto bad;
 	return;
 bad:
@@ -126,7 +126,7 @@ static void get_item(struct rd *r, const struct item *it, uint8_t *p,
 		n = it->kind == K_RAW ? it->len : addr_len(c->family);
 		q = rd_take(r, n);
 		if (q)
-			copy_field(p, q, n);
+			nl_copy(p, q, n);
 		return;
 	case K_UV:
 		store_uint(p, it->len, rd_uv(r, uv_max(it->len)));

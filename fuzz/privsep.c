@@ -7,8 +7,9 @@
  *  - the answer is 0, -EBADMSG or -EPERM, and the same on a second call;
  *  - an accepted record is exactly a header and the payload it announces,
  *    of a type the child may send (PS_SEND, PS_RCVBUF, PS_NOTIFY,
- *    PS_SOCKET, PS_CLOSE), naming one of the allowed sockets where it
- *    names one, and for PS_CLOSE only one the parent opened since;
+ *    PS_SOCKET, PS_CLOSE, PS_STREAM, PS_SYSLOG), naming one of the
+ *    allowed sockets where it names one, and for PS_CLOSE only one the
+ *    parent opened since;
  *  - an accepted PS_SEND payload, walked here independently, is a run of
  *    whole netlink messages, each a request to the kernel (pid 0) of the
  *    ctnetlink or ctnetlink_exp subsystem with command NEW, GET or DELETE:
@@ -97,6 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case PS_STREAM:
 		CHECK(h.len == 0 && h.fd == -1 && h.arg >= 0 &&
 		      h.arg < SYNC_CONF_CHAN_MAX);
+		break;
+	case PS_SYSLOG:
+		CHECK(h.len == 0 && h.fd == -1 && h.arg == 0);
 		break;
 	default:
 		CHECK(0);

@@ -32,7 +32,11 @@ static int validate(const unsigned char *p, size_t len,
 		    const struct nlattr **tb, unsigned int flags,
 		    struct nl_attr_err *err, uint8_t depth, uint32_t base);
 
-/* Checks one attribute whose header and payload are known to fit. */
+/* Checks one attribute whose header and payload are known to fit. Out
+ * of line: validate() takes the common cases itself (see quick_ok). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static int check_one(const struct nlattr *a, const unsigned char *payload,
 		     size_t plen, const struct nl_attr_policy *row,
 		     unsigned int flags, struct nl_attr_err *err,
@@ -85,6 +89,32 @@ static int check_one(const struct nlattr *a, const unsigned char *payload,
 	return 0;
 }
 
+/*
+ * Whether an attribute of @plen bytes passes its policy @row by what
+ * check_one() would check, in the cases that make up nearly every
+ * attribute of a conntrack message (integers, addresses, nests not
+ * recursed into) and without NL_PARSE_STRICT; 0 sends it to check_one(),
+ * which also reports what is wrong.
+ */
+static inline int quick_ok(const struct nl_attr_policy *row, size_t plen,
+			   unsigned int flags)
+{
+	if (flags & NL_PARSE_STRICT)
+		return 0;
+	switch (row->kind) {
+	case NL_ATTR_U8: case NL_ATTR_U16: case NL_ATTR_U32:
+	case NL_ATTR_U64: case NL_ATTR_FLAG:
+		return plen == fixed_len[row->kind];
+	case NL_ATTR_BINARY:
+		return plen >= row->min_len &&
+		       (!row->max_len || plen <= row->max_len);
+	case NL_ATTR_NESTED:
+		return !(flags & NL_PARSE_DEEP) || !row->nested;
+	default:
+		return 0;
+	}
+}
+
 static int validate(const unsigned char *p, size_t len,
 		    const struct nl_attr_policy *pol, uint16_t max,
 		    const struct nlattr **tb, unsigned int flags,
@@ -118,11 +148,13 @@ static int validate(const unsigned char *p, size_t len,
 					    "unknown attribute type", type,
 					    base + (uint32_t)off, depth);
 		} else {
-			rc = check_one(&hdr, p + off + NLA_HDRLEN, plen,
-				       &pol[type], flags, err, depth,
-				       base + (uint32_t)off);
-			if (rc < 0)
-				return rc;
+			if (!quick_ok(&pol[type], plen, flags)) {
+				rc = check_one(&hdr, p + off + NLA_HDRLEN,
+					       plen, &pol[type], flags, err,
+					       depth, base + (uint32_t)off);
+				if (rc < 0)
+					return rc;
+			}
 			if (tb)
 				tb[type] = (const struct nlattr *)(const void *)(p + off);
 		}
@@ -153,88 +185,6 @@ int nl_attr_parse_nested(const struct nlattr *nest,
 			     pol, max, tb, flags, err);
 }
 
-static struct nlattr hdr_of(const struct nlattr *a)
-{
-	struct nlattr h;
-
-	memcpy(&h, a, sizeof(h));
-	return h;
-}
-
-uint16_t nl_attr_type(const struct nlattr *a)
-{
-	return hdr_of(a).nla_type & NLA_TYPE_MASK;
-}
-
-uint16_t nl_attr_payload_len(const struct nlattr *a)
-{
-	return (uint16_t)(hdr_of(a).nla_len - NLA_HDRLEN);
-}
-
-const void *nl_attr_data(const struct nlattr *a)
-{
-	return (const unsigned char *)a + NLA_HDRLEN;
-}
-
-uint8_t nl_attr_get_u8(const struct nlattr *a)
-{
-	return *(const uint8_t *)nl_attr_data(a);
-}
-
-uint16_t nl_attr_get_u16(const struct nlattr *a)
-{
-	uint16_t v;
-
-	memcpy(&v, nl_attr_data(a), sizeof(v));
-	return v;
-}
-
-uint32_t nl_attr_get_u32(const struct nlattr *a)
-{
-	uint32_t v;
-
-	memcpy(&v, nl_attr_data(a), sizeof(v));
-	return v;
-}
-
-uint64_t nl_attr_get_u64(const struct nlattr *a)
-{
-	uint64_t v;
-
-	memcpy(&v, nl_attr_data(a), sizeof(v));
-	return v;
-}
-
-uint16_t nl_attr_get_be16(const struct nlattr *a)
-{
-	const uint8_t *b = nl_attr_data(a);
-
-	return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-uint32_t nl_attr_get_be32(const struct nlattr *a)
-{
-	const uint8_t *b = nl_attr_data(a);
-
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
-}
-
-uint64_t nl_attr_get_be64(const struct nlattr *a)
-{
-	const uint8_t *b = nl_attr_data(a);
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-const char *nl_attr_get_str(const struct nlattr *a)
-{
-	return nl_attr_data(a);
-}
-
 const struct nlattr *nl_attr_first(const void *data, size_t len)
 {
 	const struct nlattr *a = data;
@@ -242,7 +192,7 @@ const struct nlattr *nl_attr_first(const void *data, size_t len)
 
 	if (len < NLA_HDRLEN)
 		return NULL;
-	h = hdr_of(a);
+	h = nl_attr_hdr_(a);
 	if (h.nla_len < NLA_HDRLEN || h.nla_len > len)
 		return NULL;
 	return a;
@@ -254,7 +204,7 @@ const struct nlattr *nl_attr_next(const void *data, size_t len,
 	size_t off = (size_t)((const unsigned char *)a -
 			      (const unsigned char *)data);
 
-	off += NLA_ALIGN((size_t)hdr_of(a).nla_len);
+	off += NLA_ALIGN((size_t)nl_attr_hdr_(a).nla_len);
 	if (off >= len)
 		return NULL;
 	return nl_attr_first((const unsigned char *)data + off, len - off);

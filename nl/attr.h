@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "nl/uapi.h"
 
@@ -73,18 +74,94 @@ int nl_attr_parse_nested(const struct nlattr *nest,
 			 const struct nlattr **tb, unsigned int flags,
 			 struct nl_attr_err *err);
 
-/* Accessors. Valid only on attributes a policy has sized. */
-uint16_t nl_attr_type(const struct nlattr *a);	/* without flag bits */
-uint16_t nl_attr_payload_len(const struct nlattr *a);
-const void *nl_attr_data(const struct nlattr *a);
-uint8_t nl_attr_get_u8(const struct nlattr *a);
-uint16_t nl_attr_get_u16(const struct nlattr *a);	/* host order */
-uint32_t nl_attr_get_u32(const struct nlattr *a);
-uint64_t nl_attr_get_u64(const struct nlattr *a);
-uint16_t nl_attr_get_be16(const struct nlattr *a);	/* big endian -> host */
-uint32_t nl_attr_get_be32(const struct nlattr *a);
-uint64_t nl_attr_get_be64(const struct nlattr *a);
-const char *nl_attr_get_str(const struct nlattr *a);	/* NUL checked */
+/* Accessors. Valid only on attributes a policy has sized. Inline: the
+ * decoders call them for every attribute of every event. They read with
+ * memcpy (no alignment assumed) and never touch the buffer. */
+static inline struct nlattr nl_attr_hdr_(const struct nlattr *a)
+{
+	struct nlattr h;
+
+	memcpy(&h, a, sizeof(h));
+	return h;
+}
+
+/* without flag bits */
+static inline uint16_t nl_attr_type(const struct nlattr *a)
+{
+	return nl_attr_hdr_(a).nla_type & NLA_TYPE_MASK;
+}
+
+static inline uint16_t nl_attr_payload_len(const struct nlattr *a)
+{
+	return (uint16_t)(nl_attr_hdr_(a).nla_len - NLA_HDRLEN);
+}
+
+static inline const void *nl_attr_data(const struct nlattr *a)
+{
+	return (const unsigned char *)a + NLA_HDRLEN;
+}
+
+static inline uint8_t nl_attr_get_u8(const struct nlattr *a)
+{
+	return *(const uint8_t *)nl_attr_data(a);
+}
+
+/* host order */
+static inline uint16_t nl_attr_get_u16(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, nl_attr_data(a), sizeof(v));
+	return v;
+}
+
+static inline uint32_t nl_attr_get_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, nl_attr_data(a), sizeof(v));
+	return v;
+}
+
+static inline uint64_t nl_attr_get_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nl_attr_data(a), sizeof(v));
+	return v;
+}
+
+/* big endian -> host */
+static inline uint16_t nl_attr_get_be16(const struct nlattr *a)
+{
+	const uint8_t *b = nl_attr_data(a);
+
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static inline uint32_t nl_attr_get_be32(const struct nlattr *a)
+{
+	const uint8_t *b = nl_attr_data(a);
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+static inline uint64_t nl_attr_get_be64(const struct nlattr *a)
+{
+	const uint8_t *b = nl_attr_data(a);
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* NUL checked by the policy */
+static inline const char *nl_attr_get_str(const struct nlattr *a)
+{
+	return nl_attr_data(a);
+}
 
 /*
  * Iterating over a stream that has already been validated:

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ALARM (spec 2.9; upstream sync-alarm.c): no acknowledgements and no
- * control messages; instead every flow the kernel told us about is sent
- * again after a random 1..RefreshTime seconds (plus 0.2 to 1 s), and
- * again after each refresh, so a peer that joins late is synchronised
- * within RefreshTime. The peer forgets flows not refreshed within
- * CacheTimeout (external.c). Messages with any flag are ignored.
+ * ALARM (spec 2.9; upstream sync-alarm.c): no acknowledgements; instead
+ * every flow the kernel told us about is sent again after a random
+ * 1..RefreshTime seconds (plus 0.2 to 1 s), and again after each
+ * refresh, so an upstream peer that joins late is synchronised within
+ * RefreshTime and a second. The peer forgets flows not refreshed within
+ * CacheTimeout (external.c).
  *
  * The refreshes live on a wheel of 200 ms slots, one list per slot and
  * one loop timer for all of them, instead of a timer per flow.
@@ -15,12 +15,20 @@
  * the flows it committed, nor flows it has deleted since. The table the
  * daemon starts on is the kernel's too: it is refreshed as upstream does,
  * so a peer gets it within RefreshTime without asking.
+ *
+ * Ours, healing as NOTRACK does (sync/heal.h): a gap in the peer's
+ * sequence numbers, or its first message, makes us ask for a resync with
+ * a token; a peer of ours sends its whole internal cache at once and the
+ * token, and the stale are dropped. Upstream's ALARM ignores every
+ * control message, and does not track their sequence numbers: ours take
+ * none (sync_sub.ctl_unsequenced), so it counts no loss for them.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "sync/ctl.h"
 #include "sync/hash.h"
+#include "sync/heal.h"
 #include "sync/sync_int.h"
 
 #define SLOT_USEC	200000
@@ -35,6 +43,7 @@ struct alarm {
 	uint32_t nslots, cur;
 	struct alarm_obj *slots;	/* list heads */
 	struct sync_loop_timer tick;
+	struct sync_heal heal;
 };
 
 static uint64_t next_random(struct alarm *a)
@@ -114,6 +123,7 @@ static int alarm_init(struct sync_state *s)
 	a->rnd |= 1;
 	s->sub_priv = a;
 	sync_loop_timer_init(&a->tick, tick, s);
+	sync_heal_init(&a->heal, s, sync_internal_bulk);
 	return sync_loop_timer_add(s->d->loop, &a->tick, SLOT_USEC);
 }
 
@@ -124,6 +134,7 @@ static void alarm_fini(struct sync_state *s)
 	if (!a)
 		return;
 	sync_loop_timer_del(s->d->loop, &a->tick);
+	sync_heal_fini(&a->heal);
 	/* objects still linked are freed with their cache afterwards;
 	 * their release finds them unlinked from freed heads: unlink all */
 	for (uint32_t i = 0; i < a->nslots; i++) {
@@ -137,13 +148,41 @@ static void alarm_fini(struct sync_state *s)
 	s->sub_priv = NULL;
 }
 
+/* A control message's sequence number is the next data message's: a
+ * gap before it is counted now, and that message is then in order. */
+static void ctl_seq(struct sync_state *s, uint32_t seq)
+{
+	if (s->seq_set && !sync_seq_before(seq, s->last_seq_recv + 1) &&
+	    sync_seq_track(s, seq) == SYNC_SEQ_AFTER)
+		s->last_seq_recv = seq - 1;
+}
+
+/* Data is tracked as upstream does; a loss (or the first message heard,
+ * when a peer of ours can send everything at once instead of within
+ * RefreshTime) starts a heal. Control messages other than the heal's are
+ * ignored, not errors, as upstream's. */
 static int alarm_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 {
-	/* control messages are none of ours: ignored, not errors */
-	if (h->flags)
+	struct alarm *a = s->sub_priv;
+	int pending = sync_heal_pending(&a->heal), first = !s->seq_set, lost;
+
+	if (h->flags) {
+		ctl_seq(s, h->seq);
+		lost = sync_heal_lost(&a->heal);
+		sync_heal_ctl(&a->heal, h);
+		sync_heal_after(&a->heal, lost, pending);
 		return SYNC_RX_CTL;
+	}
 	sync_seq_track(s, h->seq);
 	sync_seq_update(s, h->seq);
+	lost = sync_heal_lost(&a->heal);
+	if (first && !pending) {
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "first message from "
+			 "the other node, asking for a resync");
+		sync_heal_request(&a->heal);
+	} else {
+		sync_heal_after(&a->heal, lost, pending);
+	}
 	return SYNC_RX_DATA;
 }
 
@@ -183,8 +222,16 @@ static int alarm_request(struct sync_state *s, struct sync_client *cl,
 	return SYNC_REQ_UNKNOWN;
 }
 
+static int alarm_resyncing(struct sync_state *s)
+{
+	const struct alarm *a = s->sub_priv;
+
+	return sync_heal_pending(&a->heal);
+}
+
 const struct sync_sub sync_sub_alarm = {
 	.name = "alarm",
+	.ctl_unsequenced = 1,
 	.extra = sizeof(struct alarm_obj),
 	.external_timer = 1,
 	.init = alarm_init,
@@ -195,4 +242,5 @@ const struct sync_sub sync_sub_alarm = {
 	.populated = alarm_populated,
 	.sent = alarm_sent,
 	.release = alarm_release,
+	.resyncing = alarm_resyncing,
 };

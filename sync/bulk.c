@@ -105,7 +105,9 @@ void sync_bulk_acked(struct sync_state *s)
 		sync_loop_timer_add(s->d->loop, &s->bulk_timer, 0);
 }
 
-void sync_internal_bulk(struct sync_state *s, int now)
+/* Every internal object queued; with @paced, the conntrack cache's
+ * sent as bulk_go does. */
+static void bulk_start(struct sync_state *s, int paced)
 {
 	uint32_t cursor = 0;
 
@@ -123,7 +125,7 @@ void sync_internal_bulk(struct sync_state *s, int now)
 		while (sync_cache_iter(s->int_exp, &cursor, UINT32_MAX,
 				       bulk_obj, s) == 1)
 			;
-	if (now && s->int_ct) {
+	if (paced && s->int_ct) {
 		s->bulk_cursor = 0;
 		s->bulk_shift = 0;
 		s->bulk_on = 1;
@@ -136,4 +138,14 @@ void sync_internal_bulk(struct sync_state *s, int now)
 		while (sync_cache_iter(s->int_ct, &cursor, UINT32_MAX,
 				       bulk_obj, s) == 1)
 			;
+}
+
+void sync_internal_bulk(struct sync_state *s)
+{
+	bulk_start(s, 0);
+}
+
+void sync_bulk_paced(struct sync_state *s)
+{
+	bulk_start(s, 1);
 }

@@ -3,14 +3,19 @@
  * conntrackd's caches (sync/cache.h): a bucket array that never grows,
  * singly linked chains with new objects at the head, the bucket chosen
  * by multiplying the keyed SipHash (low 32 bits) by the bucket count and
- * keeping the top 32 bits (no division, any HashSize). An object is one
- * allocation laid out as
+ * keeping the top 32 bits (no division, any HashSize). Every link (bucket
+ * head, object's next) holds the pointed object's hash too, and whether
+ * that object has a successor: a lookup reads an object only when its
+ * hash matches or the chain goes on past it, so a miss in a chain of n
+ * costs n - 1 object reads, not n (a cache miss each, under load). An
+ * object is one allocation laid out as
  *
- *   struct sync_cache_obj | extra area (extra8 * 8 bytes) | key bytes
+ *   struct sync_cache_obj | extra area (extra8 * 8) | key | body room
  *
- * and its body a second one whose capacity is the body length rounded
- * up to what malloc hands out anyway (16-byte chunks with an 8-byte
- * header on glibc), so updates that grow a body a little still reuse it.
+ * its size rounded up to what malloc hands out anyway (16-byte chunks
+ * with an 8-byte header on glibc), the slack going to the body room, so
+ * updates that grow a body a little still fit. A body that outgrows its
+ * room moves to an allocation of its own (o->body then points there).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,7 +30,7 @@
 #define EXTRA_MAX (255 * 8)
 
 struct sync_cache {
-	struct sync_cache_obj **bucket;
+	struct sync_cache_link *bucket;
 	uint32_t buckets, limit, count;
 	uint8_t extra8;
 	uint8_t seed[16];
@@ -67,16 +72,29 @@ int sync_cache_new(struct sync_cache **out, const struct sync_cache_conf *cf)
 	return 0;
 }
 
+/* Where @o's body lives when it has not outgrown its room. */
+static uint8_t *body_room(struct sync_cache_obj *o)
+{
+	return (uint8_t *)(o + 1) + (size_t)o->extra8 * 8 + o->key_len;
+}
+
+static void obj_free(struct sync_cache_obj *o)
+{
+	if (o->body != body_room(o))
+		free(o->body);
+	free(o);
+}
+
 /* Everything goes, the release callback first. With @count, each
  * object that is not DEAD counts as a deletion, as upstream's flush. */
 static void drop_all(struct sync_cache *c, int count)
 {
 	for (uint32_t b = 0; b < c->buckets; b++) {
-		struct sync_cache_obj *o = c->bucket[b], *next;
+		struct sync_cache_obj *o = c->bucket[b].obj, *next;
 
-		c->bucket[b] = NULL;
+		c->bucket[b] = (struct sync_cache_link){ NULL, 0, 0 };
 		for (; o; o = next) {
-			next = o->next;
+			next = o->next.obj;
 			c->count--;
 			c->stats.objects--;
 			if (o->status != SYNC_OBJ_DEAD) {
@@ -85,8 +103,7 @@ static void drop_all(struct sync_cache *c, int count)
 			}
 			if (c->release)
 				c->release(c, o, c->arg);
-			free(o->body);
-			free(o);
+			obj_free(o);
 		}
 	}
 }
@@ -149,13 +166,43 @@ struct sync_cache_obj *sync_cache_obj_of_extra(void *extra)
 static struct sync_cache_obj *find(const struct sync_cache *c,
 				   const void *key, size_t len, uint32_t h)
 {
-	struct sync_cache_obj *o = c->bucket[bucket_of(c, h)];
+	const struct sync_cache_link *l = &c->bucket[bucket_of(c, h)];
 
-	for (; o; o = o->next)
-		if (o->hash == h && o->key_len == len &&
-		    !memcmp(sync_cache_obj_key(o), key, len))
-			return o;
+	for (; l->obj; l = &l->obj->next) {
+		if (l->hash == h && l->obj->key_len == len &&
+		    !memcmp(sync_cache_obj_key(l->obj), key, len))
+			return l->obj;
+		if (!l->more)
+			break;
+	}
 	return NULL;
+}
+
+uint32_t sync_cache_hash(const struct sync_cache *c, const void *key,
+			 size_t key_len)
+{
+	if (!key_len || key_len > CT_KEY_MAX)
+		return 0;
+	return key_hash(c, key, key_len);
+}
+
+void sync_cache_prefetch(const struct sync_cache *c, uint32_t hash)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&c->bucket[bucket_of(c, hash)]);
+#else
+	(void)c;
+	(void)hash;
+#endif
+}
+
+struct sync_cache_obj *sync_cache_find_hashed(const struct sync_cache *c,
+					      const void *key, size_t key_len,
+					      uint32_t hash)
+{
+	if (!key_len || key_len > CT_KEY_MAX)
+		return NULL;
+	return find(c, key, key_len, hash);
 }
 
 struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
@@ -177,30 +224,9 @@ struct sync_cache_obj *sync_cache_find_hash(const struct sync_cache *c,
 	return find(c, key, key_len, *hash);
 }
 
-uint32_t sync_cache_hash_prefetch(const struct sync_cache *c,
-				  const void *key, size_t key_len)
-{
-	uint32_t h;
-
-	if (!key_len || key_len > CT_KEY_MAX)
-		return 0;
-	h = key_hash(c, key, key_len);
-	__builtin_prefetch(&c->bucket[bucket_of(c, h)]);
-	return h;
-}
-
-struct sync_cache_obj *sync_cache_find_hashed(const struct sync_cache *c,
-					      const void *key,
-					      size_t key_len, uint32_t hash)
-{
-	if (!key_len || key_len > CT_KEY_MAX)
-		return NULL;
-	return find(c, key, key_len, hash);
-}
-
 /* What malloc gives for @len bytes anyway: 8 less than a multiple of 16,
  * at least 24 (glibc's chunks; harmless elsewhere). */
-static size_t body_cap(size_t len)
+static size_t chunk_size(size_t len)
 {
 	size_t cap = ((len + 8 + 15) & ~(size_t)15) - 8;
 
@@ -210,7 +236,7 @@ static size_t body_cap(size_t len)
 /* A body buffer holding @len bytes of @body, or NULL (*@cap unchanged). */
 static uint8_t *body_new(const void *body, size_t len, uint16_t *cap)
 {
-	size_t n = body_cap(len);
+	size_t n = chunk_size(len);
 	uint8_t *b = malloc(n);
 
 	if (!b)
@@ -248,7 +274,8 @@ static int insert(struct sync_cache *c, uint32_t h, const void *key,
 		  size_t key_len, const void *body, size_t body_len,
 		  uint32_t now, struct sync_cache_obj **out)
 {
-	size_t extra = (size_t)c->extra8 * 8;
+	size_t head = sizeof(struct sync_cache_obj) + (size_t)c->extra8 * 8;
+	size_t size = chunk_size(head + key_len + body_len);
 	struct sync_cache_obj *o;
 	uint32_t b;
 
@@ -257,24 +284,24 @@ static int insert(struct sync_cache *c, uint32_t h, const void *key,
 		full(c, now);
 		return -ENOSPC;
 	}
-	o = calloc(1, sizeof(*o) + extra + key_len);
+	o = malloc(size);
 	if (!o)
 		return add_fail(c, -ENOMEM);
-	o->body = body_new(body, body_len, &o->body_cap);
-	if (!o->body) {
-		free(o);
-		return add_fail(c, -ENOMEM);
-	}
+	memset(o, 0, head);	/* the header and the extra area */
 	o->hash = h;
 	o->lifetime = o->lastupdate = now;
 	o->body_len = (uint16_t)body_len;
+	o->body_cap = (uint16_t)(size - head - key_len);
 	o->key_len = (uint8_t)key_len;
 	o->status = SYNC_OBJ_NEW;
 	o->extra8 = c->extra8;
-	memcpy((uint8_t *)(o + 1) + extra, key, key_len);
+	memcpy((uint8_t *)o + head, key, key_len);
+	o->body = body_room(o);
+	if (body_len)
+		memcpy(o->body, body, body_len);
 	b = bucket_of(c, h);
 	o->next = c->bucket[b];
-	c->bucket[b] = o;
+	c->bucket[b] = (struct sync_cache_link){ o, h, o->next.obj != NULL };
 	c->count++;
 	c->stats.active++;
 	c->stats.add_ok++;
@@ -334,7 +361,8 @@ int sync_cache_update(struct sync_cache *c, struct sync_cache_obj *o,
 			c->stats.upd_fail++;
 			return -ENOMEM;
 		}
-		free(o->body);
+		if (o->body != body_room(o))
+			free(o->body);
 		o->body = nb;
 	} else if (body_len) {
 		memmove(o->body, body, body_len);
@@ -359,13 +387,13 @@ void sync_cache_set_dead(struct sync_cache *c, struct sync_cache_obj *o)
 
 void sync_cache_del(struct sync_cache *c, struct sync_cache_obj *o)
 {
-	struct sync_cache_obj **pp = &c->bucket[bucket_of(c, o->hash)];
+	struct sync_cache_link *l = &c->bucket[bucket_of(c, o->hash)];
 
-	while (*pp && *pp != o)
-		pp = &(*pp)->next;
-	if (!*pp)
+	while (l->obj && l->obj != o)
+		l = &l->obj->next;
+	if (!l->obj)
 		return;		/* not ours: nothing to undo */
-	*pp = o->next;
+	*l = o->next;
 	if (c->release)
 		c->release(c, o, c->arg);
 	c->count--;
@@ -374,8 +402,7 @@ void sync_cache_del(struct sync_cache *c, struct sync_cache_obj *o)
 		c->stats.active--;
 		c->stats.del_ok++;
 	}
-	free(o->body);
-	free(o);
+	obj_free(o);
 }
 
 void sync_cache_flush(struct sync_cache *c)
@@ -390,12 +417,12 @@ int sync_cache_iter(struct sync_cache *c, uint32_t *cursor, uint32_t budget,
 	uint32_t b = *cursor, seen = 0;
 
 	while (b < c->buckets) {
-		struct sync_cache_obj *o = c->bucket[b], *next;
+		struct sync_cache_obj *o = c->bucket[b].obj, *next;
 
 		for (; o; o = next) {
 			int rc;
 
-			next = o->next;	/* @cb may delete o */
+			next = o->next.obj;	/* @cb may delete o */
 			rc = cb(c, o, arg);
 			seen++;
 			if (rc < 0) {
@@ -418,8 +445,8 @@ uint32_t sync_cache_max_chain(const struct sync_cache *c)
 	for (uint32_t b = 0; b < c->buckets; b++) {
 		uint32_t n = 0;
 
-		for (const struct sync_cache_obj *o = c->bucket[b]; o;
-		     o = o->next)
+		for (const struct sync_cache_obj *o = c->bucket[b].obj; o;
+		     o = o->next.obj)
 			n++;
 		if (n > max)
 			max = n;

@@ -8,11 +8,16 @@
  *
  * A fixed array of HashSize buckets with chains, at most HashLimit
  * objects (beyond: -ENOSPC, counted as upstream's "no space left in
- * cache"). The bucket of a key comes from SipHash-2-4 (sync/hash.h) keyed
+ * cache"). The bucket of a key comes from SipHash-1-3 (sync/hash.h) keyed
  * with a per-process random seed, so nobody can choose flows that pile
- * into one chain (upstream hashes with an unkeyed jhash). Objects are
- * small: a header, the mode's extra area, the key inline, and the body
- * in a second allocation that an update reuses when the new body fits.
+ * into one chain (upstream hashes with an unkeyed jhash). Each link of
+ * a chain (the bucket's head and each object's next) carries the hash of
+ * the object it points to and whether the chain goes on after it, so a
+ * lookup reads only the objects whose hash matches and those it must
+ * pass. An object is one allocation: a header, the
+ * mode's extra area, the key and the body; an update reuses the body's
+ * room when the new body fits, else moves the body (never the object)
+ * to an allocation of its own.
  *
  * Counters are plain fields named as `conntrackd -s cache` prints them;
  * the cache counts what it does itself (adds, updates, deletes, their
@@ -45,8 +50,19 @@ enum sync_obj_status {
  * (sync_cache_conf.extra bytes, 8-byte aligned) is zeroed on add and is
  * the sync mode's (queue links, timers, sequence numbers).
  */
+struct sync_cache_obj;
+
+/* A link of a hash chain: the object it points to, that object's hash
+ * and whether another object follows it, so a lookup reads no object of
+ * another key unless the chain goes on past it. */
+struct sync_cache_link {
+	struct sync_cache_obj *obj;
+	uint32_t hash;
+	uint32_t more;		/* obj->next.obj != NULL */
+};
+
 struct sync_cache_obj {
-	struct sync_cache_obj *next;	/* hash chain (cache's) */
+	struct sync_cache_link next;	/* hash chain (cache's) */
 	uint8_t *body;			/* packed body (cache's) */
 	uint32_t hash;			/* keyed hash of the key (cache's) */
 	uint32_t lifetime;		/* added at, sync_cache now seconds */
@@ -111,21 +127,26 @@ struct sync_cache_stats *sync_cache_stats(struct sync_cache *c);
 struct sync_cache_obj *sync_cache_find(const struct sync_cache *c,
 				       const void *key, size_t key_len);
 
-/* The hash sync_cache_find_hash gives for @key (0 for a length out of
- * range), its bucket fetched into the CPU's cache meanwhile: work done
- * between this and sync_cache_find_hashed hides the memory's wait. */
-uint32_t sync_cache_hash_prefetch(const struct sync_cache *c,
-				  const void *key, size_t key_len);
-/* sync_cache_find of @key whose hash is @hash. */
-struct sync_cache_obj *sync_cache_find_hashed(const struct sync_cache *c,
-					      const void *key,
-					      size_t key_len, uint32_t hash);
-
 /* sync_cache_find, also giving the key's hash in *@hash: for an add
  * right after a miss (sync_cache_add_hashed), without hashing twice. */
 struct sync_cache_obj *sync_cache_find_hash(const struct sync_cache *c,
 					    const void *key, size_t key_len,
 					    uint32_t *hash);
+
+/* The hash of @key in this cache (0 for an empty or oversized key,
+ * which no object has), for the two calls below. */
+uint32_t sync_cache_hash(const struct sync_cache *c, const void *key,
+			 size_t key_len);
+
+/* A hint that the chain of @hash is looked up soon: its bucket is
+ * fetched into the CPU cache meanwhile (work done in between, such as
+ * packing the body to add, then hides the memory latency). */
+void sync_cache_prefetch(const struct sync_cache *c, uint32_t hash);
+
+/* sync_cache_find of a key whose sync_cache_hash is @hash. */
+struct sync_cache_obj *sync_cache_find_hashed(const struct sync_cache *c,
+					      const void *key, size_t key_len,
+					      uint32_t hash);
 
 /*
  * sync_cache_add - a new object (status NEW, lifetime = lastupdate =

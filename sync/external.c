@@ -344,8 +344,9 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		}
 		/* the bucket is fetched while the body is packed */
 		klen = ct_entry_key(key, &e);
-		hash = klen > 0 ? sync_cache_hash_prefetch(s->ext_ct, key,
-							(size_t)klen) : 0;
+		hash = klen > 0 ? sync_cache_hash(s->ext_ct, key, (size_t)klen)
+				: 0;
+		sync_cache_prefetch(s->ext_ct, hash);
 		blen = ct_entry_pack(body, sizeof(body), &e, ~(uint64_t)0);
 		if (klen > 0 && blen > 0)
 			cache_msg(s->ext_ct, kind, key, klen, hash, body, blen,
@@ -363,8 +364,9 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 			return;
 		}
 		klen = ct_expect_key(key, &x);
-		hash = klen > 0 ? sync_cache_hash_prefetch(s->ext_exp, key,
-							(size_t)klen) : 0;
+		hash = klen > 0 ? sync_cache_hash(s->ext_exp, key, (size_t)klen)
+				: 0;
+		sync_cache_prefetch(s->ext_exp, hash);
 		blen = ct_expect_pack(body, sizeof(body), &x, ~(uint32_t)0);
 		if (klen > 0 && blen > 0)
 			cache_msg(s->ext_exp, kind, key, klen, hash, body, blen,

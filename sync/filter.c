@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -30,15 +31,24 @@ void sync_filter_mask(union ct_addr *m, unsigned int plen, unsigned int words)
 		m->v6[n / 8] = (uint8_t)(0xff << (8 - n % 8));
 }
 
+/* @a masked to @plen bits over @words 32-bit words (the rest zero), as
+ * sync_filter_mask would mask it, a word at a time: this runs for every
+ * prefix length of every flow. */
 static void key_of(struct sync_filter_key *k, const union ct_addr *a,
 		   unsigned int plen, unsigned int words)
 {
-	union ct_addr m;
+	uint32_t w[4] = { 0 };
 
-	sync_filter_mask(&m, plen, words);
+	memcpy(w, a->v6, 4 * (size_t)words);
+	for (unsigned int i = 0; i < words; i++) {
+		unsigned int bits = plen > 32 * i ? plen - 32 * i : 0;
+
+		if (bits > 32)
+			bits = 32;
+		w[i] &= bits ? htonl(0xffffffffu << (32 - bits)) : 0;
+	}
 	k->plen = (uint8_t)plen;
-	for (int i = 0; i < 16; i++)
-		k->addr.v6[i] = a->v6[i] & m.v6[i];
+	memcpy(k->addr.v6, w, sizeof(w));
 }
 
 /* Sorted order: longest prefix first, then the address bytes. */
@@ -67,6 +77,8 @@ static size_t key_hash(const struct sync_filter_key *k, size_t nslot)
 	return (size_t)h & (nslot - 1);
 }
 
+#define SCAN_MAX 16	/* keys: a set up to this is scanned */
+
 static bool addrs_has_key(const struct sync_filter_addrs *s,
 			  const struct sync_filter_key *k)
 {
@@ -82,12 +94,35 @@ static bool addrs_has_key(const struct sync_filter_addrs *s,
 	return false;
 }
 
+/* A small set is scanned: each key's words and mask words (s->lin),
+ * a masked compare each, cheaper than a hash probe per prefix length. */
+static bool addrs_scan(const struct sync_filter_addrs *s,
+		       const union ct_addr *a)
+{
+	unsigned int words = s->words;
+	const uint32_t *p = s->lin;
+	uint32_t w[4];
+
+	memcpy(w, a->v6, 4 * (size_t)words);
+	for (size_t k = 0; k < s->n; k++, p += 2 * words) {
+		unsigned int j = 0;
+
+		while (j < words && (w[j] & p[words + j]) == p[j])
+			j++;
+		if (j == words)
+			return true;
+	}
+	return false;
+}
+
 /* Whether @a (of the set's family) is in one of its networks or hosts. */
 static bool addrs_has(const struct sync_filter_addrs *s,
 		      const union ct_addr *a)
 {
 	struct sync_filter_key k;
 
+	if (s->lin)
+		return addrs_scan(s, a);
 	for (unsigned int i = 0; i < s->nplen; i++) {
 		key_of(&k, a, s->plen[i], s->words);
 		if (addrs_has_key(s, &k))
@@ -96,7 +131,28 @@ static bool addrs_has(const struct sync_filter_addrs *s,
 	return false;
 }
 
-/* Sorts and dedupes the keys, lists the prefix lengths, fills the hash. */
+/* The scan's table of a small set: per key, its address words then its
+ * mask words (s->words of each). */
+static int addrs_lin(struct sync_filter_addrs *s)
+{
+	unsigned int words = s->words;
+	union ct_addr m;
+	uint32_t *p;
+
+	s->lin = calloc(s->n, 2 * (size_t)words * sizeof(*s->lin));
+	if (!s->lin)
+		return -ENOMEM;
+	p = s->lin;
+	for (size_t k = 0; k < s->n; k++, p += 2 * words) {
+		sync_filter_mask(&m, s->keys[k].plen, words);
+		memcpy(p, s->keys[k].addr.v6, 4 * (size_t)words);
+		memcpy(p + words, m.v6, 4 * (size_t)words);
+	}
+	return 0;
+}
+
+/* Sorts and dedupes the keys, lists the prefix lengths, fills the hash
+ * (and, for a small set, the scan's table). */
 static int addrs_index(struct sync_filter_addrs *s)
 {
 	size_t n = 0;
@@ -124,7 +180,7 @@ static int addrs_index(struct sync_filter_addrs *s)
 			at = (at + 1) & (s->nslot - 1);
 		s->slot[at] = (uint32_t)(i + 1);
 	}
-	return 0;
+	return n <= SCAN_MAX ? addrs_lin(s) : 0;
 }
 
 static int addrs_build(struct sync_filter *f, const struct sync_conf_filter *cf)
@@ -194,6 +250,7 @@ void sync_filter_free(struct sync_filter *f)
 	for (int fam = 0; fam < 2; fam++) {
 		free(f->addr[fam].keys);
 		free(f->addr[fam].slot);
+		free(f->addr[fam].lin);
 	}
 	free(f);
 }

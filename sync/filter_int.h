@@ -31,6 +31,9 @@ struct sync_filter_addrs {
 	size_t n;
 	uint32_t *slot;			/* 1 + index into keys, 0 empty */
 	size_t nslot;			/* a power of two >= 2n, or 0 */
+	uint32_t *lin;			/* a small set's scan table (per key
+					 * its words, then its mask's), or
+					 * NULL: hash probes */
 };
 
 struct sync_filter {

@@ -131,12 +131,14 @@ static uint8_t ftfw_flags(struct sync_state *s)
 }
 
 /* Every object goes out again: what fell out of the queue before it is
- * covered by it. @now as sync_internal_bulk's. */
-static void bulk(struct sync_state *s, int now)
+ * covered by it. @paced: a client's -B (sync_bulk_paced). */
+static void bulk(struct sync_state *s, int paced)
 {
 	priv(s)->fell = 0;
-	if (s->int_ct)
-		sync_internal_bulk(s, now);
+	if (s->int_ct && paced)
+		sync_bulk_paced(s);
+	else if (s->int_ct)
+		sync_internal_bulk(s);
 }
 
 /* The messages that fell out of the resend queue go out again: every

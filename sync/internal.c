@@ -320,7 +320,7 @@ void sync_internal_dump_end(struct sync_state *s, int exp, int ok)
 			;
 	if (!s->dump_populate && s->bulk_deferred) {
 		s->bulk_deferred = 0;
-		sync_internal_bulk(s, 0);
+		sync_internal_bulk(s);
 		sync_tx_kick(s);
 	}
 }

@@ -5,7 +5,7 @@
  * with one write(2): to the LogFile opened O_APPEND, so two processes (or
  * a rotated file) never interleave half lines, and to fd 1 or 2 for the
  * console, bypassing stdio so nothing waits in a buffer across a fork.
- * syslog goes through libc (whose openlog state is libc's, not ours).
+ * syslog goes through our own client (sync/syslog.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +25,7 @@ void sync_log_init(struct sync_log *l)
 		.fd = -1, .flow_fd = -1, .syslog = -1, .flow_syslog = -1,
 		.console = 1,
 	};
+	sync_syslog_init(&l->sys, LOG_IDENT);
 	tzset();	/* ctime_r's zone, read once while it can be */
 }
 
@@ -113,7 +114,7 @@ void sync_log_v(struct sync_log *l, enum sync_log_level level,
 			STDOUT_FILENO : STDERR_FILENO, line, n);
 	log_put(l->fd, line, n);
 	if (l->syslog != -1 && l->syslog_open)
-		syslog((int)level | l->syslog, "%s", msg);
+		sync_syslog_send(&l->sys, (int)level | l->syslog, msg);
 }
 
 void sync_log(struct sync_log *l, enum sync_log_level level,
@@ -139,7 +140,7 @@ void sync_log_flow(struct sync_log *l, const char *text, int64_t now)
 		log_put(l->flow_fd, line, n);
 	}
 	if (l->flow_syslog != -1 && l->syslog_open)
-		syslog(LOG_INFO | l->flow_syslog, "%s", text);
+		sync_syslog_send(&l->sys, LOG_INFO | l->flow_syslog, text);
 }
 
 static int log_reopen_one(const char *path)
@@ -191,7 +192,7 @@ void sync_log_entry(struct sync_log *l, const char *text)
 		log_put(l->fd, line, n);
 	}
 	if (l->syslog != -1 && l->syslog_open)
-		syslog(LOG_ERR | l->syslog, "%s", text);
+		sync_syslog_send(&l->sys, LOG_ERR | l->syslog, text);
 }
 
 static int log_open_one(const char *path, int *fd, char *keep, size_t cap)
@@ -229,13 +230,12 @@ int sync_log_open(struct sync_log *l, const char *path, const char *flow_path,
 		goto close_log;
 	l->syslog = facility;
 	l->flow_syslog = flow_facility;
-	if (facility != -1 || flow_facility != -1) {
-		/* each line names its facility; this is the default. Connected
-		 * now (LOG_NDELAY), not at the first line: the unprivileged
-		 * child, chrooted where there is no /dev/log, may well write
-		 * the first one (a flow log line, say) */
-		openlog(LOG_IDENT, LOG_PID | LOG_NDELAY,
-			facility != -1 ? facility : flow_facility);
+	if ((facility != -1 || flow_facility != -1) && !l->syslog_open) {
+		/* each line names its facility. Connected now (LOG_NDELAY),
+		 * not at the first line: the unprivileged child, chrooted
+		 * where there is no /dev/log, inherits the connection (and
+		 * asks its parent for a new one, sync_log_set_syslog_reopen) */
+		sync_syslog_open(&l->sys);
 		l->syslog_open = 1;
 	}
 	return 0;
@@ -251,14 +251,19 @@ void sync_log_console(struct sync_log *l, int on)
 	l->console = on;
 }
 
+void sync_log_set_syslog_reopen(struct sync_log *l, int (*reopen)(void *arg),
+				void *arg)
+{
+	sync_syslog_set_reopen(&l->sys, reopen, arg);
+}
+
 void sync_log_close(struct sync_log *l)
 {
 	if (l->fd >= 0)
 		close(l->fd);
 	if (l->flow_fd >= 0)
 		close(l->flow_fd);
-	if (l->syslog_open)
-		closelog();
+	sync_syslog_close(&l->sys);
 	l->fd = -1;
 	l->flow_fd = -1;
 	l->syslog_open = 0;

@@ -6,8 +6,9 @@
  * (opened O_APPEND, one write(2) per line, so a line is never split),
  * mirrored to stdout (info, notice) or stderr (warning, ERROR) while the
  * daemon runs in the console or has not daemonised yet, and sent to
- * syslog (openlog "conntrack-tools", LOG_PID, the facility) when Syslog
- * is configured.
+ * syslog (as openlog "conntrack-tools", LOG_PID, the facility would, but
+ * through sync/syslog.h, which reconnects after a syslogd restart) when
+ * Syslog is configured.
  *
  * The Stats mode flow log is a second file (Stats { LogFile }) and/or
  * syslog at LOG_INFO: "<ctime>\t<entry>\n", written by sync_log_flow().
@@ -20,6 +21,8 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+
+#include "sync/syslog.h"
 
 #define SYNC_LOG_LINE_MAX	4096
 
@@ -37,7 +40,8 @@ struct sync_log {
 	int syslog;		/* facility (LOG_DAEMON...) or -1 */
 	int flow_syslog;	/* Stats Syslog facility or -1 */
 	int console;		/* mirror lines to stdout/stderr */
-	int syslog_open;	/* openlog() done */
+	int syslog_open;	/* sys connected once (sync_log_open) */
+	struct sync_syslog sys;	/* the syslog client */
 	char path[257];		/* for reopening (SIGHUP, privsep later) */
 	char flow_path[257];
 };
@@ -49,7 +53,7 @@ void sync_log_init(struct sync_log *l);
 /*
  * sync_log_open - open @path (LogFile; NULL or "" for none) and
  * @flow_path (Stats LogFile; NULL or "" for none) for appending, created
- * 0600 if missing, and openlog() if either facility is not -1.
+ * 0600 if missing, and connect to syslog if either facility is not -1.
  * Returns 0 or -errno of the open that failed (-ENAMETOOLONG for a path
  * longer than 256 bytes; the LogFile is closed again then); the caller
  * prints upstream's "ERROR: can't open logfile `%s'.Reason: %s" (sic, no
@@ -63,7 +67,11 @@ int sync_log_open(struct sync_log *l, const char *path, const char *flow_path,
 /* Stops (0) or resumes mirroring to stdout/stderr (after daemonising). */
 void sync_log_console(struct sync_log *l, int on);
 
-/* Closes what is open (closelog too); accepts a never-opened log. */
+/* Where the syslog client gets a new connection (sync/syslog.h). */
+void sync_log_set_syslog_reopen(struct sync_log *l, int (*reopen)(void *arg),
+				void *arg);
+
+/* Closes what is open (syslog too); accepts a never-opened log. */
 void sync_log_close(struct sync_log *l);
 
 /* One line at @level, printf-style. Never fails; errors are dropped. */

@@ -67,6 +67,8 @@ enum ps_type {
 				 * SIGHUP (payload: struct sync_keys) */
 	PS_STREAM,		/* child: a new TCP socket for link arg,
 				 * its SndSocketBuffer forced (SCM_RIGHTS) */
+	PS_SYSLOG,		/* child: a new socket connected to
+				 * /dev/log (SCM_RIGHTS) */
 };
 
 enum { PS_NOTIFY_READY = 1, PS_NOTIFY_WATCHDOG, PS_NOTIFY_STOPPING };
@@ -93,7 +95,8 @@ struct ps_allow {
  * NLM_F_REQUEST of NFNL_SUBSYS_CTNETLINK or _EXP with command NEW, GET or
  * DELETE, addressed to the kernel (pid 0), fitting exactly; PS_SOCKET
  * naming no socket; PS_CLOSE naming one opened by PS_SOCKET; PS_STREAM
- * naming no socket and a link index below SYNC_CONF_CHAN_MAX. Pure: the
+ * naming no socket and a link index below SYNC_CONF_CHAN_MAX; PS_SYSLOG
+ * naming no socket, arg 0. Pure: the
  * fuzzer calls it. Returns 0 and the header in *@h, or -EBADMSG (shape),
  * -EPERM (a message the parent will not send for the child).
  */

@@ -208,6 +208,20 @@ int sync_privsep_stream(struct sync_privsep *ps, unsigned int idx)
 	return rc < 0 ? rc : fd;
 }
 
+/* The log's syslog client, after a send on the old connection failed
+ * (syslogd restarted): a new connection from the parent. */
+static int syslog_reopen(void *arg)
+{
+	struct sync_privsep *ps = arg;
+	struct ps_hdr h = { PS_SYSLOG, 0, -1, 0 };
+	int fd = -1, their, rc;
+
+	if (ps->req < 0)
+		return -ENOTCONN;
+	rc = ps_call_fd(ps, &h, &fd, &their);
+	return rc < 0 ? rc : fd;
+}
+
 void sync_privsep_sock_close(struct sync_privsep *ps, struct nl_sock *s)
 {
 	int fd;
@@ -317,5 +331,6 @@ void sync_privsep_child_setup(struct sync_privsep *ps)
 	for (unsigned int i = 0; i < n; i++)
 		nl_sock_set_ops(socks[i], &ps_ops, ps);
 	sync_loop_fd_add(ps->d->loop, ps->note, POLLIN, on_notice, ps);
+	sync_log_set_syslog_reopen(&ps->d->log, syslog_reopen, ps);
 	ps->d->privsep = ps;
 }

@@ -27,6 +27,7 @@
 #include "sync/keys.h"
 #include "sync/loop.h"
 #include "sync/privsep_int.h"
+#include "sync/syslog.h"
 
 /* ---- the check -------------------------------------------------------- */
 
@@ -95,6 +96,8 @@ int sync_privsep_check(const void *rec, size_t len, const struct ps_allow *allow
 	case PS_STREAM:
 		return h->len || h->fd != -1 || h->arg < 0 ||
 		       h->arg >= SYNC_CONF_CHAN_MAX ? -EBADMSG : 0;
+	case PS_SYSLOG:
+		return h->len || h->fd != -1 || h->arg ? -EBADMSG : 0;
 	case PS_CLOSE:
 		if (h->len)
 			return -EBADMSG;
@@ -174,6 +177,20 @@ static void give_stream(int fd, const struct sync_conf *conf, int idx)
 		close(s);
 }
 
+/* PS_SYSLOG: a socket connected to /dev/log, which the chrooted child
+ * cannot reach, after syslogd made its socket anew; handed over, not
+ * kept. */
+static void give_syslog(int fd)
+{
+	struct ps_hdr r = { PS_REPLY, 0, -1, 0 };
+	int s = sync_syslog_connect();
+
+	r.arg = s < 0 ? s : 0;
+	reply_fd(fd, &r, s);
+	if (s >= 0)
+		close(s);
+}
+
 static void take_socket(struct ps_allow *a, int s)
 {
 	for (unsigned int i = a->nstatic; i < a->n; i++)
@@ -209,6 +226,9 @@ static void serve(struct sync_privsep *ps, int fd, struct ps_allow *a,
 		return;
 	case PS_STREAM:
 		give_stream(fd, d->conf, h.arg);
+		return;
+	case PS_SYSLOG:
+		give_syslog(fd);
 		return;
 	case PS_CLOSE:
 		take_socket(a, h.fd);

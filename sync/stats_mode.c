@@ -82,10 +82,15 @@ static struct sync_cache_obj *stats_put(struct stats_mode *s,
 	uint32_t h;
 
 	klen = ct_entry_key(key, e);
-	blen = ct_entry_pack(body, sizeof(body), e, STATS_FIELDS);
-	if (klen < 0 || blen < 0)
+	if (klen < 0)
 		return NULL;
-	o = sync_cache_find_hash(s->cache, key, (size_t)klen, &h);
+	/* the bucket comes from memory while the body is packed */
+	h = sync_cache_hash(s->cache, key, (size_t)klen);
+	sync_cache_prefetch(s->cache, h);
+	blen = ct_entry_pack(body, sizeof(body), e, STATS_FIELDS);
+	if (blen < 0)
+		return NULL;
+	o = sync_cache_find_hashed(s->cache, key, (size_t)klen, h);
 	if (o && o->status == SYNC_OBJ_DEAD) {
 		sync_cache_del(s->cache, o);
 		o = NULL;
@@ -104,6 +109,12 @@ static struct sync_cache_obj *stats_put(struct stats_mode *s,
 	return o;
 }
 
+/* Whether destroyed flows are logged (Stats LogFile or Syslog). */
+static int flow_logged(const struct sync_daemon *d)
+{
+	return d->log.flow_fd >= 0 || d->log.flow_syslog >= 0;
+}
+
 /* The flow log line of a destroyed flow: upstream's dlog_ct of the
  * event, without its timeout. */
 static void stats_log_flow(struct sync_daemon *d, const struct ct_entry *e)
@@ -112,7 +123,7 @@ static void stats_log_flow(struct sync_daemon *d, const struct ct_entry *e)
 	struct ct_entry copy;
 	char line[1024];
 
-	if (d->log.flow_fd < 0 && d->log.flow_syslog < 0)
+	if (!flow_logged(d))
 		return;
 	copy = *e;
 	copy.set &= ~(uint64_t)CT_TIMEOUT;
@@ -177,7 +188,9 @@ static int sweep_obj(struct sync_cache *c, struct sync_cache_obj *o,
 
 	if (o->mark == priv(d)->mark)
 		return 0;
-	if (ct_entry_unpack(sync_cache_obj_body(o), o->body_len, &e) == 0)
+	/* unpacked only to be logged */
+	if (flow_logged(d) &&
+	    ct_entry_unpack(sync_cache_obj_body(o), o->body_len, &e) == 0)
 		stats_log_flow(d, &e);
 	sync_cache_del(c, o);
 	return 0;

@@ -73,6 +73,9 @@ struct sync_sub {
 	size_t extra;			/* per internal object, after the
 					 * sync_txnode */
 	uint8_t external_timer;		/* external objects expire (ALARM) */
+	uint8_t ctl_unsequenced;	/* control messages take no sequence
+					 * number (ALARM: upstream's receiver
+					 * does not track them) */
 	int (*init)(struct sync_state *s);
 	void (*fini)(struct sync_state *s);
 	/* requests: -n, -B, -s rsqueue; SYNC_REQ_UNKNOWN if not handled */
@@ -237,12 +240,14 @@ void sync_internal_flush(struct sync_state *s, int exp);
 int sync_internal_has(struct sync_state *s, const struct ct_entry *e);
 
 /* bulk.c */
-/* Queue every internal object (bulk send, resync request); one still
- * going is overtaken. With @now (a client's -B: called from no channel's
- * handler), paced: sent slice by slice as it is queued, waiting while
- * sub->bulk_window messages are unacknowledged; else it all waits for
- * the next transmit run. */
-void sync_internal_bulk(struct sync_state *s, int now);
+/* Queue every internal object (a peer's resync request, a NACK for what
+ * fell out, a link event: inside a channel's handler) for the next
+ * transmit run; a paced bulk still going is overtaken. */
+void sync_internal_bulk(struct sync_state *s);
+/* The same for a client's -B (called from no channel's handler), paced:
+ * the conntrack cache sent slice by slice as it is queued, waiting while
+ * sub->bulk_window messages are unacknowledged. */
+void sync_bulk_paced(struct sync_state *s);
 /* The peer acknowledged messages: a paced bulk waiting for that goes on
  * (in a loop step) once fewer than half its window are left. */
 void sync_bulk_acked(struct sync_state *s);

@@ -39,7 +39,7 @@ static void on_link_event(struct sync_chans *m, unsigned int idx,
 		if (s->sub->link_event)
 			s->sub->link_event(s, 0);
 		if (s->int_ct)
-			sync_internal_bulk(s, 0);
+			sync_internal_bulk(s);
 		sync_tx_kick(s);
 		return;
 	}

@@ -43,6 +43,7 @@ struct recv_walk {
 	struct sync_state *s;
 	int heard;
 	uint64_t now;		/* sync_loop_now() once, for the datagram */
+	uint32_t secs;		/* sync_daemon_now() once, for the cache */
 };
 
 static void recv_one(void *arg, const struct sync_msg_hdr *h,
@@ -53,7 +54,7 @@ static void recv_one(void *arg, const struct sync_msg_hdr *h,
 
 	switch (s->sub->recv(s, h)) {
 	case SYNC_RX_DATA:
-		sync_external_msg(s, h, msg, (uint32_t)(w->now / 1000000));
+		sync_external_msg(s, h, msg, w->secs);
 		w->heard = 1;
 		break;
 	case SYNC_RX_BAD:
@@ -69,7 +70,8 @@ static void recv_one(void *arg, const struct sync_msg_hdr *h,
 void sync_recv_payload(struct sync_chans *m, unsigned int idx,
 		       const void *buf, size_t len, void *arg)
 {
-	struct recv_walk w = { .s = arg, .now = sync_loop_now() };
+	struct recv_walk w = { .s = arg, .now = sync_loop_now(),
+			       .secs = sync_daemon_now() };
 
 	(void)m;
 	(void)idx;

@@ -224,9 +224,11 @@ static int build_node(struct sync_state *s, struct sync_txnode *n)
 	return rc;
 }
 
-static void send_built(struct sync_state *s, int len, uint32_t *seq)
+/* ALARM's control messages carry the sequence number of the next data
+ * message without taking it (sync_sub.ctl_unsequenced). */
+static void send_built(struct sync_state *s, int len, int ctl, uint32_t *seq)
 {
-	*seq = s->seq_next++;
+	*seq = ctl && s->sub->ctl_unsequenced ? s->seq_next : s->seq_next++;
 	sync_msg_stamp(s->buf, *seq, out_flags(s));
 	if (s->out)
 		s->out(s, s->buf, (size_t)len);
@@ -270,7 +272,7 @@ void sync_tx_drain(struct sync_state *s)
 			s->err.snd_malformed++;
 			keep = 0;
 		} else {
-			send_built(s, len, &n->seq);
+			send_built(s, len, n->ctl, &n->seq);
 			keep = s->sub->sent(s, n);
 		}
 		if (keep)
@@ -303,7 +305,7 @@ static int send_now(struct sync_state *s, int len)
 		s->err.snd_malformed++;
 		return len;
 	}
-	send_built(s, len, &seq);
+	send_built(s, len, 0, &seq);
 	return 0;
 }
 

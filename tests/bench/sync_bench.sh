@@ -14,7 +14,12 @@
 #                  bare_load_ms, the same load with no daemon running
 #                  (what listening to events costs the loader);
 #                  floor_load_ms, the same load with build/bench/ev_floor
-#                  listening (it only receives: any listener costs that)
+#                  listening (it only receives: any listener costs that);
+#                  solo_load_ms, the same load with fw1's daemon alone,
+#                  its sync link dropped at fw2's door: here the backup
+#                  shares the two CPUs with the loader and fw1's daemon,
+#                  on a real pair it runs on another machine, and
+#                  load_ms counts its work too
 #   dgrams/flow    datagrams fw1 sent for it, per flow; bytes/flow beside
 #                  it; trickle_dgrams/flow the same for N/10 more flows
 #                  created one request at a time by the reference CLI
@@ -235,6 +240,21 @@ floor_round() {
 			r["cpu_ns"] / 1e6, n - r["dgrams"], size }' "$T_TMP/fs" "$T_TMP/fr"
 }
 
+# solo_round DAEMON TAG: the load of sync_round with fw1's daemon alone,
+# sending into a sync link dropped at both doors (no backup's CPU).
+solo_round() {
+	local t0
+	CONNTRACKD=$1
+	ha_net sync
+	ha_conf 1 ftfw udp
+	ha_start 1
+	ha_cut_on silent
+	sleep 0.5
+	t0=$(now_ms)
+	ha_load 1 "$work/flows"
+	echo "RESULT $2 solo_load_ms=$(($(now_ms) - t0))"
+}
+
 # fo_round DAEMON TAG PRELOAD [inject]: the failover gap; with inject,
 # fw2 runs DisableExternalCache (flows go straight into its kernel
 # table: its commit has nothing to do), keys gap_inject... and so on.
@@ -284,6 +304,7 @@ fo_round() {
 results=$HAB_RESULTS
 run() { # DAEMON TAG
 	hab_round sync_round "$1" "$2"
+	hab_round solo_round "$1" "$2"
 	hab_round fo_round "$1" "$2" 0
 	hab_round fo_round "$1" "$2" "$N"
 	hab_round fo_round "$1" "$2" "$N" inject
@@ -321,7 +342,7 @@ report() {
 	echo
 	echo "medians of $REPS rounds, N=$N (ours/ref below 1: ours better)"
 	printf '%-16s %12s %12s %8s\n' measure ours ref ours/ref
-	for k in event_ms load_ms dgrams_per_flow bytes_per_flow \
+	for k in event_ms load_ms solo_load_ms dgrams_per_flow bytes_per_flow \
 		trickle_dgrams_per_flow overruns \
 		bulk_ms bulk_tx_cpu_ms bulk_rx_cpu_ms bulk_dgrams bulk_bytes commit_ms \
 		commit_cpu_ms rss_b_per_flow rss_idle_kb gap0_ms \

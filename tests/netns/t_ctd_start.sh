@@ -63,6 +63,15 @@ EOF
 	echo "$w"
 }
 
+# flow_once SRC: a udp flow from SRC made and destroyed, seen by the
+# daemon both times (the flow log then has its line).
+flow_once() {
+	ct -I -s "$1" -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100 2>/dev/null
+	ctd_wait_active "$NS" "$D" 1
+	ct -D -s "$1" >/dev/null 2>&1
+	ctd_wait_active "$NS" "$D" 0
+}
+
 # syslog_run [GENERAL...] -- [STATS...]: a daemon with the General and
 # Stats lines given and its /dev/log served by the listener; one udp
 # flow made and destroyed (so the flow log has a line), then the daemon
@@ -83,11 +92,7 @@ $stats}" "${gen[@]}"
 	syslog_listen
 	w=$(devlog_wrapper)
 	CONNTRACKD=$w ctd_start "$NS" "$D"
-	ct -I -s 1.1.1.3 -d 2.2.2.2 -p udp --sport 1 --dport 2 -t 100 \
-		2>/dev/null
-	ctd_wait_active "$NS" "$D" 1
-	ct -D -s 1.1.1.3 >/dev/null 2>&1
-	ctd_wait_active "$NS" "$D" 0
+	flow_once 1.1.1.3
 	ctd_stop "$NS" "$D" "$CTD_PID"
 	FLOW=$(cut -f2- "$D/flows")
 	[ -n "$FLOW" ] || t_fail "no flow in the flow log"
@@ -155,6 +160,49 @@ case_syslog_stats() {
 	syslog_run -- "Syslog on"
 	syslog_has 30 "$FLOW"
 	t_eq "syslog lines" "$(grep -cvx rawct-end "$T_TMP/syslog")" 1
+}
+
+# wait_grep SECONDS RE FILE: until FILE has a line matching RE.
+wait_grep() {
+	for _ in $(seq 1 $(($1 * 50))); do
+		grep -q "$2" "$3" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+# syslogd restarts (its socket made anew): the privilege-separated
+# child, chrooted where /dev/log is not, gets a new connection from its
+# parent, and the flow log goes on reaching syslog. libc's syslog would
+# try to reconnect in the chroot and lose every line from then on.
+case_syslog_restart() {
+	local w
+	setup "Syslog on"
+	ctd_conf "$D" "Stats {
+	LogFile DIR/flows
+	Syslog on
+}" "Syslog on"
+	syslog_listen
+	w=$(devlog_wrapper)
+	CONNTRACKD=$w ctd_start "$NS" "$D"
+	flow_once 1.1.1.3
+	wait_grep 5 'src=1\.1\.1\.3 ' "$T_TMP/syslog" ||
+		t_fail "the first flow never reached syslog"
+	# the restart: the old socket gone, a new one at /dev/log
+	kill "$AUX_PID"
+	wait "$AUX_PID" 2>/dev/null
+	rm -f "$T_TMP/syslog.sock"
+	dgram_listen "$T_TMP/syslog2.sock" "$T_TMP/syslog2"
+	AUX_PID=$DGRAM_PID
+	nsenter -t "$CTD_PID" -m sh -c 'umount /dev/log &&
+		mount --bind "$1" /dev/log' sh "$T_TMP/syslog2.sock" ||
+		t_fail "cannot move /dev/log in the daemon's mount namespace"
+	flow_once 1.1.1.4
+	wait_grep 5 'src=1\.1\.1\.4 ' "$T_TMP/syslog2" || {
+		cp "$T_TMP/syslog2" "$T_TMP/detail"
+		t_fail "after the restart the flow log never reached syslog"
+	}
+	ctd_stop "$NS" "$D" "$CTD_PID"
 }
 
 # Both, on two facilities (upstream warns and uses General's for both;
@@ -274,6 +322,7 @@ case_event_iteration_limit() {
 t_case ctd_syslog_general case_syslog_general
 t_case ctd_syslog_stats case_syslog_stats
 t_case ctd_syslog_both case_syslog_both
+t_case ctd_syslog_restart case_syslog_restart
 t_case ctd_init_failure_after_socket case_init_failure_after_socket
 t_case ctd_event_iteration_limit case_event_iteration_limit
 t_done

@@ -281,7 +281,8 @@ sent() {
 # no_echo MODE [B_MODE_LINES]: after B commits (or injects), A's
 # external cache gets nothing and B sends nothing but control messages
 # (16 bytes a datagram at most); in ALARM, nothing at all, through
-# several RefreshTime periods.
+# several RefreshTime periods (before the commit B sent one RESYNC, its
+# heal's request when it first heard A: 16 bytes in all).
 no_echo() {
 	local before after b0 p0 b1 p1 wait=2.5 mo=""
 	[ "$1" = ALARM ] && wait=5 mo="RefreshTime 2"
@@ -300,7 +301,8 @@ ${2:-}"
 	read -r b0 p0 <<<"$before"
 	read -r b1 p1 <<<"$after"
 	if [ "$1" = ALARM ]; then
-		t_eq "bytes B sent" "$b1" 0
+		t_eq "bytes B sent before the commit" "$b0" 16
+		t_eq "bytes B sent after it" "$((b1 - b0))" 0
 	elif [ $((b1 - b0)) -gt $((16 * (p1 - p0))) ]; then
 		t_fail "B sent $((b1 - b0)) bytes in $((p1 - p0)) datagrams after the commit"
 	fi

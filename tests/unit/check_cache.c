@@ -6,9 +6,10 @@
  * late one); the extra area zeroed and aligned; objects that stay put
  * when their body grows; the stepwise walk (every object once, whole
  * buckets, deleting the visited object, adding others, stopping on an
- * error); the bucket of a key as documented; and hash flooding: 100k
- * flows that all collide under an unkeyed hash spread like random ones,
- * differently under another seed.
+ * error); chains that lose objects at the head, the tail and between;
+ * lookups by a hash given; the bucket of a key as documented; and hash
+ * flooding: 100k flows that all collide under an unkeyed hash spread
+ * like random ones, differently under another seed.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -758,6 +759,77 @@ START_TEST(seeds_differ)
 }
 END_TEST
 
+/* ---- chains ------------------------------------------------------------- */
+
+/* Orders in which five objects sharing one chain (one bucket; newest at
+ * the head: 4 3 2 1 0) are deleted: head first, tail first, middle,
+ * alternating. After each deletion every object left is found, the
+ * deleted ones are not, and the chain is as long as what is left (the
+ * links' "another follows" flags stay right when their neighbour goes). */
+static const uint32_t del_orders[][5] = {
+	{ 4, 3, 2, 1, 0 }, { 0, 1, 2, 3, 4 }, { 2, 1, 3, 0, 4 },
+	{ 1, 3, 0, 4, 2 }, { 3, 0, 4, 2, 1 },
+};
+
+START_TEST(chain_deletes)
+{
+	struct sync_cache *c = mk_cache(1, 16, sizeof(struct tag), NULL, 9);
+	uint32_t gone = 0;
+
+	fill(c, 0, 5);
+	ck_assert_uint_eq(sync_cache_max_chain(c), 5);
+	for (int k = 0; k < 5; k++) {
+		uint32_t id = del_orders[_i][k];
+
+		sync_cache_del(c, find_id(c, id));
+		gone |= 1u << id;
+		for (uint32_t j = 0; j < 6; j++) {
+			struct sync_cache_obj *o = find_id(c, j);
+
+			if (j < 5 && !(gone & 1u << j)) {
+				ck_assert_ptr_nonnull(o);
+				ck_assert_uint_eq(((struct tag *)
+					sync_cache_obj_extra(o))->id, j);
+			} else {
+				ck_assert_ptr_null(o);
+			}
+		}
+		ck_assert_uint_eq(sync_cache_max_chain(c), (uint32_t)(4 - k));
+	}
+	/* and new objects chain up again behind an emptied bucket */
+	fill(c, 10, 2);
+	ck_assert_ptr_nonnull(find_id(c, 10));
+	ck_assert_ptr_nonnull(find_id(c, 11));
+	sync_cache_free(c);
+}
+END_TEST
+
+/* sync_cache_hash, _prefetch and _find_hashed agree with _find. */
+START_TEST(find_hashed)
+{
+	struct sync_cache *c = mk_cache(7, 64, sizeof(struct tag), NULL, 3);
+	uint8_t k[8];
+	size_t kl;
+
+	fill(c, 0, 20);
+	for (uint32_t i = 0; i < 22; i++) {
+		uint32_t h;
+
+		kl = mk_key(k, i);
+		h = sync_cache_hash(c, k, kl);
+		sync_cache_prefetch(c, h);
+		ck_assert_ptr_eq(sync_cache_find_hashed(c, k, kl, h),
+				 sync_cache_find(c, k, kl));
+		if (i < 20)
+			ck_assert_uint_eq(find_id(c, i)->hash, h);
+	}
+	ck_assert_uint_eq(sync_cache_hash(c, k, 0), 0);
+	ck_assert_ptr_null(sync_cache_find_hashed(c, k, 0, 0));
+	ck_assert_uint_eq(sync_cache_hash(c, k, CT_KEY_MAX + 1), 0);
+	sync_cache_free(c);
+}
+END_TEST
+
 Suite *cache_suite(void)
 {
 	Suite *s = suite_create("cache");
@@ -780,6 +852,12 @@ Suite *cache_suite(void)
 	tcase_add_test(t, iter_add_others);
 	tcase_add_test(t, iter_error);
 	tcase_add_test(t, odd_bucket_counts);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("chains");
+	tcase_add_loop_test(t, chain_deletes, 0,
+			    (int)(sizeof(del_orders) / sizeof(del_orders[0])));
+	tcase_add_test(t, find_hashed);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("hash");

@@ -380,7 +380,7 @@ START_TEST(test_open_errors)
 }
 END_TEST
 
-/* openlog is done when either facility is set, and undone at close. */
+/* syslog is connected when either facility is set, closed at close. */
 START_TEST(test_syslog_open)
 {
 	struct sync_log l;
@@ -394,6 +394,127 @@ START_TEST(test_syslog_open)
 	ck_assert_int_eq(l.syslog_open, 0);
 	ck_assert_int_eq(sync_log_open(&l, NULL, NULL, -1, -1), 0);
 	ck_assert_int_eq(l.syslog_open, 0);
+}
+END_TEST
+
+/* ---- the syslog client (sync/syslog.h), on socketpairs ---------------- */
+
+/* glibc's datagram: "<PRI>Mmm dd hh:mm:ss ident[pid]: msg", the day
+ * space-padded, in local time; cut to fit. */
+START_TEST(test_syslog_format)
+{
+	char buf[128], want[128];
+	struct tm tm = { .tm_year = 126, .tm_mon = 11, .tm_mday = 6,
+			 .tm_hour = 9, .tm_min = 5, .tm_sec = 7,
+			 .tm_isdst = -1 };
+	time_t t = mktime(&tm);
+	size_t n;
+
+	n = sync_syslog_format(buf, sizeof(buf), LOG_DAEMON | LOG_NOTICE,
+			       "conntrack-tools", 42, t, "hello");
+	snprintf(want, sizeof(want), "<%d>Dec  6 09:05:07 "
+		 "conntrack-tools[42]: hello", LOG_DAEMON | LOG_NOTICE);
+	ck_assert_str_eq(buf, want);
+	ck_assert_uint_eq(n, strlen(want));
+	n = sync_syslog_format(buf, 10, LOG_INFO, "x", 1, t, "hello");
+	ck_assert_uint_eq(n, 9);
+	ck_assert_uint_eq(strlen(buf), 9);
+	ck_assert_uint_eq(sync_syslog_format(buf, 0, LOG_INFO, "x", 1, t,
+					     "y"), 0);
+}
+END_TEST
+
+struct reopen_rig {
+	int peer[2];		/* the listeners' ends, [1] the next one's */
+	int next;		/* a connected socket to hand out, or -1 */
+	int calls;
+};
+
+static int rig_reopen(void *arg)
+{
+	struct reopen_rig *r = arg;
+	int fd = r->next;
+
+	r->calls++;
+	r->next = -1;
+	return fd < 0 ? -ENOENT : fd;
+}
+
+/* What one datagram on @fd says after its header, or "" if none. */
+static const char *heard(int fd, char *buf, size_t len)
+{
+	ssize_t n = recv(fd, buf, len - 1, MSG_DONTWAIT);
+	const char *m;
+
+	buf[n > 0 ? n : 0] = '\0';
+	m = strstr(buf, "]: ");
+	return m ? m + 3 : "";
+}
+
+/* syslogd restarted: the send on the old connection fails, the line
+ * goes once more on a connection from the reopen callback; a failed
+ * reconnect is not tried again within the second, lines dropped. */
+START_TEST(test_syslog_reconnect)
+{
+	struct reopen_rig r = { .next = -1 };
+	struct sync_syslog s;
+	char buf[256];
+	int a[2], b[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, a), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, b), 0);
+	sync_syslog_init(&s, "t");
+	sync_syslog_set_reopen(&s, rig_reopen, &r);
+	s.fd = a[0];
+	sync_syslog_send(&s, LOG_INFO, "one");
+	ck_assert_str_eq(heard(a[1], buf, sizeof(buf)), "one");
+	ck_assert_int_eq(r.calls, 0);
+	close(a[1]);			/* syslogd gone */
+	r.next = b[0];			/* ... and back */
+	sync_syslog_send(&s, LOG_INFO, "two");
+	ck_assert_int_eq(r.calls, 1);
+	ck_assert_int_eq(s.fd, b[0]);
+	ck_assert_str_eq(heard(b[1], buf, sizeof(buf)), "two");
+	close(b[1]);			/* gone, not back yet */
+	sync_syslog_send(&s, LOG_INFO, "three");
+	ck_assert_int_eq(r.calls, 2);
+	ck_assert_int_eq(s.fd, -1);
+	sync_syslog_send(&s, LOG_INFO, "four");	/* within the second */
+	ck_assert_int_eq(r.calls, 2);
+	s.next_try = 0;			/* the second is over */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, a), 0);
+	r.next = a[0];
+	sync_syslog_send(&s, LOG_INFO, "five");
+	ck_assert_int_eq(r.calls, 3);
+	ck_assert_str_eq(heard(a[1], buf, sizeof(buf)), "five");
+	sync_syslog_close(&s);
+	ck_assert_int_eq(s.fd, -1);
+	close(a[1]);
+}
+END_TEST
+
+/* A full syslogd: the line is dropped, the loop does not wait. */
+START_TEST(test_syslog_full)
+{
+	struct reopen_rig r = { .next = -1 };
+	struct sync_syslog s;
+	char buf[256];
+	int a[2], sent = 0;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, a), 0);
+	sync_syslog_init(&s, "t");
+	sync_syslog_set_reopen(&s, rig_reopen, &r);
+	s.fd = a[0];
+	for (int i = 0; i < 5000; i++)	/* far past the queue's room */
+		sync_syslog_send(&s, LOG_INFO, "fill");
+	ck_assert_int_eq(r.calls, 0);
+	ck_assert_int_eq(s.fd, a[0]);
+	while (heard(a[1], buf, sizeof(buf))[0])
+		sent++;
+	ck_assert_int_gt(sent, 0);
+	ck_assert_int_lt(sent, 5000);
+	sync_syslog_close(&s);
+	close(a[1]);
 }
 END_TEST
 
@@ -413,6 +534,9 @@ Suite *log_suite(void)
 	tcase_add_test(tc, test_flow);
 	tcase_add_test(tc, test_open_errors);
 	tcase_add_test(tc, test_syslog_open);
+	tcase_add_test(tc, test_syslog_format);
+	tcase_add_test(tc, test_syslog_reconnect);
+	tcase_add_test(tc, test_syslog_full);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -47,6 +47,7 @@ static Suite *(*const suites[])(void) = {
 	cth_suite,
 	nfct_args_suite,
 	ftfw_suite,
+	heal_suite,
 };
 
 int main(void)

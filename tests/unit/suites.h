@@ -46,5 +46,6 @@ Suite *tmo_suite(void);
 Suite *cth_suite(void);
 Suite *nfct_args_suite(void);
 Suite *ftfw_suite(void);
+Suite *heal_suite(void);
 
 #endif
