@@ -632,7 +632,7 @@ build/bench/cache_mem: tests/bench/cache_mem.c $(LIB_SRCS) ct/pack.h \
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/cache_mem.c $(LIB_SRCS)
 
 # a listener that only receives events: the floor under CPU per event
-build/bench/ev_floor: tests/bench/ev_floor.c nl/uapi.h
+build/bench/ev_floor: tests/bench/ev_floor.c nl/uapi.h tests/bench/floor_mmsg.h
 	mkdir -p build/bench
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/ev_floor.c
 
@@ -643,7 +643,7 @@ build/bench/bulk_codec: tests/bench/bulk_codec.c $(LIB_SRCS) ct/pack.h \
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/bulk_codec.c $(LIB_SRCS)
 
 # a sender and a receiver of bare datagrams: the floor under a bulk send
-build/bench/dgram_floor: tests/bench/dgram_floor.c
+build/bench/dgram_floor: tests/bench/dgram_floor.c tests/bench/floor_mmsg.h
 	mkdir -p build/bench
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/dgram_floor.c
 

@@ -11,11 +11,11 @@
  * BULK_WAIT_USEC later at the latest, so that a peer that never answers
  * still gets it all (as fast as its resend queue lets it); each such
  * timeout doubles the window for the rest of the bulk (a peer whose
- * ACKWindowSize is larger than ours acknowledges only that late). Upstream sends
- * it all at once: a backup busy with other work when it comes drops what
- * overflows its receive buffer, and the NACKs and resends that follow
- * cost more than the waits. The other bulks run inside a channel's
- * handler and only queue, for the next transmit run.
+ * ACKWindowSize is larger than ours acknowledges only that late).
+ * Upstream sends it all at once: a backup busy with other work when it
+ * comes drops what overflows its receive buffer, and the NACKs and
+ * resends that follow cost more than the waits. The other bulks run
+ * inside a channel's handler and only queue, for the next transmit run.
  */
 #include "sync/sync_int.h"
 

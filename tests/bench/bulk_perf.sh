@@ -49,12 +49,7 @@ pids_of() { # N: the daemon of firewall N and its children, comma separated
 bulk_round() {
 	local p1 p2 f1 f2 ms c1 c2 k
 	CONNTRACKD=$1
-	ha_net sync
-	for n in 1 2; do
-		ha_conf $n ftfw udp
-		ha_start $n
-	done
-	ha_ready
+	hab_sync_pair ftfw udp
 	ha_load 1 "$HAB_WORK/flows"
 	ha_wait 120 1 ext_is "$N" || t_fail "fw2 has $(ha_stat 2 external)"
 	ha_ctd 2 -f external

@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/bench/floor_mmsg.h"
+
 #define VLEN	64
 #define DGRAM	65536
 
@@ -85,16 +87,8 @@ static int receiver(const struct sockaddr_in *sa, unsigned long count,
 		perror("dgram_floor: bind");
 		return 1;
 	}
-	for (int i = 0; i < VLEN; i++) {
-		iov[i].iov_base = data[i];
-		iov[i].iov_len = DGRAM;
-		memset(&mm[i], 0, sizeof(mm[i]));
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
-	fputs("ready\n", stderr);
-	p.fd = fd;
-	p.events = POLLIN;
+	floor_mmsg_init(mm, iov, data, DGRAM, VLEN);
+	floor_ready(&p, fd);
 	while (got < count) {
 		n = poll(&p, 1, got ? 500 : 30000);
 		if (n == 0)

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "nl/uapi.h"
+#include "tests/bench/floor_mmsg.h"
 
 #define VLEN	32
 #define DGRAM	8192
@@ -54,16 +55,8 @@ int main(int argc, char **argv)
 		perror("ev_floor: bind");
 		return 1;
 	}
-	for (int i = 0; i < VLEN; i++) {
-		iov[i].iov_base = buf[i];
-		iov[i].iov_len = DGRAM;
-		memset(&mm[i], 0, sizeof(mm[i]));
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
-	fputs("ready\n", stderr);
-	p.fd = fd;
-	p.events = POLLIN;
+	floor_mmsg_init(mm, iov, buf, DGRAM, VLEN);
+	floor_ready(&p, fd);
 	for (;;) {
 		n = poll(&p, 1, events ? idle : 30000);
 		if (n == 0)

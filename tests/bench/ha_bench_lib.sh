@@ -105,3 +105,15 @@ hab_report() {
 	echo "$HAB_NAME: $HAB_FAILED round(s) FAILED: the rig broke, figures incomplete" >&2
 	exit 1
 }
+
+# hab_sync_pair MODE TRANSPORT: the rig's sync link only (`ha_net sync`),
+# both daemons started and the link checked with a canary.
+hab_sync_pair() {
+	local n
+	ha_net sync
+	for n in 1 2; do
+		ha_conf $n "$1" "$2"
+		ha_start $n
+	done
+	ha_ready
+}

@@ -131,12 +131,7 @@ ext_is() { # N: fw2's external cache holds N (prints 1) or not (0)
 sync_round() {
 	local c1 c2 btx brx ccpu t0 lp ev load pk0 by0 pk1 by1 tp0 tp1 rss0 rss1 over tb bulk k0 k1 tc cm n bp bb
 	CONNTRACKD=$1
-	ha_net sync
-	for n in 1 2; do
-		ha_conf $n ftfw udp
-		ha_start $n
-	done
-	ha_ready
+	hab_sync_pair ftfw udp
 	rss0=$(rss_kb "$HA_PID2")
 	pk0=$(udp_sent 1 pkts)
 	by0=$(udp_sent 1 bytes)
