@@ -87,8 +87,13 @@ bulk_B() {
 # messages A's paced bulk sends before it waits for the peer's
 # acknowledgements (it only hears them once it waits): B (IB's daemon)
 # gets every one, also when B acknowledges only every 20000 (A's waits
-# end on their timer, each doubling the window).
+# end on their timer, each doubling the window). Both ends have the
+# buffers of upstream's example: a window is some 240 datagrams, more
+# than a default receive buffer (rmem_default) holds, and the
+# reference's FTFW NACKs a gap once (a resend lost again is lost).
 bulk_paced() {
+	local SYNC_CHAN_LINES="SndSocketBuffer 1249280
+		RcvSocketBuffer 1249280"
 	sync_pair
 	[ "$1" = ref ] && sync_need_ref
 	flows 10000 10.6
