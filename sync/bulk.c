@@ -2,20 +2,26 @@
 /*
  * Bulk sends (upstream's internal cache bulk: -B, a peer's resync
  * request, a NACK for what fell out of the resend queue, a peer's new
- * life): every internal object queued. A client's -B is also paced: the
+ * life), and FTFW's resend of what fell out of its resend queue (the
+ * objects marked so, sync_bulk_marked). With a sub-mode whose messages
+ * are acknowledged (FTFW's sub->bulk_window) every one is paced: the
  * cache goes out BULK_SLICE objects at a time, each slice sent as soon
- * as it is queued (while it is in the CPU's cache), and with a sub-mode
- * whose messages are acknowledged (FTFW's sub->bulk_window) it waits
- * whenever that many are unacknowledged, going on once the peer's
- * acknowledgements bring them below half (sync_bulk_acked), or
+ * as it is queued (while it is in the CPU's cache), and the walk waits
+ * whenever that many messages are unacknowledged, going on once the
+ * peer's acknowledgements bring them below half (sync_bulk_acked), or
  * BULK_WAIT_USEC later at the latest, so that a peer that never answers
  * still gets it all (as fast as its resend queue lets it); each such
- * timeout doubles the window for the rest of the bulk (a peer whose
+ * timeout doubles the window for the rest of the walk (a peer whose
  * ACKWindowSize is larger than ours acknowledges only that late).
  * Upstream sends it all at once: a backup busy with other work when it
- * comes drops what overflows its receive buffer, and the NACKs and
- * resends that follow cost more than the waits. The other bulks run
- * inside a channel's handler and only queue, for the next transmit run.
+ * comes drops what overflows its receive buffer, and a small resend
+ * queue overflows; the NACKs that follow name messages no longer
+ * queued, each asks for another bulk, which overflows again. A walk
+ * asked for while a marked walk or another full one is going restarts
+ * it from the start (a full one), or runs once it ends (a marked one:
+ * what fell out behind the cursor). Without a window (NOTRACK, ALARM),
+ * a client's -B goes out slice by slice at once, the other bulks (inside
+ * a channel's handler) are queued for the next transmit run.
  */
 #include "sync/sync_int.h"
 
@@ -31,38 +37,91 @@ static int bulk_obj(struct sync_cache *c, struct sync_cache_obj *o,
 	struct sync_state *s = arg;
 
 	(void)c;
+	if (s->bulk_marked) {
+		struct sync_txnode *n = sync_obj_node(o);
+
+		if (!n->resend)
+			return 0;
+		n->resend = 0;
+	}
 	s->sub->enqueue(s, o);
 	return 0;
 }
 
-/* The sub-mode's window, doubled for each timeout so far; 0: none. */
+/* The sub-mode's window, doubled for each timeout so far, never more
+ * than three quarters of a bounded resend queue (the rest is room for
+ * the events that come meanwhile): a walk never pushes its own messages
+ * out of it while the peer acknowledges, however late. Once a wait ends
+ * on its timer without a single ACK (a peer whose ACKWindowSize is
+ * larger than that, or one that does not answer), the window is no
+ * longer held under the queue: waiting for acknowledgements that only
+ * come after more messages would stall the walk, so it goes on as
+ * upstream's does, as fast as the queue lets it (what falls out is sent
+ * again once the peer is heard from). 0: none. */
 static uint32_t bulk_window(const struct sync_state *s)
 {
 	uint32_t win = s->sub->bulk_window ? s->sub->bulk_window(s) : 0;
+	uint32_t cap = s->rs.max && !s->bulk_unheld ?
+		       s->rs.max - s->rs.max / 4 : UINT32_MAX;
 
-	if (win > UINT32_MAX >> s->bulk_shift)
-		return UINT32_MAX;
-	return win << s->bulk_shift;
+	if (!win)
+		return 0;
+	win = win > UINT32_MAX >> s->bulk_shift ? UINT32_MAX :
+					win << s->bulk_shift;
+	return win < cap ? win : cap;
 }
 
-/* Slices until the cache is done or the window is full; the last
- * datagram goes with the transmit run kicked at the end. */
+/* Messages of ours the peer has not acknowledged yet, the ones still
+ * to go out included. */
+static uint32_t in_flight(const struct sync_state *s)
+{
+	return s->rs.len + s->tx.len;
+}
+
+/* A waiting walk goes on below this: half its window, or once the peer
+ * has acknowledged all it would (an ACKWindowSize as ours leaves fewer
+ * than that many unacknowledged: with a window under twice that, half
+ * of it would wait for the timer). */
+static uint32_t bulk_resume(const struct sync_state *s, uint32_t win)
+{
+	uint32_t ack = s->conf->sync.ack_window;
+
+	if (ack > win / 2 && ack <= win)
+		return ack;
+	return win / 2 ? win / 2 : 1;
+}
+
+static void walk_start(struct sync_state *s, int marked);
+static int bulk_step(struct sync_loop *l, void *arg);
+
+/* Slices until the cache is done or the window is full (a slice never
+ * takes more than the room left); the last datagram goes with the
+ * transmit run kicked at the end. */
 static void bulk_go(struct sync_state *s)
 {
-	uint32_t win = bulk_window(s);
+	uint32_t win = bulk_window(s), budget;
 
 	sync_loop_timer_del(s->d->loop, &s->bulk_timer);
 	while (s->bulk_on) {
-		if (win && s->rs.len >= win) {
+		budget = BULK_SLICE;
+		if (win && in_flight(s) >= win) {
+			s->bulk_heard = 0;
 			sync_loop_timer_add(s->d->loop, &s->bulk_timer,
 					    BULK_WAIT_USEC);
 			break;
 		}
+		if (win && win - in_flight(s) < budget)
+			budget = win - in_flight(s);
 		if (!s->int_ct || sync_cache_iter(s->int_ct, &s->bulk_cursor,
-						  BULK_SLICE, bulk_obj,
+						  budget, bulk_obj,
 						  s) != 1)
 			s->bulk_on = 0;
 		sync_tx_drain(s);
+	}
+	if (!s->bulk_on && s->bulk_again) {
+		s->bulk_again = 0;
+		walk_start(s, 1);
+		return;
 	}
 	sync_tx_kick(s);
 }
@@ -74,6 +133,8 @@ static void bulk_timer(struct sync_loop *l, void *arg)
 	(void)l;
 	if (s->bulk_shift < BULK_SHIFT_MAX)
 		s->bulk_shift++;
+	if (!s->bulk_heard)
+		s->bulk_unheld = 1;
 	bulk_go(s);
 }
 
@@ -97,10 +158,27 @@ void sync_bulk_acked(struct sync_state *s)
 
 	if (!s->bulk_on || !sync_loop_timer_pending(&s->bulk_timer))
 		return;		/* not waiting, or its step is queued */
+	s->bulk_heard = 1;
 	win = bulk_window(s);
-	if (s->rs.len >= win / 2)
+	if (in_flight(s) >= bulk_resume(s, win))
 		return;
 	sync_loop_timer_del(s->d->loop, &s->bulk_timer);
+	if (sync_loop_step_add(s->d->loop, bulk_step, s) < 0)
+		sync_loop_timer_add(s->d->loop, &s->bulk_timer, 0);
+}
+
+/* The walk of the conntrack cache, from its start: every object, or
+ * the @marked ones; paced as bulk_go does, from a loop step (never
+ * inside the handler of a channel, whose sends could close it under
+ * the handler's feet). */
+static void walk_start(struct sync_state *s, int marked)
+{
+	s->bulk_cursor = 0;
+	s->bulk_shift = 0;
+	s->bulk_unheld = 0;
+	s->bulk_marked = (uint8_t)marked;
+	s->bulk_on = 1;
+	sync_loop_timer_init(&s->bulk_timer, bulk_timer, s);
 	if (sync_loop_step_add(s->d->loop, bulk_step, s) < 0)
 		sync_loop_timer_add(s->d->loop, &s->bulk_timer, 0);
 }
@@ -121,16 +199,14 @@ static void bulk_start(struct sync_state *s, int paced)
 	}
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "sending bulk update");
 	sync_bulk_stop(s);	/* this one covers what it had left */
+	s->bulk_again = 0;
+	s->bulk_marked = 0;
 	if (s->int_exp)
 		while (sync_cache_iter(s->int_exp, &cursor, UINT32_MAX,
 				       bulk_obj, s) == 1)
 			;
 	if (paced && s->int_ct) {
-		s->bulk_cursor = 0;
-		s->bulk_shift = 0;
-		s->bulk_on = 1;
-		sync_loop_timer_init(&s->bulk_timer, bulk_timer, s);
-		bulk_go(s);
+		walk_start(s, 0);
 		return;
 	}
 	cursor = 0;
@@ -140,12 +216,48 @@ static void bulk_start(struct sync_state *s, int paced)
 			;
 }
 
+static int paced(const struct sync_state *s)
+{
+	return s->sub->bulk_window && s->sub->bulk_window(s);
+}
+
 void sync_internal_bulk(struct sync_state *s)
 {
-	bulk_start(s, 0);
+	bulk_start(s, paced(s));
 }
 
 void sync_bulk_paced(struct sync_state *s)
 {
 	bulk_start(s, 1);
+}
+
+void sync_bulk_marked(struct sync_state *s)
+{
+	uint32_t cursor = 0;
+	uint8_t was = s->bulk_marked;	/* of a walk going */
+
+	if (s->int_exp) {
+		s->bulk_marked = 1;
+		while (sync_cache_iter(s->int_exp, &cursor, UINT32_MAX,
+				       bulk_obj, s) == 1)
+			;
+		s->bulk_marked = was;
+	}
+	if (!s->int_ct)
+		return;
+	if (s->bulk_on) {
+		/* this walk may be past some of them: another after it */
+		s->bulk_again = 1;
+		return;
+	}
+	if (paced(s)) {
+		walk_start(s, 1);
+		return;
+	}
+	s->bulk_marked = 1;
+	cursor = 0;
+	while (sync_cache_iter(s->int_ct, &cursor, UINT32_MAX, bulk_obj,
+			       s) == 1)
+		;
+	s->bulk_marked = 0;
 }

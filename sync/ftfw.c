@@ -130,52 +130,30 @@ static uint8_t ftfw_flags(struct sync_state *s)
 	return fl;
 }
 
-/* Every object goes out again: what fell out of the queue before it is
- * covered by it. @paced: a client's -B (sync_bulk_paced). */
+/* Every object goes out again, paced (sync/bulk.c): what fell out of
+ * the queue before it is covered by it. @paced: a client's -B. */
 static void bulk(struct sync_state *s, int paced)
 {
 	priv(s)->fell = 0;
+	priv(s)->lost = 0;	/* the walk sends the marked ones too */
 	if (s->int_ct && paced)
 		sync_bulk_paced(s);
 	else if (s->int_ct)
 		sync_internal_bulk(s);
 }
 
-/* The messages that fell out of the resend queue go out again: every
- * object marked while the peer was away. */
-static int resend_marked(struct sync_cache *c, struct sync_cache_obj *o,
-			 void *arg)
-{
-	struct sync_state *s = arg;
-	struct sync_txnode *n = sync_obj_node(o);
-
-	(void)c;
-	if (!n->resend)
-		return 0;
-	n->resend = 0;
-	sync_tx_obj(s, o);
-	return 0;
-}
-
+/* The messages that fell out of the resend queue go out again, paced:
+ * every object marked while the peer was away. */
 static void resend_lost(struct sync_state *s)
 {
 	struct ftfw *f = priv(s);
-	uint32_t cursor = 0;
 
 	if (!f->lost)
 		return;
 	f->lost = 0;
 	sync_log(&s->d->log, SYNC_LOG_NOTICE, "resend queue overflowed: "
 		 "sending the lost states again");
-	if (s->int_ct)
-		while (sync_cache_iter(s->int_ct, &cursor, UINT32_MAX,
-				       resend_marked, s) == 1)
-			;
-	cursor = 0;
-	if (s->int_exp)
-		while (sync_cache_iter(s->int_exp, &cursor, UINT32_MAX,
-				       resend_marked, s) == 1)
-			;
+	sync_bulk_marked(s);
 }
 
 /* ACK from..to: what it covers is delivered (after a bulk send, a walk
@@ -216,8 +194,9 @@ static void rs_nack(struct sync_state *s, uint32_t from, uint32_t to)
 		    !sync_seq_before(to, f->fell_first)) {
 			sync_log(&s->d->log, SYNC_LOG_NOTICE, "NACK for "
 				 "messages no longer queued: resync");
-			/* moves every object out of the resend queue, @first
-			 * too: the walk below starts again from what is left */
+			/* its first window moves objects out of the resend
+			 * queue, @first may be one: the walk below starts
+			 * again from what is left */
 			bulk(s, 0);
 			first = sync_txq_first(&s->rs);
 		}
@@ -420,7 +399,6 @@ static void rs_overflow(struct sync_state *s)
 		sync_txctl_free(old);
 	} else {
 		old->resend = 1;
-		s->resync_pending = 1;
 	}
 }
 

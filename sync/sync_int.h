@@ -149,7 +149,6 @@ struct sync_state {
 	uint32_t last_seq_recv;
 	uint8_t seq_set;
 	uint8_t xmit_armed;
-	uint8_t resync_pending;			/* resend lost objects */
 	uint8_t dump_mark;			/* resync sweep */
 	uint8_t ext_mark;			/* external objects heard of
 						 * since the last resync asked
@@ -157,8 +156,13 @@ struct sync_state {
 	uint8_t dump_populate;			/* initial dump: no send */
 	uint8_t bulk_deferred;			/* asked during it: sent at
 						 * its end, whole */
-	uint8_t bulk_on;			/* a client's bulk is going */
+	uint8_t bulk_on;			/* a paced walk is going */
+	uint8_t bulk_marked;			/* of the marked objects only */
+	uint8_t bulk_again;			/* a marked walk after it */
 	uint8_t bulk_shift;			/* its window doubled so often */
+	uint8_t bulk_heard;			/* an ACK during its wait */
+	uint8_t bulk_unheld;			/* a wait without: the window
+						 * past the resend queue */
 	uint32_t bulk_cursor;			/* its next bucket */
 	struct sync_loop_timer bulk_timer;	/* its wait for the peer */
 	uint64_t heard;				/* usec of the peer's last
@@ -240,14 +244,18 @@ void sync_internal_flush(struct sync_state *s, int exp);
 int sync_internal_has(struct sync_state *s, const struct ct_entry *e);
 
 /* bulk.c */
-/* Queue every internal object (a peer's resync request, a NACK for what
- * fell out, a link event: inside a channel's handler) for the next
- * transmit run; a paced bulk still going is overtaken. */
+/* Every internal object goes again (a peer's resync request, a NACK for
+ * what fell out, a link event): with a sub->bulk_window, paced as
+ * sync_bulk_paced; else queued for the next transmit run. A walk still
+ * going is overtaken. */
 void sync_internal_bulk(struct sync_state *s);
-/* The same for a client's -B (called from no channel's handler), paced:
- * the conntrack cache sent slice by slice as it is queued, waiting while
- * sub->bulk_window messages are unacknowledged. */
+/* The same for a client's -B, paced: the conntrack cache sent slice by
+ * slice as it is queued, waiting while sub->bulk_window messages are
+ * unacknowledged (without a window, all at once). */
 void sync_bulk_paced(struct sync_state *s);
+/* The objects whose node is marked resend go again (and are unmarked),
+ * as sync_internal_bulk sends; after the walk going, if any. */
+void sync_bulk_marked(struct sync_state *s);
 /* The peer acknowledged messages: a paced bulk waiting for that goes on
  * (in a loop step) once fewer than half its window are left. */
 void sync_bulk_acked(struct sync_state *s);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The syslog client of sync/syslog.h: glibc's datagram, its connection
- * made again when syslogd's socket is a new one.
+ * made again when syslogd's socket is a new one; a stream socket where
+ * /dev/log is one, as glibc does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,13 +21,13 @@ void sync_syslog_init(struct sync_syslog *s, const char *ident)
 	*s = (struct sync_syslog){ .fd = -1, .ident = ident };
 }
 
-int sync_syslog_connect(void)
+static int connect_as(int type)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	int fd, err;
 
 	memcpy(a.sun_path, SYNC_SYSLOG_PATH, sizeof(SYNC_SYSLOG_PATH));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
@@ -35,6 +36,24 @@ int sync_syslog_connect(void)
 		return err;
 	}
 	return fd;
+}
+
+int sync_syslog_connect(void)
+{
+	int fd = connect_as(SOCK_DGRAM);
+
+	/* a stream socket refuses a datagram one's connect */
+	return fd == -EPROTOTYPE ? connect_as(SOCK_STREAM) : fd;
+}
+
+/* Whether @fd is a stream socket (else, or unknown: a datagram one). */
+static int is_stream(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	       type == SOCK_STREAM;
 }
 
 static uint64_t mono_usec(void)
@@ -59,6 +78,7 @@ static int reconnect(struct sync_syslog *s)
 		return fd;
 	}
 	s->fd = fd;
+	s->stream = (uint8_t)is_stream(fd);
 	s->next_try = 0;
 	return 0;
 }
@@ -111,6 +131,7 @@ void sync_syslog_send(struct sync_syslog *s, int pri, const char *msg)
 {
 	char dgram[DGRAM_MAX];
 	size_t n;
+	ssize_t w;
 
 	n = sync_syslog_format(dgram, sizeof(dgram), pri, s->ident,
 			       (int)getpid(), time(NULL), msg);
@@ -118,8 +139,20 @@ void sync_syslog_send(struct sync_syslog *s, int pri, const char *msg)
 		if (s->fd < 0 && (mono_usec() < s->next_try ||
 				  reconnect(s) < 0))
 			return;
-		if (send(s->fd, dgram, n, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0 ||
-		    !conn_gone(errno))
+		/* on a stream, each line ends with its NUL (glibc's
+		 * framing) */
+		w = send(s->fd, dgram, n + s->stream, MSG_DONTWAIT |
+			 MSG_NOSIGNAL);
+		if (s->stream && w > 0 && (size_t)w <= n) {
+			/* a stream with room for part of the line: the
+			 * rest would be framed as a line of its own, so
+			 * the connection ends with it (a new one for the
+			 * next line) */
+			close(s->fd);
+			s->fd = -1;
+			return;
+		}
+		if (w >= 0 || !conn_gone(errno))
 			return;
 		close(s->fd);
 		s->fd = -1;

@@ -12,6 +12,10 @@
  * from then on. A failed reconnect is tried again a second later at the
  * soonest, lines meanwhile dropped. Sends never block: a line syslogd
  * has no room for is dropped (the daemon's loop does not wait for it).
+ * Where /dev/log is a stream socket (some syslogd configurations), the
+ * connection is a stream, each line followed by a NUL as glibc sends it;
+ * a line only partly taken ends the connection (the next line makes a
+ * new one), so the lines that follow are framed right.
  */
 #ifndef RAWCT_SYNC_SYSLOG_H
 #define RAWCT_SYNC_SYSLOG_H
@@ -24,6 +28,7 @@
 
 struct sync_syslog {
 	int fd;				/* connected, or -1 */
+	uint8_t stream;			/* fd is a SOCK_STREAM */
 	const char *ident;		/* static text */
 	int (*reopen)(void *arg);	/* a new connected socket, or -errno */
 	void *arg;
@@ -46,8 +51,8 @@ void sync_syslog_send(struct sync_syslog *s, int pri, const char *msg);
 
 void sync_syslog_close(struct sync_syslog *s);
 
-/* A datagram socket connected to SYNC_SYSLOG_PATH (close-on-exec,
- * non-blocking), or -errno. */
+/* A datagram socket connected to SYNC_SYSLOG_PATH, or a stream socket
+ * if that is one (close-on-exec, non-blocking), or -errno. */
 int sync_syslog_connect(void);
 
 /*

@@ -114,6 +114,11 @@ except socket.timeout:
     pass
 EOF
 	DGRAM_PID=$!
+	sock_wait "$1"
+}
+
+# sock_wait PATH: until a listener's socket is at PATH (2 s at most).
+sock_wait() {
 	for _ in $(seq 1 200); do
 		[ -S "$1" ] && return 0
 		sleep 0.01

@@ -8,9 +8,11 @@ Listens on ME:PORT for our conntrackd (FTFW, UDP, a small
 ResendQueueSize) at PEER:PORT, acknowledging nothing, until N flow
 messages came (the daemon's resend queue has overflowed by then); then
 sends, from ME:PORT, a NACK for the first of them, long fallen out of
-that queue, and counts the flow messages that follow. Prints "first SEQ
-after K" and exits 0 once K reaches N (the whole cache sent again)
-within 5 s; exits 1 if the N messages or the resync do not come.
+that queue, and an ACK of the others, and counts the flow messages that
+follow, acknowledging each datagram's as it comes (the daemon's bulk is
+paced by acknowledgements). Prints "first SEQ after K" and exits 0 once
+K reaches N (the whole cache sent again) within 5 s; exits 1 if the N
+messages or the resync do not come.
 """
 import socket
 import struct
@@ -20,6 +22,7 @@ import time
 CTL = 10
 F_UNUSED = 1 << 0
 F_NACK = 1 << 2
+F_ACK = 1 << 3
 
 
 def data_seqs(dgram):
@@ -36,15 +39,32 @@ def data_seqs(dgram):
     return seqs
 
 
-def collect(sock, n, deadline):
-    """Flow messages until n came; their seqs."""
+class Ctl:
+    """Our control messages to the daemon, with our own sequence."""
+
+    def __init__(self, sock, peer, port):
+        self.sock, self.to, self.seq = sock, (peer, port), 0
+
+    def send(self, flag, first, last):
+        self.seq += 1
+        self.sock.sendto(struct.pack("!BBHIII", 1 << 4 | CTL,
+                                     flag | F_UNUSED, 16, self.seq, first,
+                                     last), self.to)
+
+
+def collect(sock, n, deadline, ctl=None):
+    """Flow messages until n came; their seqs. With ctl, each datagram's
+    are acknowledged."""
     got = []
     while len(got) < n and time.monotonic() < deadline:
         try:
             dgram = sock.recv(65536)
         except socket.timeout:
             continue
-        got += data_seqs(dgram)
+        seqs = data_seqs(dgram)
+        got += seqs
+        if ctl and seqs:
+            ctl.send(F_ACK, min(seqs), max(seqs))
     return got
 
 
@@ -59,10 +79,10 @@ def main():
     if len(first) < n:
         print("only %d flow messages came" % len(first))
         return 1
-    nack = struct.pack("!BBHIII", 1 << 4 | CTL, F_NACK | F_UNUSED, 16, 1,
-                       first[0], first[0])
-    sock.sendto(nack, (peer, port))
-    after = collect(sock, n, time.monotonic() + 5)
+    ctl = Ctl(sock, peer, port)
+    ctl.send(F_NACK, first[0], first[0])
+    ctl.send(F_ACK, first[1], max(first))
+    after = collect(sock, n, time.monotonic() + 5, ctl)
     print("first %d after %d" % (first[0], len(after)))
     return 0 if len(after) >= n else 1
 

@@ -25,10 +25,59 @@ setup() {
 }
 
 # syslog_listen: a syslog daemon's socket, $T_TMP/syslog.sock, whose
-# datagrams go to $T_TMP/syslog one a line.
+# datagrams go to $T_TMP/syslog one a line; with SYSLOG_STREAM=1 a
+# stream socket (as some syslogd configurations make /dev/log), whose
+# connections' NUL-terminated lines go there.
 syslog_listen() {
-	dgram_listen "$T_TMP/syslog.sock" "$T_TMP/syslog"
-	AUX_PID=$DGRAM_PID
+	if [ -z "${SYSLOG_STREAM:-}" ]; then
+		dgram_listen "$T_TMP/syslog.sock" "$T_TMP/syslog"
+		AUX_PID=$DGRAM_PID
+		return
+	fi
+	python3 - "$T_TMP/syslog.sock" >"$T_TMP/syslog" <<'EOF' &
+import select, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(8)
+bufs = {}
+while True:
+    r, _, _ = select.select([s] + list(bufs), [], [], 30)
+    if not r:
+        break
+    for c in r:
+        if c is s:
+            bufs[s.accept()[0]] = b""
+            continue
+        d = c.recv(65536)
+        if not d:
+            del bufs[c]
+            c.close()
+            continue
+        bufs[c] += d
+        while b"\0" in bufs[c]:
+            line, bufs[c] = bufs[c].split(b"\0", 1)
+            print(line.decode(errors="replace").rstrip("\n"), flush=True)
+EOF
+	AUX_PID=$!
+	sock_wait "$T_TMP/syslog.sock"
+}
+
+# syslog_end: a last line of ours, "rawct-end"; once the listener has
+# written it, it has written every line the daemon sent before.
+syslog_end() {
+	python3 -c 'import socket, sys
+if sys.argv[2]:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(b"rawct-end\0")
+else:
+    socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"rawct-end", sys.argv[1])' \
+		"$T_TMP/syslog.sock" "${SYSLOG_STREAM:-}"
+	for _ in $(seq 1 500); do
+		grep -qx rawct-end "$T_TMP/syslog" && break
+		sleep 0.01
+	done
+	grep -qx rawct-end "$T_TMP/syslog" || t_fail "the listener lost a line"
 }
 
 # devlog_wrapper: prints the path of a script that runs conntrackd (its
@@ -96,16 +145,7 @@ $stats}" "${gen[@]}"
 	ctd_stop "$NS" "$D" "$CTD_PID"
 	FLOW=$(cut -f2- "$D/flows")
 	[ -n "$FLOW" ] || t_fail "no flow in the flow log"
-	# a last datagram of ours: once it is written, so is every line
-	# the daemon sent before it
-	python3 -c 'import socket, sys
-socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"rawct-end", sys.argv[1])' \
-		"$T_TMP/syslog.sock"
-	for _ in $(seq 1 500); do
-		grep -qx rawct-end "$T_TMP/syslog" && break
-		sleep 0.01
-	done
-	grep -qx rawct-end "$T_TMP/syslog" || t_fail "the listener lost a line"
+	syslog_end
 	cp "$T_TMP/syslog" "$T_TMP/detail"
 }
 
@@ -152,6 +192,17 @@ case_syslog_general() {
 	syslog_mirrors 3
 	! grep -q 'src=1\.1\.1\.3' "$T_TMP/syslog" ||
 		t_fail "the flow log went to syslog"
+}
+
+# The same with /dev/log a stream socket: glibc then connects a stream
+# and ends each line with a NUL; so do we, in the parent and in the
+# chrooted child (its connection comes from the parent).
+case_syslog_stream() {
+	SYSLOG_STREAM=1 syslog_run "Syslog on" -- "Syslog on"
+	syslog_has 29 "-- starting in console mode --"
+	syslog_has 30 "$FLOW"
+	syslog_has 29 "---- shutdown received ----"
+	syslog_mirrors 3
 }
 
 # Stats { Syslog on }: the flow log, at info on LOG_DAEMON, and nothing
@@ -323,6 +374,7 @@ t_case ctd_syslog_general case_syslog_general
 t_case ctd_syslog_stats case_syslog_stats
 t_case ctd_syslog_both case_syslog_both
 t_case ctd_syslog_restart case_syslog_restart
+t_case ctd_syslog_stream case_syslog_stream
 t_case ctd_init_failure_after_socket case_init_failure_after_socket
 t_case ctd_event_iteration_limit case_event_iteration_limit
 t_done

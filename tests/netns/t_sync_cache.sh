@@ -106,6 +106,34 @@ bulk_paced() {
 	sync_wait b -e 'src=10\.6\.' 10000
 }
 
+# resync_small_rsq IB: B (IB's daemon) asks A, with a ResendQueueSize
+# of 1000 and 20000 flows, for a resync (-n). A's bulk is paced by B's
+# acknowledgements within three quarters of its queue: B gets every flow
+# from one bulk, nothing falls out of A's queue, B counts no loss.
+# Upstream sends the 20000 at once: B's default receive buffer drops
+# most, its NACKs name messages long out of A's queue, and each asks for
+# another bulk (13 of them here before the fix).
+resync_small_rsq() {
+	local n
+	sync_pair
+	[ "$1" = ref ] && sync_need_ref
+	flows 20000 10.6
+	sync_conf a FTFW UDP "ResendQueueSize 1000"
+	sync_conf b FTFW UDP
+	sync_start a ours
+	sync_start b "$1"
+	sync_canary 1
+	sync_ctl b -n || t_fail "-n on B failed"
+	sync_wait b -e 'src=10\.6\.' 20000
+	n=$(grep -c 'sending bulk update' "$T_TMP/a/log")
+	t_eq "bulks A sent" "$n" 1
+	if grep 'resend queue is full' "$T_TMP/a/log"; then
+		t_fail "A's resend queue overflowed"
+	fi
+	t_eq "B's lost messages" "$(sync_ctl b -s network |
+		awk '/Packets lost:/ { print $3 }')" 0
+}
+
 startup_resync() {
 	before "$1" ours ours "StartupResync on"
 	sync_wait b -e 'src=10\.5\.' 50
@@ -120,6 +148,8 @@ case_bulk_notrack() { bulk_B NOTRACK; }
 case_bulk_paced() { bulk_paced ours; }
 case_bulk_paced_ours_to_ref() { bulk_paced ref; }
 case_bulk_paced_late_acks() { bulk_paced ours "ACKWindowSize 20000"; }
+case_resync_small_rsq() { resync_small_rsq ours; }
+case_resync_small_rsq_ours_to_ref() { resync_small_rsq ref; }
 case_startup_resync_ftfw() { startup_resync FTFW; }
 case_startup_resync_notrack() { startup_resync NOTRACK; }
 
@@ -290,6 +320,8 @@ t_case sync_bulk_notrack case_bulk_notrack
 t_case sync_bulk_paced case_bulk_paced
 t_case sync_bulk_paced_ours_to_ref case_bulk_paced_ours_to_ref
 t_case sync_bulk_paced_late_acks case_bulk_paced_late_acks
+t_case sync_resync_small_rsq case_resync_small_rsq
+t_case sync_resync_small_rsq_ours_to_ref case_resync_small_rsq_ours_to_ref
 t_case sync_startup_resync_ftfw case_startup_resync_ftfw
 t_case sync_startup_resync_notrack case_startup_resync_notrack
 t_case sync_inject_ftfw case_inject_ftfw

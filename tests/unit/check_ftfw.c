@@ -63,28 +63,30 @@ static const struct row rows[] = {
 	{ "NACK with an empty queue and nothing lost: nothing", 1000, 10, 0, {
 		FLOWS(2), RUN, SOME(0x3), PCTL(500, ACK, 0, 1),
 		PCTL(501, NACK, 0, 1), RUN, NOMORE, NOTLOGGED(NACK_LOST) } },
-	{ "a full resend queue: the oldest falls out, remembered", 1000, 10,
-	  2, {
+	{ "a full resend queue: the oldest falls out, remembered, paced",
+	  1000, 10, 2, {
 		FLOWS(4), RUN, SOME(0xf), RSQ(2, 2), LOGGED(RSQ_FULL),
 		CACHED(4), NOTLOGGED(RSQ_HEAL), PCTL(500, ACK, 2, 3),
-		RSQ(0, 0), LOGGED(RSQ_HEAL), RUN, SOME(0x3), NOMORE,
-		RSQ(2, 4) } },
-	{ "a NACK for what fell out: resync, logged", 1000, 10, 2, {
+		LOGGED(RSQ_HEAL), RUN, RSQ(1, 4), ACKALL(501), RSQ(1, 5),
+		SOME(0x3), NOMORE, ACKALL(502), NOMORE, RSQ(0, 0) } },
+	{ "a NACK for what fell out: resync, logged, paced", 1000, 10, 2, {
 		FLOWS(4), RUN, SOME(0xf), RSQ(2, 2), NOTLOGGED(NACK_LOST),
 		PCTL(500, NACK, 0, 1), LOGGED(NACK_LOST),
-		LOGGED("sending bulk update"), RSQ(0, 0), RUN, SOME(0xf),
-		NOMORE } },
+		LOGGED("sending bulk update"), RUN, NOMORE, RSQ(2, 2),
+		ACKALL(501), ACKALL(502), ACKALL(503), ACKALL(504),
+		SOME(0xf), ACKALL(505), NOMORE, RSQ(0, 0) } },
 	{ "a NACK for what fell out before the last bulk: no other bulk",
 	  1000, 10, 2, {
 		FLOWS(4), RUN, SOME(0xf), PCTL(500, NACK, 0, 1),
-		LOGGED(NACK_LOST), RUN, SOME(0xf), NOMORE, RSQ(2, 6),
-		PCTL(501, NACK, 0, 1), RUN, DATA(2), NOMORE,
-		PCTL(502, NACK, 4, 5), RUN, SOME(0xf), NOMORE } },
+		LOGGED(NACK_LOST), ACKALL(501), ACKALL(502), ACKALL(503),
+		ACKALL(504), SOME(0xf), NOMORE, RSQ(1, 7),
+		PCTL(505, NACK, 0, 1), RUN, NOMORE, ACKALL(506), NOMORE,
+		RSQ(0, 0) } },
 	{ "a NACK for what was acknowledged, after an overflow: nothing",
 	  1000, 10, 2, {
 		FLOWS(4), RUN, SOME(0xf), RSQ(2, 2), PCTL(500, ACK, 2, 3),
-		RSQ(0, 0), RUN, SOME(0x3), NOMORE, PCTL(501, ACK, 4, 5),
-		PCTL(502, NACK, 2, 3), RUN, NOMORE,
+		RUN, ACKALL(501), SOME(0x3), ACKALL(502), NOMORE, RSQ(0, 0),
+		PCTL(503, NACK, 2, 3), RUN, NOMORE,
 		NOTLOGGED(NACK_LOST) } },
 	{ "a deletion that fell out is sent again as one", 1000, 10, 2, {
 		FLOWS(2), RUN, SOME(0x3), DIES(0), RUN, ODEL(0, HELLO, 2),
@@ -120,6 +122,22 @@ static const struct row rows[] = {
 		FLOWS(3), RUN, SOME(0x7), REQUEST(SYNC_SEND_BULK),
 		LOGGED("sending bulk update"), RESYNCING(0), RUN, SOME(0x7),
 		NOMORE } },
+	{ "a bulk waits at half the resend queue unacknowledged", 1000, 2,
+	  8, {
+		FLOWS(6), RUN, SOME(0x3f), ACKALL(500), NOMORE,
+		REQUEST(SYNC_SEND_BULK), LOGGED("sending bulk update"),
+		RUN, DATA(4), NOMORE, RSQ(4, 6), ACKALL(501), DATA(2), NOMORE,
+		RSQ(2, 10), ACKALL(502), NOMORE, RSQ(0, 0) } },
+	{ "a bulk's wait that hears no ACK: the window past the queue",
+	  1000, 10, 4, {
+		FLOWS(4), RUN, SOME(0xf), ACKALL(500),
+		REQUEST(SYNC_SEND_BULK), RUN, DATA(2), NOMORE, WAIT(30000),
+		DATA(2), NOMORE } },
+	{ "a bulk's wait that hears a late ACK: the window under the queue",
+	  1000, 10, 4, {
+		FLOWS(4), RUN, SOME(0xf), ACKALL(500),
+		REQUEST(SYNC_SEND_BULK), RUN, DATA(2), NOMORE,
+		PCTL(501, ACK, 0, 0), WAIT(30000), DATA(1), NOMORE } },
 	{ "the link came back: what waits goes again", 1000, 10, 0, {
 		FLOWS(2), RUN, SOME(0x3), LINK(1), RUN, NOMORE, LINK(0), RUN,
 		ODATA(0, HELLO, 2), ODATA(1, HELLO, 3), NOMORE } },

@@ -518,6 +518,60 @@ START_TEST(test_syslog_full)
 }
 END_TEST
 
+/* A stream connection (/dev/log a stream socket): each line goes with
+ * its NUL; a full one drops whole lines (a line is one write the kernel
+ * takes whole or not at all, at the default send buffer), so every NUL
+ * ends a whole line; a new connection is a stream too. */
+START_TEST(test_syslog_stream)
+{
+	struct reopen_rig r = { .next = -1 };
+	struct sync_syslog s;
+	static char buf[1 << 21];
+	char *p, *end;
+	ssize_t n;
+	size_t got = 0;
+	int a[2], b[2], lines = 0;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
+	sync_syslog_init(&s, "t");
+	sync_syslog_set_reopen(&s, rig_reopen, &r);
+	s.fd = a[0];
+	s.stream = 1;
+	sync_syslog_send(&s, LOG_INFO, "one");
+	n = recv(a[1], buf, sizeof(buf), MSG_DONTWAIT);
+	ck_assert_int_gt(n, 5);
+	ck_assert_int_eq(buf[n - 1], '\0');
+	ck_assert_str_eq(buf + n - 4, "one");
+	for (int i = 0; i < 20000; i++)	/* far past the buffer's room */
+		sync_syslog_send(&s, LOG_INFO, "fill the stream's buffer");
+	ck_assert_int_eq(s.fd, a[0]);
+	ck_assert_int_eq(r.calls, 0);
+	while ((n = recv(a[1], buf + got, sizeof(buf) - got,
+			 MSG_DONTWAIT)) > 0)
+		got += (size_t)n;
+	ck_assert_uint_gt(got, 0);
+	ck_assert_int_eq(buf[got - 1], '\0');
+	for (p = buf, end = buf + got; p < end; p += strlen(p) + 1, lines++)
+		ck_assert_str_eq(strstr(p, "]: ") + 3,
+				 "fill the stream's buffer");
+	ck_assert_int_gt(lines, 1);
+	ck_assert_int_lt(lines, 20000);
+	close(a[1]);			/* syslogd gone, and back */
+	r.next = b[0];
+	s.stream = 0;
+	sync_syslog_send(&s, LOG_INFO, "two");
+	ck_assert_int_eq(r.calls, 1);
+	ck_assert_int_eq(s.fd, b[0]);
+	ck_assert_int_eq(s.stream, 1);	/* the new socket's own type */
+	n = recv(b[1], buf, sizeof(buf), MSG_DONTWAIT);
+	ck_assert_int_gt(n, 5);
+	ck_assert_str_eq(buf + n - 4, "two");
+	sync_syslog_close(&s);
+	close(b[1]);
+}
+END_TEST
+
 Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -537,6 +591,7 @@ Suite *log_suite(void)
 	tcase_add_test(tc, test_syslog_format);
 	tcase_add_test(tc, test_syslog_reconnect);
 	tcase_add_test(tc, test_syslog_full);
+	tcase_add_test(tc, test_syslog_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }

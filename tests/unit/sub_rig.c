@@ -132,6 +132,27 @@ static void peer(struct rig *r, const struct step *st, const char *row,
 		      "%s, step %d: recv of seq %u", row, k, st->seq);
 }
 
+/* The peer acknowledges the whole resend queue; then a loop iteration
+ * runs what that queued (a paced walk going on, a transmit run). */
+static void ack_all(struct rig *r, const struct step *st, const char *row,
+		    int k)
+{
+	struct sync_txnode *n = sync_txq_first(&r->s.rs), *last = n;
+	struct step ack = {
+		.op = 'P', .type = SYNC_T_CTL, .flags = ACK, .seq = st->seq,
+		.n = SYNC_RX_CTL,
+	};
+
+	ck_assert_msg(n != NULL, "%s, step %d: nothing to acknowledge", row,
+		      k);
+	while ((n = sync_txq_next(&r->s.rs, n)))
+		last = n;
+	ack.from = sync_txq_first(&r->s.rs)->seq - r->base;
+	ack.to = last->seq - r->base;
+	peer(r, &ack, row, k);
+	ck_assert_int_ge(sync_loop_run_once(r->d.loop, 0), 0);
+}
+
 static void sent(struct rig *r, const struct step *st, const char *row,
 		 int k)
 {
@@ -203,11 +224,19 @@ static void step_run(struct rig *r, const struct step *st, int *nflows,
 				       SYNC_ORIGIN_NOT_ME);
 		break;
 	case 'X':
+		ck_assert_int_ge(sync_loop_run_once(r->d.loop, 0), 0);
 		sync_tx_run(&r->s);
 		break;
 	case 'P':
 	case 'T':
 		peer(r, st, row, k);
+		break;
+	case 'A':
+		ack_all(r, st, row, k);
+		break;
+	case 'W':
+		ck_assert_int_gt(sync_loop_run_once(r->d.loop,
+						    (uint64_t)st->n), 0);
 		break;
 	case 'O':
 		sent(r, st, row, k);

@@ -2,7 +2,7 @@
 /*
  * A sync sub-mode (FTFW, NOTRACK, ALARM) driven without sockets
  * (tests/unit/sub_rig.c): a sync state with an internal cache, a loop
- * that never runs and a log file, whose transmit runs go to a capture
+ * that runs only when a step says so (never waiting) and a log file, whose transmit runs go to a capture
  * (sync_state.out) instead of the channels. A row of a test table is a
  * script of steps: local flows appear or die, a transmit run happens,
  * the peer's messages arrive (headers only, as sync_recv_payload hands
@@ -36,9 +36,15 @@ struct step {
 /*
  * F n       n new local flows (flow i: 10.0.0.1:10000+i -> 10.0.0.2:80)
  * D i       local flow i dies
- * X         a transmit run
+ * X         a loop iteration that does not wait (what was queued for it
+ *           runs: a paced walk's step), then a transmit run
  * P         a message from the peer: type, flags, its seq, and for ACK
  *           and NACK from..to (our offsets); n: what recv must say
+ * A         the peer's ACK (its seq) of all our resend queue holds, then
+ *           one iteration of the loop (what the ACK queued runs: a paced
+ *           walk goes on, a transmit run)
+ * W         a loop iteration that waits up to n us for a timer (one
+ *           must fire or a step run)
  * T         a control message from the peer with from = to = a token
  *           (NOTRACK's and ALARM's heal), as it is: flags, seq, from
  * O         the next message that went out: type, flags exactly, seq
@@ -67,6 +73,8 @@ struct step {
 #define PTOK(sq, fl, tok) \
 	{ .op = 'T', .type = SYNC_T_CTL, .flags = (fl), .seq = (sq), \
 	  .from = (tok), .to = (tok), .n = SYNC_RX_CTL }
+#define WAIT(us)	{ .op = 'W', .n = (us) }
+#define ACKALL(sq)	{ .op = 'A', .seq = (sq) }
 #define PDROP(sq)	{ .op = 'P', .type = SYNC_T_CT_NEW, .seq = (sq), \
 			  .n = SYNC_RX_DROP }
 #define ODATA(i, fl, sq) { .op = 'O', .type = SYNC_T_CT_NEW, .flags = (fl), \
