@@ -12,7 +12,10 @@
  * BULK_WAIT_USEC later at the latest, so that a peer that never answers
  * still gets it all (as fast as its resend queue lets it); each such
  * timeout doubles the window for the rest of the walk (a peer whose
- * ACKWindowSize is larger than ours acknowledges only that late).
+ * ACKWindowSize is larger than ours acknowledges only that late), and
+ * each NACK halves it, the doublings undone (the peer's receive buffer
+ * overflowed: an upstream backup NACKs a gap once, and a resend lost
+ * again stays lost until the next resync).
  * Upstream sends it all at once: a backup busy with other work when it
  * comes drops what overflows its receive buffer, and a small resend
  * queue overflows; the NACKs that follow name messages no longer
@@ -30,6 +33,8 @@
 #define BULK_SLICE	256
 #define BULK_WAIT_USEC	20000
 #define BULK_SHIFT_MAX	8	/* the window grows up to 256 times */
+#define BULK_CUT_MAX	8	/* and is halved down to 1/256 */
+#define BULK_LEAST	256
 
 static int bulk_obj(struct sync_cache *c, struct sync_cache_obj *o,
 		    void *arg)
@@ -63,9 +68,20 @@ static uint32_t bulk_window(const struct sync_state *s)
 	uint32_t win = s->sub->bulk_window ? s->sub->bulk_window(s) : 0;
 	uint32_t cap = s->rs.max && !s->bulk_unheld ?
 		       s->rs.max - s->rs.max / 4 : UINT32_MAX;
+	uint32_t least = 2 * s->conf->sync.ack_window;
 
 	if (!win)
 		return 0;
+	/* halved for each NACK (sync_bulk_nacked), to twice the peer's
+	 * ACK window at least (below, it would acknowledge only after a
+	 * timeout), or BULK_LEAST */
+	if (least < BULK_LEAST)
+		least = BULK_LEAST;
+	if (least > win)
+		least = win;
+	win >>= s->bulk_cut;
+	if (win < least)
+		win = least;
 	win = win > UINT32_MAX >> s->bulk_shift ? UINT32_MAX :
 					win << s->bulk_shift;
 	return win < cap ? win : cap;
@@ -175,12 +191,28 @@ static void walk_start(struct sync_state *s, int marked)
 {
 	s->bulk_cursor = 0;
 	s->bulk_shift = 0;
+	s->bulk_cut = 0;
 	s->bulk_unheld = 0;
 	s->bulk_marked = (uint8_t)marked;
 	s->bulk_on = 1;
 	sync_loop_timer_init(&s->bulk_timer, bulk_timer, s);
 	if (sync_loop_step_add(s->d->loop, bulk_step, s) < 0)
 		sync_loop_timer_add(s->d->loop, &s->bulk_timer, 0);
+}
+
+void sync_bulk_nacked(struct sync_state *s)
+{
+	uint32_t was;
+
+	if (!s->bulk_on || s->bulk_cut >= BULK_CUT_MAX)
+		return;
+	was = bulk_window(s);
+	s->bulk_shift = 0;
+	s->bulk_cut++;
+	if (bulk_window(s) < was)
+		sync_log(&s->d->log, SYNC_LOG_NOTICE, "the peer missed "
+			 "messages: bulk paced at %u unacknowledged",
+			 bulk_window(s));
 }
 
 /* Every internal object queued; with @paced, the conntrack cache's

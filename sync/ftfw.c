@@ -189,6 +189,7 @@ static void rs_nack(struct sync_state *s, uint32_t from, uint32_t to)
 	struct sync_txnode *n, *next, *first = sync_txq_first(&s->rs);
 	struct ftfw *f = priv(s);
 
+	sync_bulk_nacked(s);
 	if (!first || sync_seq_before(from, first->seq)) {
 		if (f->fell && !sync_seq_before(f->fell_last, from) &&
 		    !sync_seq_before(to, f->fell_first)) {

@@ -160,6 +160,7 @@ struct sync_state {
 	uint8_t bulk_marked;			/* of the marked objects only */
 	uint8_t bulk_again;			/* a marked walk after it */
 	uint8_t bulk_shift;			/* its window doubled so often */
+	uint8_t bulk_cut;			/* its window halved so often */
 	uint8_t bulk_heard;			/* an ACK during its wait */
 	uint8_t bulk_unheld;			/* a wait without: the window
 						 * past the resend queue */
@@ -259,6 +260,8 @@ void sync_bulk_marked(struct sync_state *s);
 /* The peer acknowledged messages: a paced bulk waiting for that goes on
  * (in a loop step) once fewer than half its window are left. */
 void sync_bulk_acked(struct sync_state *s);
+/* The peer NACKed messages: a paced walk going halves its window. */
+void sync_bulk_nacked(struct sync_state *s);
 /* A paced bulk still going stops where it is. */
 void sync_bulk_stop(struct sync_state *s);
 

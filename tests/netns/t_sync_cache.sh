@@ -134,6 +134,29 @@ resync_small_rsq() {
 		awk '/Packets lost:/ { print $3 }')" 0
 }
 
+# B's daemon stopped for 10 ms as A's -B of 30000 flows starts: B's
+# receive buffer drops most of the first window (4096 messages); once B
+# runs again it NACKs the gap, A halves its window for the rest of the
+# bulk (logged), and B gets every flow.
+case_bulk_nack_halves() {
+	local p
+	sync_pair
+	flows 30000 10.6
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP
+	sync_start a ours
+	sync_start b ours
+	sync_canary 1
+	p="$SYNC_PID_b $(cat /proc/"$SYNC_PID_b"/task/*/children 2>/dev/null)"
+	kill -STOP $p
+	sync_ctl a -B || { kill -CONT $p; t_fail "-B on A failed"; }
+	sleep 0.01
+	kill -CONT $p
+	sync_wait b -e 'src=10\.6\.' 30000
+	grep -E -q 'the peer missed messages: bulk paced at (2048|1024|600) unacknowledged' \
+		"$T_TMP/a/log" || t_fail "A did not halve its window"
+}
+
 startup_resync() {
 	before "$1" ours ours "StartupResync on"
 	sync_wait b -e 'src=10\.5\.' 50
@@ -321,6 +344,7 @@ t_case sync_bulk_paced case_bulk_paced
 t_case sync_bulk_paced_ours_to_ref case_bulk_paced_ours_to_ref
 t_case sync_bulk_paced_late_acks case_bulk_paced_late_acks
 t_case sync_resync_small_rsq case_resync_small_rsq
+t_case sync_bulk_nack_halves case_bulk_nack_halves
 t_case sync_resync_small_rsq_ours_to_ref case_resync_small_rsq_ours_to_ref
 t_case sync_startup_resync_ftfw case_startup_resync_ftfw
 t_case sync_startup_resync_notrack case_startup_resync_notrack
