@@ -19,7 +19,11 @@
 #                  its sync link dropped at fw2's door: here the backup
 #                  shares the two CPUs with the loader and fw1's daemon,
 #                  on a real pair it runs on another machine, and
-#                  load_ms counts its work too
+#                  load_ms counts its work too; bare_load_1t_ms,
+#                  floor_load_1t_ms and solo_load_1t_ms the same three
+#                  with the loader on one thread (RAWCT_NO_PIPE=1, as
+#                  the reference's conntrack -R): our loader's second
+#                  thread competes with any listener for the two CPUs
 #   dgrams/flow    datagrams fw1 sent for it, per flow; bytes/flow beside
 #                  it; trickle_dgrams/flow the same for N/10 more flows
 #                  created one request at a time by the reference CLI
@@ -179,13 +183,15 @@ sync_round() {
 		"commit_ms=$cm commit_cpu_ms=$ccpu committed=$((k1 - k0))"
 }
 
-# bare_round: the load of sync_round with no daemon listening.
+# bare_round [1t]: the load of sync_round with no daemon listening
+# (with 1t, the loader on one thread: keys ..._1t_ms).
 bare_round() {
-	local t0
+	local t0 k=${1:+_$1}
+	[ -z "${1:-}" ] || export RAWCT_NO_PIPE=1
 	ha_net sync
 	t0=$(now_ms)
 	ha_load 1 "$work/flows"
-	echo "RESULT bare bare_load_ms=$(($(now_ms) - t0))"
+	echo "RESULT bare bare_load${k}_ms=$(($(now_ms) - t0))"
 	[ -x "$FLOOR" ] || return 0
 	# the same load with build/bench/ev_floor listening (receives and
 	# drops every event, an ordinary process as our daemon by default):
@@ -201,7 +207,7 @@ bare_round() {
 	done
 	t0=$(now_ms)
 	ha_load 1 "$work/flows"
-	echo "RESULT bare floor_load_ms=$(($(now_ms) - t0))"
+	echo "RESULT bare floor_load${k}_ms=$(($(now_ms) - t0))"
 	wait "$f"
 }
 
@@ -235,10 +241,12 @@ floor_round() {
 			r["cpu_ns"] / 1e6, n - r["dgrams"], size }' "$T_TMP/fs" "$T_TMP/fr"
 }
 
-# solo_round DAEMON TAG: the load of sync_round with fw1's daemon alone,
-# sending into a sync link dropped at both doors (no backup's CPU).
+# solo_round DAEMON TAG [1t]: the load of sync_round with fw1's daemon
+# alone, sending into a sync link dropped at both doors (no backup's
+# CPU); with 1t, the loader on one thread.
 solo_round() {
-	local t0
+	local t0 k=${3:+_$3}
+	[ -z "${3:-}" ] || export RAWCT_NO_PIPE=1
 	CONNTRACKD=$1
 	ha_net sync
 	ha_conf 1 ftfw udp
@@ -247,7 +255,7 @@ solo_round() {
 	sleep 0.5
 	t0=$(now_ms)
 	ha_load 1 "$work/flows"
-	echo "RESULT $2 solo_load_ms=$(($(now_ms) - t0))"
+	echo "RESULT $2 solo_load${k}_ms=$(($(now_ms) - t0))"
 }
 
 # fo_round DAEMON TAG PRELOAD [inject]: the failover gap; with inject,
@@ -300,6 +308,7 @@ results=$HAB_RESULTS
 run() { # DAEMON TAG
 	hab_round sync_round "$1" "$2"
 	hab_round solo_round "$1" "$2"
+	hab_round solo_round "$1" "$2" 1t
 	hab_round fo_round "$1" "$2" 0
 	hab_round fo_round "$1" "$2" "$N"
 	hab_round fo_round "$1" "$2" "$N" inject
@@ -308,6 +317,7 @@ run() { # DAEMON TAG
 echo "sync_bench: N=$N REPS=$REPS ours=$OURS ref=$REF loader=$LOADER $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$REPS"); do
 	hab_round bare_round
+	hab_round bare_round 1t
 	if [ $((r % 2)) = 1 ]; then
 		run "$OURS" ours; run "$REF" ref
 	else
@@ -337,7 +347,8 @@ report() {
 	echo
 	echo "medians of $REPS rounds, N=$N (ours/ref below 1: ours better)"
 	printf '%-16s %12s %12s %8s\n' measure ours ref ours/ref
-	for k in event_ms load_ms solo_load_ms dgrams_per_flow bytes_per_flow \
+	for k in event_ms load_ms solo_load_ms solo_load_1t_ms \
+		dgrams_per_flow bytes_per_flow \
 		trickle_dgrams_per_flow overruns \
 		bulk_ms bulk_tx_cpu_ms bulk_rx_cpu_ms bulk_dgrams bulk_bytes commit_ms \
 		commit_cpu_ms rss_b_per_flow rss_idle_kb gap0_ms \
@@ -348,7 +359,9 @@ report() {
 		f=$(median ref "$k")
 		[ "$k" = load_ms ] && printf '%-16s %12s\n' bare_load_ms \
 			"$(median bare bare_load_ms)" floor_load_ms \
-			"$(median bare floor_load_ms)"
+			"$(median bare floor_load_ms)" bare_load_1t_ms \
+			"$(median bare bare_load_1t_ms)" floor_load_1t_ms \
+			"$(median bare floor_load_1t_ms)"
 		[ "$k" = commit_ms ] && printf '%-16s %12s\n' \
 			target_bulk_ms "$(awk -v b="$(median ref bulk_ms)" \
 			'BEGIN { if (b == "NA") print "NA"; else printf "%.1f", 0.3 * b }')" \
