@@ -15,7 +15,11 @@
  * ACKWindowSize is larger than ours acknowledges only that late), and
  * each NACK halves it, the doublings undone (the peer's receive buffer
  * overflowed: an upstream backup NACKs a gap once, and a resend lost
- * again stays lost until the next resync).
+ * again stays lost until the next resync). A walk starts at a quarter
+ * of its window and doubles it at each ACK that lets it go on, until
+ * the first NACK: the first burst fits a default receive buffer (an
+ * upstream backup at rmem_default missed flows for good after 3 of 36
+ * bulks of 30000 without it, none of 36 with it).
  * Upstream sends it all at once: a backup busy with other work when it
  * comes drops what overflows its receive buffer, and a small resend
  * queue overflows; the NACKs that follow name messages no longer
@@ -35,6 +39,7 @@
 #define BULK_SHIFT_MAX	8	/* the window grows up to 256 times */
 #define BULK_CUT_MAX	8	/* and is halved down to 1/256 */
 #define BULK_LEAST	256
+#define BULK_START_CUT	2	/* a walk starts at a quarter */
 
 static int bulk_obj(struct sync_cache *c, struct sync_cache_obj *o,
 		    void *arg)
@@ -179,6 +184,8 @@ void sync_bulk_acked(struct sync_state *s)
 	if (in_flight(s) >= bulk_resume(s, win))
 		return;
 	sync_loop_timer_del(s->d->loop, &s->bulk_timer);
+	if (s->bulk_grow && s->bulk_cut)
+		s->bulk_cut--;
 	if (sync_loop_step_add(s->d->loop, bulk_step, s) < 0)
 		sync_loop_timer_add(s->d->loop, &s->bulk_timer, 0);
 }
@@ -191,7 +198,8 @@ static void walk_start(struct sync_state *s, int marked)
 {
 	s->bulk_cursor = 0;
 	s->bulk_shift = 0;
-	s->bulk_cut = 0;
+	s->bulk_cut = BULK_START_CUT;
+	s->bulk_grow = 1;
 	s->bulk_unheld = 0;
 	s->bulk_marked = (uint8_t)marked;
 	s->bulk_on = 1;
@@ -208,6 +216,7 @@ void sync_bulk_nacked(struct sync_state *s)
 		return;
 	was = bulk_window(s);
 	s->bulk_shift = 0;
+	s->bulk_grow = 0;
 	s->bulk_cut++;
 	if (bulk_window(s) < was)
 		sync_log(&s->d->log, SYNC_LOG_NOTICE, "the peer missed "

@@ -161,6 +161,7 @@ struct sync_state {
 	uint8_t bulk_again;			/* a marked walk after it */
 	uint8_t bulk_shift;			/* its window doubled so often */
 	uint8_t bulk_cut;			/* its window halved so often */
+	uint8_t bulk_grow;			/* no NACK yet: it grows */
 	uint8_t bulk_heard;			/* an ACK during its wait */
 	uint8_t bulk_unheld;			/* a wait without: the window
 						 * past the resend queue */

@@ -128,6 +128,16 @@ static const struct row rows[] = {
 		REQUEST(SYNC_SEND_BULK), LOGGED("sending bulk update"),
 		RUN, DATA(4), NOMORE, RSQ(4, 6), ACKALL(501), DATA(2), NOMORE,
 		RSQ(2, 10), ACKALL(502), NOMORE, RSQ(0, 0) } },
+	{ "a bulk starts at a quarter of its window, doubled by each ACK",
+	  1000, 10, 0, {
+		FLOWS(3100), RUN, DATA(3100), NOMORE, ACKALL(500),
+		REQUEST(SYNC_SEND_BULK), RUN, DATAIN(1024, 1040), NOMORE,
+		ACKALL(501), DATAIN(2048, 2064), NOMORE } },
+	{ "a NACK ends a bulk's growth", 1000, 10, 0, {
+		FLOWS(3100), RUN, DATA(3100), NOMORE, ACKALL(500),
+		REQUEST(SYNC_SEND_BULK), RUN, DATAIN(1024, 1040), NOMORE,
+		PCTL(501, NACK, 3100, 3100), ACKALL(502), RUN,
+		DATAIN(512, 530), NOMORE } },
 	{ "a bulk's wait that hears no ACK: the window past the queue",
 	  1000, 10, 4, {
 		FLOWS(4), RUN, SOME(0xf), ACKALL(500),

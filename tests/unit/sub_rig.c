@@ -50,8 +50,8 @@ static struct rig *rig_new(const struct row *row,
 
 	ck_assert_ptr_nonnull(r);
 	s = &r->s;
-	r->conf.hash_size = 64;
-	r->conf.hash_limit = 1024;
+	r->conf.hash_size = 1024;
+	r->conf.hash_limit = 8192;
 	r->conf.sync.ack_window = row->window;
 	r->conf.sync.resend_queue_size = row->rsq;
 	r->d.conf = &r->conf;
@@ -255,6 +255,16 @@ static void step_run(struct rig *r, const struct step *st, int *nflows,
 				      "%d data messages of %d went out", row,
 				      k, i, st->n);
 		break;
+	case 'B': {
+		unsigned int c = 0;
+
+		for (; r->seen < r->nout && r->flow[r->seen] >= 0; r->seen++)
+			c++;
+		ck_assert_msg(c >= st->from && c <= st->to, "%s, step %d: %u "
+			      "data messages, want %u..%u", row, k, c, st->from,
+			      st->to);
+		break;
+	}
 	case 'Q':
 		resend_queue(r, st, row, k);
 		break;

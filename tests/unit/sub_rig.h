@@ -17,7 +17,7 @@
 #include "sync/ctl.h"
 #include "sync/sync_int.h"
 
-#define OUT_MAX		64
+#define OUT_MAX		8192
 #define STEPS_MAX	24
 #define ANY		0xffffffffu
 #define PEER_SEQ	500		/* the peer's first, unless a row says */
@@ -54,6 +54,8 @@ struct step {
  *           bit mask n, in any order (what a cache walk sends)
  * Z         nothing else went out
  * K         the next n messages out are data, of any flows
+ * B         the data messages out next, as many as come, are from..to
+ *           (a walk's window is kept to whole hash buckets)
  * Q         the resend queue holds n messages; seq: the first's (offset)
  * C         rcv_lost == from, rcv_before == to
  * L, N      the log holds text / does not
@@ -87,6 +89,7 @@ struct step {
 #define SOME(mask)	{ .op = 'S', .n = (mask) }
 #define NOMORE		{ .op = 'Z' }
 #define DATA(k)		{ .op = 'K', .n = (k) }
+#define DATAIN(lo, hi)	{ .op = 'B', .from = (lo), .to = (hi) }
 #define RSQ(k, first)	{ .op = 'Q', .seq = (first), .n = (k) }
 #define SEQS(lost, bef)	{ .op = 'C', .from = (lost), .to = (bef) }
 #define LOGGED(t)	{ .op = 'L', .text = (t) }
