@@ -290,26 +290,41 @@ static void window_count(struct sync_state *s, uint32_t seq)
 	}
 }
 
+/*
+ * A HELLO this far or farther after the next sequence number we expect
+ * is a newer life of the peer, not messages lost in between: a life
+ * starts at a random number, and one that ends before it says anything
+ * but HELLO leaves us still taking its HELLOs. A quarter of a million
+ * messages lost in a row would be taken for a restart; a new life lands
+ * nearer than that once in 16384 restarts.
+ */
+#define NEW_LIFE_GAP	(1u << 18)
+
+/* Whether a HELLO of sequence number @seq is of a life other than the
+ * one whose messages go on at @next. */
+static int other_life(uint32_t seq, uint32_t next)
+{
+	return sync_seq_before(seq, next) || seq - next >= NEW_LIFE_GAP;
+}
+
 /* Where @h stands in the peer's sequence. The first HELLO of a new life
  * of the peer starts it again; the HELLOs after it, until our HELLO_BACK
  * arrives, are tracked as any message (a datagram lost among them, say
  * in a bulk that overruns our socket, is a gap to NACK, not a message
- * we acknowledge without having it), except one from before: a newer
- * life again (*@restart). */
+ * we acknowledge without having it), except one from before or far
+ * after: a newer life again (*@restart). */
 static int track(struct sync_state *s, const struct sync_msg_hdr *h,
 		 int hello, int *restart)
 {
-	int t;
+	uint32_t want = s->last_seq_recv + 1;
 
 	if (hello && !priv(s)->peer_hello)
 		return SYNC_SEQ_IN_SYNC;
-	t = sync_seq_track(s, h->seq);
-	if (hello && t == SYNC_SEQ_BEFORE) {
-		s->rcv_before--;
+	if (hello && s->seq_set && other_life(h->seq, want)) {
 		*restart = 1;
 		return SYNC_SEQ_IN_SYNC;
 	}
-	return t;
+	return sync_seq_track(s, h->seq);
 }
 
 static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
@@ -328,7 +343,7 @@ static int ftfw_recv(struct sync_state *s, const struct sync_msg_hdr *h)
 		 * is sent again */
 		f->say_hello_back = 1;
 		hello = 1;
-		if (f->ack_from_set && sync_seq_before(h->seq, f->ack_from)) {
+		if (f->ack_from_set && other_life(h->seq, f->ack_from)) {
 			f->window = s->conf->sync.ack_window - 1;
 			f->ack_from = h->seq;
 		}

@@ -106,6 +106,14 @@ static const struct row rows[] = {
 		ODATA(2, HELLO, 5), NOMORE, PDATA(8, HELLO), RUN, NOMORE,
 		PDATA(3, HELLO), SEQS(0, 0), RUN, SOME(0x7), NOMORE,
 		PDROP(3), SEQS(0, 1) } },
+	{ "a new life far after a life that only said HELLO", 1000, 10, 0, {
+		FLOWS(3), RUN, SOME(0x7), PDATA(7, HELLO), SEQS(0, 0), RUN,
+		ODATA(0, HELLO | HBACK, 3), ODATA(1, HELLO, 4),
+		ODATA(2, HELLO, 5), NOMORE, PDATA(0x40000007, HELLO),
+		SEQS(0, 0), RUN, SOME(0x7), NOMORE, PDATA(0x4000000a, HELLO),
+		SEQS(2, 0), RUN, OCTL(ACK | HELLO | HBACK, 9, 0x40000007,
+				      0x40000007),
+		OCTL(NACK | HELLO, 10, 0x40000008, 0x40000009), NOMORE } },
 	{ "a peer's RESYNC: the whole cache goes", 1000, 10, 0, {
 		FLOWS(2), RUN, SOME(0x3), PCTL(500, SYNC_F_RESYNC, 0, 0),
 		LOGGED("resync requested by other node"),
