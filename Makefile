@@ -390,11 +390,22 @@ cmd/nfct.o: cmd/nfct.c cmd/nfct_run.h $(NFCT_ARGS_H)
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
 # network-namespace tests, the differential tests, fuzz corpus replay and
 # (with clang) a short fuzzing smoke run.
-test: all check check-asan check-builds check-static check-install \
+# The programs the tests run are built first, as many at a time as there
+# are CPUs; then the tests run one target after another.
+TEST_BUILDS = all build/unit/check_all build/unit/aeadtool \
+	build/asan/check_all build/netns/nlprobe build/netns/cttool \
+	build/netns/exptool build/netns/evtool build/netns/sftool \
+	build/netns/synctool build/netns/chantool build/netns/frametool \
+	build/san/conntrack-tsan build/san/conntrack-asan \
+	build/san/conntrackd-tsan
+test: test-builds
+	$(MAKE) check check-asan check-builds check-static check-install \
 		check-netns check-threads check-compat fuzz-replay
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
 		$(MAKE) fuzz-smoke SMOKE_SECONDS=$(SMOKE_SECONDS); \
 	else echo "SKIP: fuzz-smoke needs $(CLANG)"; fi
+test-builds:
+	$(MAKE) -j`nproc 2>/dev/null || echo 2` $(TEST_BUILDS)
 
 # The other compilers and libcs we promise: clang with our warnings as
 # errors, and a static musl binary that must run (-V), link nothing and
@@ -406,11 +417,13 @@ STATIC_MAX_NFCT = 102400
 check-builds:
 	mkdir -p build/clang
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
+		tests/buildlib.sh build/clang $(CLANG) $(XCFLAGS) -- \
+			$(LIB_SRCS) || exit 1; \
 		$(CLANG) $(XCFLAGS) $(HARDEN_LD) -o build/clang/conntrack \
-			$(CONNTRACK_SRCS) $(LIB_SRCS) || exit 1; \
+			$(CONNTRACK_SRCS) build/clang/librawct.a || exit 1; \
 		build/clang/conntrack -V; \
 		$(CLANG) $(XCFLAGS) $(HARDEN_LD) -o build/clang/nfct \
-			$(NFCT_SRCS) $(LIB_SRCS) || exit 1; \
+			$(NFCT_SRCS) build/clang/librawct.a || exit 1; \
 		build/clang/nfct version; \
 	else echo "SKIP: clang build: no $(CLANG)"; fi
 	@if command -v $(MUSLCC) >/dev/null 2>&1; then \
@@ -471,21 +484,28 @@ check-static: check-builds build/netns/nlprobe
 		tests/netns/run.sh $(STATIC_CTD_CASES); \
 	else echo "SKIP: check-static: no static build ($(MUSLCC))"; fi
 
-build/unit/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
-	tests/unit/sub_rig.h \
+# The programs below link the library from an archive compiled once per
+# set of flags: librawct.a (the programs' own), build/asan/librawct.a and
+# build/tsan/librawct.a (tests/buildlib.sh, two sources at a time), not
+# from its sources once per program.
+UNIT_HDRS = $(LIB_HDRS) tests/unit/suites.h tests/unit/fixture.h \
+	tests/unit/check_config.h tests/unit/sync_check.h tests/unit/sub_rig.h \
 	tests/unit/crypto_vectors.h cmd/nfct_args.h
+build/unit/check_all: $(UNIT_SRCS) $(UNIT_HDRS) librawct.a
 	mkdir -p build/unit
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g -o $@ \
-		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
+		$(UNIT_SRCS) librawct.a $(CHECK_LIBS)
 
-build/asan/check_all: $(UNIT_SRCS) $(LIB_SRCS) $(LIB_HDRS) tests/unit/suites.h \
-	tests/unit/fixture.h tests/unit/check_config.h tests/unit/sync_check.h \
-	tests/unit/sub_rig.h \
-	tests/unit/crypto_vectors.h cmd/nfct_args.h
-	mkdir -p build/asan
+build/asan/librawct.a: $(LIB_SRCS) $(LIB_HDRS) tests/buildlib.sh
+	tests/buildlib.sh build/asan $(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) \
+		$(SAN) -- $(LIB_SRCS)
+build/tsan/librawct.a: $(LIB_SRCS) $(LIB_HDRS) tests/buildlib.sh
+	tests/buildlib.sh build/tsan $(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) \
+		$(TSAN) -- $(LIB_SRCS)
+
+build/asan/check_all: $(UNIT_SRCS) $(UNIT_HDRS) build/asan/librawct.a
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
-		$(UNIT_SRCS) $(LIB_SRCS) $(CHECK_LIBS)
+		$(UNIT_SRCS) build/asan/librawct.a $(CHECK_LIBS)
 
 # aeadtool: sync/crypto.h's AEAD for the cross-check against OpenSSL's
 # command line (tests/unit/crypto_openssl.sh, SKIPs without openssl)
@@ -496,76 +516,76 @@ build/unit/aeadtool: $(AEADTOOL_SRCS) sync/crypto.h
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(AEADTOOL_SRCS)
 
 check: build/unit/check_all build/unit/aeadtool
-	CK_FORK=yes build/unit/check_all
+	CK_FORK=yes tests/unit/par.sh build/unit/check_all
 	tests/unit/crypto_openssl.sh build/unit/aeadtool
 
 check-asan: build/asan/check_all
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		build/asan/check_all
+		tests/unit/par.sh build/asan/check_all
 
 # nlprobe: the netns tests' probe, talking to ctnetlink only through nl/
-build/netns/nlprobe: $(NETNS_TOOL_SRCS) $(LIB_SRCS) nl/attr.h nl/batch.h \
+build/netns/nlprobe: $(NETNS_TOOL_SRCS) librawct.a nl/attr.h nl/batch.h \
 		nl/bg.h nl/msg.h nl/reply.h nl/sock.h nl/step.h \
 		tests/netns/nlprobe.h $(NL_UAPI)
 	mkdir -p build/netns
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(NETNS_TOOL_SRCS) $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(NETNS_TOOL_SRCS) librawct.a
 
 # cttool: the ct/table.h operations against the kernel (t_ct_table.sh)
-build/netns/cttool: $(CTTOOL_SRCS) $(LIB_SRCS) ct/table.h ct/batch.h \
+build/netns/cttool: $(CTTOOL_SRCS) librawct.a ct/table.h ct/batch.h \
 		ct/stats.h ct/decode.h ct/encode.h ct/entry.h ct/proto.h \
 		nl/attr.h nl/batch.h nl/msg.h nl/reply.h nl/sock.h $(NL_UAPI)
 	mkdir -p build/netns
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CTTOOL_SRCS) $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CTTOOL_SRCS) librawct.a
 
 # real-kernel cases in scratch namespaces (root; SKIP lines otherwise)
 # exptool: the ct/expect_table.h operations against a real ftp-helper
 # expectation (t_expect.sh)
-build/netns/exptool: $(EXPTOOL_SRCS) $(LIB_SRCS) ct/expect_table.h \
+build/netns/exptool: $(EXPTOOL_SRCS) librawct.a ct/expect_table.h \
 		ct/expect_format.h ct/expect_codec.h ct/expect.h ct/entry.h \
 		ct/format.h ct/stats.h nl/msg.h nl/reply.h nl/sock.h \
 		tests/netns/hexcap.h $(NL_UAPI)
 	mkdir -p build/netns
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EXPTOOL_SRCS) $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EXPTOOL_SRCS) librawct.a
 
 # evtool: ct/event.h and the BPF pre-filter against real events
 # (t_event.sh); parses its filter with the conntrack command-line parser
-build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) $(LIB_SRCS) ct/event.h \
+build/netns/evtool: $(EVTOOL_SRCS) $(CT_ARGS_SRCS) librawct.a ct/event.h \
 		ct/bpf.h ct/filter.h ct/format.h ct/decode.h ct/entry.h \
 		$(CT_ARGS_H) nl/sock.h $(NL_UAPI)
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(EVTOOL_SRCS) $(CT_ARGS_SRCS) \
-		$(LIB_SRCS)
+		librawct.a
 
 # sftool: conntrackd's Filter and its BPF program against real events
 # (t_sync_filter.sh)
-build/netns/sftool: $(SFTOOL_SRCS) $(LIB_SRCS) sync/filter.h sync/config.h \
+build/netns/sftool: $(SFTOOL_SRCS) librawct.a sync/filter.h sync/config.h \
 		ct/event.h ct/bpf.h ct/format.h ct/entry.h nl/sock.h $(NL_UAPI)
 	mkdir -p build/netns
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SFTOOL_SRCS) $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SFTOOL_SRCS) librawct.a
 
 # synctool: the sync codec against Debian's conntrackd (t_sync_msg_ref.sh)
-build/netns/synctool: $(SYNCTOOL_SRCS) $(LIB_SRCS) sync/msg.h ct/entry.h \
+build/netns/synctool: $(SYNCTOOL_SRCS) librawct.a sync/msg.h ct/entry.h \
 		ct/expect.h $(NL_UAPI)
 	mkdir -p build/netns
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SYNCTOOL_SRCS) $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(SYNCTOOL_SRCS) librawct.a
 
 # chantool: sync/channel.h's dedicated links between namespaces and
 # against the reference conntrackd (t_sync_chan.sh)
-build/netns/chantool: $(CHANTOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+build/netns/chantool: $(CHANTOOL_SRCS) librawct.a $(LIB_HDRS)
 	mkdir -p build/netns
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(CHANTOOL_SRCS) librawct.a
 
 # frametool: forged sync frames (t_sync_auth.sh)
-build/netns/frametool: $(FRAMETOOL_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+build/netns/frametool: $(FRAMETOOL_SRCS) librawct.a $(LIB_HDRS)
 	mkdir -p build/netns
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(FRAMETOOL_SRCS) $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(FRAMETOOL_SRCS) librawct.a
 
 # tmotool: nfnetlink_cttimeout's answers as hex, for the unit-test
 # fixtures (tests/data/make_tmo.sh)
-build/netns/tmotool: $(TMOTOOL_SRCS) $(LIB_SRCS) tmo/policy.h tmo/proto.h \
+build/netns/tmotool: $(TMOTOOL_SRCS) librawct.a tmo/policy.h tmo/proto.h \
 		nl/cttimeout.h nl/msg.h nl/sock.h tests/netns/hexcap.h $(NL_UAPI)
 	mkdir -p build/netns
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(TMOTOOL_SRCS) $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(TMOTOOL_SRCS) librawct.a
 
 check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 		build/netns/evtool build/netns/sftool build/netns/synctool \
@@ -576,22 +596,22 @@ check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
 # batches, -R checked in halves), with conntrack built under ThreadSanitizer
 # and then under ASan+UBSan: any report fails the case.
 TSAN = -O1 -g -fsanitize=thread
-build/san/conntrack-tsan: $(CONNTRACK_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+build/san/conntrack-tsan: $(CONNTRACK_SRCS) build/tsan/librawct.a
 	mkdir -p build/san
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(TSAN) -o $@ \
-		$(CONNTRACK_SRCS) $(LIB_SRCS)
-build/san/conntrack-asan: $(CONNTRACK_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+		$(CONNTRACK_SRCS) build/tsan/librawct.a
+build/san/conntrack-asan: $(CONNTRACK_SRCS) build/asan/librawct.a
 	mkdir -p build/san
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
-		$(CONNTRACK_SRCS) $(LIB_SRCS)
-build/san/conntrackd-tsan: $(CONNTRACKD_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+		$(CONNTRACK_SRCS) build/asan/librawct.a
+build/san/conntrackd-tsan: $(CONNTRACKD_SRCS) build/tsan/librawct.a
 	mkdir -p build/san
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(TSAN) -o $@ \
-		$(CONNTRACKD_SRCS) $(LIB_SRCS)
-build/san/conntrackd-asan: $(CONNTRACKD_SRCS) $(LIB_SRCS) $(LIB_HDRS)
+		$(CONNTRACKD_SRCS) build/tsan/librawct.a
+build/san/conntrackd-asan: $(CONNTRACKD_SRCS) build/asan/librawct.a
 	mkdir -p build/san
 	$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(SAN) -o $@ \
-		$(CONNTRACKD_SRCS) $(LIB_SRCS)
+		$(CONNTRACKD_SRCS) build/asan/librawct.a
 THREAD_CASES = tests/netns/t_cli_bulk.sh tests/netns/t_cli_load.sh \
 	tests/netns/t_cli_kfilter.sh
 # conntrackd's dump receiver (nl/bg.c) under ThreadSanitizer, through the
@@ -616,20 +636,20 @@ check-compat: all build/netns/nlprobe
 	tests/compat/run.sh
 
 # ct/format against the reference's -L output for the same entries (root)
-build/compat/fmtdump: tests/compat/fmtdump.c $(LIB_SRCS) ct/format.h \
+build/compat/fmtdump: tests/compat/fmtdump.c librawct.a ct/format.h \
 		ct/labels.h ct/table.h
 	mkdir -p build/compat
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/compat/fmtdump.c $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/compat/fmtdump.c librawct.a
 
 check-format-diff: build/compat/fmtdump
 	FMTDUMP=build/compat/fmtdump tests/compat/format_diff.sh
 .PHONY: check-format-diff
 
 # conntrackd's cache memory per flow, a figure to read (tests/bench)
-build/bench/cache_mem: tests/bench/cache_mem.c $(LIB_SRCS) ct/pack.h \
+build/bench/cache_mem: tests/bench/cache_mem.c librawct.a ct/pack.h \
 		ct/proto.h sync/cache.h sync/hash.h
 	mkdir -p build/bench
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/cache_mem.c $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/cache_mem.c librawct.a
 
 # a listener that only receives events: the floor under CPU per event
 build/bench/ev_floor: tests/bench/ev_floor.c nl/uapi.h tests/bench/floor_mmsg.h
@@ -637,10 +657,10 @@ build/bench/ev_floor: tests/bench/ev_floor.c nl/uapi.h tests/bench/floor_mmsg.h
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/ev_floor.c
 
 # the codec work per flow of a bulk send, both ends (tests/bench)
-build/bench/bulk_codec: tests/bench/bulk_codec.c $(LIB_SRCS) ct/pack.h \
+build/bench/bulk_codec: tests/bench/bulk_codec.c librawct.a ct/pack.h \
 		sync/msg.h
 	mkdir -p build/bench
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/bulk_codec.c $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/bulk_codec.c librawct.a
 
 # a sender and a receiver of bare datagrams: the floor under a bulk send
 build/bench/dgram_floor: tests/bench/dgram_floor.c tests/bench/floor_mmsg.h
@@ -652,10 +672,10 @@ bench-cache: build/bench/cache_mem
 .PHONY: bench-cache
 
 # sealing and opening sync frames, MB/s (tests/bench)
-build/bench/frame_bench: tests/bench/frame_bench.c $(LIB_SRCS) sync/frame.h \
+build/bench/frame_bench: tests/bench/frame_bench.c librawct.a sync/frame.h \
 		sync/crypto.h
 	mkdir -p build/bench
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/frame_bench.c $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ tests/bench/frame_bench.c librawct.a
 
 bench-frame: build/bench/frame_bench
 	build/bench/frame_bench
@@ -685,9 +705,9 @@ fuzz: fuzz-build
 		$(MAKE) fuzz-run HARNESS=$(HARNESS) SECONDS=$(SECONDS); fi
 
 # The library under each harness is compiled once into an archive
-# (fuzz/buildlib.sh DIR CC FLAGS...), then each harness links against it.
+# (tests/buildlib.sh DIR CC FLAGS...), then each harness links against it.
 fuzz-build:
-	fuzz/buildlib.sh build/fuzz $(CLANG) $(FUZZ_CFLAGS) \
+	tests/buildlib.sh build/fuzz $(CLANG) $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer-no-link -- $(FUZZ_SRCS) $(LIB_SRCS)
 	for h in $(HARNESSES); do \
 		$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
@@ -696,7 +716,7 @@ fuzz-build:
 	done
 
 fuzz-replay:
-	fuzz/buildlib.sh build/replay $(CC) $(WARN) $(WERROR) \
+	tests/buildlib.sh build/replay $(CC) $(WARN) $(WERROR) \
 		$(BASE_CPPFLAGS) -O1 -g -- $(FUZZ_DRIVER) $(FUZZ_SRCS) $(LIB_SRCS)
 	for h in $(HARNESSES); do \
 		$(CC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) -O1 -g \
@@ -725,9 +745,9 @@ fuzz-run: fuzz-build
 		-artifact_prefix=build/fuzz/crash/$(HARNESS)- \
 		$(FUZZ_WORK)/$(HARNESS) fuzz/corpus/$(HARNESS)
 
-build/fuzz-seeds/capture: fuzz/capture.c $(LIB_SRCS)
+build/fuzz-seeds/capture: fuzz/capture.c librawct.a
 	mkdir -p build/fuzz-seeds
-	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ fuzz/capture.c $(LIB_SRCS)
+	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ fuzz/capture.c librawct.a
 
 fuzz-seeds: build/fuzz-seeds/capture
 	fuzz/capture.sh
@@ -770,13 +790,15 @@ STATIC_CFLAGS = -O2 -g -ffunction-sections -fdata-sections \
 STATIC_LDFLAGS = -static -Wl,--gc-sections
 STATIC_CC = $(MUSLCC) $(WARN) $(WERROR) $(BASE_CPPFLAGS) $(STATIC_CFLAGS) \
 	$(STATIC_LDFLAGS)
+STATIC_LIB = build/static/librawct.a
 STATIC_PROGS = conntrack conntrackd nfct
 OBJCOPY = objcopy
 static:
-	mkdir -p build/static
-	$(STATIC_CC) -o build/static/conntrack.debug $(CONNTRACK_SRCS) $(LIB_SRCS)
-	$(STATIC_CC) -o build/static/conntrackd.debug $(CONNTRACKD_SRCS) $(LIB_SRCS)
-	$(STATIC_CC) -o build/static/nfct.debug $(NFCT_SRCS) $(LIB_SRCS)
+	tests/buildlib.sh build/static $(MUSLCC) $(WARN) $(WERROR) \
+		$(BASE_CPPFLAGS) $(STATIC_CFLAGS) -- $(LIB_SRCS)
+	$(STATIC_CC) -o build/static/conntrack.debug $(CONNTRACK_SRCS) $(STATIC_LIB)
+	$(STATIC_CC) -o build/static/conntrackd.debug $(CONNTRACKD_SRCS) $(STATIC_LIB)
+	$(STATIC_CC) -o build/static/nfct.debug $(NFCT_SRCS) $(STATIC_LIB)
 	for p in $(STATIC_PROGS); do \
 		$(OBJCOPY) --strip-all --add-gnu-debuglink=build/static/$$p.debug \
 			build/static/$$p.debug build/static/$$p || exit 1; \
@@ -809,5 +831,5 @@ clean:
 		librawct.a $(PROGS)
 	rm -rf build
 
-.PHONY: all test check check-asan check-builds check-static check-netns check-compat fuzz fuzz-build fuzz-replay \
+.PHONY: all test test-builds check check-asan check-builds check-static check-netns check-compat fuzz fuzz-build fuzz-replay \
 	fuzz-afl fuzz-smoke fuzz-run fuzz-seeds coverage static install uninstall clean

@@ -3,8 +3,15 @@
  * The unit-test runner: every suite of suites.h in one SRunner, forking
  * per test (Check's default, CK_FORK=no to debug), ending with Check's
  * summary line. Exits nonzero if any check failed.
+ *
+ *   check_all          every suite (CK_RUN_SUITE=name: that one)
+ *   check_all -n       prints how many suites there are
+ *   check_all -s K     only the K-th suite (from 0), for tests/unit/par.sh,
+ *                      which runs them side by side on every CPU
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 
@@ -50,13 +57,36 @@ static Suite *(*const suites[])(void) = {
 	heal_suite,
 };
 
-int main(void)
+#define N_SUITES	(sizeof(suites) / sizeof(suites[0]))
+
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(NULL);
+	SRunner *sr;
+	size_t only = N_SUITES;
 	int failed;
 
-	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
-		srunner_add_suite(sr, suites[i]());
+	if (argc == 2 && strcmp(argv[1], "-n") == 0) {
+		printf("%zu\n", N_SUITES);
+		return EXIT_SUCCESS;
+	}
+	if (argc == 3 && strcmp(argv[1], "-s") == 0) {
+		char *end;
+		unsigned long k = strtoul(argv[2], &end, 10);
+
+		if (end == argv[2] || *end || k >= N_SUITES) {
+			fprintf(stderr, "check_all: -s %s: no such suite "
+				"(0 to %zu)\n", argv[2], N_SUITES - 1);
+			return 2;
+		}
+		only = (size_t)k;
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: check_all [-n | -s K]\n");
+		return 2;
+	}
+	sr = srunner_create(NULL);
+	for (size_t i = 0; i < N_SUITES; i++)
+		if (only == N_SUITES || i == only)
+			srunner_add_suite(sr, suites[i]());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

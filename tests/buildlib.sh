@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# fuzz/buildlib.sh DIR CC FLAGS... -- SOURCES...: compiles every source
+# tests/buildlib.sh DIR CC FLAGS... -- SOURCES...: compiles every source
 # once into DIR/lib (object names from the paths, so ct/filter.c and
 # sync/filter.c do not collide), two at a time, and archives them as
-# DIR/librawct.a for the harnesses to link against: the fuzz builds
-# compile the library once, not once per harness.
+# DIR/librawct.a for the programs of that build to link against: the
+# fuzz harnesses, the sanitizer, clang and static builds compile the
+# library once per set of flags, not once per program.
 set -eu
 dir=$1 cc=$2
 shift 2
