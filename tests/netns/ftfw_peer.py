@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """An FTFW peer that never acknowledges, for tests/netns/t_sync_link.sh.
 
-  ftfw_peer.py ME PEER PORT N
+  ftfw_peer.py ME PEER PORT N [READY]
 
-Listens on ME:PORT for our conntrackd (FTFW, UDP, a small
+Listens on ME:PORT (then creates the file READY, for the caller to wait
+on: a datagram sent before the socket is bound is lost for good) for our conntrackd (FTFW, UDP, a small
 ResendQueueSize) at PEER:PORT, acknowledging nothing, until N flow
 messages came (the daemon's resend queue has overflowed by then); then
 sends, from ME:PORT, a NACK for the first of them, long fallen out of
@@ -74,6 +75,8 @@ def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((me, port))
+    if len(sys.argv) > 5:
+        open(sys.argv[5], "w").close()
     sock.settimeout(0.2)
     first = collect(sock, n, time.monotonic() + 10)
     if len(first) < n:

@@ -281,10 +281,17 @@ case_ftfw_nack_lost() {
 	sync_conf a FTFW UDP "ResendQueueSize 4"
 	sync_start a ours
 	ip netns exec "$NS_B" python3 "$RAWCT_TOP/tests/netns/ftfw_peer.py" \
-		10.77.0.2 10.77.0.1 "$SYNC_PORT" 8 >"$T_TMP/peer" 2>&1 &
+		10.77.0.2 10.77.0.1 "$SYNC_PORT" 8 "$T_TMP/ready" \
+		>"$T_TMP/peer" 2>&1 &
 	p=$!
 	CTD_PIDS="$CTD_PIDS $p"
-	sleep 0.3
+	# what A sends before the peer listens is lost (and not sent
+	# again: the peer says nothing that would ask for it)
+	for _ in $(seq 100); do
+		[ -e "$T_TMP/ready" ] && break
+		sleep 0.05
+	done
+	[ -e "$T_TMP/ready" ] || t_fail "the peer did not start: $(cat "$T_TMP/peer")"
 	flows 8 10.9
 	wait "$p" || t_fail "the peer: $(cat "$T_TMP/peer"); A's log: $(tr '\n' ' ' <"$T_TMP/a/log")"
 	out=$(cat "$T_TMP/peer")
