@@ -4,7 +4,8 @@
 # run, each in a scratch namespace of its own, rounds interleaved A/B:
 #   dump   the initial dump of an N-flow table into the cache: time from
 #          the daemon's start until `-s` reports N active connections
-#          (polled every 20 ms), and the daemon's RSS growth per flow
+#          (asked every ms over the control socket by ctl_poll.py, up
+#          before the daemon starts), and the daemon's RSS growth per flow
 #          against the same daemon started on an empty table;
 #   -i     the client's `-i` of that cache, to /dev/null;
 #   events both daemons subscribed in ONE namespace at the same time while
@@ -38,6 +39,7 @@ SCHED=${SCHED:-}
 SCHED=${SCHED//;/$'\n'}
 CT=${CT:-$top/conntrack}
 FLOOR=${FLOOR:-$top/build/bench/ev_floor}
+POLL=$top/tests/bench/ctl_poll.py
 n=100000
 rounds=3
 out=
@@ -134,10 +136,6 @@ cpu_ns() {	# PID: CPU time so far of its processes, every thread of them
 	done
 	echo "$t"
 }
-active() {	# NS BIN DIR: current active connections of the first cache
-	ip netns exec "$1" "$2" -C "$3/c.conf" -s 2>/dev/null |
-		awk '/current active connections:/ { print $NF; exit }'
-}
 now() { date +%s.%N; }
 
 # start NS BIN DIR: runs the daemon in NS, sets $dpid, waits for its socket
@@ -167,7 +165,7 @@ stop() {	# NS BIN DIR: -k, then SIGTERM if it is still there after 5 s
 
 # dump_round WHO BIN: prints "seconds kb_per_flow i_seconds"
 dump_round() {
-	local who=$1 bin=$2 ns d t0 t1 idle full a i0 i1
+	local who=$1 bin=$2 ns d t0 t1 idle full i0 i1 ppid
 	d="$work/$who"
 	mkdir -p "$d"
 	conf "$d"
@@ -177,14 +175,21 @@ dump_round() {
 	idle=$(rss_kb "$dpid")
 	stop "$ns" "$bin" "$d"
 	ip netns exec "$ns" "$CT" -R "$work/create" >/dev/null || die "-R failed"
+	# the poller is up and waiting for the socket before the daemon
+	# starts, and asks every millisecond (a client process per poll
+	# would cost several ms each and blur a ~100 ms measure)
+	rm -f "$d/sock" "$d/poll" "$d/ready"
+	"$POLL" --wait "$d/ready" "$d/sock" stats "$n" 60 >"$d/poll" &
+	ppid=$!
+	for _ in $(seq 1 500); do
+		[ -e "$d/ready" ] && break
+		sleep 0.01
+	done
+	sleep 0.05
 	t0=$(now)
 	start "$ns" "$bin" "$d"
-	for _ in $(seq 1 3000); do
-		a=$(active "$ns" "$bin" "$d")
-		[ "${a:-0}" -ge "$n" ] && break
-		sleep 0.02
-	done
-	t1=$(now)
+	wait "$ppid" || die "$who: the cache did not reach $n flows"
+	t1=$(cat "$d/poll")
 	full=$(rss_kb "$dpid")
 	i0=$(now)
 	ip netns exec "$ns" "$bin" -C "$d/c.conf" -i >"$d/i.out"
