@@ -152,9 +152,17 @@ ha_net() {
 # CacheTimeout), HA_RESYNC (StartupResync), HA_NLBUF and HA_NLBUFMAX
 # (NetlinkBufferSize, NetlinkBufferSizeMaxGrowth), HA_MODE_EXTRA and
 # HA_GENERAL_EXTRA (lines added to the sections), HA_HASHLIMIT.
+# The reference's event buffer is 8 MiB unless HA_NLBUF says otherwise:
+# at 2 MiB it overran on a burst of 2500 events from conntrack -R here
+# (3-4 us an event), and upstream resyncs only NetlinkOverrunResync
+# (30 s) later, so its own table was short of flows for the rest of the
+# case, whatever the sync did.
 ha_conf() {
-	local n=$1 mode=$2 tr=$3 dir self peer m t
+	local n=$1 mode=$2 tr=$3 dir self peer m t nlbuf=2097152 nlmax=8388608
 	dir=$(ha_dir "$n")
+	if [ "$(ha_bin "$n")" != "$CONNTRACKD" ]; then
+		nlbuf=8388608 nlmax=16777216
+	fi
 	self=$HA_SYNC.$n
 	peer=$HA_SYNC.$((3 - n))
 	case $mode in
@@ -212,8 +220,8 @@ General {
 	Syslog off
 	LockFile $dir/lock
 	UNIX { Path $dir/sock }
-	NetlinkBufferSize ${HA_NLBUF:-2097152}
-	NetlinkBufferSizeMaxGrowth ${HA_NLBUFMAX:-8388608}
+	NetlinkBufferSize ${HA_NLBUF:-$nlbuf}
+	NetlinkBufferSizeMaxGrowth ${HA_NLBUFMAX:-$nlmax}
 	NetlinkOverrunResync on
 	NetlinkEventsReliable off
 	${HA_GENERAL_EXTRA:-}
