@@ -224,28 +224,61 @@ t_case() {
 	rm -rf "$tmp"
 }
 
+# t_run_one FILE RESULTS: runs one case file, its verdicts into RESULTS
+# (a file of its own), then the time it took; a file that died before
+# recording anything still counts.
+t_run_one() {
+	local t=$1 res=$2 t0=$SECONDS rc
+	: >"$res"
+	RAWCT_RESULTS=$res bash "$t"
+	rc=$?
+	# the CI budget is spent file by file: say where
+	echo "# $(basename "$t" .sh): $((SECONDS - t0)) s"
+	if [ "$rc" != 0 ] && [ ! -s "$res" ]; then
+		echo "FAIL $(basename "$t" .sh): exited $rc without a verdict" |
+			tee -a "$res"
+	fi
+}
+
 # t_run_files FILE...: the body of a run.sh: runs each case file, then
 # prints the totals as the last line, "N passed, N failed[, N skipped]".
-# Returns 1 if any case failed.
+# Returns 1 if any case failed. With RAWCT_JOBS=N (N > 1), N files run
+# at a time, each one's output printed whole, in the files' order, once
+# it and the ones before it are done (for suites whose cases share
+# nothing: the differential tests; the netns cases run one at a time,
+# some of them time what they test).
 t_run_files() {
-	local results t rc before passed failed skipped t0
+	local results out t i=0 next=0 jobs=${RAWCT_JOBS:-1} passed failed skipped
 	results=$(mktemp "${TMPDIR:-/tmp}/rawct-results.XXXXXX") || return 1
+	out=$(mktemp -d "${TMPDIR:-/tmp}/rawct-files.XXXXXX") || return 1
 	# shellcheck disable=SC2064
-	trap "rm -f '$results'" EXIT
+	trap "rm -rf '$results' '$out'" EXIT
 	trap 'exit 130' INT TERM
 	for t in "$@"; do
 		[ -e "$t" ] || continue
-		before=$(wc -l <"$results")
-		t0=$SECONDS
-		RAWCT_RESULTS=$results bash "$t"
-		rc=$?
-		# the CI budget is spent file by file: say where
-		echo "# $(basename "$t" .sh): $((SECONDS - t0)) s"
-		# a file that died before recording anything still counts
-		if [ "$rc" != 0 ] && [ "$(wc -l <"$results")" = "$before" ]; then
-			echo "FAIL $(basename "$t" .sh): exited $rc without a verdict" |
-				tee -a "$results"
+		if [ "$jobs" -le 1 ]; then
+			t_run_one "$t" "$out/$i.res"
+			cat "$out/$i.res" >>"$results"
+			i=$((i + 1))
+			continue
 		fi
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+			wait -n
+		done
+		( t_run_one "$t" "$out/$i.res" >"$out/$i.log" 2>&1
+		  : >"$out/$i.done" ) &
+		i=$((i + 1))
+		while [ -e "$out/$next.done" ]; do
+			cat "$out/$next.log"
+			cat "$out/$next.res" >>"$results"
+			next=$((next + 1))
+		done
+	done
+	wait
+	while [ "$next" -lt "$i" ] && [ "$jobs" -gt 1 ]; do
+		cat "$out/$next.log"
+		cat "$out/$next.res" >>"$results"
+		next=$((next + 1))
 	done
 	passed=$(grep -c '^PASS ' "$results")
 	failed=$(grep -c '^FAIL ' "$results")
