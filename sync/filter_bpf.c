@@ -305,7 +305,23 @@ static void orig_l4(struct ct_bpf_asm *a)
 	ct_bpf_emit_label(a, &none);
 }
 
-int sync_filter_bpf(const struct sync_filter *f, struct ct_bpf_prog *p)
+/* Drops a message whose nlmsg_pid is @portid (an event our own request
+ * caused: ctnetlink puts the requester's portid there); shorter ones are
+ * accepted (ld would drop them). */
+static void skip_portid(struct ct_bpf_asm *a, uint32_t portid)
+{
+	uint8_t b[4];
+
+	memcpy(b, &portid, sizeof(b));	/* host order, as on the wire */
+	ct_bpf_emit_stmt(a, CT_BPF_LD | CT_BPF_W | CT_BPF_LEN, 0);
+	ct_bpf_emit(a, CT_BPF_JMP | CT_BPF_JGE | CT_BPF_K, 1, 0, 16);
+	ct_bpf_emit_ret(a, CT_BPF_ACCEPT);
+	ct_bpf_emit_stmt(a, CT_BPF_LD | CT_BPF_W | CT_BPF_ABS, 12);
+	ct_bpf_emit_ret_if_eq(a, be32_at(b), CT_BPF_DROP);
+}
+
+int sync_filter_bpf(const struct sync_filter *f, uint32_t skip,
+		    struct ct_bpf_prog *p)
 {
 	struct ct_bpf_label drop = { 0 }, v6 = { 0 };
 	struct ct_bpf_asm a;
@@ -313,6 +329,13 @@ int sync_filter_bpf(const struct sync_filter *f, struct ct_bpf_prog *p)
 	if (!p)
 		return -EINVAL;
 	ct_bpf_emit_init(&a, p);
+	if (skip) {
+		skip_portid(&a, skip);
+		if (!f) {
+			ct_bpf_emit_ret(&a, CT_BPF_ACCEPT);
+			return ct_bpf_emit_finish(&a);
+		}
+	}
 	ct_bpf_emit_header(&a);
 	ct_bpf_emit_locate(&a, 0, CTA_TUPLE_ORIG, 0, NULL);
 	if (f && (f->set & (SYNC_FILTER_PROTO | SYNC_FILTER_STATE)))

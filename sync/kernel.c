@@ -322,6 +322,53 @@ static void check_events_sysctl(struct sync_log *log)
 			 "flow; set it to 1");
 }
 
+/*
+ * The event socket's BPF program: `Filter From Kernelspace` (upstream's),
+ * and in Sync mode, always, the drop of the events our injections cause:
+ * the daemon ignores them (upstream's origin), and a burst of injected
+ * flows would otherwise fill the event buffer with them, overrun it and
+ * force a resync that cannot tell them from the node's own flows.
+ * Userspace applies the Filter again, so a program that does not fit
+ * keeps only the drop.
+ */
+static void set_filter(struct sync_kernel *k)
+{
+	const struct sync_conf *c = k->d->conf;
+	struct sync_log *log = &k->d->log;
+	struct nl_sock *inj = k->origin[SYNC_ORIGIN_INJECT];
+	const struct sync_filter *f = c->filter.kernelspace ? k->d->filter :
+				      NULL;
+	uint32_t skip = inj ? nl_sock_portid(inj) : 0;
+	struct ct_bpf_prog *p;
+	int rc = -ENOMEM, big = 0;
+
+	if (!f && !skip)
+		goto told;
+	p = malloc(sizeof(*p));
+	if (p) {
+		rc = sync_filter_bpf(f, skip, p);
+		if (rc == -E2BIG && f && skip) {
+			big = 1;	/* the drop alone */
+			rc = sync_filter_bpf(NULL, skip, p);
+		}
+		if (rc == 0)
+			rc = ct_event_set_filter(k->ev, p);
+		if (rc == 0 && big)
+			rc = -E2BIG;
+		free(p);
+	}
+	if (rc < 0)
+		sync_log(log, SYNC_LOG_ERR, "cannot set event filtering: %s",
+			 strerror(-rc));
+told:
+	if (f)
+		sync_log(log, SYNC_LOG_NOTICE, "using kernel-space event "
+			 "filtering");
+	else if (k->d->filter)
+		sync_log(log, SYNC_LOG_NOTICE, "using user-space event "
+			 "filtering");
+}
+
 static int open_events(struct sync_kernel *k)
 {
 	const struct sync_conf *c = k->d->conf;
@@ -344,22 +391,7 @@ static int open_events(struct sync_kernel *k)
 	if (c->nl_reliable)
 		sync_log(log, SYNC_LOG_NOTICE, "reliable ctnetlink event "
 			 "delivery is ENABLED.");
-	if (k->d->filter && c->filter.kernelspace) {
-		struct ct_bpf_prog *p = malloc(sizeof(*p));
-
-		rc = p ? sync_filter_bpf(k->d->filter, p) : -ENOMEM;
-		if (rc == 0)
-			rc = ct_event_set_filter(k->ev, p);
-		free(p);
-		if (rc < 0)
-			sync_log(log, SYNC_LOG_ERR, "cannot set event "
-				 "filtering: %s", strerror(-rc));
-		sync_log(log, SYNC_LOG_NOTICE, "using kernel-space event "
-			 "filtering");
-	} else if (k->d->filter) {
-		sync_log(log, SYNC_LOG_NOTICE, "using user-space event "
-			 "filtering");
-	}
+	set_filter(k);
 	if (c->nl_bufsize && c->nl_bufsize <= c->nl_bufsize_max) {
 		rc = ct_event_set_rcvbuf(k->ev, c->nl_bufsize / 2, &k->bufsize);
 		if (rc < 0)
@@ -401,6 +433,13 @@ int sync_kernel_start(struct sync_kernel *k)
 	struct sync_daemon *d = k->d;
 	int rc;
 
+	/* the sockets of commits and injections first: the event socket's
+	 * filter drops what the injections cause, and an unprivileged part
+	 * forked later has them, its privileged parent knows them */
+	if ((d->conf->run & SYNC_RUN_SYNC) &&
+	    (!sync_kernel_sock(k, SYNC_ORIGIN_COMMIT) ||
+	     !sync_kernel_sock(k, SYNC_ORIGIN_INJECT)))
+		return -ENOMEM;		/* (logged) */
 	if (d->conf->poll_secs) {
 		sync_log(&d->log, SYNC_LOG_NOTICE, "running in polling mode");
 		rc = sync_loop_timer_add(d->loop, &k->poll_timer,
@@ -422,12 +461,6 @@ int sync_kernel_start(struct sync_kernel *k)
 		return rc;
 	}
 	k->origin[SYNC_ORIGIN_FLUSH] = k->flush;
-	/* the sockets of commits and injections too, now: an unprivileged
-	 * part forked later has them, and its privileged parent knows them */
-	if ((d->conf->run & SYNC_RUN_SYNC) &&
-	    (!sync_kernel_sock(k, SYNC_ORIGIN_COMMIT) ||
-	     !sync_kernel_sock(k, SYNC_ORIGIN_INJECT)))
-		return -ENOMEM;		/* (logged) */
 	return 0;
 }
 

@@ -315,6 +315,35 @@ case_no_echo_notrack() { no_echo NOTRACK; }
 case_no_echo_alarm() { no_echo ALARM; }
 case_no_echo_inject() { no_echo NOTRACK "DisableExternalCache on"; }
 
+# A burst injected on B (DisableExternalCache, NetlinkBufferSize 64 KiB
+# and no growth, FTFW): the events B's injections cause are dropped by
+# its event socket's filter before they are queued, so 5000 flows come
+# and go without an overrun, B's internal cache never takes them for its
+# own, and nothing goes back to A (once, the overrun's resync sent them
+# all back, and a pair injecting on both sides echoed them for ever).
+case_inject_burst() {
+	local f=$T_TMP/burst i small="NetlinkBufferSize 65536
+	NetlinkBufferSizeMaxGrowth 65536"
+	sync_pair
+	sync_conf a FTFW UDP "" "" "" "$small"
+	sync_conf b FTFW UDP "DisableExternalCache on" "" "" "$small"
+	sync_start a ours
+	sync_start b ours
+	sync_canary 1 kernel
+	for i in $(seq 0 4999); do
+		echo "-I -s 10.7.$((i / 250)).$((i % 250 + 1)) -d 10.2.2.2 -p udp --sport 1000 --dport 53 -t 300"
+	done >"$f"
+	sync_ct a -R "$f" >/dev/null 2>&1 || t_fail "cannot make A's 5000 flows"
+	sync_wait b kernel 'src=10\.7\.' 5000 20
+	sync_ct a -D -s 10.7.0.0/16 >/dev/null 2>&1 || t_fail "cannot delete A's flows"
+	sync_wait b kernel 'src=10\.7\.' 0 20
+	sleep 1.5
+	t_eq "B's event overruns" "$(sync_stat b runtime -- 'netlink overrun' NF)" 0
+	t_eq "B's internal cache" "$(sync_ctl b -i | grep -c 'src=10\.7\.')" 0
+	t_eq "flows A's external cache got" \
+		"$(sync_ctl a -s | awk '/^cache external/ { e = 1 } e && /connections created/ { print $3; exit }')" 0
+}
+
 # The reference on B, ALARM: its refreshes send the flows it committed
 # back to A (what alarm.c's header says we fix): asserted as it is.
 case_echo_alarm_ref() {
@@ -324,6 +353,7 @@ case_echo_alarm_ref() {
 	sync_wait a -e 'src=10\.6\.0\.' 3 5
 }
 
+t_case sync_inject_burst case_inject_burst
 t_case sync_commit_timeout case_commit_timeout
 t_case sync_commit_fail case_commit_fail
 t_case sync_commit_labels case_commit_labels
