@@ -58,7 +58,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/msg_ct_parse.c sync/msg_exp.c sync/link.c sync/chans.c \
 	sync/chans_report.c sync/chans_auth.c sync/chan_udp.c sync/chan_mcast.c sync/chan_tcp.c \
 	sync/chan_dgram.c sync/chan_stream.c sync/chan_sock.c sync/txq.c \
-	sync/internal.c sync/bulk.c sync/external.c sync/commit.c sync/sync_recv.c \
+	sync/internal.c sync/bulk.c sync/external.c sync/inject.c sync/commit.c sync/sync_recv.c \
 	sync/sync_req.c sync/sync_mode.c sync/ftfw.c sync/notrack.c \
 	sync/heal.c sync/alarm.c sync/privsep.c sync/privsep_child.c sync/privsep_parent.c sync/seccomp.c \
 	sync/chacha.c sync/poly1305.c \

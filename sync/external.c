@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The Sync mode's external side (spec 2.9; upstream external_cache.c and
- * external_inject.c): what the peer sends, kept in the external caches
- * until a commit puts it into the kernel, or, with DisableExternalCache,
- * put into the kernel at once: a new flow is created (if it exists,
- * deleted and created again), an update updates (created if missing,
- * deleted and created when the kernel refuses the change), a deletion
- * deletes (a missing flow is no error). Failures are counted and logged
- * with the flow, as upstream does.
+ * The Sync mode's external side (spec 2.9; upstream external_cache.c):
+ * what the peer sends, kept in the external caches until a commit puts it
+ * into the kernel, or, with DisableExternalCache, handed to inject.c,
+ * which puts it into the kernel at once.
  *
  * In ALARM mode external flows expire CacheTimeout seconds after their
  * last refresh; one sweep a second finds them (no timer per flow).
@@ -73,13 +69,8 @@ int sync_external_init(struct sync_state *s)
 {
 	int rc = 0;
 
-	if (s->conf->sync.disable_external) {
-		sync_log(&s->d->log, SYNC_LOG_NOTICE, "disabling external "
-			 "cache");
-		s->inject_sock = sync_kernel_sock(s->d->kernel,
-						  SYNC_ORIGIN_INJECT);
-		return s->inject_sock || !s->d->kernel ? 0 : -ENOMEM;
-	}
+	if (s->conf->sync.disable_external)
+		return sync_inject_init(s);
 	rc = new_cache(s, &s->ext_ct);
 	if (rc == 0 && sync_kernel_expect(s->d->kernel))
 		rc = new_cache(s, &s->ext_exp);
@@ -99,6 +90,7 @@ void sync_external_fini(struct sync_state *s)
 {
 	if (s->d->loop)
 		sync_loop_timer_del(s->d->loop, &s->ext_sweep);
+	sync_inject_fini(s);
 	sync_cache_free(s->ext_ct);
 	sync_cache_free(s->ext_exp);
 	s->ext_ct = s->ext_exp = NULL;
@@ -169,110 +161,6 @@ unsigned int sync_external_sweep(struct sync_state *s)
 	return gone;
 }
 
-/* "could not ...: reason", then the flow, as upstream's dlog_ct. */
-static void inject_fail(struct sync_state *s, const char *what, int err,
-			const struct ct_entry *e)
-{
-	struct ct_fmt_opts fo = { 0 };
-	char line[1024];
-
-	sync_log(&s->d->log, SYNC_LOG_WARNING, "%s: %s", what, strerror(-err));
-	if (ct_format_default(line, sizeof(line), e, &fo) >= 0)
-		sync_log_entry(&s->d->log, line);
-}
-
-/* Create; when it exists, delete and create once more. */
-static int inject_create(struct nl_sock *sk, const struct ct_entry *e)
-{
-	int rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL, NULL);
-
-	if (rc == -EEXIST) {
-		rc = ct_table_delete(sk, e, NULL);
-		if (rc == 0 || rc == -ENOENT)
-			rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL,
-					     NULL);
-	}
-	return rc;
-}
-
-static void inject(struct sync_state *s, int kind, struct ct_entry *e)
-{
-	struct nl_sock *sk = s->inject_sock;
-	struct sync_inject_stats *st = &s->inject;
-	struct ct_entry upd;
-	int rc;
-
-	if (!sk)
-		return;
-	switch (kind) {
-	case 0:
-		rc = inject_create(sk, e);
-		if (rc == 0) {
-			st->add_ok++;
-			return;
-		}
-		st->add_fail++;
-		inject_fail(s, "could not add new ct entry", rc, e);
-		return;
-	case 1:
-		/* an update carries no NAT, helper or master: the kernel
-		 * refuses to change those */
-		upd = *e;
-		upd.set &= ~(uint64_t)(CT_SNAT | CT_DNAT | CT_HELPER |
-				       CT_MASTER);
-		rc = ct_table_create(sk, &upd, 0, NULL);
-		if (rc == -ENOENT)
-			rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL,
-					     NULL);
-		else if (rc < 0)
-			rc = inject_create(sk, e);
-		if (rc == 0) {
-			st->upd_ok++;
-			return;
-		}
-		st->upd_fail++;
-		inject_fail(s, "could not update ct entry", rc, e);
-		return;
-	default:
-		rc = ct_table_delete(sk, e, NULL);
-		if (rc == 0) {
-			st->del_ok++;
-		} else if (rc != -ENOENT) {
-			st->del_fail++;
-			inject_fail(s, "could not destroy ct entry", rc, e);
-		}
-	}
-}
-
-/* An expectation straight into the kernel (upstream has no update for
- * them: an update is created like a new one). */
-static void inject_exp(struct sync_state *s, int kind, struct ct_expect *x)
-{
-	struct nl_sock *sk = s->inject_sock;
-	int rc;
-
-	if (!sk || !sync_kernel_expect(s->d->kernel))
-		return;
-	x->set &= ~(uint32_t)CT_EXP_ID;
-	if (kind == 2) {
-		rc = ct_expect_delete(sk, x, NULL);
-		if (rc < 0 && rc != -ENOENT)
-			sync_log(&s->d->log, SYNC_LOG_WARNING, "could not "
-				 "delete exp entry: %s", strerror(-rc));
-		return;
-	}
-	rc = ct_expect_create(sk, x, NLM_F_CREATE | NLM_F_EXCL, NULL);
-	if (rc == -EEXIST) {
-		rc = ct_expect_delete(sk, x, NULL);
-		if (rc == 0 || rc == -ENOENT)
-			rc = ct_expect_create(sk, x, NLM_F_CREATE | NLM_F_EXCL,
-					      NULL);
-	}
-	if (rc < 0)
-		sync_log(&s->d->log, SYNC_LOG_WARNING, "could not add new exp "
-			 "entry: %s", strerror(-rc));
-}
-
 /* A tuple the peer sent without the ports (or GRE keys) its protocol
  * has in the kernel: upstream's sender leaves them out for UDP-Lite and
  * GRE (spec 5), and its receiver commits them as zeros, which the
@@ -339,7 +227,7 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 			return;
 		if (!s->ext_ct) {
 			sync_external_prepare(s, &e);
-			inject(s, kind, &e);
+			sync_inject_ct(s, kind, &e, msg, h->len);
 			return;
 		}
 		/* the bucket is fetched while the body is packed */
@@ -360,7 +248,7 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		if (sync_msg_parse_exp(msg, h->len, &x, &s->err) < 0)
 			return;
 		if (!s->ext_exp) {
-			inject_exp(s, kind, &x);
+			sync_inject_exp(s, kind, &x);
 			return;
 		}
 		klen = ct_expect_key(key, &x);

@@ -8,7 +8,8 @@
  *   internal.c    the internal cache (the local kernel's flows) or, with
  *                 DisableInternalCache, its bypass
  *   bulk.c        bulk sends of it, a client's paced
- *   external.c    the external cache, or direct injection
+ *   external.c    the external cache, or direct injection:
+ *   inject.c      DisableExternalCache, a batch per payload
  *   commit.c      -c: the external cache into the kernel, step by step
  *   txq.c         the transmit and resend queues, the 1 ms coalescing
  *   ftfw.c, notrack.c, alarm.c   the sub-modes (struct sync_sub)
@@ -37,6 +38,7 @@ struct sync_chans;
 struct sync_client;
 struct nl_sock;
 struct sync_state;
+struct sync_inject;
 
 /* Where a node is. */
 enum { TXQ_NONE = 0, TXQ_TX, TXQ_RS };
@@ -177,7 +179,7 @@ struct sync_state {
 	struct {
 		uint32_t new_, upd, del;
 	} bypass, bypass_exp;			/* DisableInternalCache */
-	struct nl_sock *inject_sock;
+	struct sync_inject *inj;		/* DisableExternalCache */
 	struct sync_loop_timer ext_sweep;	/* ALARM CacheTimeout */
 	uint32_t ext_cursor;
 	/* where a transmit run's messages go: NULL, the channels
@@ -282,6 +284,20 @@ unsigned int sync_external_sweep(struct sync_state *s);
  * (GRE keys) the peer left out as zeros, the reply tuple without the NAT
  * (the kernel redoes it from CTA_NAT_*). */
 void sync_external_prepare(struct sync_state *s, struct ct_entry *e);
+
+/* inject.c: DisableExternalCache (no-ops when nothing was opened) */
+int sync_inject_init(struct sync_state *s);
+void sync_inject_fini(struct sync_state *s);
+/* Queues data message @msg (@len bytes, which stay where they are until
+ * sync_inject_end), its flow @e made ready (sync_external_prepare);
+ * @kind 0 new, 1 update, 2 delete. */
+void sync_inject_ct(struct sync_state *s, int kind, const struct ct_entry *e,
+		    const void *msg, uint16_t len);
+/* An expectation, at once, after what is queued. */
+void sync_inject_exp(struct sync_state *s, int kind, struct ct_expect *x);
+/* Sends what is queued, then does what the kernel refused again, one
+ * request at a time: at the end of every received payload. */
+void sync_inject_end(struct sync_state *s);
 
 /* commit.c */
 /* Starts committing (@what: SYNC_K_CT, SYNC_K_EXP bits) for client @cl

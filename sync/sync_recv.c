@@ -76,6 +76,7 @@ void sync_recv_payload(struct sync_chans *m, unsigned int idx,
 	(void)m;
 	(void)idx;
 	sync_msg_walk(buf, len, &w.s->err, recv_one, &w);
+	sync_inject_end(w.s);
 	if (w.heard)
 		w.s->heard = w.now;
 }

@@ -62,6 +62,10 @@
 #                  replicated beforehand (the commit has work);
 #                  gap_injectN_ms the same with DisableExternalCache
 #                  on fw2 (the flows already in its table);
+#                  inject_ms, the preload of that round (N new flows
+#                  on fw1 until fw2's kernel table has them all) and
+#                  inject_cpu_ms, fw2's processes' CPU time meanwhile
+#                  (the kernel's creates run in their system calls);
 #                  after_moveN_ms the part of that silence after the
 #                  script starts moving the addresses (its log line once
 #                  the commit is done) until the first echo; the probe's
@@ -262,16 +266,19 @@ solo_round() {
 # fw2 runs DisableExternalCache (flows go straight into its kernel
 # table: its commit has nothing to do), keys gap_inject... and so on.
 fo_round() {
-	local pre=$3 t0 gap k=${4:+_inject}
+	local pre=$3 t0 c0 gap k=${4:+_inject}
 	CONNTRACKD=$1
 	HA_MODE_EXTRA=${4:+DisableExternalCache on}
 	ha_pair ftfw udp
 	HA_MODE_EXTRA=
 	ha_vip_add 1
 	if [ "$pre" -gt 0 ] && [ -n "$k" ]; then
+		c0=$(hab_cpu_us 2)
+		t0=$(now_ms)
 		ha_load 1 "$work/flows"
 		ha_wait 120 1 kernel_has 2 "$pre" ||
 			t_fail "$2: preload: fw2's table has $(kernel_count 2)"
+		echo "RESULT $2 inject_ms=$(($(now_ms) - t0)) inject_cpu_ms=$((($(hab_cpu_us 2) - c0) / 1000))"
 	elif [ "$pre" -gt 0 ]; then
 		ha_ready
 		ha_load 1 "$work/flows"
@@ -354,7 +361,7 @@ report() {
 		commit_cpu_ms rss_b_per_flow rss_idle_kb gap0_ms \
 		"gap${N}_ms" after_move0_ms "after_move${N}_ms" takeover0_ms \
 		"takeover${N}_ms" "gap_inject${N}_ms" "after_move_inject${N}_ms" \
-		"takeover_inject${N}_ms"; do
+		"takeover_inject${N}_ms" inject_ms inject_cpu_ms; do
 		o=$(median ours "$k")
 		f=$(median ref "$k")
 		[ "$k" = load_ms ] && printf '%-16s %12s\n' bare_load_ms \

@@ -206,6 +206,44 @@ connections destroyed:		           1	failed:	           0"
 	t_eq "-c on B" "$out" ""
 }
 
+# What the kernel refuses of a batch of injections is done again, one
+# request at a time, as upstream does each: a new flow that B has (its
+# own, mark 9) is deleted and created again as A's; an update of a flow
+# B lost creates it; a burst of 600 new flows, 200 of which B has,
+# arrives whole, in A's version. Nothing counted as failed.
+case_inject_refused() {
+	local f=$T_TMP/burst i out
+	sync_pair
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP "DisableExternalCache on"
+	sync_start a ours
+	sync_start b ours
+	sync_canary 1 kernel
+	sync_ct b -I -s 10.6.0.1 -d 10.2.2.2 -p udp --sport 1 --dport 2 -m 9 -t 300 >/dev/null 2>&1 ||
+		t_fail "cannot make B's flow"
+	sync_ct a -I -s 10.6.0.1 -d 10.2.2.2 -p udp --sport 1 --dport 2 -m 1 -t 300 >/dev/null 2>&1
+	sync_wait b kernel 'src=10\.6\.0\.1 .* mark=1 '
+	sync_ct a -I -s 10.6.0.2 -d 10.2.2.2 -p udp --sport 3 --dport 4 -m 1 -t 300 >/dev/null 2>&1
+	sync_wait b kernel 'src=10\.6\.0\.2 '
+	sync_ct b -D -s 10.6.0.2 >/dev/null 2>&1 || t_fail "cannot delete B's copy"
+	sync_ct a -U -s 10.6.0.2 -m 7 >/dev/null 2>&1 || t_fail "conntrack -U on A"
+	sync_wait b kernel 'src=10\.6\.0\.2 .* mark=7 '
+	for i in $(seq 0 599); do
+		echo "-I -s 10.8.$((i / 200)).$((i % 200 + 1)) -d 10.2.2.2 -p udp --sport 7 --dport 8 -m 3 -t 300"
+	done >"$f"
+	sed -n '1~3p' "$f" | sed 's/-m 3/-m 9/' >"$f.b"
+	sync_ct b -R "$f.b" >/dev/null 2>&1 || t_fail "cannot make B's 200 flows"
+	sync_ct a -R "$f" >/dev/null 2>&1 || t_fail "cannot make A's 600 flows"
+	sync_wait b kernel 'src=10\.8\..* mark=3 ' 600
+	# (a burst may bring resent updates too: the failures are what counts)
+	out=$(sync_ctl b -s | sed -n '/^external inject:/,/^$/p')
+	t_eq "failures in B's -s" "$(awk '/failed:/ { f += $NF } END { print f + 0 }' <<<"$out")" 0
+	[ "$(awk '/created:/ { print $3 }' <<<"$out")" -ge 603 ] ||
+		t_fail "B's -s: $out"
+	t_eq "B's flow A updated" "$(sync_ct b -L 2>/dev/null | grep -c 'src=10\.6\.0\.2 .* mark=7 ')" 1
+	t_eq "B's flow A made too" "$(sync_ct b -L 2>/dev/null | grep -c 'src=10\.6\.0\.1 .* mark=1 ')" 1
+}
+
 case_inject_ftfw() { inject FTFW ours; }
 case_inject_notrack() { inject NOTRACK ours; }
 case_inject_ftfw_ref() { inject FTFW ref; }
@@ -346,6 +384,7 @@ t_case sync_bulk_nack_halves case_bulk_nack_halves
 t_case sync_resync_small_rsq_ours_to_ref case_resync_small_rsq_ours_to_ref
 t_case sync_startup_resync_ftfw case_startup_resync_ftfw
 t_case sync_startup_resync_notrack case_startup_resync_notrack
+t_case sync_inject_refused case_inject_refused
 t_case sync_inject_ftfw case_inject_ftfw
 t_case sync_inject_notrack case_inject_notrack
 t_case sync_inject_ftfw_ours_to_ref case_inject_ftfw_ref

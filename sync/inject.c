@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * DisableExternalCache (spec 2.9; upstream external_inject.c): what the
+ * peer sends goes straight into the kernel. A new flow is created (if it
+ * exists, deleted and created again), an update updates (created if
+ * missing, deleted and created when the kernel refuses the change), a
+ * deletion deletes (a missing flow is no error). Failures are counted and
+ * logged with the flow, as upstream does.
+ *
+ * Upstream sends one request per message and waits for its answer. Here
+ * the flows of one received payload (a datagram, a run of stream
+ * messages) are queued into one netlink batch (ct/batch.h), sent when the
+ * payload has been walked: a round trip per datagram rather than per
+ * flow, which counts twice under privilege separation, where every send
+ * is relayed by the privileged process. What the kernel refused is then
+ * done again the way above, one request at a time, in queue order; a
+ * refused request that a later one of the same batch overrides (the same
+ * flow: the kernel ran that one after it) is left to it. The batch's
+ * messages stay in the payload's buffer until then: a refused flow is
+ * parsed again from there. Expectations are rare: each goes on its own,
+ * after what is queued.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ct/batch.h"
+#include "ct/expect_table.h"
+#include "ct/format.h"
+#include "ct/pack.h"
+#include "ct/table.h"
+#include "nl/sock.h"
+#include "sync/kernel.h"
+#include "sync/sync_int.h"
+
+#define INJECT_MAX	1024	/* requests queued between two sends */
+
+struct inject_req {
+	const void *msg;		/* in the payload being walked */
+	uint16_t len;
+	uint8_t kind;			/* 0 new, 1 update, 2 delete */
+	uint8_t klen;
+	int err;			/* the kernel's answer: errno, 0 */
+	uint8_t key[CT_KEY_MAX];
+};
+
+struct sync_inject {
+	struct nl_sock *sk;
+	struct ct_batch b;
+	uint32_t base;			/* batch index of req[0] */
+	uint32_t n;			/* queued since */
+	struct inject_req req[INJECT_MAX];
+	_Alignas(8) unsigned char buf[CT_BATCH_BUF];
+};
+
+/* "could not ...: reason", then the flow, as upstream's dlog_ct. */
+static void inject_fail(struct sync_state *s, const char *what, int err,
+			const struct ct_entry *e)
+{
+	struct ct_fmt_opts fo = { 0 };
+	char line[1024];
+
+	sync_log(&s->d->log, SYNC_LOG_WARNING, "%s: %s", what, strerror(-err));
+	if (ct_format_default(line, sizeof(line), e, &fo) >= 0)
+		sync_log_entry(&s->d->log, line);
+}
+
+/* Create; when it exists, delete and create once more. */
+static int inject_create(struct nl_sock *sk, const struct ct_entry *e)
+{
+	int rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL, NULL);
+
+	if (rc == -EEXIST) {
+		rc = ct_table_delete(sk, e, NULL);
+		if (rc == 0 || rc == -ENOENT)
+			rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL,
+					     NULL);
+	}
+	return rc;
+}
+
+/* An update carries no NAT, helper or master: the kernel refuses to
+ * change those. */
+static void update_of(struct ct_entry *upd, const struct ct_entry *e)
+{
+	*upd = *e;
+	upd->set &= ~(uint64_t)(CT_SNAT | CT_DNAT | CT_HELPER | CT_MASTER);
+}
+
+/* One message the whole way, one request at a time; counted. */
+static void inject_one(struct sync_state *s, int kind, struct ct_entry *e)
+{
+	struct nl_sock *sk = s->inj->sk;
+	struct sync_inject_stats *st = &s->inject;
+	struct ct_entry upd;
+	int rc;
+
+	switch (kind) {
+	case 0:
+		rc = inject_create(sk, e);
+		if (rc == 0) {
+			st->add_ok++;
+			return;
+		}
+		st->add_fail++;
+		inject_fail(s, "could not add new ct entry", rc, e);
+		return;
+	case 1:
+		update_of(&upd, e);
+		rc = ct_table_create(sk, &upd, 0, NULL);
+		if (rc == -ENOENT)
+			rc = ct_table_create(sk, e, NLM_F_CREATE | NLM_F_EXCL,
+					     NULL);
+		else if (rc < 0)
+			rc = inject_create(sk, e);
+		if (rc == 0) {
+			st->upd_ok++;
+			return;
+		}
+		st->upd_fail++;
+		inject_fail(s, "could not update ct entry", rc, e);
+		return;
+	default:
+		rc = ct_table_delete(sk, e, NULL);
+		if (rc == 0) {
+			st->del_ok++;
+		} else if (rc != -ENOENT) {
+			st->del_fail++;
+			inject_fail(s, "could not destroy ct entry", rc, e);
+		}
+	}
+}
+
+static struct inject_req *req_of(struct sync_inject *in, uint32_t index)
+{
+	uint32_t i = index - in->base;
+
+	return i < in->n ? &in->req[i] : NULL;
+}
+
+static void on_err(uint32_t index, const struct nl_ack *ack, void *arg)
+{
+	struct inject_req *r = req_of(arg, index);
+
+	if (r)
+		r->err = ack->error ? ack->error : EINVAL;
+}
+
+static void on_vanish(uint32_t index, void *arg)
+{
+	struct inject_req *r = req_of(arg, index);
+
+	if (r)
+		r->err = ENOENT;
+}
+
+/* A later request of the batch is about the flow of req[i]. */
+static int overridden(const struct sync_inject *in, uint32_t i)
+{
+	const struct inject_req *r = &in->req[i];
+
+	for (uint32_t j = i + 1; j < in->n; j++)
+		if (in->req[j].klen == r->klen &&
+		    !memcmp(in->req[j].key, r->key, r->klen))
+			return 1;
+	return 0;
+}
+
+/* The answer to req[i]: counted, or done again one request at a time. */
+static void settle(struct sync_state *s, uint32_t i)
+{
+	struct sync_inject *in = s->inj;
+	struct inject_req *r = &in->req[i];
+	struct sync_inject_stats *st = &s->inject;
+	struct ct_entry e;
+
+	if (r->err == 0 || overridden(in, i) ||
+	    (r->kind == 2 && r->err == ENOENT)) {
+		if (r->err == 0 || r->kind != 2)
+			(r->kind == 0 ? &st->add_ok : r->kind == 1 ?
+			 &st->upd_ok : &st->del_ok)[0]++;
+		return;
+	}
+	if (sync_msg_parse_ct(r->msg, r->len, &e, &s->err) < 0)
+		return;		/* (it parsed when queued) */
+	sync_external_prepare(s, &e);
+	inject_one(s, r->kind, &e);
+}
+
+void sync_inject_end(struct sync_state *s)
+{
+	struct sync_inject *in = s->inj;
+
+	if (!in || !in->n)
+		return;
+	if (ct_batch_flush(&in->b) < 0) {
+		/* answers lost: each is done again (idempotent) */
+		for (uint32_t i = 0; i < in->n; i++)
+			if (in->req[i].err == 0)
+				in->req[i].err = ENOBUFS;
+	}
+	for (uint32_t i = 0; i < in->n; i++)
+		settle(s, i);
+	in->base = ct_batch_count(&in->b);
+	in->n = 0;
+}
+
+void sync_inject_ct(struct sync_state *s, int kind, const struct ct_entry *e,
+		    const void *msg, uint16_t len)
+{
+	struct sync_inject *in = s->inj;
+	struct inject_req *r;
+	struct ct_entry upd;
+	int klen, rc;
+
+	if (!in)
+		return;
+	if (in->n == INJECT_MAX)
+		sync_inject_end(s);
+	r = &in->req[in->n];
+	klen = ct_entry_key(r->key, e);
+	r->klen = klen > 0 ? (uint8_t)klen : 0;
+	r->msg = msg;
+	r->len = len;
+	r->kind = (uint8_t)kind;
+	r->err = 0;
+	in->n++;
+	switch (kind) {
+	case 0:
+		rc = ct_batch_create(&in->b, e, NLM_F_CREATE | NLM_F_EXCL);
+		break;
+	case 1:
+		update_of(&upd, e);
+		rc = ct_batch_create(&in->b, &upd, 0);
+		break;
+	default:
+		rc = ct_batch_delete(&in->b, e);
+	}
+	if (rc < 0 && !r->err)
+		r->err = -rc;	/* not queued: done on its own */
+}
+
+/* An expectation straight into the kernel (upstream has no update for
+ * them: an update is created like a new one), after the flows queued. */
+void sync_inject_exp(struct sync_state *s, int kind, struct ct_expect *x)
+{
+	struct nl_sock *sk;
+	int rc;
+
+	if (!s->inj || !sync_kernel_expect(s->d->kernel))
+		return;
+	sync_inject_end(s);
+	sk = s->inj->sk;
+	x->set &= ~(uint32_t)CT_EXP_ID;
+	if (kind == 2) {
+		rc = ct_expect_delete(sk, x, NULL);
+		if (rc < 0 && rc != -ENOENT)
+			sync_log(&s->d->log, SYNC_LOG_WARNING, "could not "
+				 "delete exp entry: %s", strerror(-rc));
+		return;
+	}
+	rc = ct_expect_create(sk, x, NLM_F_CREATE | NLM_F_EXCL, NULL);
+	if (rc == -EEXIST) {
+		rc = ct_expect_delete(sk, x, NULL);
+		if (rc == 0 || rc == -ENOENT)
+			rc = ct_expect_create(sk, x, NLM_F_CREATE | NLM_F_EXCL,
+					      NULL);
+	}
+	if (rc < 0)
+		sync_log(&s->d->log, SYNC_LOG_WARNING, "could not add new exp "
+			 "entry: %s", strerror(-rc));
+}
+
+int sync_inject_init(struct sync_state *s)
+{
+	struct sync_inject *in;
+	struct nl_sock *sk;
+
+	sync_log(&s->d->log, SYNC_LOG_NOTICE, "disabling external cache");
+	if (!s->d->kernel)
+		return 0;	/* (unit tests and fuzzing: no kernel) */
+	sk = sync_kernel_sock(s->d->kernel, SYNC_ORIGIN_INJECT);
+	in = sk ? calloc(1, sizeof(*in)) : NULL;
+	if (!in)
+		return -ENOMEM;
+	in->sk = sk;
+	ct_batch_init(&in->b, sk, in->buf, sizeof(in->buf), on_err, in);
+	in->b.on_vanish = on_vanish;
+	s->inj = in;
+	return 0;
+}
+
+void sync_inject_fini(struct sync_state *s)
+{
+	if (!s->inj)
+		return;
+	sync_inject_end(s);
+	free(s->inj);
+	s->inj = NULL;
+}
