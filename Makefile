@@ -387,17 +387,19 @@ cmd/nfct_run.o: cmd/nfct_run.c cmd/nfct_run.h $(NFCT_ARGS_H) nl/attr.h \
 cmd/nfct.o: cmd/nfct.c cmd/nfct_run.h $(NFCT_ARGS_H)
 
 # ---- tests --------------------------------------------------------------
+# The tools the network-namespace tests drive.
+NETNS_TOOLS = build/netns/nlprobe build/netns/cttool build/netns/exptool \
+	build/netns/evtool build/netns/sftool build/netns/synctool \
+	build/netns/chantool build/netns/frametool
+
 # Everything this machine can run: unit tests (plain and ASan+UBSan), the
 # network-namespace tests, the differential tests, fuzz corpus replay and
 # (with clang) a short fuzzing smoke run.
 # The programs the tests run are built first, as many at a time as there
 # are CPUs; then the tests run one target after another.
 TEST_BUILDS = all build/unit/check_all build/unit/aeadtool \
-	build/asan/check_all build/netns/nlprobe build/netns/cttool \
-	build/netns/exptool build/netns/evtool build/netns/sftool \
-	build/netns/synctool build/netns/chantool build/netns/frametool \
-	build/san/conntrack-tsan build/san/conntrack-asan \
-	build/san/conntrackd-tsan
+	build/asan/check_all $(NETNS_TOOLS) build/san/conntrack-tsan \
+	build/san/conntrack-asan build/san/conntrackd-tsan
 test: test-builds
 	$(MAKE) check check-asan check-builds check-static check-install \
 		check-netns check-threads check-compat fuzz-replay
@@ -587,9 +589,7 @@ build/netns/tmotool: $(TMOTOOL_SRCS) librawct.a tmo/policy.h tmo/proto.h \
 	mkdir -p build/netns
 	$(CC) $(XCFLAGS) $(HARDEN_LD) -o $@ $(TMOTOOL_SRCS) librawct.a
 
-check-netns: all build/netns/nlprobe build/netns/cttool build/netns/exptool \
-		build/netns/evtool build/netns/sftool build/netns/synctool \
-		build/netns/chantool build/netns/frametool
+check-netns: all $(NETNS_TOOLS)
 	tests/netns/run.sh
 
 # The netns cases that run the helper threads (piped dumps, asynchronous
