@@ -176,15 +176,16 @@ case_startup_resync_notrack() { startup_resync NOTRACK; }
 
 # ---- DisableExternalCache ----------------------------------------------
 
-# inject MODE IB: B (ours or the reference) injects what A sends: new
-# flows, an update, a deletion; -s counts them under "external inject:".
+# inject MODE IB [IA]: B (ours or the reference) injects what A (ours,
+# or IA) sends: new flows, an update, a deletion; -s counts them under
+# "external inject:".
 inject() {
 	local out
 	sync_pair
-	[ "$2" = ours ] || sync_need_ref
+	[ "$2" = ours ] && [ "${3:-ours}" = ours ] || sync_need_ref
 	sync_conf a "$1" UDP
 	sync_conf b "$1" UDP "DisableExternalCache on"
-	sync_start a ours
+	sync_start a "${3:-ours}"
 	sync_start b "$2"
 	sync_canary 1 kernel
 	sync_ct a -I -s 10.6.0.1 -d 10.2.2.2 -p tcp --sport 1 --dport 2 --state ESTABLISHED -u ASSURED,SEEN_REPLY -m 1 -t 300 >/dev/null 2>&1
@@ -210,13 +211,18 @@ connections destroyed:		           1	failed:	           0"
 # request at a time, as upstream does each: a new flow that B has (its
 # own, mark 9) is deleted and created again as A's; an update of a flow
 # B lost creates it; a burst of 600 new flows, 200 of which B has,
-# arrives whole, in A's version. Nothing counted as failed.
-case_inject_refused() {
-	local f=$T_TMP/burst i out
+# arrives whole, in A's version. Nothing counted as failed. A is ours,
+# or IA (the reference's datagrams, packed as well during a burst).
+inject_refused() {
+	local f=$T_TMP/burst i out big="NetlinkBufferSize 4194304
+	NetlinkBufferSizeMaxGrowth 8388608"
 	sync_pair
-	sync_conf a FTFW UDP
-	sync_conf b FTFW UDP "DisableExternalCache on"
-	sync_start a ours
+	[ "${1:-ours}" = ours ] || sync_need_ref
+	# buffers the bursts fit in: an overrun's resync (the reference's
+	# after NetlinkOverrunResync, 10 s) is not what this is about
+	sync_conf a FTFW UDP "" "" "$big"
+	sync_conf b FTFW UDP "DisableExternalCache on" "" "$big"
+	sync_start a "${1:-ours}"
 	sync_start b ours
 	sync_canary 1 kernel
 	sync_ct b -I -s 10.6.0.1 -d 10.2.2.2 -p udp --sport 1 --dport 2 -m 9 -t 300 >/dev/null 2>&1 ||
@@ -244,9 +250,12 @@ case_inject_refused() {
 	t_eq "B's flow A made too" "$(sync_ct b -L 2>/dev/null | grep -c 'src=10\.6\.0\.1 .* mark=1 ')" 1
 }
 
+case_inject_refused() { inject_refused; }
+case_inject_refused_from_ref() { inject_refused ref; }
 case_inject_ftfw() { inject FTFW ours; }
 case_inject_notrack() { inject NOTRACK ours; }
 case_inject_ftfw_ref() { inject FTFW ref; }
+case_inject_ftfw_from_ref() { inject FTFW ours ref; }
 
 # ---- DisableInternalCache (NOTRACK) -------------------------------------
 
@@ -385,9 +394,11 @@ t_case sync_resync_small_rsq_ours_to_ref case_resync_small_rsq_ours_to_ref
 t_case sync_startup_resync_ftfw case_startup_resync_ftfw
 t_case sync_startup_resync_notrack case_startup_resync_notrack
 t_case sync_inject_refused case_inject_refused
+t_case sync_inject_refused_ref_to_ours case_inject_refused_from_ref
 t_case sync_inject_ftfw case_inject_ftfw
 t_case sync_inject_notrack case_inject_notrack
 t_case sync_inject_ftfw_ours_to_ref case_inject_ftfw_ref
+t_case sync_inject_ftfw_ref_to_ours case_inject_ftfw_from_ref
 # -s json's "links" (ours): one object per channel, with the counter
 # of datagrams from a sender other than the configured peer, which no
 # text statistic shows. A datagram from another address of A's counts

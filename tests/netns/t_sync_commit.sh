@@ -325,8 +325,8 @@ case_inject_burst() {
 	local f=$T_TMP/burst i small="NetlinkBufferSize 65536
 	NetlinkBufferSizeMaxGrowth 65536"
 	sync_pair
-	sync_conf a FTFW UDP "" "" "" "$small"
-	sync_conf b FTFW UDP "DisableExternalCache on" "" "" "$small"
+	sync_conf a FTFW UDP "" "" "$small"
+	sync_conf b FTFW UDP "DisableExternalCache on" "" "$small"
 	sync_start a ours
 	sync_start b ours
 	sync_canary 1 kernel
