@@ -49,6 +49,7 @@ struct sync_inject {
 	struct ct_batch b;
 	uint32_t base;			/* batch index of req[0] */
 	uint32_t n;			/* queued since */
+	int lost;			/* answers lost in a send since */
 	struct inject_req req[INJECT_MAX];
 	_Alignas(8) unsigned char buf[CT_BATCH_BUF];
 };
@@ -193,7 +194,7 @@ void sync_inject_end(struct sync_state *s)
 
 	if (!in || !in->n)
 		return;
-	if (ct_batch_flush(&in->b) < 0) {
+	if (ct_batch_flush(&in->b) < 0 || in->lost) {
 		/* answers lost: each is done again (idempotent) */
 		for (uint32_t i = 0; i < in->n; i++)
 			if (in->req[i].err == 0)
@@ -203,6 +204,7 @@ void sync_inject_end(struct sync_state *s)
 		settle(s, i);
 	in->base = ct_batch_count(&in->b);
 	in->n = 0;
+	in->lost = 0;
 }
 
 void sync_inject_ct(struct sync_state *s, int kind, const struct ct_entry *e,
@@ -236,8 +238,10 @@ void sync_inject_ct(struct sync_state *s, int kind, const struct ct_entry *e,
 	default:
 		rc = ct_batch_delete(&in->b, e);
 	}
-	if (rc < 0 && !r->err)
+	if (rc == -EMSGSIZE || rc == -EINVAL)
 		r->err = -rc;	/* not queued: done on its own */
+	else if (rc < 0)
+		in->lost = 1;	/* a full buffer's send failed */
 }
 
 /* An expectation straight into the kernel (upstream has no update for
