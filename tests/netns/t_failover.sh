@@ -15,7 +15,9 @@
 # packets as invalid, nothing comes back. Failures: a crash (the daemons
 # killed with SIGKILL, the node's links down) and, under keepalived, an
 # orderly stop (keepalived ends: priority 0, notify_stop drops the
-# addresses). Every sync mode over UDP; FTFW over TCP and multicast too.
+# addresses). Every sync mode over UDP; FTFW over TCP and multicast too;
+# FTFW with DisableExternalCache (the backup injects as flows come), our
+# backup fed by our primary or by the reference.
 . "$(dirname "$0")/ctd_lib.sh"
 . "$(dirname "$0")/ha_rig.sh"
 
@@ -55,6 +57,23 @@ fo_hand() {
 	ha_fo_probe
 	ha_takeover
 	if [ "${3:-}" = nocommit ]; then fo_broken; else ha_survived; fi
+}
+
+# fo_inject [ref]: the same with DisableExternalCache on both (fw1 the
+# reference with "ref"): fw2 injects the probe's flow as it comes, so its
+# commit has nothing to do and the flow is in its table before the crash.
+fo_inject() {
+	[ -z "${1:-}" ] || { sync_need_ref; HA_BIN1=$REFD; }
+	HA_MODE_EXTRA="DisableExternalCache on"
+	ha_pair ftfw udp
+	HA_MODE_EXTRA=
+	ha_vip_add 1
+	ha_probe_start
+	ha_wait 5 1 ha_fo_in_kernel 2 ||
+		t_fail "the probe's flow never reached fw2's kernel table"
+	sleep 1
+	ha_takeover
+	ha_survived
 }
 
 # ---- keepalived ------------------------------------------------------------
@@ -210,6 +229,8 @@ c_hand_alarm_udp() { fo_hand alarm udp; }
 c_hand_ftfw_tcp() { fo_hand ftfw tcp; }
 c_hand_ftfw_mcast() { fo_hand ftfw mcast; }
 c_hand_nocommit_ftfw() { fo_hand ftfw udp nocommit; }
+c_hand_inject() { fo_inject; }
+c_hand_inject_from_ref() { fo_inject ref; }
 c_hand_nocommit_notrack() { fo_hand notrack udp nocommit; }
 c_hand_nocommit_alarm() { fo_hand alarm udp nocommit; }
 c_vrrp_crash_ftfw() { fo_vrrp ftfw udp crash; }
@@ -226,6 +247,8 @@ t_case failover_hand_notrack_udp c_hand_notrack_udp
 t_case failover_hand_alarm_udp c_hand_alarm_udp
 t_case failover_hand_ftfw_tcp c_hand_ftfw_tcp
 t_case failover_hand_ftfw_mcast c_hand_ftfw_mcast
+t_case failover_hand_inject_ftfw c_hand_inject
+t_case failover_hand_inject_ref_to_ours c_hand_inject_from_ref
 t_case failover_hand_nocommit_ftfw c_hand_nocommit_ftfw
 t_case failover_hand_nocommit_notrack c_hand_nocommit_notrack
 t_case failover_hand_nocommit_alarm c_hand_nocommit_alarm
