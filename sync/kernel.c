@@ -324,7 +324,7 @@ static void check_events_sysctl(struct sync_log *log)
 
 /*
  * The event socket's BPF program: `Filter From Kernelspace` (upstream's),
- * and in Sync mode, always, the drop of the events our injections cause:
+ * and with DisableExternalCache the drop of the events our injections cause:
  * the daemon ignores them (upstream's origin), and a burst of injected
  * flows would otherwise fill the event buffer with them, overrun it and
  * force a resync that cannot tell them from the node's own flows.
@@ -338,7 +338,8 @@ static void set_filter(struct sync_kernel *k)
 	struct nl_sock *inj = k->origin[SYNC_ORIGIN_INJECT];
 	const struct sync_filter *f = c->filter.kernelspace ? k->d->filter :
 				      NULL;
-	uint32_t skip = inj ? nl_sock_portid(inj) : 0;
+	uint32_t skip = inj && c->sync.disable_external ?
+			nl_sock_portid(inj) : 0;
 	struct ct_bpf_prog *p;
 	int rc = -ENOMEM, big = 0;
 
