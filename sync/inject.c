@@ -88,24 +88,39 @@ static void update_of(struct ct_entry *upd, const struct ct_entry *e)
 	upd->set &= ~(uint64_t)(CT_SNAT | CT_DNAT | CT_HELPER | CT_MASTER);
 }
 
+static const char *const fail_what[] = {
+	"could not add new ct entry", "could not update ct entry",
+	"could not destroy ct entry",
+};
+
+/* Counts the outcome @rc of a message of @kind (a deletion of a flow
+ * already gone is neither); a failure is logged with the flow. */
+static void tally(struct sync_state *s, int kind, int rc,
+		  const struct ct_entry *e)
+{
+	struct sync_inject_stats *st = &s->inject;
+	uint32_t *ok[] = { &st->add_ok, &st->upd_ok, &st->del_ok };
+	uint32_t *fail[] = { &st->add_fail, &st->upd_fail, &st->del_fail };
+
+	if (rc == 0) {
+		(*ok[kind])++;
+	} else if (kind != 2 || rc != -ENOENT) {
+		(*fail[kind])++;
+		inject_fail(s, fail_what[kind], rc, e);
+	}
+}
+
 /* One message the whole way, one request at a time; counted. */
 static void inject_one(struct sync_state *s, int kind, struct ct_entry *e)
 {
 	struct nl_sock *sk = s->inj->sk;
-	struct sync_inject_stats *st = &s->inject;
 	struct ct_entry upd;
 	int rc;
 
 	switch (kind) {
 	case 0:
 		rc = inject_create(sk, e);
-		if (rc == 0) {
-			st->add_ok++;
-			return;
-		}
-		st->add_fail++;
-		inject_fail(s, "could not add new ct entry", rc, e);
-		return;
+		break;
 	case 1:
 		update_of(&upd, e);
 		rc = ct_table_create(sk, &upd, 0, NULL);
@@ -114,22 +129,11 @@ static void inject_one(struct sync_state *s, int kind, struct ct_entry *e)
 					     NULL);
 		else if (rc < 0)
 			rc = inject_create(sk, e);
-		if (rc == 0) {
-			st->upd_ok++;
-			return;
-		}
-		st->upd_fail++;
-		inject_fail(s, "could not update ct entry", rc, e);
-		return;
+		break;
 	default:
 		rc = ct_table_delete(sk, e, NULL);
-		if (rc == 0) {
-			st->del_ok++;
-		} else if (rc != -ENOENT) {
-			st->del_fail++;
-			inject_fail(s, "could not destroy ct entry", rc, e);
-		}
 	}
+	tally(s, kind, rc, e);
 }
 
 static struct inject_req *req_of(struct sync_inject *in, uint32_t index)
@@ -160,6 +164,8 @@ static int overridden(const struct sync_inject *in, uint32_t i)
 {
 	const struct inject_req *r = &in->req[i];
 
+	if (!r->klen)
+		return 0;
 	for (uint32_t j = i + 1; j < in->n; j++)
 		if (in->req[j].klen == r->klen &&
 		    !memcmp(in->req[j].key, r->key, r->klen))
@@ -172,14 +178,13 @@ static void settle(struct sync_state *s, uint32_t i)
 {
 	struct sync_inject *in = s->inj;
 	struct inject_req *r = &in->req[i];
-	struct sync_inject_stats *st = &s->inject;
 	struct ct_entry e;
 
 	if (r->err == 0 || overridden(in, i) ||
 	    (r->kind == 2 && r->err == ENOENT)) {
+		/* done, by this request or by a later one of the batch */
 		if (r->err == 0 || r->kind != 2)
-			(r->kind == 0 ? &st->add_ok : r->kind == 1 ?
-			 &st->upd_ok : &st->del_ok)[0]++;
+			tally(s, r->kind, 0, NULL);
 		return;
 	}
 	if (sync_msg_parse_ct(r->msg, r->len, &e, &s->err) < 0)
@@ -195,10 +200,10 @@ void sync_inject_end(struct sync_state *s)
 	if (!in || !in->n)
 		return;
 	if (ct_batch_flush(&in->b) < 0 || in->lost) {
-		/* answers lost: each is done again (idempotent) */
+		/* answers lost (and maybe a request not sent, so that the
+		 * answers are not known to be whose): each is done again */
 		for (uint32_t i = 0; i < in->n; i++)
-			if (in->req[i].err == 0)
-				in->req[i].err = ENOBUFS;
+			in->req[i].err = ENOBUFS;
 	}
 	for (uint32_t i = 0; i < in->n; i++)
 		settle(s, i);
@@ -238,10 +243,13 @@ void sync_inject_ct(struct sync_state *s, int kind, const struct ct_entry *e,
 	default:
 		rc = ct_batch_delete(&in->b, e);
 	}
-	if (rc == -EMSGSIZE || rc == -EINVAL)
-		r->err = -rc;	/* not queued: done on its own */
-	else if (rc < 0)
+	if (rc == -EMSGSIZE || rc == -EINVAL) {
+		/* not queued, and cannot be: the indices stay in step */
+		in->n--;
+		tally(s, kind, rc, e);
+	} else if (rc < 0) {
 		in->lost = 1;	/* a full buffer's send failed */
+	}
 }
 
 /* An expectation straight into the kernel (upstream has no update for
