@@ -50,7 +50,7 @@ SYNC_SRCS = sync/loop.c sync/loop_timer.c sync/loop_signal.c sync/log.c \
 	sync/syslog.c \
 	sync/process.c sync/config.c sync/config_lex.c sync/config_general.c \
 	sync/config_filter.c sync/config_sync.c sync/config_helper.c \
-	sync/config_check.c sync/hash.c sync/cache.c sync/filter.c \
+	sync/config_check.c sync/hash.c sync/keyset.c sync/cache.c sync/filter.c \
 	sync/filter_bpf.c sync/ctl.c sync/ctl_client.c sync/kernel.c \
 	sync/kernel_jobs.c sync/dump.c \
 	sync/kdump.c sync/report.c \
@@ -75,7 +75,7 @@ LIB_HDRS = nl/attr.h nl/batch.h nl/bg.h nl/copy.h nl/msg.h nl/pipe.h nl/reply.h 
 	ct/expect_table.h ct/filter.h ct/format.h ct/format_int.h ct/labels.h \
 	ct/out.h ct/proto.h ct/stats.h ct/table.h sync/log.h sync/syslog.h sync/loop.h \
 	sync/loop_int.h sync/process.h ct/file.h sync/config.h sync/config_int.h \
-	sync/config_lex.h ct/pack.h sync/hash.h sync/heal.h sync/cache.h ct/bpf_emit.h \
+	sync/config_lex.h ct/pack.h sync/hash.h sync/keyset.h sync/heal.h sync/cache.h ct/bpf_emit.h \
 	sync/filter.h sync/filter_int.h nl/step.h sync/ctl.h sync/kernel.h \
 	sync/dump.h sync/report.h sync/daemon.h sync/msg.h sync/msg_int.h nl/rtnl.h \
 	sync/link.h sync/channel.h sync/chan_int.h sync/sync_int.h sync/privsep.h \
@@ -110,7 +110,8 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_expect.c tests/unit/check_bpf.c \
 	tests/unit/check_loop.c tests/unit/check_log.c tests/unit/check_process.c \
 	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c \
-	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_cache.c \
+	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_keyset.c \
+	tests/unit/check_cache.c \
 	tests/unit/check_ctd_args.c $(CTD_ARGS_SRCS) tests/unit/check_sync_filter.c \
 	tests/unit/check_sync_msg.c tests/unit/check_sync_msg_rt.c \
 	tests/unit/check_sync_msg_bad.c tests/unit/sync_check.c \
@@ -316,7 +317,7 @@ sync/daemon.o: sync/daemon.c $(SYNC_DAEMON_H) sync/ctl.h sync/filter.h \
 cmd/ctd_args.o: cmd/ctd_args.c cmd/ctd_args.h sync/ctl.h
 cmd/conntrackd.o: cmd/conntrackd.c cmd/ctd_args.h $(SYNC_DAEMON_H) \
 	sync/ctl.h
-SYNC_INT_H = sync/sync_int.h $(SYNC_DAEMON_H) sync/cache.h sync/msg.h
+SYNC_INT_H = sync/sync_int.h $(SYNC_DAEMON_H) sync/cache.h sync/keyset.h sync/msg.h
 sync/txq.o: sync/txq.c $(SYNC_INT_H) sync/channel.h ct/pack.h
 sync/internal.o: sync/internal.c $(SYNC_INT_H) sync/kernel.h ct/pack.h
 sync/bulk.o: sync/bulk.c $(SYNC_INT_H)
@@ -343,6 +344,7 @@ sync/privsep_parent.o: sync/privsep_parent.c sync/privsep_int.h \
 	$(NL_UAPI)
 sync/seccomp.o: sync/seccomp.c sync/seccomp.h ct/bpf.h
 sync/hash.o: sync/hash.c sync/hash.h
+sync/keyset.o: sync/keyset.c sync/keyset.h sync/hash.h
 sync/cache.o: sync/cache.c sync/cache.h sync/hash.h sync/log.h sync/syslog.h ct/pack.h ct/entry.h \
 	ct/expect.h
 SYNC_MSG_H = sync/msg.h sync/msg_int.h ct/entry.h ct/expect.h

@@ -19,6 +19,15 @@
  * messages stay in the payload's buffer until then: a refused flow is
  * parsed again from there. Expectations are rare: each goes on its own,
  * after what is queued.
+ *
+ * The node keeps the keys of what it injected (sync/keyset.h: a 64-bit
+ * hash each), until the kernel says the flow is gone or local traffic
+ * makes it the node's own (an event that is not ours about it), or a
+ * client's -R makes every flow in the table the node's own (the
+ * failover script's resync, before its -B). A resync (after an overrun
+ * of the event socket) and a bulk send from the kernel table skip them:
+ * upstream cannot tell them from the node's flows there, and sends the
+ * peer its own flows back.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,6 +40,7 @@
 #include "ct/table.h"
 #include "nl/sock.h"
 #include "sync/kernel.h"
+#include "sync/keyset.h"
 #include "sync/sync_int.h"
 
 #define INJECT_MAX	1024	/* requests queued between two sends */
@@ -50,6 +60,8 @@ struct sync_inject {
 	uint32_t base;			/* batch index of req[0] */
 	uint32_t n;			/* queued since */
 	int lost;			/* answers lost in a send since */
+	struct sync_keyset mine[2];	/* flows, expectations injected */
+	uint8_t untracked;		/* an add failed since: logged */
 	struct inject_req req[INJECT_MAX];
 	_Alignas(8) unsigned char buf[CT_BATCH_BUF];
 };
@@ -134,6 +146,73 @@ static void inject_one(struct sync_state *s, int kind, struct ct_entry *e)
 		rc = ct_table_delete(sk, e, NULL);
 	}
 	tally(s, kind, rc, e);
+}
+
+/* The key of flow @e or expectation @x (the other NULL) in @key; its set
+ * in @ks. Returns the key's length, or < 0. */
+static int key_of(struct sync_inject *in, const struct ct_entry *e,
+		  const struct ct_expect *x, uint8_t key[CT_KEY_MAX],
+		  struct sync_keyset **ks)
+{
+	*ks = &in->mine[!e];
+	return e ? ct_entry_key(key, e) : ct_expect_key(key, x);
+}
+
+/* Keeps the key of what is injected (@add), or forgets it. */
+static void track(struct sync_state *s, const struct ct_entry *e,
+		  const struct ct_expect *x, int add)
+{
+	struct sync_inject *in = s->inj;
+	uint8_t key[CT_KEY_MAX];
+	struct sync_keyset *ks;
+	int klen = key_of(in, e, x, key, &ks), rc;
+	uint64_t h;
+
+	if (klen <= 0 || (!add && !ks->n))
+		return;
+	h = sync_keyset_hash(ks, key, (size_t)klen);
+	if (!add) {
+		sync_keyset_del(ks, h);
+		return;
+	}
+	rc = sync_keyset_add(ks, h);
+	if (rc < 0 && !in->untracked) {
+		in->untracked = 1;
+		sync_log(&s->d->log, SYNC_LOG_WARNING, "cannot keep track of "
+			 "more injected %s (%s): a resync may send them back "
+			 "to the peer", e ? "flows" : "expectations",
+			 rc == -ENOSPC ? "HashLimit reached" : strerror(-rc));
+	}
+}
+
+int sync_inject_peers(struct sync_state *s, const struct ct_entry *e,
+		      const struct ct_expect *x)
+{
+	uint8_t key[CT_KEY_MAX];
+	struct sync_keyset *ks;
+	int klen;
+
+	if (!s->inj || !s->inj->mine[!e].n)
+		return 0;
+	klen = key_of(s->inj, e, x, key, &ks);
+	return klen > 0 &&
+	       sync_keyset_has(ks, sync_keyset_hash(ks, key, (size_t)klen));
+}
+
+void sync_inject_forget(struct sync_state *s, const struct ct_entry *e,
+			const struct ct_expect *x)
+{
+	if (s->inj)
+		track(s, e, x, 0);
+}
+
+void sync_inject_disown(struct sync_state *s)
+{
+	if (!s->inj)
+		return;
+	sync_keyset_clear(&s->inj->mine[0]);
+	sync_keyset_clear(&s->inj->mine[1]);
+	s->inj->untracked = 0;
 }
 
 static struct inject_req *req_of(struct sync_inject *in, uint32_t index)
@@ -232,6 +311,7 @@ void sync_inject_ct(struct sync_state *s, int kind, const struct ct_entry *e,
 	r->kind = (uint8_t)kind;
 	r->err = 0;
 	in->n++;
+	track(s, e, NULL, kind != 2);
 	switch (kind) {
 	case 0:
 		rc = ct_batch_create(&in->b, e, NLM_F_CREATE | NLM_F_EXCL);
@@ -264,6 +344,7 @@ void sync_inject_exp(struct sync_state *s, int kind, struct ct_expect *x)
 	sync_inject_end(s);
 	sk = s->inj->sk;
 	x->set &= ~(uint32_t)CT_EXP_ID;
+	track(s, NULL, x, kind != 2);
 	if (kind == 2) {
 		rc = ct_expect_delete(sk, x, NULL);
 		if (rc < 0 && rc != -ENOENT)
@@ -298,6 +379,9 @@ int sync_inject_init(struct sync_state *s)
 	in->sk = sk;
 	ct_batch_init(&in->b, sk, in->buf, sizeof(in->buf), on_err, in);
 	in->b.on_vanish = on_vanish;
+	for (int i = 0; i < 2; i++)
+		sync_keyset_init(&in->mine[i], s->d->seed,
+				 s->d->conf->hash_limit);
 	s->inj = in;
 	return 0;
 }
@@ -307,6 +391,7 @@ void sync_inject_fini(struct sync_state *s)
 	if (!s->inj)
 		return;
 	sync_inject_end(s);
+	sync_inject_disown(s);
 	free(s->inj);
 	s->inj = NULL;
 }

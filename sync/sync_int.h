@@ -298,6 +298,15 @@ void sync_inject_exp(struct sync_state *s, int kind, struct ct_expect *x);
 /* Sends what is queued, then does what the kernel refused again, one
  * request at a time: at the end of every received payload. */
 void sync_inject_end(struct sync_state *s);
+/* Whether flow @e (or expectation @x, the other NULL) is one the node
+ * injected and has not taken for its own since: the peer's. */
+int sync_inject_peers(struct sync_state *s, const struct ct_entry *e,
+		      const struct ct_expect *x);
+/* It is gone from the kernel, or the node's own from now on. */
+void sync_inject_forget(struct sync_state *s, const struct ct_entry *e,
+			const struct ct_expect *x);
+/* -R: every flow and expectation in the kernel is the node's own. */
+void sync_inject_disown(struct sync_state *s);
 
 /* commit.c */
 /* Starts committing (@what: SYNC_K_CT, SYNC_K_EXP bits) for client @cl

@@ -218,6 +218,15 @@ static void count_bypass(struct sync_state *s, int exp,
 		(exp ? &s->bypass_exp : &s->bypass)->del++;
 }
 
+/* An event that ends what the node injected being the peer's: the flow
+ * is gone, or the kernel or another process changed it (the node
+ * sends it from now on, as its own). */
+static int origin_frees(enum ct_event_type type, enum sync_origin origin)
+{
+	return type == CT_EVENT_T_DESTROY ? origin != SYNC_ORIGIN_INJECT
+					  : origin == SYNC_ORIGIN_NOT_ME;
+}
+
 static void sync_ct_event(struct sync_daemon *d, enum ct_event_type type,
 			  const struct ct_entry *e, enum sync_origin origin)
 {
@@ -226,6 +235,8 @@ static void sync_ct_event(struct sync_daemon *d, enum ct_event_type type,
 	if (type == CT_EVENT_T_DESTROY && origin != SYNC_ORIGIN_INJECT &&
 	    sync_internal_has(s, e))
 		account(d, e);
+	if (origin_frees(type, origin))
+		sync_inject_forget(s, e, NULL);
 	count_bypass(s, 0, type, origin);
 	sync_internal_ct_event(s, type, e, origin);
 }
@@ -233,6 +244,8 @@ static void sync_ct_event(struct sync_daemon *d, enum ct_event_type type,
 static void sync_exp_event(struct sync_daemon *d, enum ct_event_type type,
 			   const struct ct_expect *x, enum sync_origin origin)
 {
+	if (origin_frees(type, origin))
+		sync_inject_forget(state(d), NULL, x);
 	count_bypass(state(d), 1, type, origin);
 	sync_internal_exp_event(state(d), type, x, origin);
 }
@@ -246,6 +259,9 @@ static void sync_ct_dump(struct sync_daemon *d, const struct ct_entry *e)
 {
 	struct sync_state *s = state(d);
 
+	/* what the peer sent is not sent back (unless cached as ours) */
+	if (sync_inject_peers(s, e, NULL) && !sync_internal_has(s, e))
+		return;
 	if (!s->int_ct) {
 		/* no internal cache: a bulk send is the kernel table */
 		if (!s->dump_populate) {
@@ -259,6 +275,8 @@ static void sync_ct_dump(struct sync_daemon *d, const struct ct_entry *e)
 
 static void sync_exp_dump(struct sync_daemon *d, const struct ct_expect *x)
 {
+	if (sync_inject_peers(state(d), NULL, x))
+		return;
 	sync_internal_exp_dump(state(d), x);
 }
 

@@ -393,6 +393,11 @@ int sync_mode_request(struct sync_daemon *d, struct sync_client *cl,
 	case SYNC_STATS_JSON:
 		stats_json(s, cl);
 		break;
+	case SYNC_CT_RESYNC_MASTER:
+	case SYNC_ALL_RESYNC_MASTER:
+		/* the failover script's -R: the flows injected are ours */
+		sync_inject_disown(s);
+		return s->sub->request(s, cl, code);
 	default:
 		return s->sub->request(s, cl, code);
 	}

@@ -322,7 +322,7 @@ case_no_echo_inject() { no_echo NOTRACK "DisableExternalCache on"; }
 # own, and nothing goes back to A (once, the overrun's resync sent them
 # all back, and a pair injecting on both sides echoed them for ever).
 case_inject_burst() {
-	local f=$T_TMP/burst i small="NetlinkBufferSize 65536
+	local f=$T_TMP/burst small="NetlinkBufferSize 65536
 	NetlinkBufferSizeMaxGrowth 65536"
 	sync_pair
 	sync_conf a FTFW UDP "" "" "$small"
@@ -330,9 +330,7 @@ case_inject_burst() {
 	sync_start a ours
 	sync_start b ours
 	sync_canary 1 kernel
-	for i in $(seq 0 4999); do
-		echo "-I -s 10.7.$((i / 250)).$((i % 250 + 1)) -d 10.2.2.2 -p udp --sport 1000 --dport 53 -t 300"
-	done >"$f"
+	udp_flows 10.7 5000 >"$f"
 	sync_ct a -R "$f" >/dev/null 2>&1 || t_fail "cannot make A's 5000 flows"
 	sync_wait b kernel 'src=10\.7\.' 5000 20
 	sync_ct a -D -s 10.7.0.0/16 >/dev/null 2>&1 || t_fail "cannot delete A's flows"
@@ -342,6 +340,74 @@ case_inject_burst() {
 	t_eq "B's internal cache" "$(sync_ctl b -i | grep -c 'src=10\.7\.')" 0
 	t_eq "flows A's external cache got" \
 		"$(sync_ctl a -s | awk '/^cache external/ { e = 1 } e && /connections created/ { print $3; exit }')" 0
+}
+
+# udp flows SRC.0.1 ... of N (at most 62500) to 10.2.2.2, as -R lines
+udp_flows() {
+	local i
+	for i in $(seq 0 $(($2 - 1))); do
+		echo "-I -s $1.$((i / 250)).$((i % 250 + 1)) -d 10.2.2.2 -p udp --sport 1000 --dport 53 -t 300"
+	done
+}
+
+# Both daemons started (configured by the caller), A's 300 flows 10.7.*
+# injected into B's table.
+injected_pair() {
+	sync_start a ours
+	sync_start b ours
+	sync_canary 1 kernel
+	udp_flows 10.7 300 >"$T_TMP/flows.a"
+	sync_ct a -R "$T_TMP/flows.a" >/dev/null 2>&1 ||
+		t_fail "cannot make A's 300 flows"
+	sync_wait b kernel 'src=10\.7\.' 300 20
+}
+
+# A genuine overrun of B's event socket (DisableExternalCache, a burst of
+# B's own flows into an 8 KiB buffer that never grows): the resync that
+# follows sends B's flows to A, not the ones it injected from A (upstream
+# sends those back too: it cannot tell them from its own). A client's -R
+# (the failover script's) then makes them B's own.
+case_inject_overrun() {
+	local f=$T_TMP/flows i small="NetlinkBufferSize 8192
+	NetlinkBufferSizeMaxGrowth 8192
+	NetlinkOverrunResync 1"
+	sync_pair
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP "DisableExternalCache on" "" "$small"
+	injected_pair
+	udp_flows 10.8 5000 >"$f.b"
+	sync_ct b -R "$f.b" >/dev/null 2>&1 || t_fail "cannot make B's 5000 flows"
+	sync_wait a -e 'src=10\.8\.' 5000 30
+	i=$(sync_stat b runtime -- 'netlink overrun' NF)
+	[ "${i:-0}" -ge 1 ] || t_fail "B's event socket did not overrun (${i:-?})"
+	i=$(sync_stat b runtime -- 'resync with kernel table' NF)
+	[ "${i:-0}" -ge 1 ] || t_fail "B did not resync (${i:-?})"
+	t_eq "A's own flows B sent back" "$(sync_ctl a -e | grep -c 'src=10\.7\.')" 0
+	t_eq "B's internal cache, A's flows" "$(sync_ctl b -i | grep -c 'src=10\.7\.')" 0
+	sync_ctl b -R >/dev/null 2>&1 || t_fail "B's -R failed"
+	sync_wait b -i 'src=10\.7\.' 300 10
+	sync_wait a -e 'src=10\.7\.' 300 10
+}
+
+# B without caches (NOTRACK, DisableInternalCache and
+# DisableExternalCache): A's resync request (-n) makes B send its kernel
+# table, B's own flows and not the ones it injected from A.
+case_inject_bulk_table() {
+	local f=$T_TMP/flows
+	sync_pair
+	sync_conf a NOTRACK UDP
+	sync_conf b NOTRACK UDP "DisableExternalCache on
+	DisableInternalCache on"
+	injected_pair
+	udp_flows 10.8 20 >"$f.b"
+	sync_ct b -R "$f.b" >/dev/null 2>&1 || t_fail "cannot make B's 20 flows"
+	sync_wait a -e 'src=10\.8\.' 20 10
+	sync_ctl a -f external >/dev/null 2>&1 || t_fail "A's -f failed"
+	sync_wait a -e 'src=10\.8\.' 0 10
+	sync_ctl a -n >/dev/null 2>&1 || t_fail "A's -n failed"
+	sync_wait a -e 'src=10\.8\.' 20 10
+	sleep 0.5
+	t_eq "A's own flows B sent back" "$(sync_ctl a -e | grep -c 'src=10\.7\.')" 0
 }
 
 # The reference on B, ALARM: its refreshes send the flows it committed
@@ -354,6 +420,8 @@ case_echo_alarm_ref() {
 }
 
 t_case sync_inject_burst case_inject_burst
+t_case sync_inject_overrun case_inject_overrun
+t_case sync_inject_bulk_table case_inject_bulk_table
 t_case sync_commit_timeout case_commit_timeout
 t_case sync_commit_fail case_commit_fail
 t_case sync_commit_labels case_commit_labels

@@ -34,6 +34,7 @@ static Suite *(*const suites[])(void) = {
 	config_suite,
 	pack_suite,
 	hash_suite,
+	keyset_suite,
 	cache_suite,
 	sync_filter_suite,
 	ctd_args_suite,

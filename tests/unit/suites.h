@@ -25,6 +25,7 @@ Suite *process_suite(void);
 Suite *config_suite(void);
 Suite *pack_suite(void);
 Suite *hash_suite(void);
+Suite *keyset_suite(void);
 Suite *cache_suite(void);
 Suite *sync_filter_suite(void);
 
