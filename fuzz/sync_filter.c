@@ -482,7 +482,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		}
 	}
-	rc = sync_filter_bpf(f, 0, &prog);
+	rc = sync_filter_bpf(f, NULL, 0, &prog);
 	CHECK(rc == 0 || rc == -E2BIG);
 	st.programs++;
 	if (rc == 0)

@@ -14,6 +14,14 @@
  * Timeout of each flow: CommitTimeout when set, else what is left of the
  * timeout the peer sent (its age subtracted; 60 s when nothing is left).
  * A flow that exists is deleted and created again, once.
+ *
+ * What is committed goes into the internal cache from here, as the
+ * node's own but not sent (upstream waits for the events its commit
+ * causes, with their origin). Those events never reach the daemon: the
+ * event socket's filter drops them (sync/kernel.c), so a commit of 100k
+ * flows cannot overrun it, and the daemon is not busy taking them in
+ * while it commits. A flow the kernel finally refused leaves the cache
+ * again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -71,22 +79,32 @@ static void fail_log(struct sync_state *s, const char *what, int err,
 		sync_log_entry(&s->d->log, line);
 }
 
-/* The flow of object @o as it is to be created. Returns 0 or < 0. */
+/* The flow of object @o as it is to be created, and (@seen, may be NULL)
+ * as the kernel will tell it (NATed). Returns 0 or < 0. */
 static int commit_entry(struct sync_state *s, struct sync_cache_obj *o,
-			struct ct_entry *e)
+			struct ct_entry *e, struct ct_entry *seen)
 {
 	uint32_t age;
 
 	if (ct_entry_unpack(sync_cache_obj_body(o), o->body_len, e) < 0)
 		return -EBADMSG;
-	sync_external_prepare(s, e);
 	if (!s->conf->sync.commit_timeout) {
 		age = sync_daemon_now() - o->lastupdate;
 		e->timeout = (e->set & CT_TIMEOUT) && e->timeout > age ?
 			     e->timeout - age : 60;
 		e->set |= CT_TIMEOUT;
 	}
+	sync_external_prepare(s, e, seen);
 	return 0;
+}
+
+/* Flow @e committed (@type NEW) or finally refused (DESTROY): the
+ * internal cache told, as the event would have (its Filter applied). */
+static void mine(struct sync_state *s, enum ct_event_type type,
+		 const struct ct_entry *e)
+{
+	if (sync_kernel_ct_wanted(s->d, e))
+		sync_internal_ct_event(s, type, e, SYNC_ORIGIN_COMMIT);
 }
 
 static int queue_obj(struct sync_cache *c, struct sync_cache_obj *o,
@@ -95,11 +113,11 @@ static int queue_obj(struct sync_cache *c, struct sync_cache_obj *o,
 	struct commit_run *r = arg;
 	struct sync_commit *cm = &r->s->commit;
 	uint32_t i = ct_batch_count(&r->b), slot = i % COMMIT_RING;
-	struct ct_entry e;
+	struct ct_entry e, seen;
 	int related;
 
 	(void)c;
-	if (commit_entry(r->s, o, &e) < 0)
+	if (commit_entry(r->s, o, &e, &seen) < 0)
 		return 0;
 	related = (e.set & CT_MASTER) != 0;
 	if (related && cm->pass == 0)
@@ -115,6 +133,8 @@ static int queue_obj(struct sync_cache *c, struct sync_cache_obj *o,
 	r->err[slot] = 0;
 	if (ct_batch_create(&r->b, &e, NLM_F_CREATE | NLM_F_EXCL) < 0)
 		cm->fail++;
+	else
+		mine(r->s, CT_EVENT_T_NEW, &seen);
 	return 0;
 }
 
@@ -128,6 +148,7 @@ static void result(struct commit_run *r, uint32_t slot)
 	struct sync_state *s = r->s;
 	struct sync_cache_obj *o;
 	struct ct_entry e;
+	static const char destroy[] = "commit-destroy";
 	const char *what = "commit-create";
 	int rc, err = r->err[slot];
 
@@ -136,7 +157,7 @@ static void result(struct commit_run *r, uint32_t slot)
 		return;
 	}
 	o = sync_cache_find(s->ext_ct, r->keys[slot], r->klen[slot]);
-	if (!o || commit_entry(s, o, &e) < 0) {
+	if (!o || commit_entry(s, o, &e, NULL) < 0) {
 		s->commit.fail++;
 		return;
 	}
@@ -147,7 +168,7 @@ static void result(struct commit_run *r, uint32_t slot)
 			rc = ct_table_create(r->sk, &e, NLM_F_CREATE |
 					     NLM_F_EXCL, NULL);
 		else
-			what = "commit-destroy";
+			what = destroy;
 	}
 	if (rc == 0) {
 		s->commit.ok++;
@@ -155,6 +176,9 @@ static void result(struct commit_run *r, uint32_t slot)
 	}
 	s->commit.fail++;
 	fail_log(s, what, rc < 0 ? -rc : EINVAL, &e);
+	/* not there (when its delete failed, the flow that was is) */
+	if (what != destroy)
+		mine(s, CT_EVENT_T_DESTROY, &e);
 }
 
 /* The answers that came so far. A flow to create again needs requests of
@@ -193,6 +217,9 @@ static int commit_exp(struct sync_cache *c, struct sync_cache_obj *o,
 	rc = ct_expect_create(r->sk, &x, NLM_F_CREATE, NULL);
 	if (rc == 0) {
 		s->commit.ok++;
+		if (sync_kernel_exp_wanted(s->d, &x))
+			sync_internal_exp_event(s, CT_EVENT_T_NEW, &x,
+						SYNC_ORIGIN_COMMIT);
 	} else {
 		s->commit.fail++;
 		sync_log(&s->d->log, SYNC_LOG_ERR, "commit-create: %s",

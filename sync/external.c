@@ -194,7 +194,8 @@ static void tcp_flag_set(struct ct_entry *e, uint8_t f)
  * checked); with it, the window scales the peer sent go with the
  * WINDOW_SCALE flag, without which the kernel drops them (upstream does,
  * so its flows end up with scale 0: spec 5). */
-void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
+void sync_external_prepare(struct sync_state *s, struct ct_entry *e,
+			   struct ct_entry *seen)
 {
 	zero_ports(&e->orig);
 	zero_ports(&e->reply);
@@ -203,13 +204,15 @@ void sync_external_prepare(struct sync_state *s, struct ct_entry *e)
 		e->set |= CT_TIMEOUT;
 	}
 	e->status &= ~(uint32_t)IPS_EXPECTED;
+	if (e->set & CT_TCP) {
+		if (!s->conf->sync.tcp_window_tracking)
+			tcp_flag_set(e, CT_TCP_FLAG_BE_LIBERAL);
+		else if (e->set & CT_TCP_WSCALE)
+			tcp_flag_set(e, CT_TCP_FLAG_WINDOW_SCALE);
+	}
+	if (seen)
+		*seen = *e;
 	sync_msg_ct_reply_unnat(e);
-	if (!(e->set & CT_TCP))
-		return;
-	if (!s->conf->sync.tcp_window_tracking)
-		tcp_flag_set(e, CT_TCP_FLAG_BE_LIBERAL);
-	else if (e->set & CT_TCP_WSCALE)
-		tcp_flag_set(e, CT_TCP_FLAG_WINDOW_SCALE);
 }
 
 void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
@@ -226,7 +229,7 @@ void sync_external_msg(struct sync_state *s, const struct sync_msg_hdr *h,
 		if (sync_msg_parse_ct(msg, h->len, &e, &s->err) < 0)
 			return;
 		if (!s->ext_ct) {
-			sync_external_prepare(s, &e);
+			sync_external_prepare(s, &e, NULL);
 			sync_inject_ct(s, kind, &e, msg, h->len);
 			return;
 		}

@@ -52,10 +52,11 @@ bool sync_filter_match(const struct sync_filter *f, const struct ct_entry *e);
 
 /*
  * sync_filter_bpf - the filter (@f may be NULL) as a socket filter for
- * the conntrack event socket, into @p; first, when @skip is not 0, it
- * drops every message whose nlmsg_pid is @skip (the events our own
- * requests on the socket of that portid caused), and with @skip and a
- * NULL @f it accepts all the rest. For an skb holding one conntrack
+ * the conntrack event socket, into @p; first it drops every message
+ * whose nlmsg_pid is one of the @nskip port ids at @skip (the events our
+ * own requests on the sockets of those port ids caused; a 0 there, the
+ * kernel's own, is not one), and with one to skip and a NULL @f it accepts all
+ * the rest. For an skb holding one conntrack
  * event (IPCTNL_MSG_CT_NEW/DELETE) that ct_entry_decode() accepts, the
  * program accepts exactly when sync_filter_match() does, unless an
  * attribute it reads is there twice or CTA_TUPLE_ORIG is missing (never
@@ -68,8 +69,8 @@ bool sync_filter_match(const struct sync_filter *f, const struct ct_entry *e);
  * falls back to userspace filtering and logs it); -EINVAL for a NULL @p.
  * The result passes ct_bpf_check().
  */
-int sync_filter_bpf(const struct sync_filter *f, uint32_t skip,
-		    struct ct_bpf_prog *p);
+int sync_filter_bpf(const struct sync_filter *f, const uint32_t *skip,
+		    unsigned int nskip, struct ct_bpf_prog *p);
 
 /* Expectations (ExpectationSync): @conf->sync.expect_sync 1 = all, 2 =
  * only the listed helpers, 0 = none. */

@@ -320,17 +320,23 @@ static void skip_portid(struct ct_bpf_asm *a, uint32_t portid)
 	ct_bpf_emit_ret_if_eq(a, be32_at(b), CT_BPF_DROP);
 }
 
-int sync_filter_bpf(const struct sync_filter *f, uint32_t skip,
-		    struct ct_bpf_prog *p)
+int sync_filter_bpf(const struct sync_filter *f, const uint32_t *skip,
+		    unsigned int nskip, struct ct_bpf_prog *p)
 {
 	struct ct_bpf_label drop = { 0 }, v6 = { 0 };
 	struct ct_bpf_asm a;
+	int skipped = 0;
 
 	if (!p)
 		return -EINVAL;
 	ct_bpf_emit_init(&a, p);
-	if (skip) {
-		skip_portid(&a, skip);
+	for (unsigned int i = 0; skip && i < nskip; i++) {
+		if (skip[i] == 0)
+			continue;
+		skip_portid(&a, skip[i]);
+		skipped = 1;
+	}
+	if (skipped) {
 		if (!f) {
 			ct_bpf_emit_ret(&a, CT_BPF_ACCEPT);
 			return ct_bpf_emit_finish(&a);

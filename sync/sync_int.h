@@ -282,8 +282,10 @@ unsigned int sync_external_sweep(struct sync_state *s);
 /* A flow from the peer made ready for the kernel: CommitTimeout, no
  * IPS_EXPECTED, TCP window tracking off unless TCPWindowTracking, ports
  * (GRE keys) the peer left out as zeros, the reply tuple without the NAT
- * (the kernel redoes it from CTA_NAT_*). */
-void sync_external_prepare(struct sync_state *s, struct ct_entry *e);
+ * (the kernel redoes it from CTA_NAT_*). @seen (may be NULL) gets the
+ * flow as the kernel will tell it: all that but the reply's NAT undone. */
+void sync_external_prepare(struct sync_state *s, struct ct_entry *e,
+			   struct ct_entry *seen);
 
 /* inject.c: DisableExternalCache (no-ops when nothing was opened) */
 int sync_inject_init(struct sync_state *s);

@@ -196,7 +196,7 @@ int main(int argc, char **argv)
 		goto free_filter;
 	}
 	if (kernel) {
-		rc = sync_filter_bpf(f, 0, &prog);
+		rc = sync_filter_bpf(f, NULL, 0, &prog);
 		if (rc == -E2BIG) {
 			fprintf(stderr, "sftool: program too large\n");
 			status = 3;

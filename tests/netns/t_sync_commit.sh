@@ -342,6 +342,36 @@ case_inject_burst() {
 		"$(sync_ctl a -s | awk '/^cache external/ { e = 1 } e && /connections created/ { print $3; exit }')" 0
 }
 
+# A commit of 5000 flows on B, whose event socket holds 64 KiB and never
+# grows: the events its creates cause are dropped by the socket's filter,
+# so there is no overrun, and no resync sends the committed flows back to
+# A (once, the overrun's resync did: every one); B's internal cache has
+# them all, from the commit itself.
+case_commit_burst() {
+	local small="NetlinkBufferSize 65536
+	NetlinkBufferSizeMaxGrowth 65536"
+	sync_pair
+	sync_conf a FTFW UDP
+	sync_conf b FTFW UDP "" "" "" "$small"
+	sync_start a ours
+	sync_start b ours
+	sync_canary 1
+	udp_flows 10.7 5000 >"$T_TMP/flows.a"
+	sync_ct a -R "$T_TMP/flows.a" >/dev/null 2>&1 ||
+		t_fail "cannot make A's 5000 flows"
+	sync_wait b -e 'src=10\.7\.' 5000 20
+	commit_b
+	t_eq "B's kernel table" "$(sync_ct b -L 2>/dev/null | grep -c 'src=10\.7\.')" 5000
+	t_eq "B's internal cache" "$(sync_ctl b -i | grep -c 'src=10\.7\.')" 5000
+	sleep 2
+	t_eq "B's event overruns" "$(sync_stat b runtime -- 'netlink overrun' NF)" 0
+	t_eq "A's own flows B sent back" "$(sync_ctl a -e | grep -c 'src=10\.7\.')" 0
+	# what comes from the kernel itself still counts: B's timeouts
+	sync_ct b -D -s 10.7.0.0/24 >/dev/null 2>&1 || t_fail "cannot delete"
+	sync_wait b -i 'src=10\.7\.0\.' 0 10
+	sync_wait b -i 'src=10\.7\.' 4750 10
+}
+
 # udp flows SRC.0.1 ... of N (at most 62500) to 10.2.2.2, as -R lines
 udp_flows() {
 	local i
@@ -420,6 +450,7 @@ case_echo_alarm_ref() {
 }
 
 t_case sync_inject_burst case_inject_burst
+t_case sync_commit_burst case_commit_burst
 t_case sync_inject_overrun case_inject_overrun
 t_case sync_inject_bulk_table case_inject_bulk_table
 t_case sync_commit_timeout case_commit_timeout

@@ -350,7 +350,7 @@ START_TEST(table_rows)
 					 &d, NULL), 0);
 	ck_assert_msg(sync_filter_match(f, &d) == r->want, "row %d decoded",
 		      _i);
-	ck_assert_int_eq(sync_filter_bpf(f, 0, &p), 0);
+	ck_assert_int_eq(sync_filter_bpf(f, NULL, 0, &p), 0);
 	ck_assert_int_eq(ct_bpf_check(p.insn, p.len), 0);
 	ck_assert_msg(ct_bpf_run(p.insn, p.len, buf, n) ==
 		      (r->want ? CT_BPF_ACCEPT : CT_BPF_DROP),
@@ -420,7 +420,7 @@ START_TEST(kernel_events)
 		conf_of(ev_rows[_i].filter, &cf);
 		ck_assert_int_eq(sync_filter_new(&f, &cf), 0);
 	}
-	ck_assert_int_eq(sync_filter_bpf(f, 0, &p), 0);
+	ck_assert_int_eq(sync_filter_bpf(f, NULL, 0, &p), 0);
 	for (unsigned int i = 0; i < NEV; i++) {
 		const struct nlmsghdr *h = (const void *)ev[i];
 		struct ct_entry e;
@@ -585,7 +585,7 @@ START_TEST(random_sets)
 
 		rnd_conf(&cf, sizes[(size_t)round % 8]);
 		ck_assert_int_eq(sync_filter_new(&f, &cf), 0);
-		ck_assert_int_eq(sync_filter_bpf(f, 0, &p), 0);
+		ck_assert_int_eq(sync_filter_bpf(f, NULL, 0, &p), 0);
 		for (int i = 0; i < 64; i++) {
 			struct ct_entry e;
 			bool want;
@@ -637,7 +637,7 @@ START_TEST(many_hosts)
 	/* 1500 hosts compile; every third address of 10/8 is one */
 	hosts(&cf, 1500, 0);
 	ck_assert_int_eq(sync_filter_new(&f, &cf), 0);
-	ck_assert_int_eq(sync_filter_bpf(f, 0, &p), 0);
+	ck_assert_int_eq(sync_filter_bpf(f, NULL, 0, &p), 0);
 	ck_assert_uint_le(p.len, CT_BPF_MAXINSNS);
 	for (uint32_t i = 0; i < 4600; i += 7) {
 		uint32_t a = htonl(0x0a000000U + i);
@@ -655,13 +655,13 @@ START_TEST(many_hosts)
 	/* 4000 do not: the daemon then filters in userspace only */
 	hosts(&cf, 4000, 1);
 	ck_assert_int_eq(sync_filter_new(&f, &cf), 0);
-	ck_assert_int_eq(sync_filter_bpf(f, 0, &p), -E2BIG);
+	ck_assert_int_eq(sync_filter_bpf(f, NULL, 0, &p), -E2BIG);
 	flow_of("tcp 10.0.46.221>2.2.2.2", &e);		/* 3 * 3999 */
 	ck_assert(!sync_filter_match(f, &e));
 	flow_of("tcp 10.0.46.222>2.2.2.2", &e);
 	ck_assert(sync_filter_match(f, &e));
 	sync_filter_free(f);
-	ck_assert_int_eq(sync_filter_bpf(NULL, 0, NULL), -EINVAL);
+	ck_assert_int_eq(sync_filter_bpf(NULL, NULL, 0, NULL), -EINVAL);
 }
 END_TEST
 
@@ -687,7 +687,7 @@ START_TEST(anomalies)
 
 	conf_of("A- 10.0.0.0/8", &cf);
 	ck_assert_int_eq(sync_filter_new(&f, &cf), 0);
-	ck_assert_int_eq(sync_filter_bpf(f, 0, &p), 0);
+	ck_assert_int_eq(sync_filter_bpf(f, NULL, 0, &p), 0);
 	flow_of("tcp 1.1.1.1>2.2.2.2", &e);
 	n = event_of(&e, b, sizeof(b));
 	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_ACCEPT);
@@ -842,6 +842,7 @@ static void set_portid(unsigned char *b, uint32_t pid)
 
 START_TEST(own_portid)
 {
+	static const uint32_t pid = 0x12345678U, seven = 7;
 	static struct ct_bpf_prog p;
 	unsigned char b[1024];
 	struct sync_conf_filter cf;
@@ -853,7 +854,7 @@ START_TEST(own_portid)
 	n = event_of(&e, b, sizeof(b));
 	/* no Filter: only the drop; the kernel's own events (0) and other
 	 * requesters' pass, shorter messages are not judged */
-	ck_assert_int_eq(sync_filter_bpf(NULL, 0x12345678U, &p), 0);
+	ck_assert_int_eq(sync_filter_bpf(NULL, &pid, 1, &p), 0);
 	ck_assert_uint_le(p.len, 8);
 	set_portid(b, 0);
 	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_ACCEPT);
@@ -865,7 +866,7 @@ START_TEST(own_portid)
 	/* with a Filter: the drop first, then the Filter's verdict */
 	conf_of("A- 10.0.0.0/8", &cf);
 	ck_assert_int_eq(sync_filter_new(&f, &cf), 0);
-	ck_assert_int_eq(sync_filter_bpf(f, 7, &p), 0);
+	ck_assert_int_eq(sync_filter_bpf(f, &seven, 1, &p), 0);
 	set_portid(b, 7);
 	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_DROP);
 	set_portid(b, 8);
@@ -875,6 +876,35 @@ START_TEST(own_portid)
 	set_portid(b, 8);
 	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_DROP);
 	sync_filter_free(f);
+}
+END_TEST
+
+/* Two sockets' events dropped (the commit's and the injection's), a 0
+ * ignored (the kernel's own events always pass). */
+START_TEST(own_portids)
+{
+	static const uint32_t pids[3] = { 0, 0x1111U, 0x2222U };
+	static struct ct_bpf_prog p;
+	unsigned char b[1024];
+	struct ct_entry e;
+	size_t n;
+
+	flow_of("udp 1.1.1.1>2.2.2.2", &e);
+	n = event_of(&e, b, sizeof(b));
+	ck_assert_int_eq(sync_filter_bpf(NULL, pids, 3, &p), 0);
+	ck_assert_int_eq(ct_bpf_check(p.insn, p.len), 0);
+	set_portid(b, 0x1111U);
+	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_DROP);
+	set_portid(b, 0x2222U);
+	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_DROP);
+	set_portid(b, 0);
+	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_ACCEPT);
+	set_portid(b, 0x3333U);
+	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_ACCEPT);
+	/* nothing to skip and no Filter: the same as a NULL list */
+	ck_assert_int_eq(sync_filter_bpf(NULL, pids, 1, &p), 0);
+	set_portid(b, 0x1111U);
+	ck_assert_uint_eq(ct_bpf_run(p.insn, p.len, b, n), CT_BPF_ACCEPT);
 }
 END_TEST
 
@@ -893,6 +923,7 @@ Suite *sync_filter_suite(void)
 	tcase_add_test(tc, new_rules);
 	tcase_add_test(tc, expectations);
 	tcase_add_test(tc, own_portid);
+	tcase_add_test(tc, own_portids);
 	suite_add_tcase(s, tc);
 	return s;
 }
