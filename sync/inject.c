@@ -206,12 +206,14 @@ void sync_inject_forget(struct sync_state *s, const struct ct_entry *e,
 		track(s, e, x, 0);
 }
 
-void sync_inject_disown(struct sync_state *s)
+void sync_inject_disown(struct sync_state *s, unsigned int what)
 {
 	if (!s->inj)
 		return;
-	sync_keyset_clear(&s->inj->mine[0]);
-	sync_keyset_clear(&s->inj->mine[1]);
+	if (what & SYNC_K_CT)
+		sync_keyset_clear(&s->inj->mine[0]);
+	if (what & SYNC_K_EXP)
+		sync_keyset_clear(&s->inj->mine[1]);
 	s->inj->untracked = 0;
 }
 
@@ -391,7 +393,7 @@ void sync_inject_fini(struct sync_state *s)
 	if (!s->inj)
 		return;
 	sync_inject_end(s);
-	sync_inject_disown(s);
+	sync_inject_disown(s, SYNC_K_CT | SYNC_K_EXP);
 	free(s->inj);
 	s->inj = NULL;
 }

@@ -307,8 +307,9 @@ int sync_inject_peers(struct sync_state *s, const struct ct_entry *e,
 /* It is gone from the kernel, or the node's own from now on. */
 void sync_inject_forget(struct sync_state *s, const struct ct_entry *e,
 			const struct ct_expect *x);
-/* -R: every flow and expectation in the kernel is the node's own. */
-void sync_inject_disown(struct sync_state *s);
+/* -R: every flow (@what SYNC_K_CT) or expectation (SYNC_K_EXP) in the
+ * kernel is the node's own. */
+void sync_inject_disown(struct sync_state *s, unsigned int what);
 
 /* commit.c */
 /* Starts committing (@what: SYNC_K_CT, SYNC_K_EXP bits) for client @cl

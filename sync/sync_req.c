@@ -394,9 +394,12 @@ int sync_mode_request(struct sync_daemon *d, struct sync_client *cl,
 		stats_json(s, cl);
 		break;
 	case SYNC_CT_RESYNC_MASTER:
+	case SYNC_EXP_RESYNC_MASTER:
 	case SYNC_ALL_RESYNC_MASTER:
-		/* the failover script's -R: the flows injected are ours */
-		sync_inject_disown(s);
+		/* the failover script's -R: what was injected is ours */
+		sync_inject_disown(s, code == SYNC_CT_RESYNC_MASTER ? SYNC_K_CT :
+				   code == SYNC_EXP_RESYNC_MASTER ? SYNC_K_EXP :
+				   SYNC_K_CT | SYNC_K_EXP);
 		return s->sub->request(s, cl, code);
 	default:
 		return s->sub->request(s, cl, code);
