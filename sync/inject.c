@@ -150,12 +150,15 @@ static void inject_one(struct sync_state *s, int kind, struct ct_entry *e)
 
 /* The key of flow @e or expectation @x (the other NULL) in @key; its set
  * in @ks. Returns the key's length, or < 0. */
-static int key_of(struct sync_inject *in, const struct ct_entry *e,
-		  const struct ct_expect *x, uint8_t key[CT_KEY_MAX],
-		  struct sync_keyset **ks)
+/* The hash of the key of flow @e or expectation @x (the other NULL) in
+ * @ks, their set; 0 when it has no key. */
+static uint64_t hash_of(const struct sync_keyset *ks, const struct ct_entry *e,
+			const struct ct_expect *x)
 {
-	*ks = &in->mine[!e];
-	return e ? ct_entry_key(key, e) : ct_expect_key(key, x);
+	uint8_t key[CT_KEY_MAX];
+	int klen = e ? ct_entry_key(key, e) : ct_expect_key(key, x);
+
+	return klen > 0 ? sync_keyset_hash(ks, key, (size_t)klen) : 0;
 }
 
 /* Keeps the key of what is injected (@add), or forgets it. */
@@ -163,14 +166,15 @@ static void track(struct sync_state *s, const struct ct_entry *e,
 		  const struct ct_expect *x, int add)
 {
 	struct sync_inject *in = s->inj;
-	uint8_t key[CT_KEY_MAX];
-	struct sync_keyset *ks;
-	int klen = key_of(in, e, x, key, &ks), rc;
+	struct sync_keyset *ks = &in->mine[!e];
 	uint64_t h;
+	int rc;
 
-	if (klen <= 0 || (!add && !ks->n))
+	if (!add && !ks->n)
+		return;		/* (every event asks: nothing to hash) */
+	h = hash_of(ks, e, x);
+	if (!h)
 		return;
-	h = sync_keyset_hash(ks, key, (size_t)klen);
 	if (!add) {
 		sync_keyset_del(ks, h);
 		return;
@@ -188,15 +192,13 @@ static void track(struct sync_state *s, const struct ct_entry *e,
 int sync_inject_peers(struct sync_state *s, const struct ct_entry *e,
 		      const struct ct_expect *x)
 {
-	uint8_t key[CT_KEY_MAX];
-	struct sync_keyset *ks;
-	int klen;
+	struct sync_keyset *ks = s->inj ? &s->inj->mine[!e] : NULL;
+	uint64_t h;
 
-	if (!s->inj || !s->inj->mine[!e].n)
+	if (!ks || !ks->n)
 		return 0;
-	klen = key_of(s->inj, e, x, key, &ks);
-	return klen > 0 &&
-	       sync_keyset_has(ks, sync_keyset_hash(ks, key, (size_t)klen));
+	h = hash_of(ks, e, x);
+	return h && sync_keyset_has(ks, h);
 }
 
 void sync_inject_forget(struct sync_state *s, const struct ct_entry *e,
