@@ -391,7 +391,6 @@ static int open_events(struct sync_kernel *k)
 	};
 	int rc;
 
-	if (getenv("RAWCT_NONEW") && strstr(c->lockfile, "/b/")) o.groups &= ~(unsigned)CT_EVENT_NEW;
 	rc = ct_event_open(&k->ev, &o);
 	if (rc < 0)
 		return rc;
