@@ -113,6 +113,41 @@ case_overrun_resync() {
 	[ "${n:-0}" -gt 0 ] || t_fail "no resync counted"
 }
 
+# overrun_burst RESYNC: a daemon with an 8 KiB event buffer that cannot
+# grow and NetlinkOverrunResync RESYNC takes a burst of 20000 new flows;
+# fails unless it overran.
+overrun_burst() {
+	local n
+	setup "NetlinkBufferSize 8192" "NetlinkBufferSizeMaxGrowth 8192" \
+		"NetlinkOverrunResync $1"
+	write_flows "$T_TMP/f1" 0 20000
+	ctd_start "$NS" "$D"
+	ct -R "$T_TMP/f1" || t_fail "conntrack -R"
+	n=$(ctd "$NS" "$D" -s runtime | awk '/netlink overrun/ { print $NF }')
+	[ "${n:-0}" -gt 0 ] || t_fail "no overrun with an 8 KiB buffer: $n"
+}
+
+resyncs() { ctd "$NS" "$D" -s runtime | awk '/resync with kernel table/ { print $NF }'; }
+
+# NetlinkOverrunResync off: what the overrun lost stays lost
+case_overrun_resync_off() {
+	local a
+	overrun_burst off
+	sleep 3
+	a=$(ctd_active "$NS" "$D")
+	[ "${a:-0}" -lt 20000 ] || t_fail "the cache holds all $a flows without a resync"
+	t_eq "resyncs" "$(resyncs)" 0
+}
+
+# NetlinkOverrunResync 30: the resync comes a second after the last
+# overrun, long before the 30 s (upstream waits them out)
+case_overrun_resync_early() {
+	overrun_burst 30
+	ctd_wait_active "$NS" "$D" 20000
+	same_as_kernel
+	t_eq "resyncs" "$(resyncs)" 1
+}
+
 case_polling() {
 	setup "PollSecs 1"
 	write_flows "$T_TMP/f1" 0 50
@@ -223,6 +258,8 @@ case_kernel_filter() {
 
 t_case ctd_traffic case_traffic
 t_case ctd_overrun_resync case_overrun_resync
+t_case ctd_overrun_resync_off case_overrun_resync_off
+t_case ctd_overrun_resync_early case_overrun_resync_early
 t_case ctd_polling case_polling
 t_case ctd_startup_flows case_startup_flows
 t_case ctd_many_clients case_many_clients
