@@ -91,15 +91,24 @@ for i in range(5):
 	t_eq "flow log lines" "$(grep -c 'packets=7 bytes=' "$D/flows")" 5
 }
 
-case_overrun_resync() {
-	local out n
-	setup "NetlinkBufferSize 8192" "NetlinkBufferSizeMaxGrowth 16384" \
-		"NetlinkOverrunResync 1"
-	write_flows "$T_TMP/f1" 0 100000
+# overrun_burst RESYNC MAXGROWTH N: a daemon with an 8 KiB event buffer
+# (growing up to MAXGROWTH) and NetlinkOverrunResync RESYNC takes a burst
+# of N new flows; fails unless it overran.
+overrun_burst() {
+	local n
+	setup "NetlinkBufferSize 8192" "NetlinkBufferSizeMaxGrowth $2" \
+		"NetlinkOverrunResync $1"
+	write_flows "$T_TMP/f1" 0 "$3"
 	ctd_start "$NS" "$D"
 	ct -R "$T_TMP/f1" || t_fail "conntrack -R"
 	n=$(ctd "$NS" "$D" -s runtime | awk '/netlink overrun/ { print $NF }')
 	[ "${n:-0}" -gt 0 ] || t_fail "no overrun with an 8 KiB buffer: $n"
+}
+
+resyncs() { ctd "$NS" "$D" -s runtime | awk '/resync with kernel table/ { print $NF }'; }
+
+case_overrun_resync() {
+	overrun_burst 1 16384 100000
 	ctd_wait_active "$NS" "$D" 100000
 	grep -q 'netlink event socket buffer size has been doubled to' "$D/log" ||
 		t_fail "no doubling line"
@@ -109,30 +118,13 @@ case_overrun_resync() {
 	ct -D -s 10.0.0.0/16 >/dev/null 2>&1 || t_fail "conntrack -D"
 	ctd_wait_active "$NS" "$D" 37500
 	same_as_kernel
-	n=$(ctd "$NS" "$D" -s runtime | awk '/resync with kernel table/ { print $NF }')
-	[ "${n:-0}" -gt 0 ] || t_fail "no resync counted"
+	[ "$(resyncs)" -gt 0 ] || t_fail "no resync counted"
 }
-
-# overrun_burst RESYNC: a daemon with an 8 KiB event buffer that cannot
-# grow and NetlinkOverrunResync RESYNC takes a burst of 20000 new flows;
-# fails unless it overran.
-overrun_burst() {
-	local n
-	setup "NetlinkBufferSize 8192" "NetlinkBufferSizeMaxGrowth 8192" \
-		"NetlinkOverrunResync $1"
-	write_flows "$T_TMP/f1" 0 20000
-	ctd_start "$NS" "$D"
-	ct -R "$T_TMP/f1" || t_fail "conntrack -R"
-	n=$(ctd "$NS" "$D" -s runtime | awk '/netlink overrun/ { print $NF }')
-	[ "${n:-0}" -gt 0 ] || t_fail "no overrun with an 8 KiB buffer: $n"
-}
-
-resyncs() { ctd "$NS" "$D" -s runtime | awk '/resync with kernel table/ { print $NF }'; }
 
 # NetlinkOverrunResync off: what the overrun lost stays lost
 case_overrun_resync_off() {
 	local a
-	overrun_burst off
+	overrun_burst off 8192 20000
 	sleep 3
 	a=$(ctd_active "$NS" "$D")
 	[ "${a:-0}" -lt 20000 ] || t_fail "the cache holds all $a flows without a resync"
@@ -142,7 +134,7 @@ case_overrun_resync_off() {
 # NetlinkOverrunResync 30: the resync comes a second after the last
 # overrun, long before the 30 s (upstream waits them out)
 case_overrun_resync_early() {
-	overrun_burst 30
+	overrun_burst 30 8192 20000
 	ctd_wait_active "$NS" "$D" 20000
 	same_as_kernel
 	t_eq "resyncs" "$(resyncs)" 1
