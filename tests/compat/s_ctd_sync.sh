@@ -102,6 +102,7 @@ ctd_differ ctd_sync_ftfw_c_then_f_external --conf conf_ftfw --daemon \
 
 # without an internal cache: -i is the kernel's table (timeouts masked:
 # the two tables were made at different times), -f internal flushes it;
+# -R is refused ("resync is unsupported in this mode" in the log);
 # an event goes out at once (upstream: with the next ALIVE, up to 1 s
 # later, so the link counters of -s are masked)
 kernel_count() {
@@ -110,7 +111,7 @@ kernel_count() {
 ctd_compat ctd_sync_bypass_s --conf conf_bypass --daemon --setup link_flows \
 	--before one_event --log \
 	--mask 's/^ +[0-9]+ (Bytes|Pckts) sent /N \1 sent /' -- -s
-for a in "-s cache" -B -n "-f internal" -f; do
+for a in "-s cache" -B -n -R "-f internal" -f; do
 	# shellcheck disable=SC2086
 	ctd_compat "ctd_sync_bypass${a//[ -]/_}" --conf conf_bypass --daemon \
 		--setup link_flows --before one_event --log \

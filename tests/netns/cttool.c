@@ -16,8 +16,14 @@
  *   cttool fixtures           a varied set of entries via ct_table_create
  *   cttool capture            the dump, one hex line per datagram
  *   cttool show [filter]      each flow's "proto=P sport=S dport=D
- *                             wscale=O,R flags=0xO,0xR labels=HEX" (tcp
- *                             protoinfo, the label bytes; - if absent)
+ *                             wscale=O,R flags=0xO,0xR seqadj=P,B,A,P,B,A
+ *                             labels=HEX" (tcp protoinfo, the NAT
+ *                             sequence adjustment of each direction, the
+ *                             label bytes; - if absent)
+ *   cttool natseq P,B,A P,B,A a tcp flow 10.61.0.1:40000 -> 10.2.2.2:21,
+ *                             DNAT to 10.9.9.9:2121, ESTABLISHED, with
+ *                             CTA_SEQ_ADJ_ORIG and _REPLY (correction
+ *                             position, offsets before and after)
  *
  * Generated entry i: tcp 10.0.(i/250).(i%250+1):(10000+i) ->
  * 10.255.0.1:(80+i%4), ESTABLISHED, mark i%3, zone 7 if i%5==0.
@@ -197,6 +203,13 @@ static int print_show(const struct ct_entry *e, const struct nlmsghdr *nlh,
 		       e->tcp.flags[1]);
 	else
 		printf(" flags=-");
+	if (e->set & (CT_SEQADJ_ORIG | CT_SEQADJ_REPLY))
+		printf(" seqadj=%u,%u,%u,%u,%u,%u",
+		       e->seqadj[0].correction_pos, e->seqadj[0].offset_before,
+		       e->seqadj[0].offset_after, e->seqadj[1].correction_pos,
+		       e->seqadj[1].offset_before, e->seqadj[1].offset_after);
+	else
+		printf(" seqadj=-");
 	printf(" labels=");
 	for (unsigned int i = 0; i < e->labels_len; i++)
 		printf("%02x", e->labels[i]);
@@ -453,6 +466,39 @@ static int cttool_fixtures(struct nl_sock *s)
 	return bad;
 }
 
+static int parse_seqadj(const char *s, struct ct_seqadj *a)
+{
+	char end;
+
+	return sscanf(s, "%u,%u,%u%c", &a->correction_pos, &a->offset_before,
+		      &a->offset_after, &end) == 3 ? 0 : -1;
+}
+
+/* natseq: a DNAT'd ftp control flow whose sequence numbers a helper
+ * would have adjusted, given in two "pos,before,after" arguments */
+static int cmd_natseq(struct nl_sock *s, const char *orig, const char *repl)
+{
+	struct ct_entry e;
+
+	memset(&e, 0, sizeof(e));
+	if (parse_seqadj(orig, &e.seqadj[0]) < 0 ||
+	    parse_seqadj(repl, &e.seqadj[1]) < 0)
+		return 64;
+	tuple(&e.orig, AF_INET, IPPROTO_TCP, "10.61.0.1", "10.2.2.2",
+	      40000, 21);
+	tuple(&e.reply, AF_INET, IPPROTO_TCP, "10.9.9.9", "10.61.0.1",
+	      2121, 40000);
+	e.set = CT_DNAT | CT_TCP | CT_STATUS | CT_SEQADJ_ORIG |
+		CT_SEQADJ_REPLY;
+	e.status = IPS_SEEN_REPLY | IPS_ASSURED;
+	e.tcp.state = 3;
+	inet_pton(AF_INET, "10.9.9.9", &e.dnat.min_ip);
+	e.dnat.max_ip = e.dnat.min_ip;
+	e.dnat.min_port = e.dnat.max_port = 2121;
+	e.dnat.has_port = 1;
+	return fixture(s, &e, "natseq");
+}
+
 static int cmd_capture(struct nl_sock *s)
 {
 	_Alignas(4) unsigned char buf[64];
@@ -530,6 +576,8 @@ int main(int argc, char **argv)
 		rc = cttool_fixtures(s);
 	else if (!strcmp(cmd, "capture") && argc == 2)
 		rc = cmd_capture(s);
+	else if (!strcmp(cmd, "natseq") && argc == 4)
+		rc = cmd_natseq(s, argv[2], argv[3]);
 	else
 		rc = 64;
 	nl_sock_close(s);
@@ -538,6 +586,7 @@ int main(int argc, char **argv)
 usage:
 	fprintf(stderr, "usage: cttool create N | delete FROM TO STEP | "
 		"dump [filter] | get I | flush [filter] | count | stats | "
-		"probe | fixtures | capture | show [filter]\n");
+		"probe | fixtures | capture | show [filter] | "
+		"natseq P,B,A P,B,A\n");
 	return 64;
 }

@@ -3,7 +3,8 @@
 # conntrackd's commit (-c) and the scheduled flush (-t) between two
 # namespaces (ctd_lib.sh's sync_pair): a flow the kernel refuses (B's own
 # flow holds its reply tuple) makes -c say so and exit 1, the others
-# committed; labels set by nft on A are on the flow B commits; committed
+# committed; labels set by nft on A are on the flow B commits, and so is
+# the NAT sequence adjustment of a flow made on A with one; committed
 # flows get CommitTimeout
 # (3000 of them, 100 of which B had already: created again),
 # or without it the timeout sent less its age in the external cache; -t
@@ -142,6 +143,31 @@ case_commit_labels() {
 	commit_b
 	lb=$(sync_show b --proto 17 --dport 9999)
 	t_eq "B's committed flow" "$lb" "$la"
+}
+
+# ---- NAT sequence adjustment ------------------------------------------------
+
+# A DNAT'd tcp flow whose sequence numbers a NAT helper adjusted (made on
+# A's kernel with CTA_SEQ_ADJ_ORIG/REPLY, build/netns/cttool natseq; a
+# negative offset in the reply direction) reaches B's external cache;
+# B's -c creates it with the same adjustment in both directions, and
+# its DNAT (the tcp flags are not compared: without window scales B's
+# flow is made liberal).
+case_commit_seqadj() {
+	local la lb
+	[ -x "$CTTOOL" ] || t_fail "$CTTOOL missing (make build/netns/cttool)"
+	two FTFW ours
+	ns_exec "$NS_A" "$CTTOOL" natseq 1000,5,7 2000,4294967291,9 ||
+		t_fail "cannot make the flow on A"
+	la=$(sync_show a --proto 6 --dport 21)
+	t_eq "A's flow" "$la" "proto=6 sport=40000 dport=21 wscale=0,0 flags=0x00,0x00 seqadj=1000,5,7,2000,4294967291,9 labels=-"
+	sync_wait b -e 'src=10\.61\.0\.1 '
+	commit_b
+	lb=$(sync_show b --proto 6 --dport 21)
+	lb=${lb#* seqadj=}
+	t_eq "B's committed flow's seqadj" "${lb%% *}" 1000,5,7,2000,4294967291,9
+	sync_has b kernel 'src=10\.61\.0\.1 dst=10\.2\.2\.2 sport=40000 dport=21 src=10\.9\.9\.9 dst=10\.61\.0\.1 sport=2121 dport=40000 ' 1 ||
+		t_fail "B's flow is not DNAT'd: $(sync_ct b -L 2>/dev/null | grep 10.61.0.1)"
 }
 
 # ---- CommitTimeout ----------------------------------------------------------
@@ -456,6 +482,7 @@ t_case sync_inject_bulk_table case_inject_bulk_table
 t_case sync_commit_timeout case_commit_timeout
 t_case sync_commit_fail case_commit_fail
 t_case sync_commit_labels case_commit_labels
+t_case sync_commit_seqadj case_commit_seqadj
 t_case sync_commit_many case_commit_many
 t_case sync_commit_age case_commit_age
 t_case sync_purge_timeout case_purge

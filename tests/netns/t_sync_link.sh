@@ -7,6 +7,9 @@
 # carrying a message, then is deleted) is counted as one lost message
 # (upstream counts 3, spec 5: asserted of the reference too), and in
 # FTFW the flow it carried arrives all the same (NACK, resent).
+# Malformed messages from the peer's address (a bad protocol version, a
+# bad attribute size) are counted under their reasons in `-s network',
+# as the reference counts them, and change nothing in the external cache.
 . "$(dirname "$0")/ctd_lib.sh"
 T_CASE_TIMEOUT=${T_CASE_TIMEOUT:-120}
 SYNCTOOL=${SYNCTOOL:-$RAWCT_TOP/build/netns/synctool}
@@ -31,6 +34,79 @@ two() {
 	sync_start b "$2"
 	sync_canary 1
 }
+
+# ---- malformed messages ------------------------------------------------------
+
+# net_counts SIDE: the counters of SIDE's `-s network' above its channel
+# block, one "SECTION DIR NAME=N" line each (NAME without spaces).
+net_counts() {
+	sync_ctl "$1" -s network | awk -F ':' '
+		/^[a-z]/ { sec = $1; sub(/ .*/, "", sec) }
+		/^\t[a-z]+:$/ { dir = $1; sub(/^\t/, "", dir) }
+		/^\t\t[A-Z]/ && (sec == "network" || sec == "sequence") {
+			name = $1; v = $2
+			gsub(/[ \t]/, "", name)
+			gsub(/[ \t]/, "", v)
+			print sec " " dir " " name "=" v
+		}'
+}
+
+# bump NAME N: stdin (net_counts lines) with recv NAME raised by N.
+bump() {
+	awk -v n="$1" -v d="$2" -F '=' '
+		$1 == "network recv " n { $0 = $1 "=" $2 + d } { print }'
+}
+
+# Datagrams from A's address and port (a raw socket: no daemon on A) to
+# IB on B (NOTRACK): a message of protocol version 2 and one whose
+# NTA_L4PROTO is 8 bytes long (its size is 5) are dropped and counted,
+# each under its reason and under "Malformed messages", nothing else
+# (the version's message, sequence 100, is not tracked: no packet lost);
+# the flows they carry are not in B's external cache, B goes on taking
+# the flow that follows.
+malformed() {
+	local f1 v p f9 before want got
+	command -v python3 >/dev/null || t_skip "no python3"
+	[ -x "$SYNCTOOL" ] || t_fail "$SYNCTOOL missing (make build/netns/synctool)"
+	sync_pair
+	[ "$1" = ours ] || sync_need_ref
+	sync_conf b NOTRACK UDP
+	sync_start b "$1"
+	flow() {
+		"$SYNCTOOL" build seq="$1" proto=17 src="10.99.0.$2" \
+			dst=10.2.2.2 sport=1 dport=2 status=0x8 timeout=300 ||
+			t_fail "synctool build"
+	}
+	send() {
+		ip netns exec "$NS_A" python3 "$RAWCT_TOP/tests/netns/auth_probe.py" \
+			send 10.77.0.1 10.77.0.2 "$SYNC_PORT" "$@" ||
+			t_fail "cannot send from A"
+	}
+	f1=$(flow 1 1)
+	v=$(flow 100 2)
+	v=2${v:1}
+	p=$(flow 2 3)
+	[ "${p/000500021100/}" != "$p" ] || t_fail "no NTA_L4PROTO in $p"
+	p=${p/000500021100/000800021100}
+	f9=$(flow 3 9)
+	send "$f1"
+	sync_wait b -e 'src=10\.99\.0\.1 '
+	before=$(net_counts b)
+	[ -n "$before" ] || t_fail "no counters in B's -s network"
+	send "$v" "$p" "$f9"
+	sync_wait b -e 'src=10\.99\.0\.9 '
+	got=$(net_counts b)
+	want=$(bump Malformedmessages 2 <<<"$before" |
+		bump Wrongprotocolversion 1 | bump Malformedpayload 1)
+	[ "$want" != "$before" ] || t_fail "no such counters: $before"
+	t_eq "B's -s network counters" "$got" "$want"
+	t_eq "B's external cache" "$(sync_ctl b -e | grep -o 'src=10\.99\.0\.[0-9]* ' | sort | tr '\n' ' ')" \
+		"src=10.99.0.1  src=10.99.0.9  "
+	# shellcheck disable=SC2154 # sync_start sets it (printf -v)
+	kill -0 "$SYNC_PID_b" 2>/dev/null || t_fail "B's daemon is gone"
+}
+case_malformed() { malformed ours; }
+case_malformed_ref() { malformed ref; }
 
 # ---- packing ------------------------------------------------------------------
 
@@ -302,6 +378,8 @@ case_ftfw_nack_lost() {
 	grep -q 'sending bulk update' "$T_TMP/a/log" || t_fail "no bulk logged"
 }
 
+t_case sync_malformed case_malformed
+t_case sync_malformed_ref case_malformed_ref
 t_case sync_packed_ftfw case_packed_ftfw
 t_case sync_packed_notrack case_packed_notrack
 t_case sync_lost_notrack case_lost_notrack
