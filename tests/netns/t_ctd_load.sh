@@ -5,7 +5,8 @@
 # 100k flows) followed by the resync that makes the cache equal to the
 # kernel table again; polling mode; flows created while the daemon starts
 # up; two hundred clients at once; a client that stops reading while
-# events keep being processed; the kernel-space filter.
+# events keep being processed; the kernel-space and the user-space
+# filters.
 . "$(dirname "$0")/ctd_lib.sh"
 
 NS="" D=""
@@ -232,21 +233,48 @@ s.connect(sys.argv[1]); s.send(struct.pack("=i", 16)); time.sleep(8)
 	return 0
 }
 
-case_kernel_filter() {
-	local n
-	setup "Filter From Kernelspace {" "Protocol Accept { TCP }" \
-		"Address Ignore { IPv4_address 10.66.0.0/16 }" "}"
+# filter_case WHERE: a Filter From WHERE (Kernelspace or Userspace) of
+# every kind of set in a running daemon: of flows made after the start,
+# only the TCP ones in ESTABLISHED outside 10.66.0.0/16 are cached (the
+# /16's neighbour is). The kernel drops the others before they are
+# events (-s: received); userspace drops them on receipt (-s: filtered).
+filter_case() {
+	local where=$1 out n
+	setup "Filter From $where {" "Protocol Accept { TCP }" \
+		"Address Ignore { IPv4_address 10.66.0.0/16 }" \
+		"State Accept { ESTABLISHED for TCP }" "}"
 	ctd_start "$NS" "$D"
-	grep -q 'using kernel-space event filtering' "$D/log" ||
-		t_fail "no kernel-space filter line: $(cat "$D/log")"
+	case $where in
+	Kernelspace) out='using kernel-space event filtering' ;;
+	*) out='using user-space event filtering' ;;
+	esac
+	grep -q "$out" "$D/log" || t_fail "no '$out' line: $(cat "$D/log")"
 	ct -I -s 10.1.0.1 -d 10.2.0.1 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100 2>/dev/null
+	ct -I -s 10.67.0.1 -d 10.2.0.1 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100 2>/dev/null
 	ct -I -s 10.66.0.1 -d 10.2.0.1 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100 2>/dev/null
+	ct -I -s 10.66.255.9 -d 10.2.0.1 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100 2>/dev/null
 	ct -I -s 10.1.0.2 -d 10.2.0.1 -p udp --sport 1 --dport 2 -t 100 2>/dev/null
-	ctd_wait_active "$NS" "$D" 1
-	ctd "$NS" "$D" -i | grep -q 'src=10.1.0.1 ' || t_fail "accepted flow missing"
+	ct -I -s 10.1.0.3 -d 10.2.0.1 -p tcp --sport 1 --dport 2 --state SYN_SENT -t 100 2>/dev/null
+	# a last accepted flow: once it is cached, every event before it
+	# was handled
+	ct -I -s 10.1.0.9 -d 10.2.0.1 -p tcp --sport 1 --dport 2 --state ESTABLISHED -t 100 2>/dev/null
+	ctd_wait_active "$NS" "$D" 3
+	out=$(ctd "$NS" "$D" -i | sed -n 's/^tcp  *6 ESTABLISHED src=\([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
+	t_eq "-i" "$out" "10.1.0.1 10.1.0.9 10.67.0.1 "
 	n=$(ctd "$NS" "$D" -s runtime | awk '/events received/ { print $NF }')
-	t_eq "events received (the kernel dropped the others)" "$n" 1
+	out=$(ctd "$NS" "$D" -s runtime | awk '/events filtered/ { print $NF }')
+	case $where in
+	Kernelspace)
+		t_eq "events received (the kernel dropped the others)" "$n" 3
+		t_eq "events filtered" "$out" 0 ;;
+	*)
+		t_eq "events received" "$n" 7
+		t_eq "events filtered" "$out" 4 ;;
+	esac
 }
+
+case_kernel_filter() { filter_case Kernelspace; }
+case_user_filter() { filter_case Userspace; }
 
 t_case ctd_traffic case_traffic
 t_case ctd_overrun_resync case_overrun_resync
@@ -257,4 +285,5 @@ t_case ctd_startup_flows case_startup_flows
 t_case ctd_many_clients case_many_clients
 t_case ctd_slow_client case_slow_client
 t_case ctd_kernel_filter case_kernel_filter
+t_case ctd_user_filter case_user_filter
 t_done
