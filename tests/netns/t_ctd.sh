@@ -3,7 +3,8 @@
 # conntrackd against the real kernel, Stats mode: start-up, the cache
 # following the table, every client command, the flow log, traffic of
 # real packets over a veth pair, the lock file (a second daemon refused, a
-# killed one's lock no obstacle), init failures, -d, systemd readiness.
+# killed one's lock no obstacle), init failures, -d, systemd readiness,
+# the cache's hash key random per process.
 . "$(dirname "$0")/ctd_lib.sh"
 
 NS="" D=""
@@ -291,6 +292,29 @@ case_events_off() {
 		"$D/log" || t_fail "no warning: $(cat "$D/log")"
 }
 
+# The cache's hash key is random per process (sync/daemon.c): -i walks
+# the buckets in order (sync/dump.c), so two daemons started on the same
+# table list the same flows in different orders. A fixed key would give
+# the same order twice (the initial dump reads the kernel's table in its
+# own, unchanged order): flows an attacker picks to share a bucket in one
+# run would share it in every run.
+case_hash_key_per_process() {
+	local i
+	setup
+	make_flows 300
+	for i in 1 2; do
+		ctd_start "$NS" "$D"
+		ctd_wait_active "$NS" "$D" 300
+		ctd "$NS" "$D" -i | sed 's/ \[active since [0-9]*s\]$//' >"$T_TMP/i$i"
+		ctd_stop "$NS" "$D" "$CTD_PID"
+	done
+	t_eq "flows listed" "$(wc -l <"$T_TMP/i1")" 300
+	t_eq "the same flows both times" "$(sort "$T_TMP/i1" | md5sum)" \
+		"$(sort "$T_TMP/i2" | md5sum)"
+	! cmp -s "$T_TMP/i1" "$T_TMP/i2" ||
+		t_fail "-i listed the flows in the same order in both runs"
+}
+
 t_case ctd_start_dump case_start_dump
 t_case ctd_events_flowlog case_events_and_flowlog
 t_case ctd_client_commands case_client_commands
@@ -304,4 +328,5 @@ t_case ctd_events_off case_events_off
 t_case ctd_hashlimit_full case_hashlimit_full
 t_case ctd_systemd_watchdog case_systemd_watchdog
 t_case ctd_config_test case_config_test
+t_case ctd_hash_key_per_process case_hash_key_per_process
 t_done
