@@ -107,7 +107,7 @@ UNIT_SRCS = tests/unit/check_main.c tests/unit/fixture.c tests/unit/check_attr.c
 	tests/unit/check_format.c tests/unit/check_labels.c \
 	tests/unit/check_ct_codec.c \
 	tests/unit/check_ct_args.c tests/unit/check_filter.c \
-	tests/unit/check_expect.c tests/unit/check_bpf.c \
+	tests/unit/check_expect.c tests/unit/check_bpf.c tests/unit/check_event.c \
 	tests/unit/check_loop.c tests/unit/check_log.c tests/unit/check_process.c \
 	$(CT_ARGS_SRCS) tests/unit/check_config.c tests/unit/check_config_rules.c \
 	tests/unit/check_pack.c tests/unit/check_hash.c tests/unit/check_keyset.c \

@@ -6,7 +6,7 @@
 # kernel table again; polling mode; flows created while the daemon starts
 # up; two hundred clients at once; a client that stops reading while
 # events keep being processed; the kernel-space and the user-space
-# filters.
+# filters; reliable event delivery.
 . "$(dirname "$0")/ctd_lib.sh"
 
 NS="" D=""
@@ -273,6 +273,37 @@ filter_case() {
 	esac
 }
 
+# NetlinkEventsReliable on (NETLINK_NO_ENOBUFS and _BROADCAST_ERROR on
+# the event socket): a burst of deletions that overruns a tiny buffer
+# without it (the control) reports no overrun with it, and the kernel
+# delivers again the destroy events it could not deliver at first, so
+# the cache empties without a resync.
+case_reliable_events() {
+	local n r
+	write_flows "$T_TMP/f1" 0 500
+	for r in off on; do
+		setup "NetlinkBufferSize 8192" "NetlinkBufferSizeMaxGrowth 8192" \
+			"NetlinkEventsReliable $r"
+		ct -R "$T_TMP/f1" || t_fail "conntrack -R"
+		ctd_start "$NS" "$D"
+		ctd_wait_active "$NS" "$D" 500
+		ct -D -p udp >/dev/null 2>&1 || t_fail "conntrack -D"
+		if [ $r = off ]; then
+			sleep 0.3
+			n=$(ctd "$NS" "$D" -s runtime | awk '/netlink overrun/ { print $NF }')
+			[ "${n:-0}" -gt 0 ] || t_fail "no overrun without reliable events: $n"
+			ctd_stop "$NS" "$D" "$CTD_PID"
+			continue
+		fi
+		grep -q 'reliable ctnetlink event delivery is ENABLED' "$D/log" ||
+			t_fail "no reliable line: $(cat "$D/log")"
+		ctd_wait_active "$NS" "$D" 0
+		ctd "$NS" "$D" -s runtime >"$T_TMP/rt"
+		t_eq "overruns" "$(awk '/netlink overrun/ { print $NF }' "$T_TMP/rt")" 0
+		t_eq "resyncs" "$(awk '/resync with kernel table/ { print $NF }' "$T_TMP/rt")" 0
+	done
+}
+
 case_kernel_filter() { filter_case Kernelspace; }
 case_user_filter() { filter_case Userspace; }
 
@@ -286,4 +317,5 @@ t_case ctd_many_clients case_many_clients
 t_case ctd_slow_client case_slow_client
 t_case ctd_kernel_filter case_kernel_filter
 t_case ctd_user_filter case_user_filter
+t_case ctd_reliable_events case_reliable_events
 t_done

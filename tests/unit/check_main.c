@@ -26,6 +26,7 @@ static Suite *(*const suites[])(void) = {
 	ct_codec_suite,
 	expect_suite,
 	bpf_suite,
+	event_suite,
 	ct_args_suite,
 	filter_suite,
 	loop_suite,

@@ -17,6 +17,7 @@ Suite *labels_suite(void);
 Suite *ct_codec_suite(void);
 Suite *expect_suite(void);
 Suite *bpf_suite(void);
+Suite *event_suite(void);
 Suite *ct_args_suite(void);
 Suite *filter_suite(void);
 Suite *loop_suite(void);
