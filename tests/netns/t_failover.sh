@@ -78,65 +78,42 @@ fo_inject() {
 
 # ---- keepalived ------------------------------------------------------------
 
-# ka_conf N: keepalived for firewall N (fw1 priority 150, fw2 100), the
-# layout of examples/keepalived.conf with the case's paths.
+# ka_conf N: keepalived for firewall N (fw1 priority 150, fw2 100): the
+# shipped examples/keepalived.conf with the case's paths, interfaces and
+# names, so that what users copy is what is tested. Without KA_HEALTH
+# its conntrackd -s health tracking is taken out, and fw1 starts as
+# master at once instead of after three adverts.
 ka_conf() {
-	local n=$1 dir prio=100 state=BACKUP health="" track="" weight=""
+	local n=$1 dir prio=100 state=BACKUP
 	dir=$(ha_dir "$n")
-	# fw1 starts as master at once instead of after three adverts
-	[ "$n" = 1 ] && prio=150 state=MASTER
-	# KA_HEALTH: examples/keepalived.conf's conntrackd -s health
-	# tracking, both nodes starting as backups
-	if [ -n "${KA_HEALTH:-}" ]; then
-		state=BACKUP
-		health="vrrp_script CONNTRACKD_HEALTH {
-	script \"$CONNTRACKD -C $dir/c.conf -s health\"
-	interval 1
-	timeout 2
-	rise 2
-	fall 1
-	weight -60
-}"
-		track="track_script {
-		CONNTRACKD_HEALTH
-	}"
-		weight=sync_group_tracking_weight
+	[ "$n" = 1 ] && prio=150
+	[ "$n" = 1 ] && [ -z "${KA_HEALTH:-}" ] && state=MASTER
+	awk -v id="rawct-fw$n" -v ctd="$CONNTRACKD -C $dir/c.conf" \
+		-v pb="$HA_PB" -v pbc="$dir/pb.conf" -v prio="$prio" \
+		-v state="$state" -v health="${KA_HEALTH:-}" '
+	!health && /^vrrp_script / { skip = 1 }
+	!health && /^[ \t]*track_script \{/ { skip = 1 }
+	skip { if ($0 ~ /^[ \t]*}/) skip = 0; next }
+	!health && /sync_group_tracking_weight/ { next }
+	{
+		sub(/router_id fw1/, "router_id " id)
+		sub(/\/usr\/sbin\/conntrackd -C \/etc\/conntrackd\/conntrackd.conf/, ctd)
+		if (sub(/\/etc\/conntrackd\/primary-backup.sh [a-z]+/, "& " pbc))
+			sub(/\/etc\/conntrackd\/primary-backup.sh/, pb)
+		sub(/interface eth0/, "interface in0")
+		sub(/interface eth1/, "interface out0")
+		sub(/priority 150/, "priority " prio)
+		sub(/state BACKUP/, "state " state)
+		print
+	}' "$RAWCT_TOP/examples/keepalived.conf" >"$dir/keepalived.conf"
+	# what the substitutions missed: the example changed under them
+	if sed 's/#.*//' "$dir/keepalived.conf" |
+		grep -q '/etc/conntrackd\|eth[01]\|router_id fw1'; then
+		t_fail "examples/keepalived.conf no longer fits ka_conf"
 	fi
-	cat >"$dir/keepalived.conf" <<EOF
-global_defs {
-	router_id rawct-fw$n
-	script_user root
-	enable_script_security
-}
-$health
-vrrp_sync_group FW {
-	$weight
-	group {
-		INSIDE
-		OUTSIDE
-	}
-	notify_master "$HA_PB primary $dir/pb.conf"
-	notify_backup "$HA_PB backup $dir/pb.conf"
-	notify_fault "$HA_PB fault $dir/pb.conf"
-	notify_stop "$HA_PB stop $dir/pb.conf"
-}
-vrrp_instance INSIDE {
-	interface in0
-	state $state
-	virtual_router_id 61
-	priority $prio
-	advert_int 1
-	$track
-}
-vrrp_instance OUTSIDE {
-	interface out0
-	state $state
-	virtual_router_id 62
-	priority $prio
-	advert_int 1
-	$track
-}
-EOF
+	t_eq "notify lines" "$(grep -c "\"$HA_PB [a-z]* $dir/pb.conf\"" \
+		"$dir/keepalived.conf")" 4
+	t_eq "priorities" "$(grep -c "priority $prio\b" "$dir/keepalived.conf")" 2
 }
 
 # ka_start N: keepalived in firewall N (VRRP only, in the console, its
