@@ -83,6 +83,56 @@ CacheTimeout 5"
 	t_eq "Stats mode" "$?:$out" "0:ok"
 }
 
+# While the initial dump of a 100k-flow table runs, -s health says so:
+# a poller, waiting before the daemon starts, asks every millisecond
+# from the moment the socket answers until "ok".
+case_health_dumping() {
+	local poll
+	ctd_stats_setup
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "-I -s 10.%d.%d.%d -d 10.200.0.1 -p udp --sport 1000 --dport 53 -t 600\n",
+			int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' >"$T_TMP/f"
+	ns_exec "$NS" "$CONNTRACK" -R "$T_TMP/f" || t_fail "conntrack -R"
+	python3 - "$D/sock" "$T_TMP/ready" >"$T_TMP/answers" 2>&1 <<'PY' &
+import socket, struct, sys, time
+path, end, seen = sys.argv[1], time.time() + 20, []
+open(sys.argv[2], 'w').close()
+while time.time() < end:
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(path)
+    except OSError:
+        time.sleep(0.001)
+        continue
+    s.sendall(struct.pack('=i', 0x7201))
+    out = b''
+    while True:
+        b = s.recv(4096)
+        if not b:
+            break
+        out += b
+    s.close()
+    a = out.decode()
+    if not seen or seen[-1] != a:
+        seen.append(a)
+    if a == 'ok\n':
+        break
+    time.sleep(0.001)
+sys.stdout.write(''.join(seen))
+PY
+	poll=$!
+	for _ in $(seq 1 500); do
+		[ -e "$T_TMP/ready" ] && break
+		sleep 0.01
+	done
+	ctd_start "$NS" "$D"
+	wait "$poll"
+	t_eq "answers until ok" "$(cat "$T_TMP/answers")" \
+		"not ready: the kernel table is still being dumped
+ok"
+	t_eq "active" "$(ctd_active "$NS" "$D")" 100000
+}
+
 # The reference daemon does not know the request: it answers nothing,
 # which is not health.
 case_health_ref_daemon() {
@@ -100,5 +150,6 @@ case_health_ref_daemon() {
 t_case sync_health_ftfw case_health_ftfw
 t_case sync_health_notrack case_health_notrack
 t_case sync_health_alarm_stats case_health_alarm_stats
+t_case sync_health_dumping case_health_dumping
 t_case sync_health_ref_daemon case_health_ref_daemon
 t_done
