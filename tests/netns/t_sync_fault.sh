@@ -12,14 +12,14 @@
 #     FTFW: nothing missing or stale once it is back, also when the
 #     resend queue (ResendQueueSize 1000) overflows during the cut, and
 #     each change goes out once while the link is down (no resend storm);
-#     NOTRACK: the backup sees the gap in the sequence numbers and asks
-#     for a resync itself; ours answers the bulk with the request's
+#     NOTRACK (cut either way): the backup sees the gap in the
+#     sequence numbers and asks for a resync itself; ours answers the bulk with the request's
 #     token and the backup drops what it did not bring: nothing missing
 #     or stale within 2 s of the repair (upstream, best effort, stays
 #     so until a -n, and then keeps the stale). With the reference as
 #     the primary the missing flows still come, the stale ones stay;
-#     ALARM: the backup heals as with NOTRACK, also with a RefreshTime
-#     that would take far longer; with the reference as the primary it
+#     ALARM (cut either way): the backup heals as with NOTRACK, also
+#     with a RefreshTime that would take far longer; with the reference as the primary it
 #     forgets what is not refreshed within CacheTimeout, and everything
 #     comes back within RefreshTime of the repair.
 #   - events lost (FTFW): a burst overflows fw1's event socket; the
@@ -106,14 +106,16 @@ c_cut_ftfw_small_rsqueue() {
 # for a resync with a token, fw1 answers the bulk with the token, fw2
 # drops what the bulk did not bring; within 2 s of the repair (the gap
 # shows at fw1's next message, an ALIVE within a second)
-c_cut_notrack() { heal_cut notrack; }
+c_cut_notrack() { heal_cut notrack silent; }
+c_linkdown_notrack() { heal_cut notrack linkdown; }
 
-# heal_cut MODE: the link cut; fw2 asks for a resync by itself and ends
-# with fw1's table within 2 s of the repair, the stale dropped.
+# heal_cut MODE HOW: the link cut (HOW as cut_link's); fw2 asks for a
+# resync by itself and ends with fw1's table within 2 s of the repair,
+# the stale dropped.
 heal_cut() {
 	local t0
 	pair "$1" udp
-	cut_link silent
+	cut_link "$2"
 	t0=$(date +%s%3N)
 	ha_converge 5 $((N1 - D + N2))
 	[ $(($(date +%s%3N) - t0)) -le 2500 ] ||
@@ -146,7 +148,11 @@ c_cut_notrack_ref() {
 # do it within 2 s: the refreshes would take up to 31 s, the stale 60.
 c_cut_alarm() {
 	HA_REFRESH=30 HA_CACHE=60
-	heal_cut alarm
+	heal_cut alarm silent
+}
+c_linkdown_alarm() {
+	HA_REFRESH=30 HA_CACHE=60
+	heal_cut alarm linkdown
 }
 
 # With the reference as the primary, fw2's requests go unanswered (its
@@ -271,8 +277,10 @@ t_case fault_cut_ftfw c_cut_ftfw
 t_case fault_linkdown_ftfw c_linkdown_ftfw
 t_case fault_cut_ftfw_small_rsqueue c_cut_ftfw_small_rsqueue
 t_case fault_cut_notrack c_cut_notrack
+t_case fault_linkdown_notrack c_linkdown_notrack
 t_case fault_cut_notrack_ref c_cut_notrack_ref
 t_case fault_cut_alarm c_cut_alarm
+t_case fault_linkdown_alarm c_linkdown_alarm
 t_case fault_cut_alarm_ref c_cut_alarm_ref
 t_case fault_overrun_ftfw c_overrun_ftfw
 for mode in ftfw notrack alarm; do
