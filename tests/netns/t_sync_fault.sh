@@ -12,16 +12,18 @@
 #     FTFW: nothing missing or stale once it is back, also when the
 #     resend queue (ResendQueueSize 1000) overflows during the cut, and
 #     each change goes out once while the link is down (no resend storm);
-#     NOTRACK (cut either way): the backup sees the gap in the
-#     sequence numbers and asks for a resync itself; ours answers the bulk with the request's
-#     token and the backup drops what it did not bring: nothing missing
-#     or stale within 2 s of the repair (upstream, best effort, stays
-#     so until a -n, and then keeps the stale). With the reference as
-#     the primary the missing flows still come, the stale ones stay;
+#     NOTRACK (cut either way): the backup sees the gap in the sequence
+#     numbers and asks for a resync itself; ours answers the bulk with
+#     the request's token and the backup drops what it did not bring:
+#     nothing missing or stale within 2 s of the repair (upstream, best
+#     effort, stays so until a -n, and then keeps the stale). With the
+#     reference as the primary the missing flows still come, the stale
+#     ones stay;
 #     ALARM (cut either way): the backup heals as with NOTRACK, also
-#     with a RefreshTime that would take far longer; with the reference as the primary it
-#     forgets what is not refreshed within CacheTimeout, and everything
-#     comes back within RefreshTime of the repair.
+#     with a RefreshTime that would take far longer; with the reference
+#     as the primary it forgets what is not refreshed within
+#     CacheTimeout, and everything comes back within RefreshTime of the
+#     repair.
 #   - events lost (FTFW): a burst overflows fw1's event socket; the
 #     resync after the burst brings fw2 what the lost events said, within
 #     seconds rather than NetlinkOverrunResync (30 s) later.
