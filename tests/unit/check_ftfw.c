@@ -156,6 +156,10 @@ static const struct row rows[] = {
 		FLOWS(4), RUN, SOME(0xf), ACKALL(500),
 		REQUEST(SYNC_SEND_BULK), RUN, DATA(2), NOMORE,
 		PCTL(501, ACK, 0, 0), WAIT(30000), DATA(1), NOMORE } },
+	{ "a change right after a send is held a millisecond at most",
+	  1000, 10, 0, {
+		FLOWS(1), RUN, DATA(1), NOMORE, FLOWS(1), WAIT(1500), DATA(1),
+		NOMORE } },
 	{ "the link came back: what waits goes again", 1000, 10, 0, {
 		FLOWS(2), RUN, SOME(0x3), LINK(1), RUN, NOMORE, LINK(0), RUN,
 		ODATA(0, HELLO, 2), ODATA(1, HELLO, 3), NOMORE } },
