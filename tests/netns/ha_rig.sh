@@ -503,18 +503,23 @@ ha_del() {
 
 # ---- comparing the tables -------------------------------------------------
 
-# ha_tuples CMD...: the "src dst sport dport" of the test flows (from
-# 172.16.x.y, ha_batch's) CMD lists, one sorted line each.
+# ha_tuples CMD...: the "src dst sport dport STATE ASSURED" of the test
+# flows (from 172.16.x.y, ha_batch's) CMD lists, one sorted line each:
+# a flow whose TCP state or assured bit drifted on the way does not
+# match (ASSURED: 1 or 0).
 ha_tuples() {
-	"$@" 2>/dev/null | grep 'src=172\.16\.' | awk '{ s = d = sp = dp = ""
+	"$@" 2>/dev/null | grep 'src=172\.16\.' | awk '{ s = d = sp = dp = st = ""
+		a = 0
 		for (i = 1; i <= NF; i++) {
+			if ($i == "[ASSURED]") a = 1
+			if (st == "" && $i ~ /^[A-Z][A-Z_]+$/) st = $i
 			split($i, kv, "=")
 			if (kv[1] == "src" && s == "") s = kv[2]
 			else if (kv[1] == "dst" && d == "") d = kv[2]
 			else if (kv[1] == "sport" && sp == "") sp = kv[2]
 			else if (kv[1] == "dport" && dp == "") dp = kv[2]
 		}
-		print s, d, sp, dp }' | sort -u
+		print s, d, sp, dp, st, a }' | sort -u
 }
 
 # ha_compare [FROM TO [kernel]]: MISSING and STALE between firewall
