@@ -250,8 +250,8 @@ void sync_internal_exp_event(struct sync_state *s, enum ct_event_type type,
 
 void sync_internal_dump_begin(struct sync_state *s, int exp)
 {
-	(void)exp;
 	s->dump_mark++;
+	s->dump_flushed[exp != 0] = 0;
 }
 
 /* An object a dump saw (NULL: not cached): a later dump sends it, the
@@ -271,7 +271,7 @@ void sync_internal_ct_dump(struct sync_state *s, const struct ct_entry *e)
 	uint8_t key[CT_KEY_MAX], body[CT_PACK_MAX];
 	int klen, blen;
 
-	if (!s->int_ct)
+	if (!s->int_ct || s->dump_flushed[0])
 		return;
 	blen = pack_ct(e, key, &klen, body);
 	if (blen < 0)
@@ -284,7 +284,7 @@ void sync_internal_exp_dump(struct sync_state *s, const struct ct_expect *x)
 	uint8_t key[CT_KEY_MAX], body[CT_PACK_MAX];
 	int klen, blen;
 
-	if (!s->int_exp)
+	if (!s->int_exp || s->dump_flushed[1])
 		return;
 	blen = pack_exp(x, key, &klen, body);
 	if (blen < 0)
@@ -329,8 +329,9 @@ void sync_internal_flush(struct sync_state *s, int exp)
 {
 	struct sync_cache *c = exp ? s->int_exp : s->int_ct;
 
-	if (c)
+	if (c) {
 		sync_cache_flush(c);
-	else if (!s->int_ct)	/* bypass: the kernel's table, as upstream */
+		s->dump_flushed[exp != 0] = 1;
+	} else if (!s->int_ct)	/* bypass: the kernel's table, as upstream */
 		sync_kernel_flush(s->d->kernel, exp ? SYNC_K_EXP : SYNC_K_CT);
 }

@@ -29,6 +29,10 @@
 struct stats_mode {
 	struct sync_cache *cache;
 	uint8_t mark;			/* of the resync running or last */
+	/* the cache was flushed since the running dump began: what the rest
+	 * of the dump shows is older than the flush (upstream dumps before
+	 * it serves a client, so a flush always comes after) */
+	uint8_t flushed;
 };
 
 static struct stats_mode *priv(struct sync_daemon *d)
@@ -170,13 +174,16 @@ static void stats_ct_event(struct sync_daemon *d, enum ct_event_type type,
 
 static void stats_dump_begin(struct sync_daemon *d, int exp)
 {
-	if (!exp)
+	if (!exp) {
 		priv(d)->mark++;
+		priv(d)->flushed = 0;
+	}
 }
 
 static void stats_ct_dump(struct sync_daemon *d, const struct ct_entry *e)
 {
-	stats_put(priv(d), e, 1);
+	if (!priv(d)->flushed)
+		stats_put(priv(d), e, 1);
 }
 
 /* After a complete dump: what it did not see is gone. */
@@ -246,6 +253,7 @@ static int stats_request(struct sync_daemon *d, struct sync_client *cl,
 	case SYNC_CT_FLUSH_INT_CACHE:
 		sync_log(&d->log, SYNC_LOG_NOTICE, "flushing caches");
 		sync_cache_flush(priv(d)->cache);
+		priv(d)->flushed = 1;
 		return SYNC_REQ_DONE;
 	case SYNC_STATS:
 		stats_report(d, cl, 0);

@@ -156,6 +156,9 @@ struct sync_state {
 						 * since the last resync asked
 						 * (NOTRACK's healing) */
 	uint8_t dump_populate;			/* initial dump: no send */
+	/* a cache flushed since the running dump began (by table, [1]:
+	 * expectations): the rest of the dump is older than the flush */
+	uint8_t dump_flushed[2];
 	uint8_t bulk_deferred;			/* asked during it: sent at
 						 * its end, whole */
 	uint8_t bulk_on;			/* a paced walk is going */

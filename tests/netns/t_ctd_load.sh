@@ -141,6 +141,46 @@ case_overrun_resync_early() {
 	t_eq "resyncs" "$(resyncs)" 1
 }
 
+# A flush of the cache (-f internal) that comes while the initial dump
+# of 100k flows runs leaves the cache empty, as upstream's (which dumps
+# before it serves a client): the rest of the dump is older than the
+# flush. The request goes as soon as the socket answers.
+case_flush_during_dump() {
+	setup
+	write_flows "$T_TMP/f1" 0 100000
+	ct -R "$T_TMP/f1" || t_fail "conntrack -R"
+	python3 - "$D/sock" "$T_TMP/ready" >"$T_TMP/flushed" 2>&1 <<'PY' &
+import socket, struct, sys, time
+open(sys.argv[2], 'w').close()
+end = time.time() + 20
+while time.time() < end:
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(sys.argv[1])
+        break
+    except OSError:
+        time.sleep(0.001)
+s.sendall(struct.pack('=i', 33))
+while s.recv(4096):
+    pass
+print("flushed")
+PY
+	local poll=$!
+	for _ in $(seq 1 500); do
+		[ -e "$T_TMP/ready" ] && break
+		sleep 0.01
+	done
+	ctd_start "$NS" "$D"
+	wait "$poll"
+	t_eq "the poller" "$(cat "$T_TMP/flushed")" flushed
+	for _ in $(seq 1 500); do
+		[ "$(ctd "$NS" "$D" -s health)" = ok ] && break
+		sleep 0.02
+	done
+	t_eq "cached after the dump" "$(ctd_active "$NS" "$D")" 0
+	grep -q 'flushing caches' "$D/log" || t_fail "no flush logged"
+}
+
 case_polling() {
 	setup "PollSecs 1"
 	write_flows "$T_TMP/f1" 0 50
@@ -311,6 +351,7 @@ t_case ctd_traffic case_traffic
 t_case ctd_overrun_resync case_overrun_resync
 t_case ctd_overrun_resync_off case_overrun_resync_off
 t_case ctd_overrun_resync_early case_overrun_resync_early
+t_case ctd_flush_during_dump case_flush_during_dump
 t_case ctd_polling case_polling
 t_case ctd_startup_flows case_startup_flows
 t_case ctd_many_clients case_many_clients
