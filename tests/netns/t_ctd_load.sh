@@ -166,10 +166,7 @@ while s.recv(4096):
 print("flushed")
 PY
 	local poll=$!
-	for _ in $(seq 1 500); do
-		[ -e "$T_TMP/ready" ] && break
-		sleep 0.01
-	done
+	wait_file "$T_TMP/ready"
 	ctd_start "$NS" "$D"
 	wait "$poll"
 	t_eq "the poller" "$(cat "$T_TMP/flushed")" flushed

@@ -121,10 +121,7 @@ while time.time() < end:
 sys.stdout.write(''.join(seen))
 PY
 	poll=$!
-	for _ in $(seq 1 500); do
-		[ -e "$T_TMP/ready" ] && break
-		sleep 0.01
-	done
+	wait_file "$T_TMP/ready"
 	ctd_start "$NS" "$D"
 	wait "$poll"
 	t_eq "answers until ok" "$(cat "$T_TMP/answers")" \
